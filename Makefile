@@ -1,0 +1,33 @@
+# The README's two commands are `make report` and `make test`; each works on a fresh clone by itself.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup report test bench lint clean
+
+setup: $(STAMP)
+
+# Reinstalls only when pyproject.toml changes, so a second `make setup` is a no-op.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,fast]"
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/python -m analysis run
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+lint: setup
+	$(BIN)/ruff check analysis tests benchmarks
+
+clean:
+	rm -rf results .cache .pytest_cache .hypothesis
+	find figures -type f ! -name README.md ! -name .gitkeep -delete
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

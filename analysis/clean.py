@@ -1,0 +1,455 @@
+"""Cleaning raw texts, with an audit of every change.
+
+``clean_corpus(corpus)`` turns the raw corpus table of :func:`analysis.load_corpus` into cleaned
+documents and a cleaning audit. The rules come from ``data/cleaning.yml`` (see that file for what
+each rule does). What the cleaner guarantees:
+
+* Every change is one *edit* of the raw text: ``raw[start:end]`` (``text``) became ``replacement``
+  under ``rule``. Edits never overlap, so the raw text is exactly the cleaned text with each
+  ``text_clean[clean_start:clean_end]`` put back to ``text`` (:func:`restore_raw_text` does this,
+  and the tests check it for every document).
+* The cleaned text is Simplified Chinese with normalised punctuation, one paragraph per line, no
+  empty lines, no indents and no final line break.
+* Text in Latin script appended to a line (a machine translation) moves to the ``translation``
+  column; censorship placeholders (``**``) stay in the text.
+* Cleaning is idempotent: cleaning a cleaned text changes nothing.
+
+Offsets are 0-based, half-open character offsets into the decoded raw text (``start``, ``end``)
+and into the cleaned text (``clean_start``, ``clean_end``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+import opencc
+import pandas as pd
+
+from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
+from analysis.errors import InputError
+
+AUDIT_COLUMNS = ["doc_id", "rule", "text", "replacement", "start", "end", "clean_start", "clean_end"]
+
+# Line breaks recognised in raw text; each becomes \n in the cleaned text.
+_LINE = re.compile(r"([^\r\n\x0b\x0c\x85\u2028\u2029]*)(\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]|)")
+# Characters that count as Chinese for punctuation context and translation detection: CJK
+# ideographs (with extensions), CJK symbols and punctuation, full-width forms.
+_CJK_RANGES = (
+    (0x3000, 0x303F),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x3FFFF),
+)
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+_CONTEXT_SKIP = frozenset("“”‘’\"'")
+_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
+_LATIN_START = re.compile(r"\s*[\"'“‘(\[]?[A-Za-z]")
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """``raw[start:end]`` became ``replacement`` under ``rule``."""
+
+    start: int
+    end: int
+    rule: str
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The result of cleaning one raw text."""
+
+    text: str
+    translation: str
+    script: str  # "simplified", "traditional" or "none" (no Chinese characters)
+    edits: tuple[Edit, ...]
+
+
+class CleanedCorpus(NamedTuple):
+    """``documents``: one row per document with ``text``; ``audit``: one row per edit."""
+
+    documents: pd.DataFrame
+    audit: pd.DataFrame
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+@lru_cache(maxsize=8)
+def _converter(config: str) -> opencc.OpenCC:
+    try:
+        return opencc.OpenCC(config)
+    except Exception as exc:  # OpenCC raises a bare RuntimeError for unknown configurations
+        raise InputError(
+            f"cleaning rules: OpenCC configuration {config!r} is unknown; use t2s, tw2s or hk2s"
+        ) from exc
+
+
+def to_simplified(text: str, config: str = "t2s") -> str:
+    """Traditional → Simplified with OpenCC, guaranteed to keep the length of ``text``.
+
+    OpenCC's t2s maps characters one to one in practice; should a phrase conversion ever change a
+    line's length, that line is left unconverted (with a warning) so that offsets stay aligned.
+    """
+    converted = _converter(config).convert(text)
+    if len(converted) == len(text):
+        return converted
+    parts = []
+    for segment in text.splitlines(keepends=True):
+        out = _converter(config).convert(segment)
+        parts.append(out if len(out) == len(segment) else segment)
+    warnings.warn(
+        "OpenCC changed the length of some lines; those lines were left unconverted",
+        stacklevel=2,
+    )
+    return "".join(parts)
+
+
+def normalize_punctuation(text: str, rules: CleaningRules) -> str:
+    """Apply the punctuation rule of ``cleaning.yml`` to ``text``; the length never changes.
+
+    The context of a mark is its nearest character on each side within the line, stepping over
+    white space, quotation marks and characters that ``remove_chars`` deletes (so that the
+    decision is the same before and after cleaning).
+    """
+    if rules.fullwidth_alphanumerics_to_ascii:
+        text = text.translate(_FULLWIDTH_ALNUM)
+    mapping = dict(rules.to_fullwidth)
+    if not mapping:
+        return text
+    marks = re.compile("[" + re.escape("".join(mapping)) + "]")
+    # A converted mark is itself Chinese punctuation and so context for its neighbours, as in
+    # 「(党委):」: repeat until nothing changes (once more than the longest run of marks at most).
+    while True:
+        chars = list(text)
+        for match in marks.finditer(text):
+            i = match.start()
+            if _neighbour_is_cjk(text, i, -1, rules) or _neighbour_is_cjk(text, i, +1, rules):
+                chars[i] = mapping[text[i]]
+        converted = "".join(chars)
+        if converted == text:
+            return text
+        text = converted
+
+
+def _skippable(ch: str, rules: CleaningRules) -> bool:
+    if ch in _LINE_BREAKS:
+        return False
+    if ch in _CONTEXT_SKIP or ch.isspace():
+        return True
+    return rules.remove_chars is not None and rules.remove_chars.fullmatch(ch) is not None
+
+
+def _neighbour_is_cjk(text: str, i: int, step: int, rules: CleaningRules) -> bool:
+    j = i + step
+    while 0 <= j < len(text) and _skippable(text[j], rules):
+        j += step
+    return 0 <= j < len(text) and _is_cjk(text[j])
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    found = np.zeros(codes.shape, dtype=bool)
+    for low, high in ranges:
+        found |= (codes >= low) & (codes <= high)
+    return found
+
+
+def _title_key(line: str) -> str:
+    return "".join(
+        ch for ch in line if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ"
+    )
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the line in the raw text
+    content_end: int  # offset of the line break
+    end: int  # offset after the line break
+    inline: list[Edit]
+    translation_start: int
+    content: str = ""  # normalised text of the line after inline removals
+
+
+def _translation_offset(line: str, rules: CleaningRules) -> int | None:
+    """Offset in ``line`` where an appended Latin-script translation begins, if any."""
+    last_cjk = -1
+    for i in range(len(line) - 1, -1, -1):
+        if _is_cjk(line[i]):
+            last_cjk = i
+            break
+    tail = line[last_cjk + 1 :]
+    if not _LATIN_START.match(tail):
+        return None
+    body = tail.strip()
+    letters = sum(1 for ch in body if ch.isascii() and ch.isalpha())
+    visible = sum(1 for ch in body if not ch.isspace())
+    if len(body) < rules.translation_min_chars or letters < rules.translation_min_latin_share * max(
+        visible, 1
+    ):
+        return None
+    return last_cjk + 1
+
+
+def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRules) -> _Line:
+    """Edits inside one line ``raw[start:end]`` (without its line break)."""
+    line_view = view[start:end]
+    taken = bytearray(end - start)
+    edits: list[Edit] = []
+
+    def take(a: int, b: int, rule: str) -> None:
+        if a < b and not any(taken[a:b]):
+            taken[a:b] = b"\x01" * (b - a)
+            edits.append(Edit(start + a, start + b, rule))
+
+    offset = _translation_offset(line_view, rules)
+    limit = len(line_view) if offset is None else offset
+    if offset is not None:
+        take(offset, len(line_view), "translation")
+    if rules.remove_chars is not None:
+        for m in rules.remove_chars.finditer(raw, start, start + limit):
+            take(m.start() - start, m.end() - start, "remove_chars")
+    for rule in rules.inline_rules:
+        for m in rule.pattern.finditer(line_view[:limit]):
+            take(m.start(), m.end(), rule.name)
+    # Indent and trailing white space, stepping over characters already removed.
+    for rule, positions in (("indent", range(limit)), ("trailing_space", range(limit - 1, -1, -1))):
+        run: list[int] = []
+        for i in positions:
+            if taken[i]:
+                continue
+            if not line_view[i].isspace():
+                break
+            run.append(i)
+        for i in run:
+            take(i, i + 1, rule)
+    content = "".join(line_view[i] for i in range(limit) if not taken[i]) if any(taken) else line_view
+    return _Line(start, end, end, sorted(edits, key=lambda e: e.start), start + limit, content)
+
+
+def _zone(kept: list[int], lines: list[_Line], zone: str, header_max: int) -> list[int]:
+    if zone == "any":
+        return kept
+    body = [i for i in kept if len(lines[i].content) > header_max]
+    if not body:
+        return kept
+    if zone == "header":
+        return [i for i in kept if i < body[0]]
+    return [i for i in kept if i > body[-1]]
+
+
+def _overlap(short: str, earlier: str) -> float:
+    blocks = difflib.SequenceMatcher(None, short, earlier, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) / len(short)
+
+
+def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
+    """Index of each removed line → the rule that removed it.
+
+    The rules run in file order, each on the lines the earlier ones left, and the whole sequence
+    repeats until it removes nothing more, so cleaning a cleaned text removes nothing (zones are
+    recomputed as lines go).
+    """
+    removed = {}
+    for i, line in enumerate(lines):
+        if not line.content:
+            translated = any(e.rule == "translation" for e in line.inline)
+            removed[i] = "translation" if translated else "blank_line"
+    kept = [i for i in range(len(lines)) if i not in removed]
+    while True:
+        before = len(removed)
+        for rule in rules.line_rules:
+            for i in _zone(kept, lines, rule.zone, rules.header_max_chars):
+                if rule.pattern.search(lines[i].content):
+                    removed[i] = rule.name
+            kept = [i for i in kept if i not in removed]
+        if rules.repeated_title_min_overlap is not None:
+            earlier: list[str] = []
+            for i in _zone(kept, lines, "header", rules.header_max_chars):
+                key = _title_key(lines[i].content)
+                if len(key) >= rules.repeated_title_min_chars and any(
+                    _overlap(key, e) >= rules.repeated_title_min_overlap for e in earlier
+                ):
+                    removed[i] = "repeated_title"
+                else:
+                    earlier.append(key)
+            kept = [i for i in kept if i not in removed]
+        if len(removed) == before:
+            return removed
+
+
+def _char_edits(
+    raw: str, conv: str, view: str, keep: np.ndarray
+) -> tuple[list[Edit], int, int]:
+    """Character substitutions (t2s, punctuation) at kept positions; also Han counts."""
+    raw_c, conv_c, view_c = _codes(raw), _codes(conv), _codes(view)
+    t2s = keep & (raw_c != conv_c)
+    punct = keep & (conv_c != view_c)
+    code = t2s.astype(np.int8) + 2 * punct.astype(np.int8)
+    han = keep & _in_ranges(raw_c, _HAN_RANGES)
+    edits: list[Edit] = []
+    positions = np.flatnonzero(code)
+    if positions.size:
+        breaks = np.flatnonzero((np.diff(positions) != 1) | (np.diff(code[positions]) != 0)) + 1
+        names = {1: "t2s", 2: "punctuation", 3: "t2s+punctuation"}
+        for run in np.split(positions, breaks):
+            a, b = int(run[0]), int(run[-1]) + 1
+            edits.append(Edit(a, b, names[int(code[a])], view[a:b]))
+    return edits, int(han.sum()), int((han & t2s).sum())
+
+
+def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
+    """Clean one raw text; see the module docstring for what is guaranteed."""
+    if not isinstance(raw, str):
+        raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+    rules = rules if rules is not None else load_cleaning_rules()
+    conv = to_simplified(raw, rules.opencc_config)
+    view = normalize_punctuation(conv, rules)
+
+    lines: list[_Line] = []
+    breaks: list[tuple[int, int]] = []
+    for m in _LINE.finditer(raw):
+        if m.start() == len(raw) and not m.group(0):
+            break
+        line = _inline_edits(raw, view, m.start(1), m.end(1), rules)
+        line.end = m.end(2)
+        lines.append(line)
+        breaks.append((m.start(2), m.end(2)))
+
+    removed = _removed_lines(lines, rules)
+    kept = [i for i in range(len(lines)) if i not in removed]
+    edits: list[Edit] = [Edit(lines[i].start, lines[i].end, removed[i]) for i in sorted(removed)]
+    keep = np.zeros(len(raw), dtype=bool)
+    for n, i in enumerate(kept):
+        line = lines[i]
+        edits.extend(line.inline)
+        keep[line.start : line.translation_start] = True
+        for e in line.inline:
+            keep[e.start : e.end] = False
+        a, b = breaks[i]
+        last = n == len(kept) - 1
+        if last and b > a:
+            edits.append(Edit(a, b, "final_line_break"))
+        elif not last and raw[a:b] != "\n":
+            edits.append(Edit(a, b, "line_break", "\n"))
+    char_edits, n_han, n_converted = _char_edits(raw, conv, view, keep)
+    edits.extend(char_edits)
+    edits.sort(key=lambda e: (e.start, e.end))
+
+    pieces: list[str] = []
+    cursor = 0
+    for e in edits:
+        if e.start < cursor:
+            raise RuntimeError(f"internal error: overlapping cleaning edits at {e.start}")
+        pieces.append(raw[cursor : e.start])
+        pieces.append(e.replacement)
+        cursor = e.end
+    pieces.append(raw[cursor:])
+    translation = "\n".join(
+        raw[e.start : e.end].strip() for e in edits if e.rule == "translation"
+    )
+    if n_han == 0:
+        script = "none"
+    elif n_converted >= rules.traditional_threshold * n_han:
+        script = "traditional"
+    else:
+        script = "simplified"
+    return CleanedText("".join(pieces), translation, script, tuple(edits))
+
+
+def audit_table(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> pd.DataFrame:
+    """The audit rows of one document, with offsets into both the raw and the cleaned text."""
+    rows = []
+    shift = 0  # clean offset minus raw offset so far
+    for e in edits:
+        clean_start = e.start + shift
+        rows.append(
+            (doc_id, e.rule, raw[e.start : e.end], e.replacement, e.start, e.end,
+             clean_start, clean_start + len(e.replacement))
+        )
+        shift += len(e.replacement) - (e.end - e.start)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS).astype(
+        {c: "int64" for c in ("start", "end", "clean_start", "clean_end")}
+    )
+
+
+def restore_raw_text(text: str, audit: pd.DataFrame) -> str:
+    """Rebuild the raw text of one document from its cleaned text and its audit rows.
+
+    Every stretch of the cleaned text not named in the audit is raw text unchanged, and each audit
+    row puts ``text`` back where ``replacement`` stands; so the result equals the raw text exactly
+    when the audit accounts for every change.
+    """
+    pieces, cursor = [], 0
+    for row in audit.sort_values("clean_start", kind="stable").itertuples(index=False):
+        if text[row.clean_start : row.clean_end] != row.replacement:
+            raise ValueError(
+                f"audit row {row.rule} at {row.clean_start} does not match the cleaned text"
+            )
+        pieces.append(text[cursor : row.clean_start])
+        pieces.append(row.text)
+        cursor = row.clean_end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def count_chars(text: str) -> int:
+    """Characters of a text without its line breaks (the denominator of per-10k-character rates)."""
+    return sum(len(line) for line in text.splitlines())
+
+
+def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) -> CleanedCorpus:
+    """Clean every document of a raw corpus table (from :func:`analysis.load_corpus`).
+
+    Returns ``documents`` (the corpus columns without ``raw_text``, plus ``text``, ``translation``,
+    ``script``, ``n_chars``) and ``audit`` (columns ``AUDIT_COLUMNS``). The input is not modified.
+    """
+    missing = {"doc_id", "raw_text"} - set(corpus.columns)
+    if missing:
+        raise InputError(
+            f"clean_corpus needs a corpus table with columns doc_id and raw_text (from "
+            f"load_corpus); missing: {', '.join(sorted(missing))}"
+        )
+    rules = rules if rules is not None else load_cleaning_rules()
+    documents = corpus.drop(columns=["raw_text"]).copy()
+    texts, translations, scripts, audits = [], [], [], []
+    for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"], strict=True):
+        cleaned = clean_text(raw, rules)
+        texts.append(cleaned.text)
+        translations.append(cleaned.translation)
+        scripts.append(cleaned.script)
+        audits.append(audit_table(doc_id, raw, cleaned.edits))
+    if "script" in documents.columns:
+        for doc_id, stated, found in zip(documents["doc_id"], documents["script"], scripts, strict=True):
+            if isinstance(stated, str) and stated and stated.lower() != found:
+                warnings.warn(
+                    f"{doc_id}: metadata says script {stated!r} but the text reads as {found!r}; "
+                    "the detected script is used",
+                    stacklevel=2,
+                )
+    documents["script"] = scripts
+    documents["text"] = texts
+    documents["translation"] = translations
+    documents["n_chars"] = [count_chars(t) for t in texts]
+    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
+    return CleanedCorpus(documents, audit)

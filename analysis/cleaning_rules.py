@@ -1,0 +1,169 @@
+"""Loading and validating the cleaning rules in ``data/cleaning.yml``.
+
+The rules are data so that a researcher can adapt the cleaner to another web site without touching
+code; this module turns the YAML into a frozen :class:`CleaningRules` and reports a malformed file
+with its path, the offending key and what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from analysis.errors import InputError
+from analysis.paths import data_file
+
+Zone = Literal["any", "header", "footer"]
+_ZONES = ("any", "header", "footer")
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """Remove a whole line whose normalised text matches ``pattern`` within ``zone``."""
+
+    name: str
+    pattern: re.Pattern[str]
+    zone: Zone = "any"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class InlineRule:
+    """Remove every match of ``pattern`` inside kept lines."""
+
+    name: str
+    pattern: re.Pattern[str]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CleaningRules:
+    """All settings of the cleaner; see ``data/cleaning.yml`` for what each one means."""
+
+    header_max_chars: int = 40
+    line_rules: tuple[LineRule, ...] = ()
+    repeated_title_min_overlap: float | None = 0.8
+    repeated_title_min_chars: int = 4
+    inline_rules: tuple[InlineRule, ...] = ()
+    remove_chars: re.Pattern[str] | None = None
+    to_fullwidth: tuple[tuple[str, str], ...] = ()
+    fullwidth_alphanumerics_to_ascii: bool = True
+    opencc_config: str = "t2s"
+    traditional_threshold: float = 0.05
+    translation_min_chars: int = 40
+    translation_min_latin_share: float = 0.5
+    placeholder: re.Pattern[str] | None = None
+    source: str = "<defaults>"
+
+
+def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
+    """Read cleaning rules from ``path`` (default ``data/cleaning.yml``)."""
+    path = Path(path) if path is not None else data_file("cleaning.yml")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the cleaning rules ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: is not valid YAML ({exc}); fix the indicated line") from exc
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: expected a YAML mapping of settings at the top level")
+    return parse_cleaning_rules(raw, source=str(path))
+
+
+def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> CleaningRules:
+    """Build :class:`CleaningRules` from an already-parsed mapping (the YAML's structure)."""
+
+    def fail(key: str, what: str) -> InputError:
+        return InputError(f"{source}: `{key}` {what}")
+
+    def compile_pattern(key: str, pattern: Any) -> re.Pattern[str]:
+        if not isinstance(pattern, str) or not pattern:
+            raise fail(key, "must be a non-empty regular expression string")
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise fail(key, f"is not a valid regular expression ({exc}): {pattern!r}") from exc
+
+    def number(key: str, value: Any, low: float, high: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise fail(key, f"must be a number between {low} and {high}, got {value!r}")
+        return value
+
+    line_rules = []
+    for i, item in enumerate(raw.get("line_rules") or []):
+        key = f"line_rules[{i}]"
+        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
+            raise fail(key, "must be a mapping with at least `name` and `pattern`")
+        zone = item.get("zone", "any")
+        if zone not in _ZONES:
+            raise fail(f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}")
+        line_rules.append(
+            LineRule(
+                name=str(item["name"]),
+                pattern=compile_pattern(f"{key}.pattern", item["pattern"]),
+                zone=zone,
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+
+    inline_rules = []
+    for i, item in enumerate(raw.get("inline_rules") or []):
+        key = f"inline_rules[{i}]"
+        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
+            raise fail(key, "must be a mapping with at least `name` and `pattern`")
+        inline_rules.append(
+            InlineRule(
+                name=str(item["name"]),
+                pattern=compile_pattern(f"{key}.pattern", item["pattern"]),
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+
+    repeated = raw.get("repeated_title")
+    if repeated is not None and not isinstance(repeated, dict):
+        raise fail("repeated_title", "must be a mapping with `min_overlap` (or be removed)")
+    punctuation = raw.get("punctuation") or {}
+    to_fullwidth = punctuation.get("to_fullwidth") or {}
+    if not isinstance(to_fullwidth, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1
+        for k, v in to_fullwidth.items()
+    ):
+        raise fail("punctuation.to_fullwidth", "must map single characters to single characters")
+    script = raw.get("script") or {}
+    translation = raw.get("translation") or {}
+    remove_chars = raw.get("remove_chars")
+    placeholder = raw.get("placeholder")
+    return CleaningRules(
+        header_max_chars=int(number("header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)),
+        line_rules=tuple(line_rules),
+        repeated_title_min_overlap=(
+            None
+            if repeated is None
+            else number("repeated_title.min_overlap", repeated.get("min_overlap", 0.8), 0.01, 1)
+        ),
+        repeated_title_min_chars=int(
+            number("repeated_title.min_chars", (repeated or {}).get("min_chars", 4), 1, 1000)
+        ),
+        inline_rules=tuple(inline_rules),
+        remove_chars=compile_pattern("remove_chars", remove_chars) if remove_chars else None,
+        to_fullwidth=tuple(sorted(to_fullwidth.items())),
+        fullwidth_alphanumerics_to_ascii=bool(
+            punctuation.get("fullwidth_alphanumerics_to_ascii", True)
+        ),
+        opencc_config=str(script.get("opencc_config", "t2s")),
+        traditional_threshold=number(
+            "script.traditional_threshold", script.get("traditional_threshold", 0.05), 0, 1
+        ),
+        translation_min_chars=int(
+            number("translation.min_chars", translation.get("min_chars", 40), 1, 1_000_000)
+        ),
+        translation_min_latin_share=number(
+            "translation.min_latin_share", translation.get("min_latin_share", 0.5), 0, 1
+        ),
+        placeholder=compile_pattern("placeholder", placeholder) if placeholder else None,
+        source=source,
+    )

@@ -1,0 +1,100 @@
+"""The command line: ``python -m analysis <command>`` (also installed as ``analysis``).
+
+Errors in the input are reported in one line naming the file and the fix, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from analysis.errors import InputError
+from analysis.paths import PROJECT_ROOT
+
+DEFAULT_TEXTS = PROJECT_ROOT / "data" / "raw"
+DEFAULT_METADATA = PROJECT_ROOT / "data" / "metadata.csv"
+
+RUN_EXAMPLES = """examples:
+  python -m analysis run                                   # the five study documents
+  python -m analysis run --texts ../my_texts --out my_results
+  python -m analysis run --texts corpus/ --metadata corpus/metadata.csv
+"""
+
+
+def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
+    if metadata is not None:
+        return None if metadata.lower() == "none" else Path(metadata)
+    if texts.resolve() == DEFAULT_TEXTS.resolve() and DEFAULT_METADATA.exists():
+        return DEFAULT_METADATA
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from analysis.export import write_tables
+    from analysis.pipeline import build_corpus, document_summary
+
+    texts = Path(args.texts)
+    corpus = build_corpus(
+        texts, _metadata_for(texts, args.metadata), jobs=args.jobs, progress=not args.quiet
+    )
+    out = Path(args.out) / "tables"
+    written = write_tables(
+        {
+            "documents": document_summary(corpus),
+            "cleaning_log": corpus.cleaning_log,
+            "slogan_mentions": corpus.mentions,
+        },
+        out,
+    )
+    if not args.quiet:
+        n_docs = len(corpus.documents)
+        print(f"{n_docs} documents, {len(corpus.tokens):,} tokens, {len(corpus.mentions):,} slogan mentions")
+        for path in written:
+            print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Comparative discourse analysis of Chinese political texts.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    run = commands.add_parser(
+        "run",
+        help="load, clean and segment the texts and write the tables",
+        description="Load, clean and segment a folder of texts and write the tables under OUT/tables/.",
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("--texts", default=str(DEFAULT_TEXTS), help="folder of .txt files (default: data/raw)")
+    run.add_argument(
+        "--metadata",
+        default=None,
+        help="metadata CSV (default: data/metadata.csv for data/raw, none for other folders; "
+        "'none' to ignore it)",
+    )
+    run.add_argument("--out", default="results", help="output folder (default: results)")
+    run.add_argument("--jobs", type=int, default=1, help="segmentation processes (default: 1)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "quiet", False):
+            warnings.simplefilter("ignore")
+        return args.handler(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Loading a folder of raw texts and their metadata: the ``corpus`` table.
+
+``load_corpus(texts_dir, metadata)`` returns one row per text file with the columns
+
+* ``doc_id`` — from the metadata, or the file name when a text has no metadata row;
+* ``file`` — the path relative to ``texts_dir`` (POSIX separators);
+* ``encoding`` — as detected by :func:`analysis.encoding.decode_bytes`;
+* ``n_chars_raw`` — characters of the decoded text without line breaks;
+* the metadata columns (``title``, ``year``, ``level``, ``genre``, ``region`` … always present,
+  empty where unknown, plus any extra column of the metadata file);
+* ``raw_text`` — the decoded text, exactly as in the file.
+
+Rows follow the metadata's order, then files without metadata in path order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.clean import count_chars
+from analysis.encoding import read_text_file
+from analysis.errors import InputError
+
+#: Metadata columns every corpus table has (empty where the metadata does not say).
+STANDARD_METADATA = [
+    "title",
+    "year",
+    "level",
+    "genre",
+    "region",
+    "speaker_or_issuer",
+    "source_site",
+]
+_SAFE_ID = re.compile(r"^[^\W][\w.-]{0,119}$")
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))?(?!\d)")  # 1998 or 19980305
+
+
+def doc_id_from_path(relative: str) -> str:
+    """A doc id made from a file's name: its stem with anything but letters, digits, ``.``,
+    ``-`` and ``_`` replaced by ``_`` (Chinese characters are letters and stay)."""
+    stem = Path(relative).stem
+    cleaned = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
+    return cleaned[:120] or "doc"
+
+
+def year_from_name(name: str) -> int | None:
+    """A year (1800–2099) written in a file name, alone or as a date: ``gwr_1998.txt`` and
+    ``19980305.md`` → 1998; else ``None``."""
+    match = _YEAR.search(Path(name).stem)
+    return int(match.group(1)) if match else None
+
+
+def read_metadata(path: str | Path) -> pd.DataFrame:
+    """Read and validate a metadata CSV (UTF-8, with or without BOM).
+
+    Required columns: ``doc_id`` and ``file``; ``doc_id`` and ``file`` must be unique and doc ids
+    safe as file names. ``year`` must hold whole numbers where filled. All other columns are kept
+    as text.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: metadata file not found; pass the right path or omit it") from exc
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"{path}: cannot be read as a UTF-8 CSV ({exc}); save it from your spreadsheet as "
+            "'CSV UTF-8' with a header row including doc_id and file"
+        ) from exc
+    return validate_metadata(table, source=str(path))
+
+
+def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.DataFrame:
+    """Check a metadata table and return a normalised copy (see :func:`read_metadata`)."""
+    table = table.copy()
+    table.columns = [str(c).strip() for c in table.columns]
+    missing = {"doc_id", "file"} - set(table.columns)
+    if missing:
+        raise InputError(
+            f"{source}: missing column(s) {', '.join(sorted(missing))}; the metadata needs at "
+            f"least doc_id and file (found: {', '.join(table.columns) or 'none'})"
+        )
+    for column in ("doc_id", "file"):
+        table[column] = table[column].astype(str).str.strip()
+        empty = table.index[table[column] == ""]
+        if len(empty):
+            raise InputError(f"{source}: row {empty[0] + 2} has an empty {column}; fill it in")
+        dup = table[table[column].duplicated(keep=False)]
+        if len(dup):
+            rows = ", ".join(str(i + 2) for i in dup.index[:4])
+            raise InputError(
+                f"{source}: {column} {dup[column].iloc[0]!r} appears on rows {rows}; each "
+                f"document needs its own {column}"
+            )
+    bad = [d for d in table["doc_id"] if not _SAFE_ID.match(d)]
+    if bad:
+        raise InputError(
+            f"{source}: doc_id {bad[0]!r} is not safe as a file name; use letters, digits, "
+            "'-', '_' and '.', starting with a letter or digit (at most 120 characters)"
+        )
+    for column in table.columns.difference(["doc_id", "file"]):
+        table[column] = table[column].astype("object").where(table[column].astype(str).str.strip() != "")
+    if "year" in table.columns:
+        year_text = table["year"].fillna("").astype(str).str.strip()
+        numbers = pd.to_numeric(year_text.where(year_text != ""), errors="coerce")
+        wrong = year_text[(year_text != "") & (numbers.isna() | (numbers % 1 != 0))]
+        if len(wrong):
+            raise InputError(
+                f"{source}: year {wrong.iloc[0]!r} on row {wrong.index[0] + 2} is not a whole "
+                "number; write a year such as 2007 (put uncertainty in year_basis)"
+            )
+        table["year"] = numbers.astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def _text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
+    wanted = tuple(e.lower() for e in extensions)
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(".")
+    )
+
+
+def load_corpus(
+    texts_dir: str | Path,
+    metadata: str | Path | pd.DataFrame | None = None,
+    *,
+    extensions: tuple[str, ...] = (".txt",),
+    infer_metadata: bool = True,
+) -> pd.DataFrame:
+    """Read every text file under ``texts_dir`` (recursively) with its metadata.
+
+    ``metadata`` is a CSV path or a table with at least ``doc_id`` and ``file`` (relative to
+    ``texts_dir``). A text without a metadata row loads with a warning and a doc id from its file
+    name; with ``infer_metadata`` its year is taken from the file name where one is written there.
+    A metadata row whose file is missing, or two texts with one doc id, is an error naming both.
+    A ``sha256`` column, where filled, is checked against the file's bytes (a warning if it
+    differs, since the raw text was changed after the metadata was written).
+    """
+    folder = Path(texts_dir)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: texts folder not found; pass the folder that holds the .txt files")
+    if not extensions or not all(isinstance(e, str) and e.startswith(".") for e in extensions):
+        raise InputError(f"extensions must be file endings such as ('.txt',), got {extensions!r}")
+    if metadata is None:
+        meta = pd.DataFrame(columns=["doc_id", "file"])
+        source = "metadata"
+    elif isinstance(metadata, pd.DataFrame):
+        meta, source = validate_metadata(metadata), "metadata table"
+    else:
+        meta, source = read_metadata(metadata), str(metadata)
+
+    files = _text_files(folder, extensions)
+    if not files and meta.empty:
+        raise InputError(
+            f"{folder}: no {'/'.join(extensions)} files found; put the texts there or pass --texts"
+        )
+    by_file = {p.relative_to(folder).as_posix(): p for p in files}
+
+    rows: list[dict] = []
+    for record in meta.to_dict("records"):
+        rel = Path(record["file"]).as_posix()
+        if rel not in by_file:
+            raise InputError(
+                f"{source}: doc_id {record['doc_id']!r} names file {rel!r}, which is not in "
+                f"{folder}; add the file or delete the row"
+            )
+        rows.append({**record, "file": rel, "_path": by_file.pop(rel)})
+    unlisted = sorted(by_file)
+    if unlisted and not meta.empty:
+        warnings.warn(
+            f"{len(unlisted)} text(s) in {folder} have no row in {source} (first: {unlisted[0]}); "
+            "their doc_id comes from the file name",
+            stacklevel=2,
+        )
+    for rel in unlisted:
+        row = {"doc_id": doc_id_from_path(rel), "file": rel, "_path": by_file[rel]}
+        if infer_metadata:
+            row["year"] = year_from_name(rel)
+        rows.append(row)
+
+    seen: dict[str, str] = {}
+    for row in rows:
+        if row["doc_id"] in seen:
+            raise InputError(
+                f"doc_id {row['doc_id']!r} is used by both {seen[row['doc_id']]} and "
+                f"{row['file']}; give one of them another doc_id in the metadata or rename a file"
+            )
+        seen[row["doc_id"]] = row["file"]
+
+    records = []
+    for row in rows:
+        path = row.pop("_path")
+        raw, encoding = read_text_file(path)
+        expected = str(row.get("sha256") or "").strip().lower()
+        if expected and expected != hashlib.sha256(path.read_bytes()).hexdigest():
+            warnings.warn(
+                f"{path}: its content differs from the sha256 in {source}; the raw text was "
+                "changed after the metadata was written (restore it, or update sha256)",
+                stacklevel=2,
+            )
+        records.append(
+            {**row, "encoding": encoding, "n_chars_raw": count_chars(raw), "raw_text": raw}
+        )
+    corpus = pd.DataFrame.from_records(records)
+    for column in STANDARD_METADATA:
+        if column not in corpus.columns:
+            corpus[column] = pd.NA
+    corpus["year"] = pd.to_numeric(corpus["year"], errors="coerce").astype("Int64")
+    first = ["doc_id", "file", "encoding", "n_chars_raw", *STANDARD_METADATA]
+    rest = [c for c in corpus.columns if c not in first and c != "raw_text"]
+    return corpus[[*first, *rest, "raw_text"]]

@@ -1,0 +1,144 @@
+"""The document-feature matrix (``Dfm``): sparse term counts per document or group.
+
+Every count-based measure (frequencies, dispersion, keyness, TF-IDF, similarity, correspondence
+analysis) starts from a :class:`Dfm` built here from the tokens table, so all of them agree on
+what a term is and which tokens count:
+
+* rows are documents (``doc_id``) in the order given (default: first appearance in the tokens),
+  including documents with no counted token;
+* columns are terms in sorted (code-point) order, so no result depends on document order;
+* counts are ``int64`` in a ``scipy.sparse.csr_matrix``; nothing loops over tokens in Python.
+
+``dfm(tokens)`` drops punctuation and stopwords by default (the ``is_punct`` and ``is_stop``
+flags of the tokens table); ``dfm_group`` sums rows into groups such as ``level`` or ``genre``;
+``dfm_trim`` keeps terms above count thresholds. Each returns a new ``Dfm``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+DFM_LONG_COLUMNS = ["doc_id", "term", "count"]
+
+
+@dataclass(frozen=True)
+class Dfm:
+    """Counts of ``terms`` (columns) in ``docs`` (rows)."""
+
+    matrix: sparse.csr_matrix
+    docs: pd.Index
+    terms: pd.Index
+
+    def __post_init__(self) -> None:
+        if self.matrix.shape != (len(self.docs), len(self.terms)):
+            raise ValueError(
+                f"Dfm: matrix shape {self.matrix.shape} does not match {len(self.docs)} docs "
+                f"and {len(self.terms)} terms"
+            )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    def doc_totals(self) -> pd.Series:
+        """Counted tokens per row."""
+        return pd.Series(np.asarray(self.matrix.sum(axis=1)).ravel(), index=self.docs, name="total")
+
+    def term_totals(self) -> pd.Series:
+        """Corpus frequency of each term."""
+        return pd.Series(np.asarray(self.matrix.sum(axis=0)).ravel(), index=self.terms, name="count")
+
+    def doc_freq(self) -> pd.Series:
+        """Number of rows each term occurs in."""
+        return pd.Series(np.diff(self.matrix.tocsc().indptr), index=self.terms, name="doc_freq")
+
+    def to_long(self) -> pd.DataFrame:
+        """Non-zero cells as a long table: ``doc_id``, ``term``, ``count``."""
+        coo = self.matrix.tocoo()
+        order = np.lexsort((coo.col, coo.row))
+        return pd.DataFrame(
+            {
+                "doc_id": self.docs.to_numpy()[coo.row[order]],
+                "term": self.terms.to_numpy()[coo.col[order]],
+                "count": coo.data[order].astype("int64"),
+            }
+        )
+
+
+def dfm(
+    tokens: pd.DataFrame,
+    *,
+    docs: Sequence[str] | None = None,
+    remove_punct: bool = True,
+    remove_stop: bool = True,
+    column: str = "token",
+) -> Dfm:
+    """Count ``column`` per ``doc_id`` in a tokens table.
+
+    ``docs`` fixes the row order and may list documents without tokens; a ``doc_id`` in the
+    tokens but not in ``docs`` is an error. ``column`` names the term column (``token`` in the
+    tokens table; n-gram tables from the frequency module use the same name).
+    """
+    needed = {"doc_id", column} | ({"is_punct"} if remove_punct else set()) | (
+        {"is_stop"} if remove_stop else set()
+    )
+    missing = needed - set(tokens.columns)
+    if missing:
+        raise ValueError(
+            f"dfm needs a tokens table with columns {', '.join(sorted(needed))}; missing "
+            f"{', '.join(sorted(missing))} (build it with analysis.build_corpus)"
+        )
+    keep = np.ones(len(tokens), dtype=bool)
+    if remove_punct:
+        keep &= ~tokens["is_punct"].to_numpy(dtype=bool)
+    if remove_stop:
+        keep &= ~tokens["is_stop"].to_numpy(dtype=bool)
+    kept = tokens.loc[keep, ["doc_id", column]]
+    doc_index = pd.Index(
+        list(docs) if docs is not None else pd.unique(tokens["doc_id"]), name="doc_id", dtype="object"
+    )
+    if doc_index.has_duplicates:
+        raise ValueError("dfm: `docs` lists a doc_id twice; pass each document once")
+    rows = doc_index.get_indexer(kept["doc_id"])
+    if (rows < 0).any():
+        unknown = kept["doc_id"].to_numpy()[rows < 0][0]
+        raise ValueError(f"dfm: tokens of doc_id {unknown!r} are not in `docs`; add it or filter the tokens")
+    cols, terms = pd.factorize(kept[column], sort=True)
+    matrix = sparse.csr_matrix(
+        (np.ones(len(kept), dtype=np.int64), (rows, cols)),
+        shape=(len(doc_index), len(terms)),
+    )
+    matrix.sum_duplicates()
+    return Dfm(matrix, doc_index, pd.Index(np.asarray(terms, dtype=object), name="term"))
+
+
+def dfm_group(d: Dfm, groups: Mapping[str, str] | pd.Series) -> Dfm:
+    """Sum rows into groups: ``groups`` maps each doc id to its group label.
+
+    Groups are ordered by first appearance in ``d.docs``; every doc id needs a label.
+    """
+    labels = pd.Series(d.docs.map(lambda doc: groups.get(doc)), index=d.docs)  # type: ignore[union-attr]
+    if labels.isna().any():
+        raise ValueError(
+            f"dfm_group: no group for doc_id {labels.index[labels.isna()][0]!r}; give every "
+            "document a value (fill the metadata column)"
+        )
+    codes, uniques = pd.factorize(labels, sort=False)
+    indicator = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
+        shape=(len(uniques), len(codes)),
+    )
+    return Dfm((indicator @ d.matrix).tocsr(), pd.Index(uniques, name="group", dtype="object"), d.terms)
+
+
+def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:
+    """Keep terms with at least ``min_count`` occurrences in at least ``min_docs`` rows."""
+    if min_count < 1 or min_docs < 1:
+        raise ValueError("dfm_trim: min_count and min_docs must be at least 1")
+    keep = (d.term_totals().to_numpy() >= min_count) & (d.doc_freq().to_numpy() >= min_docs)
+    return Dfm(d.matrix[:, keep].tocsr(), d.docs, d.terms[keep])

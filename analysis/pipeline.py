@@ -1,0 +1,124 @@
+"""The corpus layer in one call: raw files → cleaned documents → sentences → tokens → mentions.
+
+``build_corpus`` runs the stages in order and returns a :class:`CorpusTables` bundle that every
+measure, figure and notebook starts from:
+
+=================  =====================================================================
+``documents``      one row per document: metadata, ``text`` (cleaned), ``translation``,
+                   ``script``, ``encoding``, ``n_chars_raw``, ``n_chars``
+``cleaning_log``   the cleaning audit (see :mod:`analysis.clean`)
+``sentences``      see :mod:`analysis.sentences`
+``tokens``         see :mod:`analysis.segment`
+``mentions``       see :mod:`analysis.slogans`
+=================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.clean import clean_corpus
+from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
+from analysis.corpus import load_corpus
+from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
+from analysis.paths import PROJECT_ROOT
+from analysis.segment import SegmenterConfig, TokenCache, segment_texts, tokens_table
+from analysis.sentences import corpus_sentences
+from analysis.settings import lexicon_path, load_settings
+from analysis.slogans import find_slogan_mentions
+
+DOCUMENT_SUMMARY_COLUMNS = [
+    "doc_id", "file", "title", "level", "genre", "year", "script", "encoding",
+    "n_chars_raw", "n_chars", "n_tokens", "n_sentences", "n_paragraphs",
+]
+
+
+@dataclass(frozen=True)
+class CorpusTables:
+    """The tables of the corpus layer, and the lexicons and segmenter that made them."""
+
+    documents: pd.DataFrame
+    cleaning_log: pd.DataFrame
+    sentences: pd.DataFrame
+    tokens: pd.DataFrame
+    mentions: pd.DataFrame
+    slogans: SloganLexicon
+    stopwords: frozenset[str]
+    segmenter: SegmenterConfig
+
+
+def default_cache_dir() -> Path:
+    """``ANALYSIS_CACHE``, else ``.cache/`` in the project checkout."""
+    override = os.environ.get("ANALYSIS_CACHE")
+    return Path(override) if override else PROJECT_ROOT / ".cache"
+
+
+def build_corpus(
+    texts_dir: str | Path,
+    metadata: str | Path | pd.DataFrame | None = None,
+    *,
+    settings: dict[str, Any] | None = None,
+    slogans: SloganLexicon | None = None,
+    rules: CleaningRules | None = None,
+    segmenter: str | None = None,
+    jobs: int = 1,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+    progress: bool = False,
+    extensions: tuple[str, ...] = (".txt",),
+) -> CorpusTables:
+    """Load, clean, split, segment and find slogans in every text under ``texts_dir``.
+
+    Lexicons, rules and segmentation options come from ``settings`` (default
+    ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Tokens are
+    cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
+    """
+    settings = settings if settings is not None else load_settings()
+    rules = rules if rules is not None else load_cleaning_rules(lexicon_path(settings, "cleaning_rules"))
+    slogans = slogans if slogans is not None else load_slogans(lexicon_path(settings, "slogans"))
+    stopwords = load_stopwords(lexicon_path(settings, "stopwords"))
+    seg = settings["segmentation"]
+    config = SegmenterConfig.from_lexicons(
+        load_userdict(lexicon_path(settings, "userdict")),
+        slogans,
+        backend=segmenter or seg.get("segmenter", "jieba"),
+        hmm=bool(seg.get("hmm", True)),
+        pos=bool(seg.get("pos", False)),
+        placeholder=rules.placeholder.pattern if rules.placeholder is not None else None,
+    )
+
+    corpus = load_corpus(texts_dir, metadata, extensions=extensions)
+    documents, audit = clean_corpus(corpus, rules=rules)
+    sentences = corpus_sentences(documents)
+    cache = TokenCache(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
+    segments = segment_texts(
+        documents["text"].tolist(), config, jobs=jobs, cache=cache, progress=progress
+    )
+    tokens = tokens_table(documents, sentences, segments, stopwords=stopwords)
+    mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
+    return CorpusTables(documents, audit, sentences, tokens, mentions, slogans, stopwords, config)
+
+
+def document_summary(corpus: CorpusTables) -> pd.DataFrame:
+    """One row per document: metadata and sizes (``documents.csv``).
+
+    ``n_chars_raw`` and ``n_chars`` count characters without line breaks before and after
+    cleaning; ``n_tokens`` counts word tokens (punctuation excluded, stopwords included);
+    ``n_sentences`` and ``n_paragraphs`` are as in the sentences table. A missing title is the
+    doc id.
+    """
+    docs = corpus.documents
+    words = corpus.tokens.loc[~corpus.tokens["is_punct"], "doc_id"].value_counts()
+    sents = corpus.sentences.groupby("doc_id")["sent"].nunique()
+    paras = corpus.sentences.groupby("doc_id")["para"].nunique()
+    summary = docs[[c for c in DOCUMENT_SUMMARY_COLUMNS if c in docs.columns]].copy()
+    summary["title"] = summary["title"].astype("object").where(summary["title"].notna(), summary["doc_id"])
+    summary["n_tokens"] = docs["doc_id"].map(words).fillna(0).astype("int64")
+    summary["n_sentences"] = docs["doc_id"].map(sents).fillna(0).astype("int64")
+    summary["n_paragraphs"] = docs["doc_id"].map(paras).fillna(0).astype("int64")
+    return summary[DOCUMENT_SUMMARY_COLUMNS]

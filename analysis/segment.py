@@ -1,0 +1,363 @@
+"""Word segmentation of cleaned documents: the ``tokens`` table.
+
+Segmentation uses jieba through an isolated ``jieba.Tokenizer`` (never jieba's global one), or
+optionally rjieba (jieba-rs, the same algorithm and main dictionary, compiled), each with the
+project's user dictionary (``data/lexicon/userdict.txt``) plus every slogan term. Censorship
+placeholders (``**``) are cut out before segmentation and become tokens of their own, so they never
+fuse with a neighbouring word.
+
+The tokens table has one row per token, white space dropped:
+
+``doc_id``, ``para``, ``sent`` (as in the sentences table), ``position`` (1, 2, … within the
+document), ``token``, ``start``, ``end`` (0-based, half-open offsets into the cleaned text),
+``is_punct`` (punctuation, symbols and placeholders), ``is_stop`` (in the stopword list), and
+``pos`` when part-of-speech tags are asked for.
+
+Flags are flags: nothing is removed, each measure decides what to skip. POS tags come from the
+dictionary (jieba's ``dict.txt`` tags and the user dictionary's); a word the dictionary lacks
+(found by the HMM) is tagged ``m`` (number), ``eng`` (Latin letters), ``x`` (punctuation) or
+``un`` (unknown). Tagging therefore never changes the segmentation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
+
+Backend = Literal["jieba", "rjieba"]
+BACKENDS: tuple[Backend, ...] = ("jieba", "rjieba")
+TOKEN_COLUMNS = [
+    "doc_id", "para", "sent", "position", "token", "start", "end", "is_punct", "is_stop",
+]
+DEFAULT_PLACEHOLDER = r"\*{2,}|＊{2,}|×{2,}"
+
+# One segmented text: (tokens, starts, ends, tags or None), white space already dropped.
+Segments = tuple[list[str], list[int], list[int], list[str] | None]
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    """Everything that determines a segmentation; its :attr:`fingerprint` keys the token cache."""
+
+    backend: Backend = "jieba"
+    hmm: bool = True
+    pos: bool = False
+    terms: tuple[DictionaryTerm, ...] = ()
+    placeholder: str | None = DEFAULT_PLACEHOLDER
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise InputError(
+                f"unknown segmenter {self.backend!r}; choose one of {', '.join(BACKENDS)}"
+            )
+        if self.backend == "rjieba" and _version("rjieba") == "absent":
+            raise InputError(
+                "segmenter rjieba is not installed; install the `fast` extra "
+                "(pip install -e '.[fast]') or use --segmenter jieba"
+            )
+
+    @classmethod
+    def from_lexicons(
+        cls,
+        userdict: Iterable[DictionaryTerm],
+        slogans: SloganLexicon | None = None,
+        **options: object,
+    ) -> SegmenterConfig:
+        """Combine the user dictionary with every slogan term (user entries take precedence)."""
+        terms = {t.term: t for t in userdict}
+        for slogan in slogans or ():
+            for word in slogan.dictionary_terms:
+                terms.setdefault(word, DictionaryTerm(word, DEFAULT_TERM_FREQUENCY, "nz"))
+        return cls(terms=tuple(sorted(terms.values(), key=lambda t: t.term)), **options)  # type: ignore[arg-type]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the segmenter, its version, options and dictionaries."""
+        digest = hashlib.sha256()
+        for part in (
+            self.backend,
+            _version(self.backend),
+            _version("jieba"),  # rjieba's main dictionary is jieba's; its version matters too
+            f"hmm={self.hmm}",
+            f"pos={self.pos}",
+            f"placeholder={self.placeholder}",
+            *(f"{t.term}\t{t.frequency}\t{t.tag}" for t in self.terms),
+        ):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+
+def _is_punct(token: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PS" for ch in token)
+
+
+def _fallback_tag(token: str) -> str:
+    if _is_punct(token):
+        return "x"
+    if re.fullmatch(r"[\d.,%．０-９]+", token):
+        return "m"
+    if token.isascii() and token.isalpha():
+        return "eng"
+    return "un"
+
+
+class Segmenter:
+    """A loaded segmenter for one :class:`SegmenterConfig`. Build once per process."""
+
+    def __init__(self, config: SegmenterConfig):
+        self.config = config
+        self._placeholder = re.compile(config.placeholder) if config.placeholder else None
+        if config.backend == "jieba":
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for t in config.terms:
+                tokenizer.add_word(t.term, t.frequency, t.tag)
+            self._jieba = tokenizer
+        else:
+            import rjieba
+
+            tokenizer = rjieba.Jieba()
+            for t in config.terms:
+                tokenizer.add_word(t.term, t.frequency, t.tag)
+            self._rjieba = tokenizer
+        self._tags = self._load_tags() if config.pos else None
+
+    def _load_tags(self) -> dict[str, str]:
+        import jieba
+
+        tags: dict[str, str] = {}
+        dict_path = Path(jieba.__file__).with_name("dict.txt")
+        with dict_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                fields = line.split()
+                if len(fields) == 3:
+                    tags[fields[0]] = fields[2]
+        tags.update({t.term: t.tag for t in self.config.terms if t.tag})
+        return tags
+
+    def _cut(self, text: str) -> list[tuple[str, int, int]]:
+        if self.config.backend == "jieba":
+            return list(self._jieba.tokenize(text, HMM=self.config.hmm))
+        return self._rjieba.tokenize(text, "default", self.config.hmm)
+
+    def segment(self, text: str) -> Segments:
+        """Tokens of one text with offsets (and tags if configured), white space dropped."""
+        tokens: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pieces: list[tuple[int, int, bool]] = []  # (start, end, is_placeholder)
+        cursor = 0
+        if self._placeholder is not None:
+            for m in self._placeholder.finditer(text):
+                if m.start() > cursor:
+                    pieces.append((cursor, m.start(), False))
+                if m.end() > m.start():
+                    pieces.append((m.start(), m.end(), True))
+                cursor = m.end()
+        if cursor < len(text):
+            pieces.append((cursor, len(text), False))
+        for a, b, placeholder in pieces:
+            found = [(text[a:b], 0, b - a)] if placeholder else self._cut(text[a:b])
+            for word, s, e in found:
+                if word.isspace():
+                    continue
+                tokens.append(word)
+                starts.append(a + s)
+                ends.append(a + e)
+        tags = None
+        if self._tags is not None:
+            tags = [self._tags.get(w) or _fallback_tag(w) for w in tokens]
+        return tokens, starts, ends, tags
+
+
+# --- token cache ---------------------------------------------------------------------------
+
+
+class TokenCache:
+    """Segmentations on disk, one parquet file per (segmenter fingerprint, cleaned text).
+
+    The key covers the text, the segmenter, its version, its options and its dictionaries, so an
+    edited dictionary or a new jieba version never serves stale tokens, while a change to the
+    stopwords or slogans (which do not affect segmentation) keeps the cache. Stale files are
+    simply never read again; ``make clean`` removes the folder.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def key(self, config: SegmenterConfig, text: str) -> str:
+        digest = hashlib.sha256(config.fingerprint.encode("ascii") + b"\0")
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.parquet"
+
+    def get(self, key: str) -> Segments | None:
+        path = self.path(key)
+        if not path.exists():
+            return None
+        try:
+            table = pd.read_parquet(path)
+        except Exception:  # a damaged file is a cache miss, and will be rewritten
+            return None
+        tags = table["pos"].tolist() if "pos" in table.columns else None
+        return table["token"].tolist(), table["start"].tolist(), table["end"].tolist(), tags
+
+    def put(self, key: str, segments: Segments) -> None:
+        from analysis.paths import atomic_write
+
+        tokens, starts, ends, tags = segments
+        columns = {
+            "token": pd.array(tokens, dtype="str"),
+            "start": np.asarray(starts, dtype="int32"),
+            "end": np.asarray(ends, dtype="int32"),
+        }
+        if tags is not None:
+            columns["pos"] = pd.array(tags, dtype="str")
+        table = pd.DataFrame(columns)
+        atomic_write(self.path(key), lambda tmp: table.to_parquet(tmp, index=False))
+
+
+# --- segmenting many documents ---------------------------------------------------------------
+
+_WORKER: Segmenter | None = None
+
+
+def _init_worker(config: SegmenterConfig) -> None:
+    global _WORKER
+    _WORKER = Segmenter(config)
+
+
+def _segment_in_worker(text: str) -> Segments:
+    assert _WORKER is not None, "worker not initialised"  # internal invariant, not input checking
+    return _WORKER.segment(text)
+
+
+def segment_texts(
+    texts: Sequence[str],
+    config: SegmenterConfig,
+    *,
+    jobs: int = 1,
+    cache: TokenCache | None = None,
+    progress: bool = False,
+) -> list[Segments]:
+    """Segment each text (in order), reading and filling ``cache`` if given.
+
+    With ``jobs > 1`` the texts the cache lacks are segmented in that many worker processes, each
+    loading the dictionaries once. Results do not depend on ``jobs``.
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    results: list[Segments | None] = [None] * len(texts)
+    keys: list[str | None] = [None] * len(texts)
+    todo: list[int] = []
+    for i, text in enumerate(texts):
+        if cache is not None:
+            keys[i] = cache.key(config, text)
+            results[i] = cache.get(keys[i])
+        if results[i] is None:
+            todo.append(i)
+    if todo:
+        bar = _progress_bar(len(todo), progress)
+        if jobs == 1 or len(todo) == 1:
+            segmenter = Segmenter(config)
+            fresh = []
+            for i in todo:
+                fresh.append(segmenter.segment(texts[i]))
+                bar.update(1)
+        else:
+            # Big chunks keep inter-process traffic low; order is preserved by map.
+            chunk = max(1, len(todo) // (jobs * 8))
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(todo)), initializer=_init_worker, initargs=(config,)
+            ) as pool:
+                fresh = []
+                for segments in pool.map(
+                    _segment_in_worker, [texts[i] for i in todo], chunksize=chunk
+                ):
+                    fresh.append(segments)
+                    bar.update(1)
+        bar.close()
+        for i, segments in zip(todo, fresh, strict=True):
+            results[i] = segments
+            if cache is not None:
+                cache.put(keys[i], segments)  # type: ignore[arg-type]
+    return results  # type: ignore[return-value]
+
+
+def _progress_bar(total: int, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="segmenting", unit="doc", disable=not enabled or total < 2)
+
+
+def tokens_table(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    segments: Sequence[Segments],
+    *,
+    stopwords: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """Assemble the tokens table from per-document segments (in ``documents`` order)."""
+    frames = []
+    sentence_groups = dict(tuple(sentences.groupby("doc_id", sort=False)))
+    with_pos = any(s[3] is not None for s in segments)
+    for doc_id, (tokens, starts, ends, tags) in zip(documents["doc_id"], segments, strict=True):
+        sents = sentence_groups.get(doc_id)
+        start = np.asarray(starts, dtype=np.int64)
+        if sents is None or not len(tokens):
+            para = sent = np.zeros(len(tokens), dtype=np.int64)
+        else:
+            index = np.searchsorted(sents["start"].to_numpy(), start, side="right") - 1
+            index = np.clip(index, 0, len(sents) - 1)
+            para = sents["para"].to_numpy()[index]
+            sent = sents["sent"].to_numpy()[index]
+        frame = pd.DataFrame(
+            {
+                "doc_id": doc_id,
+                "para": para.astype("int32"),
+                "sent": sent.astype("int32"),
+                "position": np.arange(1, len(tokens) + 1, dtype="int32"),
+                "token": pd.array(tokens, dtype="str"),
+                "start": start.astype("int32"),
+                "end": np.asarray(ends, dtype="int32"),
+            }
+        )
+        if with_pos:
+            frame["pos"] = pd.array(tags if tags is not None else [None] * len(tokens), dtype="str")
+        frames.append(frame)
+    columns = TOKEN_COLUMNS + (["pos"] if with_pos else [])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames, ignore_index=True)
+    unique = pd.Series(table["token"].unique())
+    punct = dict(zip(unique, unique.map(_is_punct), strict=True))
+    table["is_punct"] = table["token"].map(punct).astype(bool)
+    table["is_stop"] = table["token"].isin(stopwords)
+    return table[columns]

@@ -1,0 +1,89 @@
+"""Finding slogan mentions in cleaned documents: the ``mentions`` table.
+
+A mention is a match of a slogan's variants (or of its parts, in order, with only punctuation or
+white space between them) in the cleaned text, so 团结 inside 团结协调 counts. Matches of one slogan
+do not overlap (the longest variant wins at a position); different slogans may overlap (讲团结 in
+树正气、讲团结、求发展 is also a mention of 团结).
+
+Columns: ``doc_id``, ``slogan`` (canonical name), ``variant`` (the text matched), ``start``,
+``end`` (0-based, half-open offsets into the cleaned text), ``para``, ``sent``, ``is_token`` and
+``n_tokens``. ``is_token`` is true when the mention begins at a token start and ends at a token
+end, that is, it is made of whole tokens — for a one-word slogan, exactly one token (``n_tokens``
+is 1); for a formula, its parts. A mention inside a longer token (团结 in 团结协调) is not a token.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.lexicon import SloganLexicon
+
+MENTION_COLUMNS = [
+    "doc_id", "slogan", "variant", "start", "end", "para", "sent", "is_token", "n_tokens",
+]
+
+
+def find_slogan_mentions(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    tokens: pd.DataFrame,
+    slogans: SloganLexicon,
+) -> pd.DataFrame:
+    """Every mention of every slogan in every document (documents order, then by offset)."""
+    for name, table, needed in (
+        ("documents", documents, {"doc_id", "text"}),
+        ("sentences", sentences, {"doc_id", "para", "sent", "start"}),
+        ("tokens", tokens, {"doc_id", "start", "end"}),
+    ):
+        missing = needed - set(table.columns)
+        if missing:
+            raise ValueError(
+                f"find_slogan_mentions: the {name} table lacks {', '.join(sorted(missing))}; "
+                "pass the tables built by analysis.prepare_corpus"
+            )
+    sentence_groups = dict(tuple(sentences.groupby("doc_id", sort=False)))
+    token_groups = dict(tuple(tokens.groupby("doc_id", sort=False)))
+    rows = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
+        found = [
+            (m.start(), m.end(), slogan.name, m.group(0))
+            for slogan in slogans
+            for m in slogan.pattern.finditer(text)
+        ]
+        if not found:
+            continue
+        found.sort()
+        start = np.array([f[0] for f in found])
+        end = np.array([f[1] for f in found])
+        sents = sentence_groups.get(doc_id)
+        if sents is not None and len(sents):
+            index = np.clip(np.searchsorted(sents["start"].to_numpy(), start, "right") - 1, 0, None)
+            para, sent = sents["para"].to_numpy()[index], sents["sent"].to_numpy()[index]
+        else:
+            para = sent = np.zeros(len(found), dtype=np.int64)
+        toks = token_groups.get(doc_id)
+        if toks is not None and len(toks):
+            tok_start, tok_end = toks["start"].to_numpy(), toks["end"].to_numpy()
+            first = np.searchsorted(tok_start, start, "left")
+            last = np.searchsorted(tok_end, end, "left")
+            aligned = (
+                (first < len(tok_start))
+                & (last < len(tok_end))
+                & (tok_start[np.minimum(first, len(tok_start) - 1)] == start)
+                & (tok_end[np.minimum(last, len(tok_end) - 1)] == end)
+            )
+            n_tokens = np.where(aligned, last - first + 1, 0)
+        else:
+            aligned = np.zeros(len(found), dtype=bool)
+            n_tokens = np.zeros(len(found), dtype=np.int64)
+        for k, (s, e, name, variant) in enumerate(found):
+            rows.append(
+                (doc_id, name, variant, s, e, int(para[k]), int(sent[k]),
+                 bool(aligned[k]), int(n_tokens[k]))
+            )
+    table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return table.astype(
+        {"start": "int64", "end": "int64", "para": "int64", "sent": "int64",
+         "is_token": "bool", "n_tokens": "int64"}
+    )

@@ -1,0 +1,48 @@
+"""Shared fixtures: the project's paths, the five study documents built once per session, and
+the material beside the project (``../shared``), which tests skip without."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA = PROJECT / "data"
+RAW = DATA / "raw"
+METADATA = DATA / "metadata.csv"
+SHARED = Path(os.environ.get("ANALYSIS_SHARED", PROJECT.parent / "shared"))
+
+STUDY_DOC_IDS = [
+    "jilin_news_2007",
+    "cidu_opinion_2005",
+    "nansha_speech_2007",
+    "yangzhou_opinion_2007",
+    "cityoffice_speech_2003",
+]
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (material beside the project)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """A token cache private to the test session."""
+    return tmp_path_factory.mktemp("token-cache")
+
+
+@pytest.fixture(scope="session")
+def study_corpus(cache_dir):
+    """The five study documents through the whole corpus layer (built once)."""
+    from analysis import build_corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the study data must load without any warning
+        return build_corpus(RAW, METADATA, cache_dir=cache_dir)

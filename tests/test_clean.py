@@ -1,0 +1,256 @@
+"""Cleaning: exact results on small texts, the audit accounts for every raw character, and
+properties (no crash on any Unicode, idempotence, exact reconstruction) under hypothesis."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import METADATA, RAW, STUDY_DOC_IDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.clean import (
+    AUDIT_COLUMNS,
+    audit_table,
+    clean_corpus,
+    clean_text,
+    normalize_punctuation,
+    restore_raw_text,
+)
+from analysis.cleaning_rules import load_cleaning_rules, parse_cleaning_rules
+from analysis.corpus import load_corpus
+
+RULES = load_cleaning_rules()
+
+
+def rules_of(text: str) -> list[tuple[str, str]]:
+    return [(e.rule, text[e.start : e.end]) for e in clean_text(text, RULES).edits]
+
+
+def test_web_page_boilerplate_is_removed_and_recorded():
+    raw = (
+        "首页 > 文章中心 > 正文\n\n"
+        "加强班子团结\n\n"
+        "前言：本站为你精心整理了加强班子团结范文，欢迎咨询。\n"
+        "加强班子团结\n"
+        "时间:2022-09-29 09:46:00\n"
+        "　　同志们:团结是力量,团结出战斗力。要坚持民主集中制,防止“一言堂”!这是我们党的根本组织原则和领导制度。\n"
+        "- 上一篇:组工干部体会\n"
+        "1313984"
+    )
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text == (
+        "加强班子团结\n"
+        "同志们：团结是力量，团结出战斗力。要坚持民主集中制，防止“一言堂”！这是我们党的根本组织原则和领导制度。"
+    )
+    removed = {rule: text for rule, text in rules_of(raw) if rule not in ("punctuation", "blank_line")}
+    assert removed == {
+        "breadcrumb": "首页 > 文章中心 > 正文\n",
+        "site_blurb": "前言：本站为你精心整理了加强班子团结范文，欢迎咨询。\n",
+        "repeated_title": "加强班子团结\n",
+        "timestamp": "时间:2022-09-29 09:46:00\n",
+        "indent": "　",
+        "prev_next_links": "- 上一篇:组工干部体会\n",
+        "page_counter": "1313984",
+        "final_line_break": "\n",
+    }
+
+
+def test_traditional_text_is_converted_and_its_script_recorded():
+    cleaned = clean_text("堅持民主集中制，加強領導班子團結。", RULES)
+    assert cleaned.text == "坚持民主集中制，加强领导班子团结。"
+    assert cleaned.script == "traditional"
+    assert {e.rule for e in cleaned.edits} == {"t2s"}
+    assert clean_text("坚持民主集中制。", RULES).script == "simplified"
+    assert clean_text("GDP 2007", RULES).script == "none"
+
+
+def test_traditional_boilerplate_matches_simplified_patterns():
+    raw = "四強一硬好班子活動意見\n時間:2022-10-20 02:58:00\n導語:本文來源于網友上傳,不代表本站觀點,歡迎參考。\n為深入貫徹落實黨的**屆**全會精神，推進“三項創建”活動深入開展，進一步加強縣級領導班子執政能力建設。"
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text.splitlines() == [
+        "四强一硬好班子活动意见",
+        "为深入贯彻落实党的**届**全会精神，推进“三项创建”活动深入开展，进一步加强县级领导班子执政能力建设。",
+    ]
+
+
+def test_inline_watermark_is_removed_from_the_middle_of_a_sentence():
+    raw = "研究全公务员之家版权所有市改革发展稳定方面的基本走势。"
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text == "研究全市改革发展稳定方面的基本走势。"
+    assert rules_of(raw) == [("watermark", "公务员之家版权所有")]
+
+
+def test_zero_width_characters_and_indents_are_removed():
+    raw = "\u3000\u3000团\u200b结\u200d一致\ufeff。  "
+    assert clean_text(raw, RULES).text == "团结一致。"
+    assert [r for r, _ in rules_of(raw)] == [
+        "indent", "indent", "remove_chars", "remove_chars", "remove_chars", "trailing_space", "trailing_space",
+    ]
+
+
+def test_appended_translation_is_split_into_its_own_field():
+    english = "The core of handling affairs by chapter is to uphold democratic centralism."
+    raw = f"按章办事的核心是坚持民主集中制。 {english}\n第二段。"
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text == "按章办事的核心是坚持民主集中制。\n第二段。"
+    assert cleaned.translation == english
+
+
+def test_short_latin_text_and_latin_inside_chinese_stay():
+    raw = "国内生产总值(GDP)增长10%,达到WTO要求。See above."
+    assert clean_text(raw, RULES).text == "国内生产总值（GDP）增长10%，达到WTO要求。See above."
+
+
+def test_a_whole_english_line_is_a_translation_not_a_blank_line():
+    english = "Democratic centralism is the fundamental organisational principle of the Party."
+    cleaned = clean_text(f"民主集中制是党的根本组织原则。\n{english}\n", RULES)
+    assert cleaned.text == "民主集中制是党的根本组织原则。"
+    assert cleaned.translation == english
+    assert [e.rule for e in cleaned.edits] == ["final_line_break", "translation"]
+
+
+def test_placeholders_stay_in_the_text():
+    assert clean_text("党的**届**全会和建设新**", RULES).text == "党的**届**全会和建设新**"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("团结,统一", "团结，统一"),
+        ("要求:“团结”,", "要求：“团结”，"),
+        ("各县(市、区)委", "各县（市、区）委"),
+        ("（党委）:", "（党委）："),
+        ("(党委):", "（党委）："),
+        ("09:46:00", "09:46:00"),
+        ("Hello, world!", "Hello, world!"),
+        ("ＡＢＣ１２３，团结", "ABC123，团结"),
+        ("团结?!", "团结？！"),
+    ],
+)
+def test_punctuation_normalisation(raw, expected):
+    assert normalize_punctuation(raw, RULES) == expected
+
+
+def test_line_breaks_are_normalised_and_blank_lines_dropped():
+    cleaned = clean_text("第一段。\r\n\r\n\r\n第二段。\r第三段。\n\n", RULES)
+    assert cleaned.text == "第一段。\n第二段。\n第三段。"
+
+
+def test_a_line_that_merely_resembles_the_title_in_the_body_stays():
+    title = "加强领导班子思想政治建设"
+    body = "这是一段足够长的正文，用来说明标题区之后的内容不会因为与标题相似或者完全相同而被当作重复标题删除。"
+    cleaned = clean_text(f"{title}\n{body}\n{title}\n{body}", RULES)
+    assert cleaned.text.splitlines() == [title, body, title, body]
+
+
+def test_audit_offsets_point_into_raw_and_cleaned_text():
+    raw = "首页 > 正文 > 文章\n团结,统一。"
+    cleaned = clean_text(raw, RULES)
+    audit = audit_table("d", raw, cleaned.edits)
+    assert list(audit.columns) == AUDIT_COLUMNS
+    assert audit.to_dict("records") == [
+        {"doc_id": "d", "rule": "breadcrumb", "text": "首页 > 正文 > 文章\n", "replacement": "",
+         "start": 0, "end": 13, "clean_start": 0, "clean_end": 0},
+        {"doc_id": "d", "rule": "punctuation", "text": ",", "replacement": "，",
+         "start": 15, "end": 16, "clean_start": 2, "clean_end": 3},
+    ]
+    assert restore_raw_text(cleaned.text, audit) == raw
+
+
+def test_rules_file_errors_name_the_key():
+    with pytest.raises(ValueError, match=r"line_rules\[0\]\.pattern.*not a valid regular"):
+        parse_cleaning_rules({"line_rules": [{"name": "x", "pattern": "(unclosed"}]}, source="c.yml")
+    with pytest.raises(ValueError, match=r"zone.*must be one of"):
+        parse_cleaning_rules({"line_rules": [{"name": "x", "pattern": "a", "zone": "top"}]})
+
+
+# --- the five documents ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five():
+    corpus = load_corpus(RAW, METADATA)
+    return corpus, clean_corpus(corpus, rules=RULES)
+
+
+def test_raw_text_is_fully_accounted_for_by_the_cleaned_text_and_the_audit(five):
+    corpus, (documents, audit) = five
+    for doc_id, raw, text in zip(corpus["doc_id"], corpus["raw_text"], documents["text"], strict=True):
+        rows = audit[audit["doc_id"] == doc_id]
+        assert restore_raw_text(text, rows) == raw
+        for row in rows.itertuples():
+            assert raw[row.start : row.end] == row.text
+
+
+def test_what_the_five_documents_lose_is_the_documented_noise(five):
+    _, (documents, audit) = five
+    removals = audit[~audit["rule"].isin(["punctuation", "t2s", "blank_line", "indent",
+                                          "final_line_break", "line_break"])]
+    by_doc = removals.groupby("doc_id")["rule"].apply(sorted).to_dict()
+    assert by_doc == {
+        "jilin_news_2007": ["translation"],
+        "cidu_opinion_2005": ["prev_next_links", "prev_next_links", "site_blurb", "timestamp"],
+        "nansha_speech_2007": ["breadcrumb", "byline", "page_counter", "repeated_title", "site_blurb"],
+        "yangzhou_opinion_2007": ["repeated_title", "timestamp"],
+        "cityoffice_speech_2003": ["breadcrumb", "repeated_title", "repeated_title", "repeated_title",
+                                   "site_blurb", "watermark", "watermark"],
+    }
+    docs = documents.set_index("doc_id")
+    assert docs.loc["cidu_opinion_2005", "script"] == "traditional"
+    assert (docs.drop(index="cidu_opinion_2005")["script"] == "simplified").all()
+    assert docs.loc["jilin_news_2007", "translation"].startswith("On July 20, the province")
+    assert "公务员之家" not in docs.loc["cityoffice_speech_2003", "text"]
+    raw_placeholders = (RAW / "cidu_opinion_2005.txt").read_text(encoding="utf-8").count("**")
+    assert docs.loc["cidu_opinion_2005", "text"].count("**") == raw_placeholders == 6
+    first_lines = [t.split("\n")[0] for t in docs["text"]]
+    assert first_lines[1:] == ["四强一硬好班子活动意见", "思想政治建设工作会议上的讲话", "委领导班子自身建设意见",
+                               "高扬树正气讲团结求发展主旋律努力开创办公厅系统新局面"]
+
+
+def test_cleaning_the_cleaned_documents_changes_nothing(five):
+    _, (documents, _) = five
+    for text in documents["text"]:
+        assert clean_text(text, RULES).text == text
+        assert clean_text(text, RULES).edits == ()
+
+
+def test_clean_corpus_does_not_modify_its_input(five):
+    corpus, _ = five
+    before = corpus.copy()
+    clean_corpus(corpus, rules=RULES)
+    pd.testing.assert_frame_equal(corpus, before)
+
+
+def test_clean_corpus_requires_the_raw_text(five):
+    corpus, _ = five
+    with pytest.raises(ValueError, match="raw_text"):
+        clean_corpus(corpus.drop(columns=["raw_text"]))
+
+
+# --- properties ------------------------------------------------------------------------------
+
+chinese_like = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("团结民主集中制一把手領導班子團結的了和是在要，。！？；：、“”（）()*,:;!? \u3000\u200b\n\r\t")),
+        st.sampled_from(list("abcXYZ0123456789-—>")),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chinese_like)
+def test_any_text_cleans_without_error_and_the_audit_restores_it(raw):
+    cleaned = clean_text(raw, RULES)
+    audit = audit_table("d", raw, cleaned.edits)
+    assert restore_raw_text(cleaned.text, audit) == raw
+    assert "\n\n" not in cleaned.text and not cleaned.text.endswith("\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chinese_like)
+def test_cleaning_is_idempotent(raw):
+    once = clean_text(raw, RULES).text
+    assert clean_text(once, RULES).text == once
