@@ -122,12 +122,15 @@ def to_simplified(text: str, config: str = "t2s") -> str:
     return "".join(parts)
 
 
-def normalize_punctuation(text: str, rules: CleaningRules) -> str:
+def normalize_punctuation(
+    text: str, rules: CleaningRules, *, removed: np.ndarray | None = None
+) -> str:
     """Apply the punctuation rule of ``cleaning.yml`` to ``text``; the length never changes.
 
     The context of a mark is its nearest character on each side within the line, stepping over
-    white space, quotation marks and characters that ``remove_chars`` deletes (so that the
-    decision is the same before and after cleaning).
+    white space, quotation marks, characters that ``remove_chars`` deletes and positions marked in
+    ``removed`` (what other rules remove), so that the decision is the same before and after
+    cleaning.
     """
     if rules.fullwidth_alphanumerics_to_ascii:
         text = text.translate(_FULLWIDTH_ALNUM)
@@ -141,7 +144,9 @@ def normalize_punctuation(text: str, rules: CleaningRules) -> str:
         chars = list(text)
         for match in marks.finditer(text):
             i = match.start()
-            if _neighbour_is_cjk(text, i, -1, rules) or _neighbour_is_cjk(text, i, +1, rules):
+            if _neighbour_is_cjk(text, i, -1, rules, removed) or _neighbour_is_cjk(
+                text, i, +1, rules, removed
+            ):
                 chars[i] = mapping[text[i]]
         converted = "".join(chars)
         if converted == text:
@@ -157,9 +162,13 @@ def _skippable(ch: str, rules: CleaningRules) -> bool:
     return rules.remove_chars is not None and rules.remove_chars.fullmatch(ch) is not None
 
 
-def _neighbour_is_cjk(text: str, i: int, step: int, rules: CleaningRules) -> bool:
+def _neighbour_is_cjk(
+    text: str, i: int, step: int, rules: CleaningRules, removed: np.ndarray | None
+) -> bool:
     j = i + step
-    while 0 <= j < len(text) and _skippable(text[j], rules):
+    while 0 <= j < len(text) and (
+        (removed is not None and removed[j]) or _skippable(text[j], rules)
+    ):
         j += step
     return 0 <= j < len(text) and _is_cjk(text[j])
 
@@ -243,8 +252,19 @@ def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRule
             run.append(i)
         for i in run:
             take(i, i + 1, rule)
-    content = "".join(line_view[i] for i in range(limit) if not taken[i]) if any(taken) else line_view
-    return _Line(start, end, end, sorted(edits, key=lambda e: e.start), start + limit, content)
+    return _Line(start, end, end, sorted(edits, key=lambda e: e.start), start + limit)
+
+
+def _content(view: str, line: _Line) -> str:
+    """The normalised text of a line without its inline removals and translation."""
+    pieces, cursor = [], line.start
+    for e in line.inline:
+        if e.start >= line.translation_start:
+            break
+        pieces.append(view[cursor : e.start])
+        cursor = e.end
+    pieces.append(view[cursor : line.translation_start])
+    return "".join(pieces)
 
 
 def _zone(kept: list[int], lines: list[_Line], zone: str, header_max: int) -> list[int]:
@@ -324,17 +344,25 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
         raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
     rules = rules if rules is not None else load_cleaning_rules()
     conv = to_simplified(raw, rules.opencc_config)
-    view = normalize_punctuation(conv, rules)
-
+    # Inline rules match a first normalised view; punctuation is then normalised again with the
+    # inline removals out of its context, as it will be when the cleaned text is cleaned again.
+    first_view = normalize_punctuation(conv, rules)
     lines: list[_Line] = []
     breaks: list[tuple[int, int]] = []
     for m in _LINE.finditer(raw):
         if m.start() == len(raw) and not m.group(0):
             break
-        line = _inline_edits(raw, view, m.start(1), m.end(1), rules)
+        line = _inline_edits(raw, first_view, m.start(1), m.end(1), rules)
         line.end = m.end(2)
         lines.append(line)
         breaks.append((m.start(2), m.end(2)))
+    inline_removed = np.zeros(len(raw), dtype=bool)
+    for line in lines:
+        for e in line.inline:
+            inline_removed[e.start : e.end] = True
+    view = normalize_punctuation(conv, rules, removed=inline_removed) if inline_removed.any() else first_view
+    for line in lines:
+        line.content = _content(view, line)
 
     removed = _removed_lines(lines, rules)
     kept = [i for i in range(len(lines)) if i not in removed]

@@ -254,3 +254,11 @@ def test_any_text_cleans_without_error_and_the_audit_restores_it(raw):
 def test_cleaning_is_idempotent(raw):
     once = clean_text(raw, RULES).text
     assert clean_text(once, RULES).text == once
+
+
+def test_links_are_removed_and_punctuation_is_judged_without_them():
+    raw = "看视频[链接](https://tv.cctv.com/2022/09/25/VIDEabc.shtml)，然后团结。"
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text == "看视频[链接]（），然后团结。"
+    assert ("url", "https://tv.cctv.com/2022/09/25/VIDEabc.shtml") in rules_of(raw)
+    assert clean_text(cleaned.text, RULES).text == cleaned.text

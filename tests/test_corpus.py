@@ -157,3 +157,30 @@ def test_load_corpus_does_not_modify_the_metadata_table(tmp_path):
 def test_doc_ids_and_years_from_file_names(name, doc_id, year):
     assert doc_id_from_path(name) == doc_id
     assert year_from_name(name) == year
+
+
+# --- properties ------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=100).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.text(alphabet=st.characters(codec="gb18030"), max_size=60).map(lambda t: t.encode("gb18030")),
+    )
+)
+def test_any_bytes_load_or_fail_with_an_input_error_naming_the_file(tmp_path, data):
+    folder = tmp_path / "any"
+    folder.mkdir(exist_ok=True)
+    (folder / "doc.txt").write_bytes(data)
+    try:
+        corpus = load_corpus(folder)
+    except InputError as exc:
+        assert "doc.txt" in str(exc)
+    else:
+        assert corpus["doc_id"].tolist() == ["doc"]
+        assert isinstance(corpus.loc[0, "raw_text"], str) and corpus.loc[0, "raw_text"].strip()

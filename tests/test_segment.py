@@ -1,0 +1,149 @@
+"""Segmentation: an isolated jieba with our dictionaries, offsets, flags, the cache, workers,
+and the optional rjieba backend."""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+import pandas as pd
+import pytest
+
+from analysis.errors import InputError
+from analysis.lexicon import DictionaryTerm, load_slogans, load_userdict
+from analysis.segment import TOKEN_COLUMNS, Segmenter, SegmenterConfig, TokenCache, segment_texts
+
+CONFIG = SegmenterConfig.from_lexicons(load_userdict(), load_slogans())
+
+
+def words(text: str, config: SegmenterConfig = CONFIG) -> list[str]:
+    return Segmenter(config).segment(text)[0]
+
+
+def test_domain_terms_stay_whole_and_the_global_jieba_is_untouched():
+    assert words("建设和谐班子，争创四强一硬好班子") == ["建设", "和谐班子", "，", "争创", "四强一硬", "好班子"]
+    assert "和谐班子" not in jieba.lcut("建设和谐班子")  # jieba's own global tokenizer is not changed
+
+
+def test_offsets_white_space_and_placeholders():
+    text = "党的**届**全会 GDP增长10%。"
+    tokens, starts, ends, tags = Segmenter(CONFIG).segment(text)
+    assert tokens == ["党", "的", "**", "届", "**", "全会", "GDP", "增长", "10%", "。"]
+    assert [text[a:b] for a, b in zip(starts, ends, strict=True)] == tokens
+    assert tags is None
+
+
+def test_pos_tags_never_change_the_segmentation():
+    text = "要坚持民主集中制，防止一言堂。张三同志讲话"
+    plain = Segmenter(CONFIG).segment(text)
+    config = SegmenterConfig.from_lexicons(load_userdict(), load_slogans(), pos=True)
+    tagged = Segmenter(config).segment(text)
+    assert tagged[0] == plain[0]
+    assert dict(zip(tagged[0], tagged[3], strict=True))["民主集中制"] == "nz"
+    assert dict(zip(tagged[0], tagged[3], strict=True))["，"] == "x"
+
+
+def test_unknown_backend_is_an_error():
+    with pytest.raises(InputError, match="unknown segmenter 'thulac'"):
+        SegmenterConfig(backend="thulac")  # type: ignore[arg-type]
+
+
+def test_the_tokens_table_of_the_five_documents(study_corpus):
+    tokens, docs = study_corpus.tokens, study_corpus.documents.set_index("doc_id")
+    assert list(tokens.columns) == TOKEN_COLUMNS
+    for doc_id, group in tokens.groupby("doc_id"):
+        text = docs.loc[doc_id, "text"]
+        assert [text[a:b] for a, b in zip(group["start"], group["end"], strict=True)] == group["token"].tolist()
+        assert group["position"].tolist() == list(range(1, len(group) + 1))
+        assert group["sent"].is_monotonic_increasing and group["para"].is_monotonic_increasing
+    assert tokens.loc[tokens["token"] == "的", "is_stop"].all()
+    assert tokens.loc[tokens["token"] == "团结", "is_stop"].eq(False).all()
+    assert tokens.loc[tokens["token"].isin(["，", "。", "“", "**"]), "is_punct"].all()
+    assert not tokens["token"].str.isspace().any()
+
+
+def test_tokens_fall_within_their_sentence(study_corpus):
+    merged = study_corpus.tokens.merge(
+        study_corpus.sentences, on=["doc_id", "sent"], suffixes=("", "_sent")
+    )
+    assert len(merged) == len(study_corpus.tokens)
+    assert (merged["start"] >= merged["start_sent"]).all() and (merged["end"] <= merged["end_sent"]).all()
+    assert (merged["para"] == merged["para_sent"]).all()
+
+
+def test_every_slogan_and_dictionary_term_is_never_split_in_the_five_documents(study_corpus):
+    """Each occurrence of a term lies inside one token: exactly a token, or part of a longer
+    dictionary word (团结 in 团结协调), never cut across a token boundary."""
+    terms = {t.term for t in study_corpus.segmenter.terms}
+    split = []
+    for doc_id, text in zip(study_corpus.documents["doc_id"], study_corpus.documents["text"], strict=True):
+        group = study_corpus.tokens[study_corpus.tokens["doc_id"] == doc_id]
+        spans = list(zip(group["start"], group["end"], strict=True))
+        for term in terms:
+            for m in re.finditer(re.escape(term), text):
+                if not any(a <= m.start() and m.end() <= b for a, b in spans):
+                    split.append((doc_id, term, text[max(0, m.start() - 4) : m.end() + 4]))
+    assert split == []
+
+
+def test_a_slogan_term_is_whole_even_without_the_user_dictionary():
+    config = SegmenterConfig.from_lexicons([], load_slogans())
+    assert "四强一硬" in words("争创四强一硬好班子", config)
+
+
+def test_cache_hits_and_exact_invalidation(tmp_path):
+    cache = TokenCache(tmp_path)
+    texts = ["坚持民主集中制。", "建设和谐班子。"]
+    first = segment_texts(texts, CONFIG, cache=cache)
+    files = sorted(tmp_path.rglob("*.parquet"))
+    assert len(files) == 2
+    assert segment_texts(texts, CONFIG, cache=cache) == first  # read back from disk
+    assert sorted(tmp_path.rglob("*.parquet")) == files  # nothing rewritten or added
+    # a changed dictionary is another key: both texts are segmented anew
+    edited = SegmenterConfig(terms=(*CONFIG.terms, DictionaryTerm("坚持民主", 50000)))
+    assert edited.fingerprint != CONFIG.fingerprint
+    segment_texts(texts, edited, cache=cache)
+    assert len(list(tmp_path.rglob("*.parquet"))) == 4
+    # one new text among cached ones adds one file
+    segment_texts([*texts, "一把手要带头。"], CONFIG, cache=cache)
+    assert len(list(tmp_path.rglob("*.parquet"))) == 5
+
+
+def test_a_damaged_cache_file_is_a_miss(tmp_path):
+    cache = TokenCache(tmp_path)
+    first = segment_texts(["坚持民主集中制。"], CONFIG, cache=cache)
+    (path,) = tmp_path.rglob("*.parquet")
+    path.write_bytes(b"not parquet")
+    assert segment_texts(["坚持民主集中制。"], CONFIG, cache=cache) == first
+
+
+def test_worker_processes_give_the_same_tokens(study_corpus):
+    texts = study_corpus.documents["text"].tolist()
+    assert segment_texts(texts, CONFIG, jobs=2) == segment_texts(texts, CONFIG, jobs=1)
+    with pytest.raises(InputError, match="jobs"):
+        segment_texts(texts, CONFIG, jobs=0)
+
+
+def test_rjieba_backend_keeps_the_same_terms_whole_and_mostly_agrees(study_corpus):
+    pytest.importorskip("rjieba")
+    config = SegmenterConfig.from_lexicons(load_userdict(), load_slogans(), backend="rjieba")
+    assert config.fingerprint != CONFIG.fingerprint
+    texts = study_corpus.documents["text"].tolist()
+    theirs = segment_texts(texts, config)
+    ours = segment_texts(texts, CONFIG)
+    same = total = 0
+    for (t1, s1, e1, _), (t2, s2, e2, _) in zip(ours, theirs, strict=True):
+        spans1, spans2 = set(zip(s1, e1, strict=True)), set(zip(s2, e2, strict=True))
+        same += len(spans1 & spans2)
+        total += len(spans1 | spans2)
+    assert same / total > 0.97
+    words_r = {w for t, *_ in theirs for w in t}
+    assert {"民主集中制", "一把手", "和谐班子", "四强一硬"} <= words_r
+
+
+def test_tokens_table_is_rebuilt_identically_from_the_cache(study_corpus, cache_dir):
+    from analysis import build_corpus
+    from conftest import METADATA, RAW
+
+    again = build_corpus(RAW, METADATA, cache_dir=cache_dir)
+    pd.testing.assert_frame_equal(again.tokens, study_corpus.tokens)
