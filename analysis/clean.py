@@ -35,7 +35,9 @@ import pandas as pd
 from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
 from analysis.errors import InputError
 
-AUDIT_COLUMNS = ["doc_id", "rule", "text", "replacement", "start", "end", "clean_start", "clean_end"]
+AUDIT_COLUMNS = [
+    "doc_id", "rule", "text", "replacement", "start", "end", "clean_start", "clean_end",
+]
 
 # Line breaks recognised in raw text; each becomes \n in the cleaned text.
 _LINE = re.compile(r"([^\r\n\x0b\x0c\x85\u2028\u2029]*)(\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]|)")
@@ -50,14 +52,15 @@ _CJK_RANGES = (
     (0x20000, 0x3FFFF),
 )
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
-_CONTEXT_SKIP = frozenset("“”‘’\"'")
-_LINE_BREAKS = frozenset("\r\n\x0b\x0c\x85\u2028\u2029")
+_LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+# Stepped over when looking for a punctuation mark's context: white space within a line and
+# quotation marks (a comma between ” and “ takes its context from the words beyond them).
+_SKIP_CODES = np.array(
+    sorted({ord(c) for c in "“”‘’\"'"} | {c for c in range(0x3001) if chr(c).isspace()}
+           - {ord(c) for c in _LINE_BREAKS}),
+    dtype=np.uint32,
+)
 _LATIN_START = re.compile(r"\s*[\"'“‘(\[]?[A-Za-z]")
-_FULLWIDTH_ALNUM = {
-    **{0xFF10 + i: 0x30 + i for i in range(10)},
-    **{0xFF21 + i: 0x41 + i for i in range(26)},
-    **{0xFF41 + i: 0x61 + i for i in range(26)},
-}
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,11 @@ class CleanedCorpus(NamedTuple):
 
     documents: pd.DataFrame
     audit: pd.DataFrame
+
+
+_CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
+_LAST_CJK = re.compile(f"[{_CJK_CLASS}](?=[^{_CJK_CLASS}]*$)")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -130,51 +138,59 @@ def normalize_punctuation(
     The context of a mark is its nearest character on each side within the line, stepping over
     white space, quotation marks, characters that ``remove_chars`` deletes and positions marked in
     ``removed`` (what other rules remove), so that the decision is the same before and after
-    cleaning.
+    cleaning. A converted mark is Chinese punctuation and so context for its neighbours, as in
+    ``(党委):``; conversion repeats until nothing changes. Vectorised: no loop over characters.
     """
+    if not text:
+        return text
+    codes = _codes(text).copy()
     if rules.fullwidth_alphanumerics_to_ascii:
-        text = text.translate(_FULLWIDTH_ALNUM)
-    mapping = dict(rules.to_fullwidth)
+        wide = (
+            ((codes >= 0xFF10) & (codes <= 0xFF19))
+            | ((codes >= 0xFF21) & (codes <= 0xFF3A))
+            | ((codes >= 0xFF41) & (codes <= 0xFF5A))
+        )
+        if wide.any():
+            codes[wide] -= 0xFEE0  # Ａ (U+FF21) → A (U+0041), likewise digits and a–z
+            text = _text(codes)
+    mapping = {ord(k): ord(v) for k, v in rules.to_fullwidth}
     if not mapping:
         return text
-    marks = re.compile("[" + re.escape("".join(mapping)) + "]")
-    # A converted mark is itself Chinese punctuation and so context for its neighbours, as in
-    # 「(党委):」: repeat until nothing changes (once more than the longest run of marks at most).
+    sources = np.fromiter(mapping, dtype=np.uint32)
+    is_mark = np.isin(codes, sources)
+    if not is_mark.any():
+        return text
+    skip = np.isin(codes, _SKIP_CODES)
+    if rules.remove_chars is not None:
+        for m in rules.remove_chars.finditer(text):
+            skip[m.start() : m.end()] = True
+    if removed is not None:
+        skip |= removed
+    n = len(codes)
+    index = np.arange(n)
+    # nearest non-skipped position strictly left / right of each position (-1 / n: none)
+    left = np.maximum.accumulate(np.concatenate(([-1], np.where(skip, -1, index)[:-1])))
+    right = np.concatenate((np.minimum.accumulate(np.where(skip, n, index)[::-1])[::-1][1:], [n]))
+    has_left, has_right = left >= 0, right < n
+    left, right = np.clip(left, 0, n - 1), np.clip(right, 0, n - 1)
+    cjk = _in_ranges(codes, _CJK_RANGES)
+    targets = np.zeros(0x110000 if codes.max() >= 0x10000 else 0x10000, dtype=np.uint32)
+    targets[sources] = np.fromiter(mapping.values(), dtype=np.uint32)
     while True:
-        chars = list(text)
-        for match in marks.finditer(text):
-            i = match.start()
-            if _neighbour_is_cjk(text, i, -1, rules, removed) or _neighbour_is_cjk(
-                text, i, +1, rules, removed
-            ):
-                chars[i] = mapping[text[i]]
-        converted = "".join(chars)
-        if converted == text:
-            return text
-        text = converted
-
-
-def _skippable(ch: str, rules: CleaningRules) -> bool:
-    if ch in _LINE_BREAKS:
-        return False
-    if ch in _CONTEXT_SKIP or ch.isspace():
-        return True
-    return rules.remove_chars is not None and rules.remove_chars.fullmatch(ch) is not None
-
-
-def _neighbour_is_cjk(
-    text: str, i: int, step: int, rules: CleaningRules, removed: np.ndarray | None
-) -> bool:
-    j = i + step
-    while 0 <= j < len(text) and (
-        (removed is not None and removed[j]) or _skippable(text[j], rules)
-    ):
-        j += step
-    return 0 <= j < len(text) and _is_cjk(text[j])
+        convert = is_mark & ((has_left & cjk[left]) | (has_right & cjk[right]))
+        if not convert.any():
+            return _text(codes)
+        codes[convert] = targets[codes[convert]]
+        cjk |= convert
+        is_mark &= ~convert
 
 
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
+def _text(codes: np.ndarray) -> str:
+    return codes.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -202,22 +218,21 @@ class _Line:
 
 def _translation_offset(line: str, rules: CleaningRules) -> int | None:
     """Offset in ``line`` where an appended Latin-script translation begins, if any."""
-    last_cjk = -1
-    for i in range(len(line) - 1, -1, -1):
-        if _is_cjk(line[i]):
-            last_cjk = i
-            break
-    tail = line[last_cjk + 1 :]
+    if len(line) < rules.translation_min_chars or not _ASCII_LETTER.search(line):
+        return None  # the common case, decided without scanning for the last Chinese character
+    last = _LAST_CJK.search(line)
+    offset = last.end() if last else 0
+    tail = line[offset:]
     if not _LATIN_START.match(tail):
         return None
     body = tail.strip()
-    letters = sum(1 for ch in body if ch.isascii() and ch.isalpha())
-    visible = sum(1 for ch in body if not ch.isspace())
+    letters = len(_ASCII_LETTER.findall(body))
+    visible = len(body) - sum(ch.isspace() for ch in body)
     if len(body) < rules.translation_min_chars or letters < rules.translation_min_latin_share * max(
         visible, 1
     ):
         return None
-    return last_cjk + 1
+    return offset
 
 
 def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRules) -> _Line:
@@ -227,7 +242,7 @@ def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRule
     edits: list[Edit] = []
 
     def take(a: int, b: int, rule: str) -> None:
-        if a < b and not any(taken[a:b]):
+        if a < b and taken.find(1, a, b) < 0:
             taken[a:b] = b"\x01" * (b - a)
             edits.append(Edit(start + a, start + b, rule))
 
@@ -279,8 +294,22 @@ def _zone(kept: list[int], lines: list[_Line], zone: str, header_max: int) -> li
 
 
 def _overlap(short: str, earlier: str) -> float:
+    """Share of ``short``'s characters found, in order, in ``earlier``."""
     blocks = difflib.SequenceMatcher(None, short, earlier, autojunk=False).get_matching_blocks()
     return sum(b.size for b in blocks) / len(short)
+
+
+def _repeats(key: str, earlier: str, min_overlap: float) -> bool:
+    """Whether ``key`` repeats ``earlier``: at least ``min_overlap`` of it found there in order."""
+    needed = min_overlap * len(key)
+    # Cheap upper bounds first: the overlap is at most the shorter length and at most the
+    # characters of `key` that occur in `earlier` at all.
+    if len(earlier) < needed:
+        return False
+    present = set(earlier)
+    if sum(ch in present for ch in key) < needed:
+        return False
+    return _overlap(key, earlier) >= min_overlap
 
 
 def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
@@ -296,6 +325,8 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
             translated = any(e.rule == "translation" for e in line.inline)
             removed[i] = "translation" if translated else "blank_line"
     kept = [i for i in range(len(lines)) if i not in removed]
+    keys = {}
+    repeat_of: dict[tuple[int, int], bool] = {}  # the sequence repeats: compare each pair once
     while True:
         before = len(removed)
         for rule in rules.line_rules:
@@ -304,15 +335,17 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
                     removed[i] = rule.name
             kept = [i for i in kept if i not in removed]
         if rules.repeated_title_min_overlap is not None:
-            earlier: list[str] = []
+            earlier: list[int] = []
             for i in _zone(kept, lines, "header", rules.header_max_chars):
-                key = _title_key(lines[i].content)
-                if len(key) >= rules.repeated_title_min_chars and any(
-                    _overlap(key, e) >= rules.repeated_title_min_overlap for e in earlier
-                ):
-                    removed[i] = "repeated_title"
+                key = keys.setdefault(i, _title_key(lines[i].content))
+                for j in earlier if len(key) >= rules.repeated_title_min_chars else ():
+                    if (i, j) not in repeat_of:
+                        repeat_of[i, j] = _repeats(key, keys[j], rules.repeated_title_min_overlap)
+                    if repeat_of[i, j]:
+                        removed[i] = "repeated_title"
+                        break
                 else:
-                    earlier.append(key)
+                    earlier.append(i)
             kept = [i for i in kept if i not in removed]
         if len(removed) == before:
             return removed
@@ -360,7 +393,10 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
     for line in lines:
         for e in line.inline:
             inline_removed[e.start : e.end] = True
-    view = normalize_punctuation(conv, rules, removed=inline_removed) if inline_removed.any() else first_view
+    if inline_removed.any():
+        view = normalize_punctuation(conv, rules, removed=inline_removed)
+    else:
+        view = first_view
     for line in lines:
         line.content = _content(view, line)
 
@@ -405,8 +441,7 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
     return CleanedText("".join(pieces), translation, script, tuple(edits))
 
 
-def audit_table(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> pd.DataFrame:
-    """The audit rows of one document, with offsets into both the raw and the cleaned text."""
+def _audit_rows(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> list[tuple]:
     rows = []
     shift = 0  # clean offset minus raw offset so far
     for e in edits:
@@ -416,9 +451,18 @@ def audit_table(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> pd.DataFrame:
              clean_start, clean_start + len(e.replacement))
         )
         shift += len(e.replacement) - (e.end - e.start)
+    return rows
+
+
+def _audit_frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS).astype(
         {c: "int64" for c in ("start", "end", "clean_start", "clean_end")}
     )
+
+
+def audit_table(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> pd.DataFrame:
+    """The audit rows of one document, with offsets into both the raw and the cleaned text."""
+    return _audit_frame(_audit_rows(doc_id, raw, edits))
 
 
 def restore_raw_text(text: str, audit: pd.DataFrame) -> str:
@@ -466,9 +510,10 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
         texts.append(cleaned.text)
         translations.append(cleaned.translation)
         scripts.append(cleaned.script)
-        audits.append(audit_table(doc_id, raw, cleaned.edits))
+        audits.extend(_audit_rows(doc_id, raw, cleaned.edits))
     if "script" in documents.columns:
-        for doc_id, stated, found in zip(documents["doc_id"], documents["script"], scripts, strict=True):
+        stated_scripts = zip(documents["doc_id"], documents["script"], scripts, strict=True)
+        for doc_id, stated, found in stated_scripts:
             if isinstance(stated, str) and stated and stated.lower() != found:
                 warnings.warn(
                     f"{doc_id}: metadata says script {stated!r} but the text reads as {found!r}; "
@@ -479,5 +524,5 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
     documents["text"] = texts
     documents["translation"] = translations
     documents["n_chars"] = [count_chars(t) for t in texts]
-    audit = pd.concat(audits, ignore_index=True) if audits else pd.DataFrame(columns=AUDIT_COLUMNS)
+    audit = _audit_frame(audits)
     return CleanedCorpus(documents, audit)
