@@ -1,0 +1,91 @@
+"""Plotting infrastructure: fonts that draw Chinese, one figure style, and safe figure export.
+
+Plot functions build and return a matplotlib Figure (inside :func:`figure_style`, sized with
+:func:`figure_size`) and never save; only :func:`save_figure` writes files.
+
+>>> from analysis.plots import figure_style, figure_size, save_figure
+>>> import matplotlib.pyplot as plt
+>>> with figure_style():                                  # doctest: +SKIP
+...     fig, ax = plt.subplots(figsize=figure_size("single"))
+...     ax.bar(["团结", "民主集中制", "一把手"], [12, 7, 3])
+...     ax.set_ylabel("Mentions")
+>>> save_figure(fig, "slogan_counts")                     # doctest: +SKIP
+"""
+
+from analysis.plots.fonts import (
+    FONT_ENV_VAR,
+    LATIN_FALLBACK_FAMILY,
+    FontNotFoundError,
+    MissingGlyphError,
+    ResolvedFont,
+    find_system_cjk_font,
+    font_files_for,
+    font_stack,
+    missing_characters,
+    packaged_font_path,
+    register_font_file,
+    require_glyphs,
+    resolve_cjk_font,
+)
+from analysis.plots.save import (
+    MAX_PDF_BYTES,
+    SUPPORTED_FORMATS,
+    FigureFormat,
+    FigureSizeWarning,
+    check_glyphs,
+    safe_figure_name,
+    save_figure,
+)
+from analysis.plots.style import (
+    COLUMN_WIDTH_INCHES,
+    DIVERGING_CMAP,
+    HATCHES,
+    LINESTYLES,
+    MARKERS,
+    PALETTE,
+    SEQUENTIAL_CMAP,
+    ColumnWidth,
+    apply_figure_style,
+    export_rc_params,
+    figure_size,
+    figure_style,
+    series_style,
+    style_rc_params,
+)
+
+__all__ = [
+    "COLUMN_WIDTH_INCHES",
+    "DIVERGING_CMAP",
+    "FONT_ENV_VAR",
+    "HATCHES",
+    "LATIN_FALLBACK_FAMILY",
+    "LINESTYLES",
+    "MARKERS",
+    "MAX_PDF_BYTES",
+    "PALETTE",
+    "SEQUENTIAL_CMAP",
+    "SUPPORTED_FORMATS",
+    "ColumnWidth",
+    "FigureFormat",
+    "FigureSizeWarning",
+    "FontNotFoundError",
+    "MissingGlyphError",
+    "ResolvedFont",
+    "apply_figure_style",
+    "check_glyphs",
+    "export_rc_params",
+    "figure_size",
+    "figure_style",
+    "find_system_cjk_font",
+    "font_files_for",
+    "font_stack",
+    "missing_characters",
+    "packaged_font_path",
+    "register_font_file",
+    "require_glyphs",
+    "resolve_cjk_font",
+    "safe_figure_name",
+    "save_figure",
+    "series_style",
+    "style_rc_params",
+]

@@ -1,0 +1,296 @@
+"""Finding a font that draws Chinese, registering it with matplotlib, and checking coverage.
+
+Resolution order (first that works wins):
+
+1. ``ANALYSIS_FONT``: a font file path (``.ttf``/``.otf``/``.ttc``/``.otc``) or the name of a
+   font family matplotlib knows. A value that is neither, or a font that cannot draw Chinese, is
+   an error: an explicit choice is never silently replaced.
+2. Noto Sans CJK SC shipped by the ``mplfonts`` dependency, so a fresh machine needs no system
+   font and every machine draws the same glyphs.
+3. A system font covering common Chinese (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, …).
+
+Coverage is checked with the font's own character map (fontTools), so a character no font has
+raises :class:`MissingGlyphError` instead of matplotlib quietly drawing a box.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
+
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager, ft2font
+
+from analysis.errors import InputError
+
+FONT_ENV_VAR = "ANALYSIS_FONT"
+PACKAGED_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+# Ships with matplotlib; covers Latin, digits, Greek and symbols a CJK font may lack.
+LATIN_FALLBACK_FAMILY = "DejaVu Sans"
+# A font must draw these to count as a Chinese font: the study's core slogans.
+CJK_PROBE = "团结民主集中制一把手领导班子建设"
+FONT_FILE_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+# Simplified-Chinese families first, then Traditional/Japanese faces that still cover the hanzi.
+PREFERRED_SYSTEM_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Sarasa Gothic SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "SimSun",
+    "AR PL UMing CN",
+    "Noto Sans CJK TC",
+    "Source Han Sans TC",
+    "Noto Sans CJK JP",
+    "Source Han Sans",
+)
+# Name fragments that make an unlisted installed font worth a character-map check.
+CJK_NAME_HINTS = ("cjk", "han", "hei", "song", "kai", "ming", "fang", "gb", " sc", " cn", "wenquan")
+# Line breaks are split off by matplotlib and never drawn as glyphs.
+_NOT_DRAWN = frozenset("\n\r")
+
+FontSource = Literal["ANALYSIS_FONT", "mplfonts", "system"]
+
+
+class FontNotFoundError(InputError):
+    """No usable font for Chinese text, or ``ANALYSIS_FONT`` names an unusable font."""
+
+
+class MissingGlyphError(InputError):
+    """Some characters have no glyph in any font of the figure's font stack."""
+
+    def __init__(self, message: str, missing: Sequence[str]):
+        super().__init__(message)
+        self.missing = tuple(missing)
+
+
+@dataclass(frozen=True)
+class ResolvedFont:
+    """A font registered with matplotlib: use ``family`` in rcParams; ``path`` is its file."""
+
+    family: str
+    path: Path
+    source: FontSource
+
+
+def packaged_font_path() -> Path | None:
+    """Noto Sans CJK SC inside the installed ``mplfonts`` package, or None when absent."""
+    try:
+        import mplfonts
+    except ImportError:
+        return None
+    path = Path(mplfonts.__file__).resolve().parent / "fonts" / PACKAGED_FONT_FILE
+    return path if path.is_file() else None
+
+
+def register_font_file(path: str | Path) -> str:
+    """Register a font file with matplotlib and return its family name.
+
+    Raises FontNotFoundError when the file is missing or is not a font FreeType can read.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FontNotFoundError(f"font file {path} does not exist")
+    try:
+        family = font_manager.ttfFontProperty(ft2font.FT2Font(str(path))).name
+    except (RuntimeError, OSError, ValueError) as error:
+        raise FontNotFoundError(f"{path} is not a font file FreeType can read ({error})") from error
+    font_manager.fontManager.addfont(str(path))
+    return family
+
+
+def resolve_cjk_font() -> ResolvedFont:
+    """The font for Chinese labels, registered with matplotlib (see the module docstring).
+
+    The result is cached per value of ``ANALYSIS_FONT``, so calling this for every figure is
+    cheap and registers each font once.
+    """
+    setting = os.environ.get(FONT_ENV_VAR, "").strip()
+    return _resolve(setting or None)
+
+
+def font_stack() -> list[str]:
+    """Font families for ``font.family``: the CJK font first, then the Latin fallback."""
+    return [resolve_cjk_font().family, LATIN_FALLBACK_FAMILY]
+
+
+def find_system_cjk_font() -> ResolvedFont | None:
+    """An installed font covering common Chinese, preferring the families listed above."""
+    entries = {}
+    for entry in font_manager.fontManager.ttflist:
+        # Prefer the regular face of each family; other weights only if it is absent.
+        best = entries.get(entry.name)
+        if best is None or abs(entry.weight - 400) < abs(best.weight - 400):
+            entries[entry.name] = entry
+    by_lower_name = {name.lower(): entry for name, entry in entries.items()}
+    preferred = [by_lower_name[name.lower()] for name in PREFERRED_SYSTEM_FAMILIES
+                 if name.lower() in by_lower_name]
+    hinted = [entry for name, entry in sorted(by_lower_name.items())
+              if any(hint in name for hint in CJK_NAME_HINTS) and entry not in preferred]
+    for entry in [*preferred, *hinted]:
+        if not _missing_from(CJK_PROBE, [(entry.fname, entry.index)]):
+            return ResolvedFont(entry.name, Path(entry.fname), "system")
+    return None
+
+
+def missing_characters(
+    texts: Iterable[str], font_files: Sequence[tuple[str | Path, int]] | None = None
+) -> list[str]:
+    """Characters in ``texts`` that none of ``font_files`` can draw, in first-seen order.
+
+    ``font_files`` are (path, face index) pairs; by default the project's font stack (the
+    resolved CJK font and the Latin fallback), as matplotlib would pick them.
+    """
+    if isinstance(texts, str):
+        texts = [texts]
+    if font_files is None:
+        properties = font_manager.FontProperties(family=font_stack())
+        font_files = font_files_for(properties)
+    return _missing_from("".join(texts), font_files)
+
+
+def require_glyphs(texts: Iterable[str], *, where: str = "the labels") -> None:
+    """Raise MissingGlyphError listing every character of ``texts`` the font stack cannot draw."""
+    if isinstance(texts, str):
+        texts = [texts]
+    missing = missing_characters(texts)
+    if missing:
+        raise missing_glyph_error(missing, where=where, fonts=font_stack())
+
+
+def missing_glyph_error(
+    missing: Sequence[str], *, where: str, fonts: Sequence[str]
+) -> MissingGlyphError:
+    """The error for characters no font can draw, naming each by code point and Unicode name."""
+    listed = ", ".join(f"{ch!r} U+{ord(ch):04X} {_describe(ch)}" for ch in missing)
+    return MissingGlyphError(
+        f"no font can draw {len(missing)} character(s) in {where}: {listed} (fonts tried: "
+        f"{', '.join(fonts)}). Remove or replace these characters, or set {FONT_ENV_VAR} to a "
+        "font file that covers them; matplotlib would otherwise draw boxes.",
+        missing,
+    )
+
+
+def _describe(ch: str) -> str:
+    if unicodedata.category(ch) == "Co":
+        # Common in text extracted from PDFs whose fonts map glyphs to private code points.
+        return "private-use character"
+    return unicodedata.name(ch, "no Unicode name")
+
+
+def font_files_for(properties: font_manager.FontProperties) -> list[tuple[str, int]]:
+    """The (path, face index) pairs matplotlib renders ``properties`` with, in fallback order."""
+    # The private lookup is exactly what the renderers use (family fallback included); the
+    # public findfont gives only the first font, which would miss fallback coverage.
+    find_all = getattr(font_manager.fontManager, "_find_fonts_by_props", None)
+    if find_all is None:  # pragma: no cover - older or newer matplotlib without it
+        return [(font_manager.findfont(properties), 0)]
+    return [_as_path_and_index(found) for found in find_all(properties)]
+
+
+def _as_path_and_index(found) -> tuple[str, int]:
+    # matplotlib >= 3.11 returns FontPath(path, index); older versions plain paths.
+    if isinstance(found, str | os.PathLike):
+        return os.fspath(found), 0
+    path, index = found
+    return os.fspath(path), int(index)
+
+
+@lru_cache(maxsize=8)
+def _resolve(setting: str | None) -> ResolvedFont:
+    if setting is not None:
+        return _resolve_setting(setting)
+    packaged = packaged_font_path()
+    if packaged is not None:
+        return ResolvedFont(register_font_file(packaged), packaged, "mplfonts")
+    system = find_system_cjk_font()
+    if system is not None:
+        return system
+    raise FontNotFoundError(
+        "no font that draws Chinese was found: reinstall the project's dependencies "
+        "(`pip install -e .` brings mplfonts with Noto Sans CJK SC), install a Chinese font such "
+        f"as Noto Sans CJK SC, or set {FONT_ENV_VAR} to the path of a .ttf/.otf font file"
+    )
+
+
+def _resolve_setting(setting: str) -> ResolvedFont:
+    fix = (
+        f"set {FONT_ENV_VAR} to the path of a .ttf/.otf/.ttc font file that covers Chinese "
+        f"(e.g. {packaged_font_path() or 'NotoSansCJKsc-Regular.otf'}) or to an installed family "
+        f"such as {PREFERRED_SYSTEM_FAMILIES[0]!r}, or unset it to use the packaged font"
+    )
+    if _looks_like_path(setting):
+        try:
+            family = register_font_file(setting)
+        except FontNotFoundError as error:
+            raise FontNotFoundError(f"{FONT_ENV_VAR}={setting!r}: {error}; {fix}") from None
+    else:
+        packaged = packaged_font_path()
+        if packaged is not None:  # so the packaged family name works on any machine
+            register_font_file(packaged)
+        entry = _installed_entry(setting)
+        if entry is None:
+            raise FontNotFoundError(
+                f"{FONT_ENV_VAR}={setting!r} is neither an existing font file nor a font family "
+                f"matplotlib knows; {fix}"
+            )
+        family = entry.name
+    # Report the file matplotlib will actually draw with (a family may have several files).
+    files = font_files_for(font_manager.FontProperties(family=family))
+    missing = _missing_from(CJK_PROBE, files)
+    if missing:
+        raise FontNotFoundError(
+            f"{FONT_ENV_VAR}={setting!r} selects the font {family!r}, which cannot draw Chinese "
+            f"(missing {''.join(missing)}); {fix}"
+        )
+    return ResolvedFont(family, Path(files[0][0]), "ANALYSIS_FONT")
+
+
+def _looks_like_path(setting: str) -> bool:
+    return (
+        "/" in setting
+        or "\\" in setting
+        or setting.lower().endswith(FONT_FILE_SUFFIXES)
+        or Path(setting).expanduser().exists()
+    )
+
+
+def _installed_entry(family: str):
+    wanted = family.casefold()
+    matches = [e for e in font_manager.fontManager.ttflist if e.name.casefold() == wanted]
+    return min(matches, key=lambda e: abs(e.weight - 400), default=None)
+
+
+def _missing_from(text: str, font_files: Sequence[tuple[str | Path, int]]) -> list[str]:
+    maps = [_codepoints(os.fspath(path), index) for path, index in font_files]
+    missing = {}
+    for ch in text:
+        if ch not in _NOT_DRAWN and not any(ord(ch) in cmap for cmap in maps):
+            missing[ch] = None
+    return list(missing)
+
+
+@cache
+def _codepoints(path: str, index: int) -> frozenset[int]:
+    """The code points a font file maps to glyphs (read once per file and face)."""
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            cmap = font["cmap"].getBestCmap() or {}
+    except Exception:  # an unreadable font covers nothing; the caller reports what is missing
+        return frozenset()
+    return frozenset(cmap)

@@ -1,0 +1,263 @@
+"""Saving figures: the only place a figure is written to disk.
+
+:func:`save_figure` writes PNG, PDF and SVG with the export settings of
+:mod:`analysis.plots.style` (CJK font embedded as a subset TrueType/CID font in PDF; text as paths
+in SVG), under a file name made safe from any document id, atomically, without closing or
+changing the figure. Before writing it checks every piece of text against the fonts' character
+maps and turns matplotlib's "Glyph … missing from font(s)" warnings into
+:class:`~analysis.plots.fonts.MissingGlyphError`, so no file ever shows a box for a character.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import unicodedata
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import matplotlib as mpl
+from matplotlib import cbook
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
+
+from analysis.errors import InputError
+from analysis.paths import atomic_write, safe_child
+from analysis.plots.fonts import (
+    font_files_for,
+    font_stack,
+    missing_characters,
+    missing_glyph_error,
+)
+from analysis.plots.style import EXPORT_DPI, export_rc_params
+
+FigureFormat = Literal["png", "pdf", "svg"]
+SUPPORTED_FORMATS: tuple[FigureFormat, ...] = ("png", "pdf", "svg")
+# A figure PDF with a subset font is tens of kilobytes; megabytes mean an embedded full font,
+# an unrasterised cloud of points or a huge image.
+MAX_PDF_BYTES = 2 * 1024 * 1024
+# File systems allow 255 bytes per name; leave room for the extension and the temporary suffix.
+MAX_NAME_BYTES = 180
+MIN_DPI, MAX_DPI = 72, 1200
+
+# Dates left out so that saving the same figure twice gives identical files.
+_SAVE_METADATA: dict[str, dict[str, None]] = {
+    "png": {},
+    "pdf": {"CreationDate": None},
+    "svg": {"Date": None},
+}
+_WINDOWS_FORBIDDEN = frozenset('<>:"/\\|?*')
+# Control, format (e.g. bidirectional overrides), surrogate and line/paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{d}{i}" for d in ("COM", "LPT") for i in range(1, 10)}
+)
+_GLYPH_WARNING = re.compile(r"^Glyph (\d+) \(.*\) missing from font\(s\)")
+
+
+class FigureSizeWarning(UserWarning):
+    """An exported figure file is much larger than a figure file should be."""
+
+
+def safe_figure_name(name: str) -> str:
+    """``name`` as a file name (without extension) that is safe on every operating system.
+
+    Chinese and other letters are kept. Runs of path separators, control characters and
+    characters Windows forbids (``<>:"/\\|?*``) become ``_``; dots, spaces and ``_`` are trimmed
+    from both ends (so ``..`` cannot climb); Windows device names (``CON``, ``NUL``…) get a
+    trailing ``_``. An empty result or one longer than 180 UTF-8 bytes is an error.
+
+    >>> safe_figure_name("民主集中制:2007")
+    '民主集中制_2007'
+    >>> safe_figure_name("../x")
+    'x'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"figure name must be a string, got {type(name).__name__}")
+    normalised = unicodedata.normalize("NFC", name)
+    pieces: list[str] = []
+    for ch in normalised:
+        unsafe = ch in _WINDOWS_FORBIDDEN or unicodedata.category(ch) in _UNSAFE_CATEGORIES
+        if not unsafe:
+            pieces.append(ch)
+        elif not pieces or pieces[-1] != "_":
+            pieces.append("_")
+    safe = "".join(pieces).strip(" ._")
+    if not safe:
+        raise InputError(
+            f"figure name {name!r} has no usable characters: give a name such as 'slogan_counts'"
+        )
+    if safe.split(".")[0].rstrip().upper() in _WINDOWS_RESERVED:
+        safe += "_"
+    size = len(safe.encode("utf-8"))
+    if size > MAX_NAME_BYTES:
+        raise InputError(
+            f"figure name {name[:40]!r}… is {size} bytes long in UTF-8: use a name of at most "
+            f"{MAX_NAME_BYTES} bytes (about {MAX_NAME_BYTES // 3} Chinese characters)"
+        )
+    return safe
+
+
+def check_glyphs(fig: Figure) -> None:
+    """Raise MissingGlyphError if any text of ``fig`` would be drawn with a box.
+
+    Draws the figure once without output (so tick labels and legends exist), failing on
+    matplotlib's missing-glyph warnings, then checks every visible text against the character
+    maps of the fonts it is drawn with. The second check catches what the first cannot:
+    matplotlib warns only the first time a font meets a character.
+    """
+    _require_figure(fig)
+    # Under the export settings, as save_figure draws: labels created now get the CJK font.
+    with mpl.rc_context(export_rc_params()), _recording_missing_glyphs() as warned:
+        fig.draw_without_rendering()
+    missing = dict.fromkeys(warned)
+    offending: list[str] = []
+    files_by_font: dict[FontProperties, list[tuple[str, int]]] = {}
+    for text in fig.findobj(match=Text, include_self=False):
+        content = text.get_text()
+        if not content or not text.get_visible() or _is_typeset_elsewhere(text, content):
+            continue
+        properties = text.get_fontproperties()
+        if properties not in files_by_font:
+            files_by_font[properties] = font_files_for(properties)
+        lacking = missing_characters(content, files_by_font[properties])
+        if lacking or any(ch in content for ch in warned):
+            missing.update(dict.fromkeys(lacking))
+            offending.append(content)
+    if missing:
+        quoted = ", ".join(repr(text[:30]) for text in offending[:3]) or "(unknown)"
+        raise missing_glyph_error(
+            list(missing), where=f"the figure's text {quoted}", fonts=font_stack()
+        )
+
+
+def save_figure(
+    fig: Figure,
+    name: str,
+    *,
+    folder: str | Path = "figures",
+    formats: Sequence[FigureFormat] = SUPPORTED_FORMATS,
+    dpi: float = EXPORT_DPI,
+) -> list[Path]:
+    """Write ``fig`` as ``folder/<safe name>.<format>`` for each format; return the paths.
+
+    ``name`` may be any document id (see :func:`safe_figure_name`); a trailing ``.png``, ``.pdf``
+    or ``.svg`` is dropped. ``dpi`` applies to PNG (and to any raster parts of PDF and SVG).
+    Raises MissingGlyphError before writing anything if some text cannot be drawn; warns with
+    FigureSizeWarning when a PDF exceeds 2 MB. The figure stays open and unchanged.
+    """
+    _require_figure(fig)
+    chosen = _normalise_formats(formats)
+    _require_dpi(dpi)
+    stem = safe_figure_name(_drop_known_extension(name))
+    targets = [safe_child(folder, f"{stem}.{fmt}") for fmt in chosen]
+    written = []
+    with mpl.rc_context(export_rc_params()):
+        check_glyphs(fig)
+        for fmt, target in zip(chosen, targets, strict=True):
+            written.append(atomic_write(target, _figure_writer(fig, fmt, dpi)))
+    for path in written:
+        if path.suffix == ".pdf" and path.stat().st_size > MAX_PDF_BYTES:
+            warnings.warn(
+                f"{path} is {path.stat().st_size / 1024 / 1024:.1f} MB, above the "
+                f"{MAX_PDF_BYTES // 1024 // 1024} MB expected of a figure: rasterise dense "
+                "artists (rasterized=True on scatter or image layers), plot fewer points, or "
+                "check that pdf.fonttype is 42 so fonts are subset",
+                FigureSizeWarning,
+                stacklevel=2,
+            )
+    return written
+
+
+def _figure_writer(fig: Figure, fmt: FigureFormat, dpi: float):
+    def write(tmp: Path) -> None:
+        with _recording_missing_glyphs() as warned:
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
+        if warned:  # raising here makes atomic_write discard the file
+            raise missing_glyph_error(warned, where=f"the {fmt.upper()} export", fonts=font_stack())
+
+    return write
+
+
+@contextmanager
+def _recording_missing_glyphs() -> Iterator[list[str]]:
+    """Collect the characters of matplotlib's missing-glyph warnings raised inside the block.
+
+    The list is filled when the block ends; other warnings go on to the caller's filters.
+    """
+    missing: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield missing
+    for record in caught:
+        found = _GLYPH_WARNING.match(str(record.message))
+        if found:
+            if chr(int(found.group(1))) not in missing:
+                missing.append(chr(int(found.group(1))))
+        else:
+            warnings.warn_explicit(
+                record.message, record.category, record.filename, record.lineno,
+                module=_module_of(record.filename), source=record.source,
+            )
+
+
+def _module_of(filename: str) -> str | None:
+    # Re-emitted warnings keep their module, so filters such as "error::UserWarning:matplotlib.*"
+    # (pyproject's pytest settings) still apply to them.
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", None) == filename:
+            return name
+    return None
+
+
+def _is_typeset_elsewhere(text: Text, content: str) -> bool:
+    # TeX and mathtext ($...$) use their own math fonts, not the font stack.
+    return bool(text.get_usetex()) or (text.get_parse_math() and cbook.is_math_text(content))
+
+
+def _require_figure(fig: object) -> None:
+    if not isinstance(fig, Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {type(fig).__name__}")
+
+
+def _require_dpi(dpi: object) -> None:
+    if (
+        isinstance(dpi, bool)
+        or not isinstance(dpi, int | float)
+        or not math.isfinite(dpi)
+        or not MIN_DPI <= dpi <= MAX_DPI
+    ):
+        raise InputError(
+            f"dpi must be a number from {MIN_DPI} to {MAX_DPI}, got {dpi!r}: journals usually ask "
+            "for 300 (photos, plots) to 600 (line art)"
+        )
+
+
+def _normalise_formats(formats: Sequence[str] | str) -> list[FigureFormat]:
+    if isinstance(formats, str):  # a single format, not its letters
+        formats = (formats,)
+    chosen: list[FigureFormat] = []
+    for fmt in formats:
+        key = fmt.lower().lstrip(".") if isinstance(fmt, str) else fmt
+        if key not in SUPPORTED_FORMATS:
+            raise InputError(
+                f"unknown figure format {fmt!r}: use any of {', '.join(SUPPORTED_FORMATS)}"
+            )
+        if key not in chosen:
+            chosen.append(key)
+    if not chosen:
+        raise InputError(f"no figure format given: use any of {', '.join(SUPPORTED_FORMATS)}")
+    return chosen
+
+
+def _drop_known_extension(name: str) -> str:
+    if isinstance(name, str):
+        for fmt in SUPPORTED_FORMATS:
+            if name.lower().endswith(f".{fmt}"):
+                return name[: -len(fmt) - 1]
+    return name

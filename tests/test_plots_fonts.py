@@ -1,0 +1,160 @@
+"""Font resolution and glyph coverage, with the real packaged and bundled fonts (no mocks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib import font_manager
+
+from analysis.plots import (
+    FONT_ENV_VAR,
+    FontNotFoundError,
+    MissingGlyphError,
+    figure_size,
+    figure_style,
+    find_system_cjk_font,
+    font_stack,
+    missing_characters,
+    packaged_font_path,
+    register_font_file,
+    require_glyphs,
+    resolve_cjk_font,
+    save_figure,
+)
+from analysis.plots.fonts import CJK_PROBE
+
+SLOGANS = ["团结", "民主集中制", "一把手"]
+PRIVATE_USE = "\ue000"  # no font assigns a glyph here
+TANGUT = "\U00017000"  # a script neither Noto Sans CJK nor DejaVu covers
+
+
+@pytest.fixture(autouse=True)
+def default_font_setting(monkeypatch):
+    """Each test starts from an unset ANALYSIS_FONT, whatever the caller's shell has."""
+    monkeypatch.delenv(FONT_ENV_VAR, raising=False)
+
+
+@pytest.fixture
+def packaged_font() -> Path:
+    path = packaged_font_path()
+    if path is None:
+        pytest.fail("mplfonts is a dependency and must ship NotoSansCJKsc-Regular.otf")
+    return path
+
+
+def test_default_is_the_packaged_noto_sans_cjk(packaged_font):
+    font = resolve_cjk_font()
+    assert font.source == "mplfonts"
+    assert font.family == "Noto Sans CJK SC"
+    assert font.path == packaged_font
+    # Registered: matplotlib finds the family without falling back to its default font.
+    found = font_manager.findfont(font.family, fallback_to_default=False)
+    assert Path(found).resolve() == packaged_font.resolve()
+
+
+def test_font_stack_is_cjk_then_latin_fallback():
+    assert font_stack() == ["Noto Sans CJK SC", "DejaVu Sans"]
+
+
+def test_slogans_latin_digits_and_punctuation_are_covered():
+    labels = [*SLOGANS, "Mentions per 10,000 characters", "2007年", "（一）、。“”", "-1.5"]
+    assert missing_characters(labels) == []
+    require_glyphs(labels)  # does not raise
+
+
+def test_uncovered_characters_raise_a_clear_error():
+    with pytest.raises(MissingGlyphError) as caught:
+        require_glyphs([f"团结{PRIVATE_USE}", f"x{TANGUT}y{PRIVATE_USE}"])
+    assert caught.value.missing == (PRIVATE_USE, TANGUT)
+    message = str(caught.value)
+    assert "U+E000 private-use character" in message and "U+17000" in message
+    assert FONT_ENV_VAR in message and "boxes" in message
+
+
+def test_line_breaks_need_no_glyph():
+    assert missing_characters("团结\n民主集中制\r\n一把手") == []
+
+
+def test_env_var_with_missing_file_names_the_value_and_the_fix(monkeypatch, tmp_path):
+    missing = tmp_path / "no-such-font.otf"
+    monkeypatch.setenv(FONT_ENV_VAR, str(missing))
+    with pytest.raises(FontNotFoundError) as caught:
+        resolve_cjk_font()
+    message = str(caught.value)
+    assert str(missing) in message and "does not exist" in message
+    assert f"set {FONT_ENV_VAR} to the path of" in message and "unset it" in message
+
+
+def test_env_var_with_a_file_that_is_not_a_font(monkeypatch, tmp_path):
+    fake = tmp_path / "fake.ttf"
+    fake.write_text("not a font", encoding="utf-8")
+    monkeypatch.setenv(FONT_ENV_VAR, str(fake))
+    with pytest.raises(FontNotFoundError, match=r"not a font file FreeType can read"):
+        resolve_cjk_font()
+
+
+def test_env_var_with_an_unknown_family_name(monkeypatch):
+    monkeypatch.setenv(FONT_ENV_VAR, "No Such Family 42")
+    with pytest.raises(FontNotFoundError, match=r"'No Such Family 42' is neither an existing"):
+        resolve_cjk_font()
+
+
+def test_env_var_with_a_font_that_cannot_draw_chinese(monkeypatch):
+    monkeypatch.setenv(FONT_ENV_VAR, "DejaVu Sans")
+    with pytest.raises(FontNotFoundError, match=r"'DejaVu Sans', which cannot draw Chinese"):
+        resolve_cjk_font()
+
+
+def test_env_var_pointing_at_the_packaged_otf_works(monkeypatch, packaged_font):
+    monkeypatch.setenv(FONT_ENV_VAR, str(packaged_font))
+    font = resolve_cjk_font()
+    assert font.source == "ANALYSIS_FONT"
+    assert font.family == "Noto Sans CJK SC"
+    assert font.path.resolve() == packaged_font.resolve()
+
+
+def test_env_var_accepts_a_family_name_in_any_case(monkeypatch):
+    monkeypatch.setenv(FONT_ENV_VAR, "noto sans cjk sc")
+    assert resolve_cjk_font().family == "Noto Sans CJK SC"
+
+
+def test_empty_env_var_means_unset(monkeypatch):
+    monkeypatch.setenv(FONT_ENV_VAR, "  ")
+    assert resolve_cjk_font().source == "mplfonts"
+
+
+def test_env_var_font_is_used_in_exported_figures(monkeypatch, tmp_path, packaged_font):
+    """Another real font (SimHei, also shipped by mplfonts) chosen by path ends up in the PDF."""
+    simhei = packaged_font.parent / "SimHei.ttf"
+    if not simhei.is_file():
+        pytest.skip("this mplfonts version ships no SimHei.ttf")
+    monkeypatch.setenv(FONT_ENV_VAR, str(simhei))
+    assert resolve_cjk_font().family == "SimHei"
+    with figure_style():
+        fig, ax = plt.subplots(figsize=figure_size("single"))
+        ax.set_title("团结")
+    try:
+        [pdf] = save_figure(fig, "simhei", folder=tmp_path, formats=("pdf",))
+    finally:
+        plt.close(fig)
+    base_fonts = re.findall(rb"/BaseFont\s*/([A-Z]{6}\+[^\s/\]>]+)", pdf.read_bytes())
+    assert any(b"SimHei" in name for name in base_fonts), base_fonts
+
+
+def test_system_search_finds_a_registered_cjk_font(packaged_font):
+    register_font_file(packaged_font.parent / "SimHei.ttf")
+    found = find_system_cjk_font()
+    assert found is not None and found.source == "system"
+    assert missing_characters(CJK_PROBE, [(found.path, 0)]) == []
+
+
+def test_register_font_file_rejects_a_missing_path(tmp_path):
+    with pytest.raises(FontNotFoundError, match="does not exist"):
+        register_font_file(tmp_path / "absent.ttf")
