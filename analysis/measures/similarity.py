@@ -1,0 +1,245 @@
+"""Document similarity (``similarity.csv``) and hierarchical clustering of documents.
+
+For documents ``a`` and ``b``:
+
+``cosine(a, b) = Σ_t w(t, a) · w(t, b) / (‖w(·, a)‖₂ ‖w(·, b)‖₂)``
+    over the TF-IDF weights ``w`` of :mod:`analysis.measures.tfidf` (same options; the norm
+    option is irrelevant since cosine rescales each vector). Weights are non-negative, so the
+    cosine lies in [0, 1]: 1 for the same weighted profile, 0 for no shared weighted term.
+    Undefined (``NaN``) when either document has no weighted term. Source: Manning, Raghavan &
+    Schütze, *Introduction to Information Retrieval* (2008), §6.3.1; quanteda.textstats
+    ``textstat_simil(method = "cosine")``; scikit-learn ``metrics.pairwise.cosine_similarity``.
+
+``jaccard(a, b) = |V_a ∩ V_b| / |V_a ∪ V_b|``
+    over the vocabularies ``V`` (terms counted at least once; with the default ``dfm``,
+    punctuation and stopwords excluded). Undefined (``NaN``) when both vocabularies are empty.
+    Source: Jaccard (1912); quanteda.textstats ``textstat_simil(method = "jaccard")``, which
+    likewise compares presence/absence.
+
+:func:`cluster_documents` clusters documents on the cosine distance ``1 − cosine(a, b)`` with
+``scipy.cluster.hierarchy.linkage`` (default ``average``, UPGMA: the distance between two
+clusters is the mean distance over all pairs of their documents; Sokal & Michener 1958).
+Both come from sparse products, ``W Wᵀ`` (unit TF-IDF rows) and ``B Bᵀ`` (0/1 presence), whole
+or a block of rows at a time; no loop runs over tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.cluster import hierarchy
+from scipy.spatial.distance import squareform
+
+from analysis.dfm import Dfm
+from analysis.errors import InputError
+from analysis.measures.tfidf import Idf, as_dfm, check_weighting, sorted_by_doc, tfidf_matrix
+
+SIMILARITY_COLUMNS = ["doc_a", "doc_b", "cosine", "jaccard"]
+MERGE_COLUMNS = ["step", "left", "right", "distance", "size", "members"]
+
+Pairs = Literal["all", "upper"]
+Linkage = Literal["average", "complete", "single", "weighted"]
+PAIRS: tuple[str, ...] = ("all", "upper")
+LINKAGES: tuple[str, ...] = ("average", "complete", "single", "weighted")
+
+
+def _weights(d: Dfm, caller: str, smooth_idf: bool, sublinear_tf: bool, idf: Idf):
+    """l2-normalised TF-IDF rows, a 0/1 presence matrix and which rows have any weight."""
+    check_weighting(caller, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    unit = tfidf_matrix(d, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, norm="l2", idf=idf)
+    presence = sparse.csr_matrix(d.matrix > 0, dtype=np.int64)
+    return unit, presence, np.diff(unit.indptr) > 0
+
+
+def _cosine_dense(unit: sparse.csr_matrix, weighted: np.ndarray) -> np.ndarray:
+    """All cosines as a symmetric array: NaN where undefined, exactly 1 on defined diagonals."""
+    upper = np.triu(sparse.csr_matrix(unit @ unit.T).toarray())
+    cosine = np.minimum(upper + np.triu(upper, 1).T, 1.0)  # mirror: exactly symmetric
+    np.fill_diagonal(cosine, 1.0)
+    cosine[~weighted, :] = np.nan
+    cosine[:, ~weighted] = np.nan
+    return cosine
+
+
+def _close_pairs(
+    unit: sparse.csr_matrix,
+    presence: sparse.csr_matrix,
+    weighted: np.ndarray,
+    min_cosine: float,
+    cells: int = 4_000_000,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``a ≤ b`` with ``cosine ≥ min_cosine`` (row-major order), their cosines and shared
+    vocabulary sizes, computed a block of rows at a time so memory stays ``O(cells)`` however
+    many documents there are (common words make ``W Wᵀ`` nearly dense)."""
+    n = unit.shape[0]
+    step = max(1, cells // max(n, 1))
+    found: list[tuple[np.ndarray, ...]] = []
+    for start in range(0, n, step):  # loops over blocks of documents, never over tokens
+        stop = min(start + step, n)
+        block = np.minimum(sparse.csr_matrix(unit[start:stop] @ unit.T).toarray(), 1.0)
+        diagonal = (np.arange(stop - start), np.arange(start, stop))
+        block[diagonal] = np.where(weighted[start:stop], 1.0, np.nan)  # exact self-cosine
+        upper = np.arange(n)[None, :] >= np.arange(start, stop)[:, None]
+        local, col = np.nonzero((block >= min_cosine) & upper)
+        shared = sparse.csr_matrix(presence[start:stop] @ presence.T)
+        found.append(
+            (local + start, col, block[local, col], np.asarray(shared[local, col]).ravel())
+        )
+    if not found:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=np.float64), empty
+    a, b, cosine, intersection = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return a.astype(np.int64), b.astype(np.int64), cosine, intersection
+
+
+def textstat_simil(
+    x: pd.DataFrame | Dfm,
+    *,
+    pairs: Pairs = "all",
+    min_cosine: float | None = None,
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    idf: Idf = "sklearn",
+) -> pd.DataFrame:
+    """Cosine (over TF-IDF) and Jaccard (over vocabularies) similarity of documents.
+
+    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`) or a :class:`Dfm`;
+    ``smooth_idf``, ``sublinear_tf`` and ``idf`` choose the TF-IDF weighting as in
+    :func:`analysis.measures.tfidf.textstat_tfidf`. Formulas in the module docstring.
+
+    ``pairs="all"`` (default, ``similarity.csv``) lists every ordered pair including each
+    document with itself — ``n²`` rows, ready for a heatmap; ``"upper"`` lists each unordered
+    pair once (``doc_a ≤ doc_b`` in code-point order), self-pairs included. ``min_cosine`` (in
+    (0, 1]) keeps only pairs with ``cosine ≥ min_cosine`` (so never an undefined one) and works
+    through blocks of rows instead of the dense ``n × n`` table, for large corpora.
+
+    Returns columns :data:`SIMILARITY_COLUMNS`: ``doc_a``, ``doc_b``, ``cosine``, ``jaccard``;
+    rows sorted by ``doc_a`` then ``doc_b`` (code-point order), whatever order the documents
+    came in.
+    """
+    if pairs not in PAIRS:
+        raise InputError(f"textstat_simil: pairs must be 'all' or 'upper', got {pairs!r}")
+    if min_cosine is not None and (
+        isinstance(min_cosine, bool)
+        or not isinstance(min_cosine, int | float | np.number)
+        or not 0 < min_cosine <= 1
+    ):
+        raise InputError(
+            f"textstat_simil: min_cosine must be a number in (0, 1] or None for every pair; "
+            f"got {min_cosine!r}"
+        )
+    d = sorted_by_doc(as_dfm(x, "textstat_simil"))
+    unit, presence, weighted = _weights(d, "textstat_simil", smooth_idf, sublinear_tf, idf)
+    n = len(d.docs)
+    if min_cosine is None:
+        if pairs == "all":
+            a, b = np.divmod(np.arange(n * n, dtype=np.int64), n)
+        else:
+            a, b = np.triu_indices(n)
+        cosine = _cosine_dense(unit, weighted)[a, b]
+        intersection = sparse.csr_matrix(presence @ presence.T).toarray()[a, b]
+    else:
+        a, b, cosine, intersection = _close_pairs(unit, presence, weighted, float(min_cosine))
+        if pairs == "all":
+            off = a != b
+            a, b = np.r_[a, b[off]], np.r_[b, a[off]]
+            cosine = np.r_[cosine, cosine[off]]
+            intersection = np.r_[intersection, intersection[off]]
+            order = np.lexsort((b, a))
+            a, b, cosine, intersection = a[order], b[order], cosine[order], intersection[order]
+    vocabulary = np.diff(presence.indptr)
+    union = vocabulary[a] + vocabulary[b] - intersection
+    jaccard = np.where(union > 0, intersection / np.maximum(union, 1), np.nan)
+    labels = d.docs.to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "doc_a": labels[a],
+            "doc_b": labels[b],
+            "cosine": np.asarray(cosine, dtype=np.float64),
+            "jaccard": jaccard.astype(np.float64),
+        },
+        columns=SIMILARITY_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class DocumentClustering:
+    """A hierarchical clustering of documents.
+
+    ``linkage_matrix``
+        scipy's ``(n − 1) × 4`` linkage matrix ``Z``: row ``s`` merges clusters ``Z[s, 0]``
+        and ``Z[s, 1]`` at distance ``Z[s, 2]`` into a cluster of ``Z[s, 3]`` documents, which
+        gets id ``n + s``; ids below ``n`` are the documents of ``docs``. Pass it to
+        ``scipy.cluster.hierarchy.dendrogram(Z, labels=list(docs))``.
+    ``docs``
+        the documents in the order of the linkage matrix (code-point order of ``doc_id``).
+    ``merges``
+        the same merges as a table, columns :data:`MERGE_COLUMNS`: ``step`` (1, 2, …),
+        ``left`` and ``right`` (a ``doc_id``, or ``"step k"`` for the cluster formed at step
+        ``k``), ``distance`` (linkage distance), ``size`` (documents in the new cluster),
+        ``members`` (its documents in dendrogram order, joined by ``"; "``).
+    ``leaves``
+        the documents in dendrogram leaf order, left to right (``hierarchy.leaves_list``).
+    """
+
+    linkage_matrix: np.ndarray
+    docs: pd.Index
+    merges: pd.DataFrame
+    leaves: list[str]
+
+
+def cluster_documents(
+    x: pd.DataFrame | Dfm,
+    *,
+    linkage: Linkage = "average",
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    idf: Idf = "sklearn",
+) -> DocumentClustering:
+    """Agglomerative clustering of documents on cosine distance ``1 − cosine`` over TF-IDF.
+
+    ``linkage`` is the scipy method (default ``average``, the ``similarity: linkage`` setting):
+    ``average`` (UPGMA, mean pairwise distance), ``complete`` (maximum), ``single`` (minimum)
+    or ``weighted`` (WPGMA); centroid, median and Ward need Euclidean distances and are not
+    offered. TF-IDF options as in :func:`textstat_simil`. Documents are taken in code-point
+    order of ``doc_id`` so ties merge the same way whatever order they came in.
+    Source: ``scipy.cluster.hierarchy.linkage``; Müllner (2011), "Modern hierarchical,
+    agglomerative clustering algorithms", arXiv:1109.2378.
+    """
+    if linkage not in LINKAGES:
+        raise InputError(
+            f"cluster_documents: linkage must be one of {', '.join(LINKAGES)}, got {linkage!r}"
+        )
+    d = sorted_by_doc(as_dfm(x, "cluster_documents"))
+    n = len(d.docs)
+    if n < 2:
+        raise InputError(f"cluster_documents: needs at least 2 documents, got {n}")
+    unit, _, weighted = _weights(d, "cluster_documents", smooth_idf, sublinear_tf, idf)
+    if not weighted.all():
+        empty = ", ".join(map(str, d.docs[~weighted]))
+        raise InputError(
+            f"cluster_documents: documents without any weighted term have no cosine distance: "
+            f"{empty}; drop them (or use idf='sklearn', which weighs every counted term)"
+        )
+    distance = np.clip(1.0 - _cosine_dense(unit, weighted), 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    z = hierarchy.linkage(squareform(distance, checks=False), method=linkage)
+    labels = [str(doc) for doc in d.docs]
+    members: list[list[str]] = [[label] for label in labels]
+    names = list(labels)
+    rows = []
+    # One pass over the n − 1 merges (not over tokens) to label them.
+    for step, (left, right, dist, size) in enumerate(z, start=1):
+        i, j = int(left), int(right)
+        members.append(members[i] + members[j])
+        names.append(f"step {step}")
+        rows.append((step, names[i], names[j], float(dist), int(size), "; ".join(members[-1])))
+    merges = pd.DataFrame(rows, columns=MERGE_COLUMNS).astype(
+        {"step": "int64", "distance": "float64", "size": "int64"}
+    )
+    leaves = [labels[i] for i in hierarchy.leaves_list(z)]
+    return DocumentClustering(z, d.docs, merges, leaves)

@@ -1,0 +1,183 @@
+"""TF-IDF: how characteristic a term is of one document relative to the others (``tfidf.csv``).
+
+Weights come from scikit-learn's ``TfidfTransformer`` applied to the counts of
+:func:`analysis.dfm.dfm` (the project's own tokens; nothing is re-segmented). For a term ``t``
+in document ``d`` of a corpus of ``N`` documents, with ``n(t, d)`` its count and ``df(t)`` the
+number of documents it occurs in:
+
+``tf(t, d)``
+    ``n(t, d)`` (raw count), or ``1 + ln n(t, d)`` with ``sublinear_tf=True`` (SMART "l").
+
+``idf(t)``, chosen with ``idf``:
+
+    ``"sklearn"`` (default)
+        ``ln((1 + N) / (1 + df(t))) + 1`` with ``smooth_idf=True`` (default), as if one extra
+        document contained every term once; ``ln(N / df(t)) + 1`` with ``smooth_idf=False``.
+        The ``+ 1`` keeps terms found in every document at a small positive weight.
+    ``"classic"``
+        the textbook ``ln(N / df(t))`` (Spärck Jones 1972; Manning, Raghavan & Schütze 2008,
+        §6.2.1) with ``smooth_idf=False``; with ``smooth_idf=True`` the smoothed
+        ``ln((1 + N) / (1 + df(t)))``. Both give **zero** to a term found in every document,
+        so such terms drop out of the table. scikit-learn has no switch for this: it is its idf
+        minus one.
+    ``"none"``
+        ``1`` (term frequencies only; ``smooth_idf`` has no effect).
+
+``tfidf(t, d) = tf(t, d) · idf(t)``, then each document's vector is scaled to unit length:
+``norm="l2"`` (default) divides by ``sqrt(Σ_t tfidf(t, d)²)`` (SMART "c", cosine
+normalisation), ``"l1"`` by ``Σ_t |tfidf(t, d)|``, ``"none"`` (or ``None``) leaves it.
+
+Source: scikit-learn, ``sklearn.feature_extraction.text.TfidfTransformer`` (docstring and
+``fit``/``transform``); Manning, Raghavan & Schütze, *Introduction to Information Retrieval*
+(2008), ch. 6. The defaults match the ``tfidf:`` section of ``data/settings.yml``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from analysis.dfm import Dfm, dfm
+from analysis.errors import InputError
+
+TFIDF_COLUMNS = ["doc_id", "term", "tfidf", "rank"]
+
+Norm = Literal["l2", "l1", "none"]
+Idf = Literal["sklearn", "classic", "none"]
+NORMS: tuple[str, ...] = ("l2", "l1", "none")
+IDFS: tuple[str, ...] = ("sklearn", "classic", "none")
+
+
+def as_dfm(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
+    """``x`` itself if it is a :class:`Dfm`, else the default ``dfm(x)`` of a tokens table.
+
+    The default drops punctuation and stopwords; build the ``Dfm`` yourself for other choices.
+    """
+    if isinstance(x, Dfm):
+        return x
+    if isinstance(x, pd.DataFrame):
+        return dfm(x)
+    raise InputError(
+        f"{caller}: expected a tokens table (pandas DataFrame with doc_id and token) or an "
+        f"analysis.dfm.Dfm, got {type(x).__name__}; pass corpus.tokens or dfm(corpus.tokens)"
+    )
+
+
+def sorted_by_doc(d: Dfm) -> Dfm:
+    """The same counts with rows in code-point order of ``doc_id``, so results never depend on
+    the order documents were given in."""
+    order = np.argsort(d.docs.to_numpy(dtype=object), kind="stable")
+    return Dfm(d.matrix[order].tocsr(), d.docs[order], d.terms)
+
+
+def code_point_rank(labels: pd.Index) -> np.ndarray:
+    """Position of each label in code-point order (a sort key for ties)."""
+    order = np.argsort(labels.to_numpy(dtype=object), kind="stable")
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    return rank
+
+
+def check_weighting(caller: str, *, smooth_idf: object, sublinear_tf: object, idf: object) -> None:
+    """Validate the weighting options shared by TF-IDF, similarity and clustering."""
+    for name, value in (("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
+        if not isinstance(value, bool | np.bool_):
+            raise InputError(f"{caller}: {name} must be true or false, got {value!r}")
+    if idf not in IDFS:
+        raise InputError(f"{caller}: idf must be one of {', '.join(IDFS)}, got {idf!r}")
+
+
+def tfidf_matrix(
+    d: Dfm,
+    *,
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    norm: Norm | None = "l2",
+    idf: Idf = "sklearn",
+) -> sparse.csr_matrix:
+    """TF-IDF weights of a :class:`Dfm` as a sparse ``float64`` matrix (same rows and columns).
+
+    Formulas in the module docstring. Cells that weigh zero (classic idf of a term in every
+    document) are removed from the sparse structure; a document without counted terms keeps an
+    empty row.
+    """
+    check_weighting("tfidf_matrix", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    if norm not in (*NORMS, None):
+        raise InputError(f"tfidf_matrix: norm must be one of l2, l1, none, got {norm!r}")
+    counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
+    if counts.shape[0] == 0 or counts.shape[1] == 0:
+        return counts
+    transformer = TfidfTransformer(
+        norm=None if norm in (None, "none") else norm,
+        use_idf=idf != "none",
+        smooth_idf=bool(smooth_idf),
+        sublinear_tf=bool(sublinear_tf),
+    ).fit(counts)
+    if idf == "classic":
+        transformer.idf_ = transformer.idf_ - 1.0  # sklearn adds 1 to the textbook idf
+    weights = sparse.csr_matrix(transformer.transform(counts), dtype=np.float64)
+    weights.eliminate_zeros()
+    return weights
+
+
+def textstat_tfidf(
+    x: pd.DataFrame | Dfm,
+    *,
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    norm: Norm | None = "l2",
+    idf: Idf = "sklearn",
+    top_n: int | None = 20,
+) -> pd.DataFrame:
+    """TF-IDF of every term in every document, best ``top_n`` per document (``tfidf.csv``).
+
+    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation and stopwords
+    dropped) or a :class:`Dfm`. Weighting (formulas and sources in the module docstring):
+    ``smooth_idf``, ``sublinear_tf``, ``norm`` as in scikit-learn's ``TfidfTransformer``, and
+    ``idf="classic"`` for ``ln(N / df)``. ``top_n=None`` keeps every non-zero cell.
+
+    Returns one row per non-zero weight, columns :data:`TFIDF_COLUMNS`:
+
+    ``doc_id``, ``term``, ``tfidf`` (the weight), ``rank`` (1 = highest weight in the document;
+    equal weights are ranked by term in code-point order). Rows are sorted by ``doc_id``
+    (code-point order) and ``rank``, whatever order the documents came in.
+    """
+    check_weighting("textstat_tfidf", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    if norm not in (*NORMS, None):
+        raise InputError(
+            f"textstat_tfidf: norm must be one of l2, l1, none (or None), got {norm!r}"
+        )
+    if top_n is not None and (
+        isinstance(top_n, bool) or not isinstance(top_n, int | np.integer) or top_n < 1
+    ):
+        raise InputError(
+            f"textstat_tfidf: top_n must be a whole number of at least 1, or None for every "
+            f"term; got {top_n!r}"
+        )
+    d = as_dfm(x, "textstat_tfidf")
+    weights = tfidf_matrix(
+        d, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, norm=norm, idf=idf
+    ).tocoo()
+    doc_key = code_point_rank(d.docs)[weights.row]
+    term_key = code_point_rank(d.terms)[weights.col]
+    # One sort gives both the output order and the rank: by document, weight down, term.
+    order = np.lexsort((term_key, -weights.data, doc_key))
+    doc_sorted = doc_key[order]
+    first = np.r_[True, doc_sorted[1:] != doc_sorted[:-1]] if len(order) else np.array([], bool)
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+    rank = np.arange(len(order)) - starts + 1
+    keep = rank <= top_n if top_n is not None else np.ones(len(order), dtype=bool)
+    rows, cols = weights.row[order][keep], weights.col[order][keep]
+    return pd.DataFrame(
+        {
+            "doc_id": d.docs.to_numpy(dtype=object)[rows],
+            "term": d.terms.to_numpy(dtype=object)[cols],
+            "tfidf": weights.data[order][keep].astype(np.float64),
+            "rank": rank[keep].astype(np.int64),
+        },
+        columns=TFIDF_COLUMNS,
+    )
