@@ -22,6 +22,13 @@ RUN_EXAMPLES = """examples:
   python -m analysis run --texts corpus/ --metadata corpus/metadata.csv
 """
 
+KWIC_EXAMPLES = """examples:
+  python -m analysis kwic 团结                              # a slogan: all its variants
+  python -m analysis kwic 集体领导、民主集中、个别酝酿、会议决定 --out formula.html
+  python -m analysis kwic '讲.{0,4}团结' --sort left --width 30
+  python -m analysis kwic 一把手 --texts ../my_texts --out kwic.csv
+"""
+
 
 def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
     if metadata is not None:
@@ -56,6 +63,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kwic(args: argparse.Namespace) -> int:
+    from analysis.measures.kwic import kwic_command
+
+    texts = Path(args.texts)
+    return kwic_command(
+        args.pattern, texts=texts, metadata=_metadata_for(texts, args.metadata),
+        width=args.width, sort=args.sort, out=args.out,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -81,6 +98,37 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=1, help="segmentation processes (default: 1)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)
+
+    kwic = commands.add_parser(
+        "kwic",
+        help="concordance: every match of a slogan or regular expression in context",
+        description="Print (or write as .csv or .html) every match of PATTERN in the cleaned "
+        "texts with its left and right context. PATTERN is a slogan name from slogans.yml "
+        "(all its variants match) or else a regular expression.",
+        epilog=KWIC_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    kwic.add_argument("pattern", metavar="PATTERN", help="slogan name or regular expression")
+    kwic.add_argument(
+        "--texts", default=str(DEFAULT_TEXTS), help="folder of .txt files (default: data/raw)"
+    )
+    kwic.add_argument(
+        "--metadata",
+        default=None,
+        help="metadata CSV (default: data/metadata.csv for data/raw, none for other folders)",
+    )
+    kwic.add_argument(
+        "--width", type=int, default=None,
+        help="context characters on each side (default: settings kwic: width)",
+    )
+    kwic.add_argument(
+        "--sort", choices=["position", "left", "right"], default="position",
+        help="order: position in the texts (default), left or right context",
+    )
+    kwic.add_argument(
+        "--out", default=None, help="write FILE.csv or FILE.html instead of printing"
+    )
+    kwic.set_defaults(handler=cmd_kwic)
     return parser
 
 

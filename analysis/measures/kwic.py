@@ -1,0 +1,250 @@
+"""Concordance (keyword in context, KWIC): every match of a slogan or regular expression.
+
+``kwic(documents, pattern)`` searches each document's cleaned ``text``. ``pattern`` is the name of
+a slogan in ``slogans`` (its compiled pattern is used, so variants and a formula with any
+punctuation between its parts match) or else a regular expression. Matches are those of
+:func:`re.finditer`: leftmost, non-overlapping, and empty matches are skipped.
+
+Context is at most ``width`` characters on each side and never crosses a line break: a paragraph
+is one line of the cleaned text, and gluing the end of an unrelated paragraph to a match would
+mislead. Nothing is padded, so ``left + match + right == text[start - len(left):end + len(right)]``.
+
+Columns (:data:`KWIC_COLUMNS`): ``doc_id``, ``para`` and ``sent`` (of the match's first character,
+numbered from 1 as in the sentences table), ``start``, ``end`` (0-based, half-open offsets into the
+cleaned text), ``left``, ``match``, ``right``, ``pattern`` (the query as given) and ``slogan`` (the
+slogan's name, or ``""`` for a regular expression).
+
+Sorting follows AntConc: ``position`` (document order, then offset), ``left`` (the left context
+read right to left, so the character just before the match decides first), or ``right`` (the
+right context); ties keep position order. Characters compare by code point.
+
+:func:`kwic_text`, :func:`kwic_html` and :func:`write_kwic` render a concordance;
+:func:`kwic_command` is ``python -m analysis kwic``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.export import write_csv
+from analysis.lexicon import SloganLexicon, load_slogans
+from analysis.paths import write_text_atomic
+from analysis.sentences import corpus_sentences
+from analysis.settings import lexicon_path, load_settings
+
+KWIC_COLUMNS = [
+    "doc_id", "para", "sent", "start", "end", "left", "match", "right", "pattern", "slogan",
+]
+SortOrder = Literal["position", "left", "right"]
+SORT_ORDERS: tuple[str, ...] = ("position", "left", "right")
+_LINE_BREAK = re.compile("\n")
+
+
+def resolve_pattern(
+    pattern: str, slogans: SloganLexicon | None = None
+) -> tuple[re.Pattern[str], str]:
+    """``(compiled pattern, slogan name or "")`` for a slogan name or a regular expression."""
+    if not isinstance(pattern, str) or not pattern:
+        raise InputError(f"pattern must be a slogan name or a regular expression, got {pattern!r}")
+    for slogan in slogans or ():
+        if slogan.name == pattern:
+            return slogan.pattern, slogan.name
+    try:
+        return re.compile(pattern), ""
+    except re.error as exc:
+        raise InputError(
+            f"{pattern!r} is neither a slogan in the lexicon nor a valid regular expression "
+            f"({exc}); escape special characters such as ( * + ? with a backslash"
+        ) from exc
+
+
+def _check_options(width: object, sort: object) -> None:
+    if isinstance(width, bool) or not isinstance(width, int) or width < 0:
+        raise InputError(f"width must be a whole number of characters >= 0, got {width!r}")
+    if sort not in SORT_ORDERS:
+        raise InputError(f"sort must be one of {', '.join(SORT_ORDERS)}, got {sort!r}")
+
+
+def kwic(
+    documents: pd.DataFrame,
+    pattern: str,
+    *,
+    slogans: SloganLexicon | None = None,
+    sentences: pd.DataFrame | None = None,
+    width: int = 20,
+    sort: SortOrder = "position",
+) -> pd.DataFrame:
+    """The concordance of ``pattern`` in ``documents`` (``doc_id``, ``text``); see the module.
+
+    ``slogans`` (e.g. ``corpus.slogans``) lets ``pattern`` name a slogan; ``sentences`` (the
+    corpus's sentences table) numbers the sentences, else they are split again from the texts.
+    """
+    if not isinstance(documents, pd.DataFrame) or not {"doc_id", "text"} <= set(documents.columns):
+        raise InputError("kwic needs the documents table with doc_id and text (corpus.documents)")
+    _check_options(width, sort)
+    regex, slogan = resolve_pattern(pattern, slogans)
+    if sentences is None:
+        sentences = corpus_sentences(documents)
+    by_doc = {doc: group for doc, group in sentences.groupby("doc_id", sort=False)}
+    rows = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
+        spans = [m.span() for m in regex.finditer(text) if m.end() > m.start()]
+        if not spans:
+            continue
+        start, end = np.array(spans, dtype=np.int64).T
+        # Line boundaries with sentinels: line j runs from bounds[j] + 1 to bounds[j + 1].
+        bounds = np.array([-1, *(m.start() for m in _LINE_BREAK.finditer(text)), len(text)])
+        para = np.searchsorted(bounds, start, "left")  # = line breaks before start, plus 1
+        left = np.maximum(bounds[para - 1] + 1, start - width).tolist()
+        right = np.minimum(bounds[np.searchsorted(bounds, end, "left")], end + width).tolist()
+        sents = by_doc.get(doc_id)
+        if sents is not None and len(sents):
+            k = np.searchsorted(sents["start"].to_numpy(), start, "right") - 1
+            sent = np.where(k >= 0, sents["sent"].to_numpy()[np.maximum(k, 0)], 0)
+        else:
+            sent = np.zeros(len(spans), dtype=np.int64)
+        for i, (a, b) in enumerate(spans):
+            rows.append((
+                doc_id, int(para[i]), int(sent[i]), a, b, text[left[i]:a], text[a:b],
+                text[b:right[i]], pattern, slogan,
+            ))
+    table = pd.DataFrame(rows, columns=KWIC_COLUMNS).astype(
+        {"para": "int64", "sent": "int64", "start": "int64", "end": "int64"}
+    )
+    if sort == "position" or table.empty:
+        return table
+    key = table["left"].map(lambda s: s[::-1]) if sort == "left" else table["right"]
+    order = sorted(range(len(table)), key=lambda i: key.iat[i])  # stable: ties keep position
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def kwic_text(table: pd.DataFrame) -> str:
+    """A plain-text concordance: the matches aligned in one column (wide characters count 2)."""
+    if table.empty:
+        return ""
+    where = [f"{r.doc_id} {r.para}:{r.sent} {r.start}" for r in table.itertuples()]
+    where_width = max(_display_width(w) for w in where)
+    left_width = max(_display_width(s) for s in table["left"])
+    lines = []
+    for w, left, match, right in zip(where, table["left"], table["match"], table["right"],
+                                     strict=True):
+        pad = " " * (left_width - _display_width(left))
+        gap = " " * (where_width - _display_width(w))
+        lines.append(f"{w}{gap}  {pad}{left} [{match}] {right}")
+    return "\n".join(lines) + "\n"
+
+
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; }}
+table {{ border-collapse: collapse; }}
+td, th {{ padding: 0.1em 0.4em; white-space: nowrap; }}
+th {{ text-align: left; border-bottom: 1px solid #888; }}
+td.left {{ text-align: right; }}
+td.match {{ text-align: center; }}
+mark {{ background: #ffe066; font-weight: bold; }}
+td.num {{ text-align: right; color: #666; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>{summary}</p>
+<table>
+<thead><tr><th>doc_id</th><th>para</th><th>sent</th><th>start</th><th>end</th>\
+<th class="left">left</th><th>match</th><th>right</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def kwic_html(table: pd.DataFrame, *, title: str = "Concordance") -> str:
+    """A standalone UTF-8 HTML page of the concordance, every text escaped, matches marked."""
+    e = html.escape
+    rows = "\n".join(
+        f"<tr><td>{e(str(r.doc_id))}</td>"
+        + "".join(f'<td class="num">{n}</td>' for n in (r.para, r.sent, r.start, r.end))
+        + f'<td class="left">{e(r.left)}</td><td class="match"><mark>{e(r.match)}</mark></td>'
+        f"<td>{e(r.right)}</td></tr>"
+        for r in table.itertuples()
+    )
+    summary = f"{len(table)} matches in {table['doc_id'].nunique()} documents"
+    return _HTML_PAGE.format(title=e(title), summary=e(summary), rows=rows)
+
+
+def _output_format(path: Path) -> str:
+    """``csv`` or ``html`` for an output path; a folder or another extension is an error."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder: give a file name ending in .csv or .html")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in {".html", ".htm"}:
+        return "html"
+    raise InputError(f"{path}: unknown output format {suffix or '(none)'}; use .csv or .html")
+
+
+def write_kwic(table: pd.DataFrame, path: str | Path, *, title: str = "Concordance") -> Path:
+    """Write the concordance atomically as ``.csv`` (UTF-8 with BOM) or ``.html``, by extension."""
+    path = Path(path)
+    if _output_format(path) == "csv":
+        return write_csv(table, path)
+    return write_text_atomic(path, kwic_html(table, title=title))
+
+
+def kwic_command(
+    pattern: str,
+    *,
+    texts: str | Path,
+    metadata: str | Path | None = None,
+    width: int | None = None,
+    sort: SortOrder = "position",
+    out: str | Path | None = None,
+) -> int:
+    """``python -m analysis kwic``: build the corpus (cached) and print or write the concordance.
+
+    ``width`` defaults to the settings' ``kwic: width``. The options, the pattern and the output
+    path are checked before the texts are read, so a mistake fails at once.
+    """
+    from analysis.pipeline import build_corpus
+
+    settings = load_settings()
+    if width is None:
+        width = (settings.get("kwic") or {}).get("width", 20)
+    _check_options(width, sort)
+    slogans = load_slogans(lexicon_path(settings, "slogans"))
+    resolve_pattern(pattern, slogans)
+    if out is not None:
+        _output_format(Path(out))
+    corpus = build_corpus(texts, metadata, settings=settings, slogans=slogans)
+    table = kwic(
+        corpus.documents, pattern, slogans=slogans, sentences=corpus.sentences, width=width,
+        sort=sort,
+    )
+    summary = f"{len(table)} matches of {pattern} in {table['doc_id'].nunique()} documents"
+    if out is None:
+        sys.stdout.write(kwic_text(table))
+        print(summary, file=sys.stderr)
+    else:
+        print(f"{summary}; wrote {write_kwic(table, out, title=f'KWIC: {pattern}')}")
+    return 0
