@@ -137,7 +137,7 @@ def dfm_group(d: Dfm, groups: Mapping[str, str] | pd.Series) -> Dfm:
 
 
 def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:
-    """Keep terms with at least ``min_count`` occurrences in at least ``min_docs`` rows."""
+    """Keep terms occurring at least ``min_count`` times in all and in at least ``min_docs`` rows."""
     if min_count < 1 or min_docs < 1:
         raise ValueError("dfm_trim: min_count and min_docs must be at least 1")
     keep = (d.term_totals().to_numpy() >= min_count) & (d.doc_freq().to_numpy() >= min_docs)
