@@ -1,0 +1,295 @@
+"""Slogan counts: exact values on a tiny corpus built by the real pipeline, the bootstrap against
+hand-enumerated resampling distributions and scipy.stats.bootstrap, hypothesis invariants, and
+real values on the five study documents."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from analysis.clean import clean_corpus
+from analysis.errors import InputError
+from analysis.lexicon import load_stopwords, parse_slogans
+from analysis.measures.slogan_counts import SLOGAN_COUNT_COLUMNS, textstat_slogans
+from analysis.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.sentences import corpus_sentences
+from analysis.settings import load_settings
+from analysis.slogans import find_slogan_mentions
+
+LEX = parse_slogans(
+    {
+        "slogans": [
+            {"name": "团结", "variants": ["团结"]},
+            {"name": "民主集中制", "variants": ["民主集中制"]},
+            {"name": "一把手", "variants": ["一把手"]},
+            {"name": "树正气、讲团结、求发展", "parts": ["树正气", "讲团结", "求发展"]},
+        ]
+    },
+    source="test lexicon",
+)
+FORMULA = "树正气、讲团结、求发展"
+
+# Three documents through the real pipeline. Paragraphs (lines) and their characters:
+#   a: "树正气、讲团结、求发展。" (12)  "团结协调很重要。" (8)             → 20 chars
+#      团结 twice (inside the token 讲团结, inside 团结协调: neither a whole token); formula once
+#   b: "班子要团结。一把手要带头团结同志。" (17)  "坚持民主集中制。" (8)  → 25 chars
+#      团结 twice (whole tokens), 一把手 once, 民主集中制 once
+#   c: "一把手负总责。" (7)                                              → 7 chars
+RAW = pd.DataFrame(
+    {
+        "doc_id": ["b", "a", "c"],
+        "level": ["city", "city", "province"],
+        "genre": ["speech", "opinion", "speech"],
+        "raw_text": [
+            "班子要团结。一把手要带头团结同志。\n坚持民主集中制。",
+            "树正气、讲团结、求发展。\n团结协调很重要。",
+            "一把手负总责。",
+        ],
+    }
+)
+
+
+def _tiny_corpus():
+    documents, _ = clean_corpus(RAW)
+    sentences = corpus_sentences(documents)
+    segments = segment_texts(documents["text"].tolist(), SegmenterConfig.from_lexicons((), LEX))
+    tokens = tokens_table(documents, sentences, segments, stopwords=load_stopwords())
+    return documents, find_slogan_mentions(documents, sentences, tokens, LEX)
+
+
+DOCUMENTS, MENTIONS = _tiny_corpus()
+
+
+def row(table, doc_id="", slogan="团结", scope=None, grouping="", group=""):
+    scope = scope or ("document" if doc_id else "corpus")
+    hit = table[
+        (table["scope"] == scope) & (table["doc_id"] == doc_id) & (table["slogan"] == slogan)
+        & (table["grouping"] == grouping) & (table["group"] == group)
+    ]
+    assert len(hit) == 1, hit
+    return hit.iloc[0]
+
+
+def test_counts_rates_and_layout_on_the_tiny_corpus():
+    table = textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=2000)
+    assert list(table.columns) == SLOGAN_COUNT_COLUMNS
+    # 4 slogans × (3 documents + level city/province + genre opinion/speech + corpus)
+    assert len(table) == 4 * 8
+    assert table["scope"].tolist()[:12] == ["document"] * 12
+    assert table["doc_id"].tolist()[:12:4] == ["a", "b", "c"]
+    assert table["slogan"].tolist()[:4] == list(LEX.names)
+    assert table.loc[12:, "doc_id"].eq("").all()
+    assert table.loc[12:, ["grouping", "group"]].drop_duplicates().values.tolist() == [
+        ["level", "city"], ["level", "province"], ["genre", "opinion"], ["genre", "speech"],
+        ["", ""],
+    ]
+
+    a = row(table, "a")
+    # 2 mentions, neither a whole token, in 20 characters: 2 / 20 × 10,000 = 1000
+    assert (a["count"], a["token_count"], a["n_chars"], a["n_paragraphs"]) == (2, 0, 20, 2)
+    assert a["per_10k_chars"] == pytest.approx(1000.0)
+    b = row(table, "b")
+    assert (b["count"], b["token_count"], b["n_chars"]) == (2, 2, 25)
+    assert b["per_10k_chars"] == pytest.approx(800.0)  # 2 / 25 × 10,000
+    zero = row(table, "c")  # zero counts are rows too
+    assert (zero["count"], zero["token_count"], zero["per_10k_chars"]) == (0, 0, 0.0)
+    assert row(table, "c", "一把手")["per_10k_chars"] == pytest.approx(1e4 / 7)
+    assert row(table, "a", FORMULA)["token_count"] == 1
+
+    city = row(table, scope="group", grouping="level", group="city")
+    # a + b: 4 mentions in 45 characters
+    assert (city["n_docs"], city["count"], city["token_count"], city["n_chars"]) == (2, 4, 2, 45)
+    assert city["per_10k_chars"] == pytest.approx(4 / 45 * 1e4)
+    speech = row(table, slogan="一把手", scope="group", grouping="genre", group="speech")
+    assert (speech["count"], speech["n_chars"]) == (2, 32)  # b + c
+    corpus = row(table)
+    assert (corpus["n_docs"], corpus["count"], corpus["n_chars"]) == (3, 4, 52)
+    assert (table[["confidence", "n_resamples", "seed"]].drop_duplicates().values.tolist()
+            == [[0.95, 2000, 20071020]])
+
+
+def test_bootstrap_matches_the_enumerated_resampling_distributions():
+    table = textstat_slogans(DOCUMENTS, MENTIONS, LEX)
+    # a, 团结: paragraphs (1 mention, 12 chars) and (1, 8). Resamples of 2 paragraphs:
+    #   both first 2/24 (p = 1/4), both second 2/16 (1/4), one each 2/20 (1/2);
+    #   the 2.5% and 97.5% quantiles are the extremes: 833.3 and 1250.
+    a = row(table, "a")
+    assert (a["ci_low"], a["ci_high"]) == pytest.approx((2 / 24 * 1e4, 2 / 16 * 1e4))
+    # b, 团结: paragraphs (2, 17) and (0, 8): 4/34 (1/4), 0/16 (1/4), 2/25 (1/2).
+    b = row(table, "b")
+    assert (b["ci_low"], b["ci_high"]) == pytest.approx((0.0, 4 / 34 * 1e4))
+    # c has one paragraph: every resample is the document itself.
+    c = row(table, "c", "一把手")
+    assert c["ci_low"] == c["ci_high"] == c["per_10k_chars"]
+    # level = city pools a and b, resampled within each (stratified): 9 combinations; the
+    # smallest, a's (2, 24) with b's (0, 16), is 2/40 (p = 1/16 > 2.5%); the largest, a's
+    # (2, 16) with b's (4, 34), is 6/50 (p = 1/16).
+    city = row(table, scope="group", grouping="level", group="city")
+    assert (city["ci_low"], city["ci_high"]) == pytest.approx((2 / 40 * 1e4, 6 / 50 * 1e4))
+
+
+def _document(paragraphs: list[tuple[int, int]], doc_id: str = "d"):
+    """A documents and mentions table from (characters, mentions of 团结) per paragraph."""
+    lines, rows, offset = [], [], 0
+    for chars, count in paragraphs:
+        lines.append("字" * chars)
+        rows += [(doc_id, "团结", offset + i, offset + i + 1, True) for i in range(count)]
+        offset += chars + 1
+    documents = pd.DataFrame({"doc_id": [doc_id], "text": ["\n".join(lines)]})
+    mentions = pd.DataFrame(rows, columns=["doc_id", "slogan", "start", "end", "is_token"])
+    return documents, mentions
+
+
+def test_bootstrap_agrees_with_scipy_stats_bootstrap():
+    paragraphs = [(40, 3), (25, 0), (60, 5), (10, 1), (35, 0), (80, 2), (15, 4), (50, 1),
+                  (20, 0), (45, 2), (30, 1), (70, 0)]
+    documents, mentions = _document(paragraphs)
+    ours = row(
+        textstat_slogans(documents, mentions, LEX, group_by=(), bootstrap_resamples=20000,
+                         slogans=["团结"]),
+        "d",
+    )
+    chars = np.array([p[0] for p in paragraphs], dtype=float)
+    counts = np.array([p[1] for p in paragraphs], dtype=float)
+    theirs = stats.bootstrap(
+        (counts, chars),
+        lambda m, c, axis: m.sum(axis=axis) / c.sum(axis=axis) * 1e4,
+        paired=True, vectorized=True, n_resamples=20000, method="percentile",
+        confidence_level=0.95, rng=np.random.default_rng(1),
+    ).confidence_interval
+    assert ours["per_10k_chars"] == pytest.approx(counts.sum() / chars.sum() * 1e4)
+    # Two independent Monte Carlo runs of the same percentile interval.
+    assert ours["ci_low"] == pytest.approx(theirs.low, rel=0.05)
+    assert ours["ci_high"] == pytest.approx(theirs.high, rel=0.05)
+
+
+def test_defaults_match_the_settings_file():
+    section = load_settings()["slogan_counts"]
+    defaults = inspect.signature(textstat_slogans).parameters
+    assert list(defaults["group_by"].default) == section["group_by"]
+    assert defaults["bootstrap_resamples"].default == section["bootstrap_resamples"]
+    assert defaults["confidence"].default == section["confidence"]
+    assert defaults["seed"].default == section["seed"]
+
+
+def test_selection_and_bad_arguments():
+    table = textstat_slogans(DOCUMENTS, MENTIONS, LEX, slogans=["一把手", "团结"],
+                             bootstrap_resamples=0)
+    assert table["slogan"].unique().tolist() == ["一把手", "团结"]
+    assert table["ci_low"].isna().all() and table["n_resamples"].eq(0).all()
+    with pytest.raises(InputError, match="unknown slogan"):
+        textstat_slogans(DOCUMENTS, MENTIONS, LEX, slogans=["团结", "和谐社会"])
+    with pytest.raises(ValueError, match="confidence"):
+        textstat_slogans(DOCUMENTS, MENTIONS, LEX, confidence=95)
+    with pytest.raises(ValueError, match="bootstrap_resamples"):
+        textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=-1)
+    with pytest.raises(ValueError, match="group_by names 'region'"):
+        textstat_slogans(DOCUMENTS, MENTIONS, LEX, group_by=["region"])
+    with pytest.raises(ValueError, match="lacks column"):
+        textstat_slogans(DOCUMENTS.drop(columns="text"), MENTIONS, LEX)
+    with pytest.raises(ValueError, match="doc_id 'zz'"):
+        textstat_slogans(DOCUMENTS, MENTIONS.assign(doc_id="zz"), LEX)
+    other = parse_slogans({"slogans": [{"name": "团结", "variants": ["团结"]}]})
+    with pytest.raises(InputError, match="lexicon"):
+        textstat_slogans(DOCUMENTS, MENTIONS, other)
+
+
+def test_inputs_are_not_modified():
+    documents, mentions = DOCUMENTS.copy(), MENTIONS.copy()
+    textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=50)
+    pd.testing.assert_frame_equal(documents, DOCUMENTS)
+    pd.testing.assert_frame_equal(mentions, MENTIONS)
+
+
+# --- hypothesis: invariants on random hand-written corpora ---------------------------------------
+
+
+@st.composite
+def corpora(draw):
+    n_docs = draw(st.integers(1, 4))
+    doc_rows, mention_rows = [], []
+    for d in range(n_docs):
+        lengths = draw(st.lists(st.integers(1, 30), min_size=1, max_size=5))
+        offset = 0
+        for length in lengths:
+            for _ in range(draw(st.integers(0, 3))):
+                start = offset + draw(st.integers(0, length - 1))
+                slogan = draw(st.sampled_from(LEX.names))
+                mention_rows.append((f"d{d}", slogan, start, start + 1, draw(st.booleans())))
+            offset += length + 1
+        doc_rows.append(
+            (f"d{d}", "\n".join("字" * n for n in lengths),
+             draw(st.sampled_from(["city", "county", None])))
+        )
+    documents = pd.DataFrame(doc_rows, columns=["doc_id", "text", "level"])
+    mentions = pd.DataFrame(mention_rows, columns=["doc_id", "slogan", "start", "end", "is_token"])
+    return documents, mentions
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), st.randoms(use_true_random=False))
+def test_invariants(corpus, random):
+    documents, mentions = corpus
+    options = {"group_by": ["level"], "bootstrap_resamples": 200, "seed": 7}
+    table = textstat_slogans(documents, mentions, LEX, **options)
+    docs = table[table["scope"] == "document"]
+    corpus_rows = table[table["scope"] == "corpus"].set_index("slogan")
+    # Every slogan for every document; counts add up to the mentions.
+    assert len(docs) == len(documents) * len(LEX)
+    expected = mentions["slogan"].value_counts().reindex(list(LEX.names), fill_value=0)
+    assert corpus_rows["count"].tolist() == expected.tolist()
+    per_doc = docs.groupby("slogan")["count"].sum().reindex(list(LEX.names))
+    assert per_doc.tolist() == expected.tolist()
+    assert (table["token_count"] <= table["count"]).all()
+    assert corpus_rows["token_count"].sum() == mentions["is_token"].sum()
+    # A group row is the sum of its documents.
+    for _, g in table[table["scope"] == "group"].iterrows():
+        members = documents.loc[documents["level"] == g["group"], "doc_id"]
+        mine = docs[docs["doc_id"].isin(members) & (docs["slogan"] == g["slogan"])]
+        assert g["count"] == mine["count"].sum() and g["n_chars"] == mine["n_chars"].sum()
+    # The percentile interval brackets the point estimate.
+    assert (table["ci_low"] <= table["per_10k_chars"] + 1e-9).all()
+    assert (table["per_10k_chars"] <= table["ci_high"] + 1e-9).all()
+    # Row order of the inputs plays no part; the same seed gives the same table, whatever the
+    # chunking of the vectorised bootstrap.
+    shuffled_docs = documents.sample(frac=1, random_state=random.randint(0, 10**6))
+    shuffled_mentions = mentions.sample(frac=1, random_state=random.randint(0, 10**6))
+    again = textstat_slogans(shuffled_docs, shuffled_mentions, LEX, **options, _max_cells=50)
+    pd.testing.assert_frame_equal(table, again)
+
+
+# --- the five study documents ------------------------------------------------------------------
+
+
+def test_study_corpus_values(study_corpus):
+    table = textstat_slogans(
+        study_corpus.documents, study_corpus.mentions, study_corpus.slogans,
+        bootstrap_resamples=500,
+    )
+    # 15 slogans × (5 documents + 3 levels + 3 genres + corpus)
+    assert len(table) == 15 * 12
+    counts = {
+        (r.doc_id, r.slogan): (r.count, r.token_count)
+        for r in table[table["scope"] == "document"].itertuples()
+    }
+    assert counts["nansha_speech_2007", "团结"] == (20, 18)
+    assert counts["cityoffice_speech_2003", "团结"] == (29, 12)
+    assert counts["yangzhou_opinion_2007", "团结"] == (1, 0)
+    assert counts["nansha_speech_2007", "一把手"] == (13, 13)
+    assert counts["cityoffice_speech_2003", "民主集中制"] == (6, 6)
+    nansha = row(table, "nansha_speech_2007")
+    assert nansha["n_chars"] == 10696
+    assert nansha["per_10k_chars"] == pytest.approx(20 / 10696 * 1e4)
+    corpus = row(table)
+    assert (corpus["count"], corpus["token_count"], corpus["n_chars"]) == (59, 32, 24827)
+    chars = study_corpus.documents.set_index("doc_id")["n_chars"]
+    docs = table[table["scope"] == "document"]
+    assert (docs["n_chars"].to_numpy() == chars.reindex(docs["doc_id"]).to_numpy()).all()
+    assert (table["ci_low"] <= table["per_10k_chars"]).all()
+    assert (table["per_10k_chars"] <= table["ci_high"]).all()
