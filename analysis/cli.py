@@ -40,26 +40,29 @@ def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.export import write_tables
-    from analysis.pipeline import build_corpus, document_summary
+    from analysis.measures.collocates import write_graphml
+    from analysis.pipeline import build_corpus
+    from analysis.report import compute_tables
+    from analysis.settings import load_settings
 
     texts = Path(args.texts)
+    settings = load_settings(args.config)
     corpus = build_corpus(
-        texts, _metadata_for(texts, args.metadata), jobs=args.jobs, progress=not args.quiet
+        texts,
+        _metadata_for(texts, args.metadata),
+        settings=settings,
+        jobs=args.jobs,
+        progress=not args.quiet,
     )
+    tables, network = compute_tables(corpus, settings)
     out = Path(args.out) / "tables"
-    written = write_tables(
-        {
-            "documents": document_summary(corpus),
-            "cleaning_log": corpus.cleaning_log,
-            "slogan_mentions": corpus.mentions,
-        },
-        out,
-    )
+    written = write_tables(tables, out)
+    written.append(write_graphml(network, out / "collocation_network.graphml"))
     if not args.quiet:
-        n_docs = len(corpus.documents)
-        print(f"{n_docs} documents, {len(corpus.tokens):,} tokens, {len(corpus.mentions):,} slogan mentions")
-        for path in written:
-            print(f"wrote {path}")
+        print(
+            f"{len(corpus.documents)} documents, {len(corpus.tokens):,} tokens, "
+            f"{len(corpus.mentions):,} slogan mentions; {len(written)} files in {out}"
+        )
     return 0
 
 
@@ -95,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         "'none' to ignore it)",
     )
     run.add_argument("--out", default="results", help="output folder (default: results)")
+    run.add_argument(
+        "--config", default=None, help="settings file (default: data/settings.yml)"
+    )
     run.add_argument("--jobs", type=int, default=1, help="segmentation processes (default: 1)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)

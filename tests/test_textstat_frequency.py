@@ -95,7 +95,7 @@ def counts(table: pd.DataFrame, **where) -> dict[str, int]:
 def test_unigram_counts_rates_and_ranks_by_hand():
     f = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1], char_ngrams=[])
     assert list(f.columns) == FREQUENCY_COLUMNS
-    a = rows(f, unit="document", doc_id="a")
+    a = rows(f, scope="document", doc_id="a")
     # a: 团结 ×3, 班子 ×2 (的 is a stopword, 。， punctuation).
     assert a[["term", "count", "rank"]].values.tolist() == [["团结", 3, 1], ["班子", 2, 2]]
     # per_10k_tokens = 3 / 6 words (团结 的 班子 团结 班子 团结) · 10⁴ = 5000;
@@ -103,7 +103,7 @@ def test_unigram_counts_rates_and_ranks_by_hand():
     assert a["per_10k_tokens"].tolist() == pytest.approx([5000.0, 10_000 * 2 / 6])
     assert a["per_10k_chars"].tolist() == pytest.approx([10_000 * 3 / 14, 10_000 * 2 / 14])
     # b: four terms once each, all tied at rank 1 ("min" ties); rows sorted by rank then term.
-    b = rows(f, unit="document", doc_id="b")
+    b = rows(f, scope="document", doc_id="b")
     assert b[["term", "count", "rank", "doc_freq"]].values.tolist() == [
         ["团结", 1, 1, 1],
         ["民主", 1, 1, 1],
@@ -116,40 +116,40 @@ def test_unigram_counts_rates_and_ranks_by_hand():
 def test_group_and_corpus_rows_pool_documents():
     f = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1], char_ngrams=[])
     # genre "speech" holds both documents: 团结 3 + 1 = 4 over 6 + 5 = 11 words, 14 + 12 chars.
-    speech = rows(f, unit="group", grouping="genre", group="speech")
+    speech = rows(f, scope="group", grouping="genre", group="speech")
     top = speech.iloc[0]
     assert (top["term"], top["count"], top["doc_freq"], top["rank"]) == ("团结", 4, 2, 1)
     assert top["per_10k_tokens"] == pytest.approx(10_000 * 4 / 11)
     assert top["per_10k_chars"] == pytest.approx(10_000 * 4 / 26)
-    assert counts(f, unit="group", grouping="level", group="county") == counts(
-        f, unit="document", doc_id="b"
+    assert counts(f, scope="group", grouping="level", group="county") == counts(
+        f, scope="document", doc_id="b"
     )
-    corpus = rows(f, unit="corpus")
-    assert counts(f, unit="corpus") == {"团结": 4, "班子": 3, "民主": 1, "集中制": 1}
+    corpus = rows(f, scope="corpus")
+    assert counts(f, scope="corpus") == {"团结": 4, "班子": 3, "民主": 1, "集中制": 1}
     assert corpus["group"].isna().all() and corpus["doc_id"].isna().all()
     assert corpus["grouping"].isna().all()
-    assert rows(f, unit="document")["grouping"].isna().all()
-    assert rows(f, unit="group")["doc_id"].isna().all()
+    assert rows(f, scope="document")["grouping"].isna().all()
+    assert rows(f, scope="group")["doc_id"].isna().all()
     # Units in a fixed order: documents, then groups, then the corpus.
-    assert f["unit"].drop_duplicates().tolist() == ["document", "group", "corpus"]
+    assert f["scope"].drop_duplicates().tolist() == ["document", "group", "corpus"]
 
 
 def test_token_ngrams_stop_at_sentences_and_punctuation():
     f = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[2, 3], char_ngrams=[], group_by=[])
     # a, sentence 2 "团结 班子 ， 团结 。": only 团结_班子 (the comma breaks it); sentence 1's
     # bigrams contain 的 and are dropped; no bigram 班子_团结 across the sentence end.
-    assert counts(f, unit="document", doc_id="a", ngram=2) == {"团结_班子": 1}
-    assert counts(f, unit="document", doc_id="b", ngram=2) == {"民主_集中制": 1}
+    assert counts(f, scope="document", doc_id="a", ngram=2) == {"团结_班子": 1}
+    assert counts(f, scope="document", doc_id="b", ngram=2) == {"民主_集中制": 1}
     assert rows(f, ngram=3).empty  # every trigram contains 的
     kept = textstat_frequency(
         TOKENS, DOCUMENTS, ngrams=[2, 3], char_ngrams=[], group_by=[], remove_stop=False
     )
-    assert counts(kept, unit="document", doc_id="a", ngram=2) == {
+    assert counts(kept, scope="document", doc_id="a", ngram=2) == {
         "团结_的": 1,
         "的_班子": 1,
         "团结_班子": 1,
     }
-    assert counts(kept, unit="corpus", ngram=3) == {"团结_的_班子": 2}
+    assert counts(kept, scope="corpus", ngram=3) == {"团结_的_班子": 2}
     assert set(kept["kind"]) == {"token"}
 
 
@@ -157,7 +157,7 @@ def test_char_ngrams_by_hand():
     f = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[], char_ngrams=[2, 5], group_by=[])
     # a = 团结的班子 | 团结班子 | 团结 (runs between punctuation):
     # 团结 结的 的班 班子 + 团结 结班 班子 + 团结.
-    assert counts(f, unit="document", doc_id="a", ngram=2) == {
+    assert counts(f, scope="document", doc_id="a", ngram=2) == {
         "团结": 3,
         "班子": 2,
         "结的": 1,
@@ -165,10 +165,10 @@ def test_char_ngrams_by_hand():
         "结班": 1,
     }
     # 5-grams: only 团结的班子 in a, and 民主集中制 and 团结的班子 in b.
-    assert counts(f, unit="corpus", ngram=5) == {"团结的班子": 2, "民主集中制": 1}
+    assert counts(f, scope="corpus", ngram=5) == {"团结的班子": 2, "民主集中制": 1}
     assert set(f["kind"]) == {"char"}
     # Rates use the same denominators as tokens: 3 / 6 words, 3 / 14 characters.
-    row = rows(f, unit="document", doc_id="a", ngram=2, term="团结").iloc[0]
+    row = rows(f, scope="document", doc_id="a", ngram=2, term="团结").iloc[0]
     assert row["per_10k_tokens"] == pytest.approx(5000.0)
     assert row["per_10k_chars"] == pytest.approx(10_000 * 3 / 14)
 
@@ -302,7 +302,7 @@ def test_token_ngrams_match_nltk(docs, n, drop_stop):
     f = textstat_frequency(
         tokens, documents, ngrams=[n], char_ngrams=[], group_by=[], remove_stop=drop_stop
     )
-    assert counts(f, unit="corpus") == dict(nltk_token_ngrams(docs, n, drop_stop))
+    assert counts(f, scope="corpus") == dict(nltk_token_ngrams(docs, n, drop_stop))
 
 
 @settings(max_examples=40, deadline=None)
@@ -314,7 +314,7 @@ def test_char_ngrams_match_nltk(docs, n):
     for text in documents["text"]:
         for run in re.split(r"[，。*\s]+", text):
             expected.update("".join(g) for g in nltk_ngrams(run, n))
-    assert counts(f, unit="corpus") == dict(expected)
+    assert counts(f, scope="corpus") == dict(expected)
 
 
 @settings(max_examples=20, deadline=None)
@@ -330,14 +330,14 @@ def test_document_order_does_not_matter_and_counts_add_up(docs, rnd):
     )
     # Unigram counts of each document sum to its tokens that are neither punctuation nor stop.
     kept = tokens[~tokens["is_punct"] & ~tokens["is_stop"]].groupby("doc_id").size()
-    uni = rows(f, unit="document", kind="token", ngram=1).groupby("doc_id")["count"].sum()
+    uni = rows(f, scope="document", kind="token", ngram=1).groupby("doc_id")["count"].sum()
     pd.testing.assert_series_equal(uni, kept, check_names=False, check_index_type=False)
     # Every grouping (and the corpus) redistributes the same total.
     for (_unit, _grouping, kind, n), sub in f.groupby(
-        ["unit", "grouping", "kind", "ngram"], dropna=False
+        ["scope", "grouping", "kind", "ngram"], dropna=False
     ):
-        assert sub["count"].sum() == rows(f, unit="corpus", kind=kind, ngram=n)["count"].sum()
-    assert (f["doc_freq"] >= 1).all() and (rows(f, unit="document")["doc_freq"] == 1).all()
+        assert sub["count"].sum() == rows(f, scope="corpus", kind=kind, ngram=n)["count"].sum()
+    assert (f["doc_freq"] >= 1).all() and (rows(f, scope="document")["doc_freq"] == 1).all()
 
 
 # --- the five study documents ----------------------------------------------------------------
@@ -345,7 +345,7 @@ def test_document_order_does_not_matter_and_counts_add_up(docs, rnd):
 
 def test_study_corpus_frequencies(study_corpus):
     f = textstat_frequency(study_corpus.tokens, study_corpus.documents)
-    tuanjie = rows(f, unit="document", kind="token", ngram=1, term="团结")
+    tuanjie = rows(f, scope="document", kind="token", ngram=1, term="团结")
     assert dict(zip(tuanjie["doc_id"], tuanjie["count"], strict=True)) == {
         "cidu_opinion_2005": 1,
         "cityoffice_speech_2003": 12,
@@ -353,20 +353,33 @@ def test_study_corpus_frequencies(study_corpus):
         "nansha_speech_2007": 18,
     }  # yangzhou_opinion_2007 has 团结 only inside longer words
     # The character bigram counts every 团结 in the text, inside longer words too.
-    chars = rows(f, unit="document", kind="char", ngram=2, term="团结")
+    chars = rows(f, scope="document", kind="char", ngram=2, term="团结")
     texts = study_corpus.documents.set_index("doc_id")["text"]
     assert dict(zip(chars["doc_id"], chars["count"], strict=True)) == {
         doc: texts[doc].count("团结") for doc in texts.index
     }
     assert chars["count"].sum() == 59
-    corpus = rows(f, unit="corpus", kind="token", ngram=1)
+    corpus = rows(f, scope="corpus", kind="token", ngram=1)
     assert corpus.iloc[0][["term", "count", "doc_freq"]].tolist() == ["工作", 144, 5]
-    assert counts(f, unit="corpus", kind="token", ngram=1)["领导班子"] == 98
-    assert counts(f, unit="corpus", kind="token", ngram=2)["领导_干部"] == 31
-    assert counts(f, unit="group", grouping="level", group="city", ngram=1)["团结"] == 13
+    assert counts(f, scope="corpus", kind="token", ngram=1)["领导班子"] == 98
+    assert counts(f, scope="corpus", kind="token", ngram=2)["领导_干部"] == 31
+    assert counts(f, scope="group", grouping="level", group="city", ngram=1)["团结"] == 13
     # per_10k_chars uses each document's n_chars.
     n_chars = study_corpus.documents.set_index("doc_id")["n_chars"]
     row = rows(
-        f, unit="document", doc_id="nansha_speech_2007", kind="token", ngram=1, term="团结"
+        f, scope="document", doc_id="nansha_speech_2007", kind="token", ngram=1, term="团结"
     ).iloc[0]
     assert row["per_10k_chars"] == pytest.approx(18 / n_chars["nansha_speech_2007"] * 10_000)
+
+
+def test_per_document_rows_can_be_limited_to_some_sizes():
+    f = textstat_frequency(
+        TOKENS, DOCUMENTS, ngrams=[1, 2], char_ngrams=[2], document_ngrams=[1], document_char_ngrams=[]
+    )
+    document_rows = rows(f, scope="document")
+    assert set(zip(document_rows["kind"], document_rows["ngram"])) == {("token", 1)}
+    full = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1, 2], char_ngrams=[2])
+    pooled = f[f["scope"] != "document"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(pooled, full[full["scope"] != "document"].reset_index(drop=True))
+    with pytest.raises(ValueError, match=r"document_ngrams.*\[3\]"):
+        textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1, 2], document_ngrams=[3])

@@ -339,3 +339,21 @@ def test_study_corpus_keyness(study_corpus):
     counts = dfm(study_corpus.tokens).term_totals()
     per_doc = k[k["grouping"] == "doc_id"].groupby("target")["term"].nunique()
     assert set(per_doc) == {int((counts >= 2).sum())}
+
+
+def test_top_n_keeps_the_strongest_keywords_of_each_comparison_with_unchanged_p_values(
+    study_corpus,
+):
+    full = keyness_table(study_corpus.tokens, study_corpus.documents, group_by=["genre"])
+    top = keyness_table(study_corpus.tokens, study_corpus.documents, group_by=["genre"], top_n=3)
+    key = ["grouping", "target", "reference"]
+    for comparison, rows in top.groupby(key):
+        everything = full.set_index(key).loc[comparison]
+        assert (rows["g2"] > 0).sum() == 3 and (rows["g2"] < 0).sum() == 3
+        assert rows["g2"].max() == everything["g2"].max()
+        assert rows["g2"].min() == everything["g2"].min()
+    merged = top.merge(full, on=[*key, "term"], suffixes=("", "_full"))
+    assert len(merged) == len(top)
+    assert np.allclose(merged["p_adjusted"], merged["p_adjusted_full"])
+    with pytest.raises(ValueError, match="top_n"):
+        keyness_table(study_corpus.tokens, study_corpus.documents, top_n=0)

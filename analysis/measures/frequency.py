@@ -14,10 +14,10 @@
 Output (long format, fixed columns :data:`FREQUENCY_COLUMNS`):
 
 =================  ==============================================================================
-``unit``           ``"document"``, ``"group"`` or ``"corpus"``: what the row counts over
+``scope``          ``"document"``, ``"group"`` or ``"corpus"``: what the row counts over
 ``grouping``       the metadata column a group row pools documents by (``level``); empty otherwise
-``group``          the group's value in that column (``city``); empty unless ``unit == "group"``
-``doc_id``         the document; empty unless ``unit == "document"``
+``group``          the group's value in that column (``city``); empty unless ``scope == "group"``
+``doc_id``         the document; empty unless ``scope == "document"``
 ``kind``           ``"token"`` (words and word n-grams) or ``"char"`` (character n-grams)
 ``ngram``          the n-gram size ``n`` (1 for single words)
 ``term``           the word, n-gram (tokens joined by ``_``) or character string
@@ -34,7 +34,7 @@ Output (long format, fixed columns :data:`FREQUENCY_COLUMNS`):
 =================  ==============================================================================
 
 "Empty" is a missing value (an empty cell in the CSV). Corpus rows (``include_corpus``) pool
-all documents. Rows are sorted by unit (documents, groups, corpus), grouping, group, doc_id,
+all documents. Rows are sorted by scope (documents, groups, corpus), grouping, group, doc_id,
 kind (token before char), ngram, rank and term, so the table does not depend on the order of
 the documents.
 ``min_count`` drops rows whose ``count`` is below it *after* ranking, so ranks do not change
@@ -57,7 +57,7 @@ from analysis.dfm import Dfm, dfm, dfm_group
 from analysis.errors import InputError
 
 FREQUENCY_COLUMNS = [
-    "unit",
+    "scope",
     "grouping",
     "group",
     "doc_id",
@@ -70,7 +70,7 @@ FREQUENCY_COLUMNS = [
     "rank",
     "doc_freq",
 ]
-UNITS = ("document", "group", "corpus")
+SCOPES = ("document", "group", "corpus")
 KINDS = ("token", "char")
 # Columns of the token n-gram table (the tokens-table schema, minus ``pos``), when present.
 _NGRAM_COLUMNS = [
@@ -364,6 +364,8 @@ def textstat_frequency(
     remove_stop: bool = True,
     include_corpus: bool = True,
     concatenator: str = "_",
+    document_ngrams: Sequence[int] | None = None,
+    document_char_ngrams: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Term frequencies per document, per group of each ``group_by`` column and for the corpus.
 
@@ -386,9 +388,31 @@ def textstat_frequency(
     n-grams never contain punctuation and, with ``remove_stop``, n-grams containing a stopword
     are dropped. Character n-grams ignore both flags (they know no tokens; punctuation and white
     space always break them). ``min_count`` drops rows with a smaller ``count`` after ranking.
+
+    ``document_ngrams`` and ``document_char_ngrams`` limit which token and character n-gram
+    sizes also get per-document rows (``None``: all of ``ngrams`` / ``char_ngrams``); the
+    others are reported for groups and the corpus only. On a large corpus the per-document
+    n-gram rows are most of the table.
     """
     ngrams = _check_sizes(ngrams, "ngrams")
     char_ngrams = _check_sizes(char_ngrams, "char_ngrams")
+    per_document = {
+        "token": set(
+            ngrams if document_ngrams is None else _check_sizes(document_ngrams, "document_ngrams")
+        ),
+        "char": set(
+            char_ngrams
+            if document_char_ngrams is None
+            else _check_sizes(document_char_ngrams, "document_char_ngrams")
+        ),
+    }
+    for kind, name, sizes in (("token", "ngrams", ngrams), ("char", "char_ngrams", char_ngrams)):
+        extra = sorted(per_document[kind] - set(sizes))
+        if extra:
+            raise InputError(
+                f"`document_{name}` lists size(s) {extra} that `{name}` does not; per-document "
+                f"sizes must be among {list(sizes)}"
+            )
     if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise InputError(f"`min_count` must be a whole number of at least 1, got {min_count!r}")
     if isinstance(group_by, str) or not isinstance(group_by, Sequence):
@@ -470,6 +494,8 @@ def textstat_frequency(
         binary = Dfm((counts.matrix > 0).astype(np.int64).tocsr(), counts.docs, counts.terms)
         term_vocab.append(np.asarray(counts.terms, dtype=object))
         for unit, grouping, mapping, t in grouped_totals:
+            if unit == "document" and n not in per_document[kind]:
+                continue
             if mapping is None:
                 c, b = counts, binary
             else:
@@ -484,7 +510,7 @@ def textstat_frequency(
             size = len(block["count"])
             block["label"] = label_codes[block.pop("row")]
             block["term"] += term_offset
-            block["unit"] = np.full(size, UNITS.index(unit), dtype=np.int64)
+            block["scope"] = np.full(size, SCOPES.index(unit), dtype=np.int64)
             block["grouping"] = np.full(size, groupings_order.index(grouping), dtype=np.int64)
             block["kind"] = np.full(size, KINDS.index(kind), dtype=np.int64)
             block["ngram"] = np.full(size, n, dtype=np.int64)
@@ -506,7 +532,7 @@ def _text(vocabulary: np.ndarray, codes: np.ndarray) -> pd.api.extensions.Extens
 
 def _assemble(blocks: list[dict], vocab: dict[str, np.ndarray]) -> pd.DataFrame:
     """One sorted frame from the blocks of coded rows."""
-    names = ["unit", "grouping", "label", "kind", "ngram", "term", "count"]
+    names = ["scope", "grouping", "label", "kind", "ngram", "term", "count"]
     names += ["per_10k_tokens", "per_10k_chars", "rank", "doc_freq"]
     empty = {"per_10k_tokens": np.empty(0), "per_10k_chars": np.empty(0)}
     columns = {
@@ -517,7 +543,7 @@ def _assemble(blocks: list[dict], vocab: dict[str, np.ndarray]) -> pd.DataFrame:
         )
         for name in names
     }
-    # Sort keys (the last is the first key): unit, grouping, group or doc_id, kind, ngram, rank,
+    # Sort keys (the last is the first key): scope, grouping, group or doc_id, kind, ngram, rank,
     # term. Terms are coded in code-point order within each kind and n (Dfm terms are sorted);
     # labels and groupings are ranked by their strings, so document order plays no part.
     label_rank = np.argsort(np.argsort(vocab["label"].astype(str), kind="stable"))
@@ -530,14 +556,14 @@ def _assemble(blocks: list[dict], vocab: dict[str, np.ndarray]) -> pd.DataFrame:
             columns["kind"],
             label_rank[columns["label"]] if len(label_rank) else columns["label"],
             grouping_rank[columns["grouping"]],
-            columns["unit"],
+            columns["scope"],
         )
     )
     columns = {name: values[order] for name, values in columns.items()}
-    unit = columns["unit"]
+    unit = columns["scope"]
     out = pd.DataFrame(
         {
-            "unit": _text(np.asarray(UNITS, dtype=object), unit),
+            "scope": _text(np.asarray(SCOPES, dtype=object), unit),
             "grouping": _text(vocab["grouping"], np.where(unit == 1, columns["grouping"], -1)),
             "group": _text(vocab["label"], np.where(unit == 1, columns["label"], -1)),
             "doc_id": _text(vocab["label"], np.where(unit == 0, columns["label"], -1)),

@@ -318,6 +318,17 @@ def _comparison(
     return frame.loc[rows].reset_index(drop=True)[KEYNESS_COLUMNS]
 
 
+def _strongest(frame: pd.DataFrame, top_n: int | None) -> pd.DataFrame:
+    """The ``top_n`` most positive and ``top_n`` most negative keywords of one comparison."""
+    if top_n is None or len(frame) <= 2 * top_n:
+        return frame
+    g2 = frame["g2"].to_numpy()
+    order = np.argsort(-g2, kind="stable")
+    positive = order[:top_n][g2[order[:top_n]] > 0]
+    negative = order[::-1][:top_n][g2[order[::-1][:top_n]] < 0]
+    return frame.iloc[np.sort(np.concatenate([positive, negative]))]
+
+
 def keyness_table(
     tokens: pd.DataFrame,
     documents: pd.DataFrame,
@@ -331,8 +342,14 @@ def keyness_table(
     include_absent: bool = True,
     remove_punct: bool = True,
     remove_stop: bool = True,
+    top_n: int | None = None,
 ) -> pd.DataFrame:
     """All comparisons of ``keyness.csv``: each document against the rest, and groups.
+
+    ``top_n`` keeps, for each comparison, the ``top_n`` terms with the highest G² (positive
+    keywords) and the ``top_n`` with the lowest (negative keywords); p-values are adjusted over
+    all terms of the comparison before this cut, so they do not depend on it. ``None`` keeps all
+    (the table then grows as documents × vocabulary on a large corpus).
 
     Documents (rows with ``grouping = "doc_id"``): each against all other documents pooled
     (``reference = "rest"``). Groups (``grouping`` = a ``group_by`` column of ``documents``): with
@@ -365,6 +382,10 @@ def keyness_table(
         raise InputError(
             f"keyness_table: documents lack column(s) {', '.join(sorted(missing))}; group_by "
             "names metadata columns of the documents table"
+        )
+    if top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1):
+        raise InputError(
+            f"keyness_table: top_n must be a whole number of at least 1 or None, got {top_n!r}"
         )
     doc_ids = sorted(documents["doc_id"].astype(str))
     if len(set(doc_ids)) != len(doc_ids):
@@ -409,7 +430,7 @@ def keyness_table(
             REST,
             **options,
         )
-        frames.append(("doc_id", frame))
+        frames.append(("doc_id", _strongest(frame, top_n)))
     for column in group_by:
         values = documents.set_index(documents["doc_id"].astype(str))[column]
         if values.isna().any():
@@ -424,7 +445,8 @@ def keyness_table(
         else:
             pairs = [(g, h) for i, g in enumerate(labels) for h in labels[i + 1 :]]
         for target, reference in pairs if len(labels) > 1 else []:
-            frames.append((column, textstat_keyness(grouped, target, reference, **options)))
+            comparison = textstat_keyness(grouped, target, reference, **options)
+            frames.append((column, _strongest(comparison, top_n)))
     if not frames:
         return pd.DataFrame({c: [] for c in KEYNESS_TABLE_COLUMNS})
     result = pd.concat([f.assign(grouping=g) for g, f in frames], ignore_index=True)[

@@ -1,0 +1,163 @@
+"""Every statistics table of the study, computed from the corpus tables and the settings.
+
+``compute_tables(corpus, settings)`` calls each measure with the options of its section in
+``data/settings.yml`` (a key the measure does not take is an error naming the section, so a typo
+never passes silently; a key left out takes the measure's own default) and returns the tables by
+name. ``write_tables`` (in :mod:`analysis.export`) writes them as ``<name>.csv``.
+
+=========================  ===========================================================
+table                      measure
+=========================  ===========================================================
+documents                  :func:`analysis.pipeline.document_summary`
+cleaning_log               :func:`analysis.clean.clean_corpus`
+slogan_mentions            :func:`analysis.slogans.find_slogan_mentions`
+term_frequencies           :func:`analysis.measures.frequency.textstat_frequency`
+dispersion                 :func:`analysis.measures.dispersion.textstat_dispersion`
+keyness                    :func:`analysis.measures.keyness.keyness_table`
+tfidf                      :func:`analysis.measures.tfidf.textstat_tfidf`
+similarity                 :func:`analysis.measures.similarity.textstat_simil`
+similarity_clusters        :func:`analysis.measures.similarity.cluster_documents`
+slogan_counts              :func:`analysis.measures.slogan_counts.textstat_slogans`
+slogan_cooccurrence        :func:`analysis.measures.cooccurrence.textstat_slogan_cooccurrence`
+collocates                 :func:`analysis.measures.collocates.textstat_collocates`
+kwic                       :func:`analysis.measures.kwic.kwic`, every slogan
+formulae                   :func:`analysis.measures.formulae.summarise_formulae`
+formula_occurrences        :func:`analysis.measures.formulae.formula_occurrences`
+ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textstat_ca`
+=========================  ===========================================================
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.measures.collocates import collocation_network, textstat_collocates
+from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
+from analysis.measures.correspondence import textstat_ca
+from analysis.measures.dispersion import textstat_dispersion
+from analysis.measures.formulae import formula_occurrences, summarise_formulae
+from analysis.measures.frequency import textstat_frequency
+from analysis.measures.keyness import keyness_table
+from analysis.measures.kwic import kwic
+from analysis.measures.similarity import cluster_documents, textstat_simil
+from analysis.measures.slogan_counts import textstat_slogans
+from analysis.measures.tfidf import textstat_tfidf
+from analysis.pipeline import CorpusTables, document_summary
+
+#: Tables that also go to the XLSX workbook and LaTeX (booktabs) files of the report.
+SUMMARY_TABLES = ("documents", "slogan_counts", "formulae", "ca_inertia", "similarity_clusters")
+
+
+def options(settings: dict[str, Any], section: str, func: Callable[..., Any]) -> dict[str, Any]:
+    """The keyword options for ``func`` from ``settings[section]``; unknown keys are an error."""
+    given = settings.get(section) or {}
+    if not isinstance(given, dict):
+        raise InputError(f"settings: `{section}` must be a section of options, got {given!r}")
+    accepted = {
+        name for name, p in inspect.signature(func).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and not name.startswith("_")
+    }
+    unknown = sorted(set(given) - accepted)
+    if unknown:
+        raise InputError(
+            f"settings: `{section}` has unknown option(s) {', '.join(unknown)}; "
+            f"{func.__name__} takes {', '.join(sorted(accepted))}"
+        )
+    return dict(given)
+
+
+def usable_groupings(documents: pd.DataFrame, wanted: list[str] | tuple[str, ...]) -> list[str]:
+    """The metadata columns of ``wanted`` that have a value for every document.
+
+    A corpus without metadata (any folder of texts) has empty ``level`` and ``genre``; pooling
+    by them is skipped with a warning rather than failing the whole run.
+    """
+    usable = []
+    for column in wanted:
+        if column in documents.columns and documents[column].notna().all():
+            usable.append(column)
+        else:
+            warnings.warn(
+                f"grouping by {column!r} skipped: not every document has a {column} "
+                "(add it to the metadata CSV to pool documents by it)",
+                stacklevel=2,
+            )
+    return usable
+
+
+def _grouped(settings: dict[str, Any], section: str, func: Callable[..., Any], documents) -> dict:
+    opts = options(settings, section, func)
+    if "group_by" in opts:
+        opts["group_by"] = usable_groupings(documents, list(opts["group_by"] or []))
+    elif "group_by" in inspect.signature(func).parameters:
+        default = inspect.signature(func).parameters["group_by"].default
+        opts["group_by"] = usable_groupings(documents, list(default or []))
+    return opts
+
+
+def compute_tables(
+    corpus: CorpusTables, settings: dict[str, Any]
+) -> tuple[dict[str, pd.DataFrame], nx.Graph]:
+    """All statistics tables (by name) and the slogan collocation network."""
+    docs, tokens, sentences = corpus.documents, corpus.tokens, corpus.sentences
+    mentions, lexicon = corpus.mentions, corpus.slogans
+    tables: dict[str, pd.DataFrame] = {
+        "documents": document_summary(corpus),
+        "cleaning_log": corpus.cleaning_log,
+        "slogan_mentions": mentions,
+    }
+    tables["term_frequencies"] = textstat_frequency(
+        tokens, docs, **_grouped(settings, "frequencies", textstat_frequency, docs)
+    )
+    tables["dispersion"] = textstat_dispersion(
+        tokens, **options(settings, "dispersion", textstat_dispersion)
+    )
+    tables["keyness"] = keyness_table(
+        tokens, docs, **_grouped(settings, "keyness", keyness_table, docs)
+    )
+    tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))
+    tables["similarity"] = textstat_simil(
+        tokens, **options(settings, "similarity", textstat_simil)
+    )
+    if len(docs) >= 2:
+        clustering = cluster_documents(tokens, **options(settings, "clustering", cluster_documents))
+        tables["similarity_clusters"] = clustering.merges
+    tables["slogan_counts"] = textstat_slogans(
+        docs, mentions, lexicon, **_grouped(settings, "slogan_counts", textstat_slogans, docs)
+    )
+    tables["slogan_cooccurrence"] = textstat_slogan_cooccurrence(
+        docs, sentences, mentions, lexicon,
+        **_grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs),
+    )
+    collocates = textstat_collocates(
+        tokens, mentions, lexicon, **options(settings, "collocates", textstat_collocates)
+    )
+    tables["collocates"] = collocates
+    network = collocation_network(
+        collocates, **options(settings, "collocation_network", collocation_network)
+    )
+    width = options(settings, "kwic", kwic).get("width", 20)
+    tables["kwic"] = pd.concat(
+        [kwic(docs, name, slogans=lexicon, sentences=sentences, width=width) for name in lexicon.names],
+        ignore_index=True,
+    )
+    occurrences = formula_occurrences(
+        docs,
+        placeholder=corpus.segmenter.placeholder,
+        **{k: v for k, v in options(settings, "formulae", formula_occurrences).items()
+           if k != "placeholder"},
+    )
+    tables["formulae"] = summarise_formulae(occurrences)
+    tables["formula_occurrences"] = occurrences
+    if len(docs) >= 2:
+        ca = textstat_ca(tokens, **options(settings, "correspondence", textstat_ca))
+        tables["ca_coordinates"] = ca.coordinates
+        tables["ca_inertia"] = ca.inertia
+    return tables, network
