@@ -36,7 +36,14 @@ from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
 from analysis.errors import InputError
 
 AUDIT_COLUMNS = [
-    "doc_id", "rule", "text", "replacement", "start", "end", "clean_start", "clean_end",
+    "doc_id",
+    "rule",
+    "text",
+    "replacement",
+    "start",
+    "end",
+    "clean_start",
+    "clean_end",
 ]
 
 # Line breaks recognised in raw text; each becomes \n in the cleaned text.
@@ -56,8 +63,10 @@ _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Stepped over when looking for a punctuation mark's context: white space within a line and
 # quotation marks (a comma between ” and “ takes its context from the words beyond them).
 _SKIP_CODES = np.array(
-    sorted({ord(c) for c in "“”‘’\"'"} | {c for c in range(0x3001) if chr(c).isspace()}
-           - {ord(c) for c in _LINE_BREAKS}),
+    sorted(
+        {ord(c) for c in "“”‘’\"'"}
+        | {c for c in range(0x3001) if chr(c).isspace()} - {ord(c) for c in _LINE_BREAKS}
+    ),
     dtype=np.uint32,
 )
 _LATIN_START = re.compile(r"\s*[\"'“‘(\[]?[A-Za-z]")
@@ -351,9 +360,7 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
             return removed
 
 
-def _char_edits(
-    raw: str, conv: str, view: str, keep: np.ndarray
-) -> tuple[list[Edit], int, int]:
+def _char_edits(raw: str, conv: str, view: str, keep: np.ndarray) -> tuple[list[Edit], int, int]:
     """Character substitutions (t2s, punctuation) at kept positions; also Han counts."""
     raw_c, conv_c, view_c = _codes(raw), _codes(conv), _codes(view)
     t2s = keep & (raw_c != conv_c)
@@ -429,9 +436,7 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
         pieces.append(e.replacement)
         cursor = e.end
     pieces.append(raw[cursor:])
-    translation = "\n".join(
-        raw[e.start : e.end].strip() for e in edits if e.rule == "translation"
-    )
+    translation = "\n".join(raw[e.start : e.end].strip() for e in edits if e.rule == "translation")
     if n_han == 0:
         script = "none"
     elif n_converted >= rules.traditional_threshold * n_han:
@@ -447,8 +452,16 @@ def _audit_rows(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> list[tuple]:
     for e in edits:
         clean_start = e.start + shift
         rows.append(
-            (doc_id, e.rule, raw[e.start : e.end], e.replacement, e.start, e.end,
-             clean_start, clean_start + len(e.replacement))
+            (
+                doc_id,
+                e.rule,
+                raw[e.start : e.end],
+                e.replacement,
+                e.start,
+                e.end,
+                clean_start,
+                clean_start + len(e.replacement),
+            )
         )
         shift += len(e.replacement) - (e.end - e.start)
     return rows

@@ -89,7 +89,11 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
             raise fail(key, f"is not a valid regular expression ({exc}): {pattern!r}") from exc
 
     def number(key: str, value: Any, low: float, high: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
             raise fail(key, f"must be a number between {low} and {high}, got {value!r}")
         return value
 
@@ -138,7 +142,9 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
     remove_chars = raw.get("remove_chars")
     placeholder = raw.get("placeholder")
     return CleaningRules(
-        header_max_chars=int(number("header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)),
+        header_max_chars=int(
+            number("header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)
+        ),
         line_rules=tuple(line_rules),
         repeated_title_min_overlap=(
             None

@@ -71,8 +71,12 @@ def cmd_kwic(args: argparse.Namespace) -> int:
 
     texts = Path(args.texts)
     return kwic_command(
-        args.pattern, texts=texts, metadata=_metadata_for(texts, args.metadata),
-        width=args.width, sort=args.sort, out=args.out,
+        args.pattern,
+        texts=texts,
+        metadata=_metadata_for(texts, args.metadata),
+        width=args.width,
+        sort=args.sort,
+        out=args.out,
     )
 
 
@@ -86,11 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="load, clean and segment the texts and write the tables",
-        description="Load, clean and segment a folder of texts and write the tables under OUT/tables/.",
+        description="Load, clean and segment a folder of texts; write tables under OUT/tables/.",
         epilog=RUN_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("--texts", default=str(DEFAULT_TEXTS), help="folder of .txt files (default: data/raw)")
+    run.add_argument(
+        "--texts", default=str(DEFAULT_TEXTS), help="folder of .txt files (default: data/raw)"
+    )
     run.add_argument(
         "--metadata",
         default=None,
@@ -98,9 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "'none' to ignore it)",
     )
     run.add_argument("--out", default="results", help="output folder (default: results)")
-    run.add_argument(
-        "--config", default=None, help="settings file (default: data/settings.yml)"
-    )
+    run.add_argument("--config", default=None, help="settings file (default: data/settings.yml)")
     run.add_argument("--jobs", type=int, default=1, help="segmentation processes (default: 1)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.set_defaults(handler=cmd_run)
@@ -124,16 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="metadata CSV (default: data/metadata.csv for data/raw, none for other folders)",
     )
     kwic.add_argument(
-        "--width", type=int, default=None,
+        "--width",
+        type=int,
+        default=None,
         help="context characters on each side (default: settings kwic: width)",
     )
     kwic.add_argument(
-        "--sort", choices=["position", "left", "right"], default="position",
+        "--sort",
+        choices=["position", "left", "right"],
+        default="position",
         help="order: position in the texts (default), left or right context",
     )
-    kwic.add_argument(
-        "--out", default=None, help="write FILE.csv or FILE.html instead of printing"
-    )
+    kwic.add_argument("--out", default=None, help="write FILE.csv or FILE.html instead of printing")
     kwic.set_defaults(handler=cmd_kwic)
     return parser
 

@@ -37,7 +37,9 @@ STANDARD_METADATA = [
     "source_site",
 ]
 _SAFE_ID = re.compile(r"^[^\W][\w.-]{0,119}$")
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))?(?!\d)")  # 1998 or 19980305
+_YEAR = re.compile(
+    r"(?<!\d)(1[89]\d\d|20\d\d)(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))?(?!\d)"
+)  # 1998 or 19980305
 
 
 def doc_id_from_path(relative: str) -> str:
@@ -66,7 +68,9 @@ def read_metadata(path: str | Path) -> pd.DataFrame:
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: metadata file not found; pass the right path or omit it") from exc
+        raise InputError(
+            f"{path}: metadata file not found; pass the right path or omit it"
+        ) from exc
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(
             f"{path}: cannot be read as a UTF-8 CSV ({exc}); save it from your spreadsheet as "
@@ -104,7 +108,9 @@ def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.Da
             "'-', '_' and '.', starting with a letter or digit (at most 120 characters)"
         )
     for column in table.columns.difference(["doc_id", "file"]):
-        table[column] = table[column].astype("object").where(table[column].astype(str).str.strip() != "")
+        table[column] = (
+            table[column].astype("object").where(table[column].astype(str).str.strip() != "")
+        )
     if "year" in table.columns:
         year_text = table["year"].fillna("").astype(str).str.strip()
         numbers = pd.to_numeric(year_text.where(year_text != ""), errors="coerce")
@@ -121,7 +127,8 @@ def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.Da
 def _text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
     wanted = tuple(e.lower() for e in extensions)
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(".")
     )
 
@@ -144,7 +151,9 @@ def load_corpus(
     """
     folder = Path(texts_dir)
     if not folder.is_dir():
-        raise InputError(f"{folder}: texts folder not found; pass the folder that holds the .txt files")
+        raise InputError(
+            f"{folder}: texts folder not found; pass the folder that holds the .txt files"
+        )
     if not extensions or not all(isinstance(e, str) and e.startswith(".") for e in extensions):
         raise InputError(f"extensions must be file endings such as ('.txt',), got {extensions!r}")
     if metadata is None:

@@ -51,7 +51,9 @@ class Dfm:
 
     def term_totals(self) -> pd.Series:
         """Corpus frequency of each term."""
-        return pd.Series(np.asarray(self.matrix.sum(axis=0)).ravel(), index=self.terms, name="count")
+        return pd.Series(
+            np.asarray(self.matrix.sum(axis=0)).ravel(), index=self.terms, name="count"
+        )
 
     def doc_freq(self) -> pd.Series:
         """Number of rows each term occurs in."""
@@ -84,8 +86,10 @@ def dfm(
     tokens but not in ``docs`` is an error. ``column`` names the term column (``token`` in the
     tokens table; n-gram tables from the frequency module use the same name).
     """
-    needed = {"doc_id", column} | ({"is_punct"} if remove_punct else set()) | (
-        {"is_stop"} if remove_stop else set()
+    needed = (
+        {"doc_id", column}
+        | ({"is_punct"} if remove_punct else set())
+        | ({"is_stop"} if remove_stop else set())
     )
     missing = needed - set(tokens.columns)
     if missing:
@@ -100,14 +104,18 @@ def dfm(
         keep &= ~tokens["is_stop"].to_numpy(dtype=bool)
     kept = tokens.loc[keep, ["doc_id", column]]
     doc_index = pd.Index(
-        list(docs) if docs is not None else pd.unique(tokens["doc_id"]), name="doc_id", dtype="object"
+        list(docs) if docs is not None else pd.unique(tokens["doc_id"]),
+        name="doc_id",
+        dtype="object",
     )
     if doc_index.has_duplicates:
         raise ValueError("dfm: `docs` lists a doc_id twice; pass each document once")
     rows = doc_index.get_indexer(kept["doc_id"])
     if (rows < 0).any():
         unknown = kept["doc_id"].to_numpy()[rows < 0][0]
-        raise ValueError(f"dfm: tokens of doc_id {unknown!r} are not in `docs`; add it or filter the tokens")
+        raise ValueError(
+            f"dfm: tokens of doc_id {unknown!r} are not in `docs`; add it or filter the tokens"
+        )
     cols, terms = pd.factorize(kept[column], sort=True)
     matrix = sparse.csr_matrix(
         (np.ones(len(kept), dtype=np.int64), (rows, cols)),
@@ -133,11 +141,13 @@ def dfm_group(d: Dfm, groups: Mapping[str, str] | pd.Series) -> Dfm:
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
         shape=(len(uniques), len(codes)),
     )
-    return Dfm((indicator @ d.matrix).tocsr(), pd.Index(uniques, name="group", dtype="object"), d.terms)
+    return Dfm(
+        (indicator @ d.matrix).tocsr(), pd.Index(uniques, name="group", dtype="object"), d.terms
+    )
 
 
 def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:
-    """Keep terms occurring at least ``min_count`` times in all and in at least ``min_docs`` rows."""
+    """Keep terms occurring at least ``min_count`` times in all, in at least ``min_docs`` rows."""
     if min_count < 1 or min_docs < 1:
         raise ValueError("dfm_trim: min_count and min_docs must be at least 1")
     keep = (d.term_totals().to_numpy() >= min_count) & (d.doc_freq().to_numpy() >= min_docs)

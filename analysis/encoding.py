@@ -64,7 +64,9 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>") -> tuple[str, s
             "a binary file; remove it from the texts folder or save the text as UTF-8"
         )
     if not text.strip():
-        raise InputError(f"{source}: the file holds only white space; put the text in it or remove it")
+        raise InputError(
+            f"{source}: the file holds only white space; put the text in it or remove it"
+        )
     return text, encoding
 
 
@@ -88,5 +90,7 @@ def read_text_file(path: str | Path) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path and permissions") from exc
+        raise InputError(
+            f"{path}: cannot be read ({exc.strerror}); check the path and permissions"
+        ) from exc
     return decode_bytes(data, source=path)

@@ -59,7 +59,9 @@ def load_userdict(path: str | Path | None = None) -> tuple[DictionaryTerm, ...]:
                 f"frequency, got {line!r}"
             )
         frequency = int(fields[1]) if len(fields) >= 2 else DEFAULT_TERM_FREQUENCY
-        terms[fields[0]] = DictionaryTerm(fields[0], frequency, fields[2] if len(fields) == 3 else None)
+        terms[fields[0]] = DictionaryTerm(
+            fields[0], frequency, fields[2] if len(fields) == 3 else None
+        )
     return tuple(terms.values())
 
 
@@ -145,7 +147,9 @@ def parse_slogans(raw: object, *, source: str = "<slogans>") -> SloganLexicon:
         if bool(variants) == bool(parts):
             raise InputError(f"{where} ({name}) needs either `variants` or `parts`, not both")
         listed = variants or parts
-        if not isinstance(listed, list) or not all(isinstance(v, str) and v.strip() for v in listed):
+        if not isinstance(listed, list) or not all(
+            isinstance(v, str) and v.strip() for v in listed
+        ):
             raise InputError(f"{where} ({name}): variants and parts must be lists of words")
         if parts and len(parts) < 2:
             raise InputError(f"{where} ({name}): a formula needs at least two parts")
@@ -188,4 +192,6 @@ def slogans_from_terms(terms: Iterable[str], *, source: str = "command line") ->
     names = [t.strip() for t in terms if t.strip()]
     if not names:
         raise InputError(f"{source}: no slogans given; list at least one term")
-    return SloganLexicon(tuple(Slogan(name=n, variants=(n,)) for n in dict.fromkeys(names)), {}, source)
+    return SloganLexicon(
+        tuple(Slogan(name=n, variants=(n,)) for n in dict.fromkeys(names)), {}, source
+    )

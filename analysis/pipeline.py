@@ -33,8 +33,19 @@ from analysis.settings import lexicon_path, load_settings
 from analysis.slogans import find_slogan_mentions
 
 DOCUMENT_SUMMARY_COLUMNS = [
-    "doc_id", "file", "title", "level", "genre", "year", "script", "encoding",
-    "n_chars_raw", "n_chars", "n_tokens", "n_sentences", "n_paragraphs",
+    "doc_id",
+    "file",
+    "title",
+    "level",
+    "genre",
+    "year",
+    "script",
+    "encoding",
+    "n_chars_raw",
+    "n_chars",
+    "n_tokens",
+    "n_sentences",
+    "n_paragraphs",
 ]
 
 
@@ -79,7 +90,11 @@ def build_corpus(
     cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
     """
     settings = settings if settings is not None else load_settings()
-    rules = rules if rules is not None else load_cleaning_rules(lexicon_path(settings, "cleaning_rules"))
+    rules = (
+        rules
+        if rules is not None
+        else load_cleaning_rules(lexicon_path(settings, "cleaning_rules"))
+    )
     slogans = slogans if slogans is not None else load_slogans(lexicon_path(settings, "slogans"))
     stopwords = load_stopwords(lexicon_path(settings, "stopwords"))
     seg = settings["segmentation"]
@@ -117,7 +132,9 @@ def document_summary(corpus: CorpusTables) -> pd.DataFrame:
     sents = corpus.sentences.groupby("doc_id")["sent"].nunique()
     paras = corpus.sentences.groupby("doc_id")["para"].nunique()
     summary = docs[[c for c in DOCUMENT_SUMMARY_COLUMNS if c in docs.columns]].copy()
-    summary["title"] = summary["title"].astype("object").where(summary["title"].notna(), summary["doc_id"])
+    summary["title"] = (
+        summary["title"].astype("object").where(summary["title"].notna(), summary["doc_id"])
+    )
     summary["n_tokens"] = docs["doc_id"].map(words).fillna(0).astype("int64")
     summary["n_sentences"] = docs["doc_id"].map(sents).fillna(0).astype("int64")
     summary["n_paragraphs"] = docs["doc_id"].map(paras).fillna(0).astype("int64")

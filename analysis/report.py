@@ -61,7 +61,8 @@ def options(settings: dict[str, Any], section: str, func: Callable[..., Any]) ->
     if not isinstance(given, dict):
         raise InputError(f"settings: `{section}` must be a section of options, got {given!r}")
     accepted = {
-        name for name, p in inspect.signature(func).parameters.items()
+        name
+        for name, p in inspect.signature(func).parameters.items()
         if p.kind is inspect.Parameter.KEYWORD_ONLY and not name.startswith("_")
     }
     unknown = sorted(set(given) - accepted)
@@ -123,9 +124,7 @@ def compute_tables(
         tokens, docs, **_grouped(settings, "keyness", keyness_table, docs)
     )
     tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))
-    tables["similarity"] = textstat_simil(
-        tokens, **options(settings, "similarity", textstat_simil)
-    )
+    tables["similarity"] = textstat_simil(tokens, **options(settings, "similarity", textstat_simil))
     if len(docs) >= 2:
         clustering = cluster_documents(tokens, **options(settings, "clustering", cluster_documents))
         tables["similarity_clusters"] = clustering.merges
@@ -133,7 +132,10 @@ def compute_tables(
         docs, mentions, lexicon, **_grouped(settings, "slogan_counts", textstat_slogans, docs)
     )
     tables["slogan_cooccurrence"] = textstat_slogan_cooccurrence(
-        docs, sentences, mentions, lexicon,
+        docs,
+        sentences,
+        mentions,
+        lexicon,
         **_grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs),
     )
     collocates = textstat_collocates(
@@ -145,19 +147,38 @@ def compute_tables(
     )
     width = options(settings, "kwic", kwic).get("width", 20)
     tables["kwic"] = pd.concat(
-        [kwic(docs, name, slogans=lexicon, sentences=sentences, width=width) for name in lexicon.names],
+        [
+            kwic(docs, name, slogans=lexicon, sentences=sentences, width=width)
+            for name in lexicon.names
+        ],
         ignore_index=True,
     )
     occurrences = formula_occurrences(
         docs,
         placeholder=corpus.segmenter.placeholder,
-        **{k: v for k, v in options(settings, "formulae", formula_occurrences).items()
-           if k != "placeholder"},
+        **{
+            k: v
+            for k, v in options(settings, "formulae", formula_occurrences).items()
+            if k != "placeholder"
+        },
     )
     tables["formulae"] = summarise_formulae(occurrences)
     tables["formula_occurrences"] = occurrences
-    if len(docs) >= 2:
-        ca = textstat_ca(tokens, **options(settings, "correspondence", textstat_ca))
+    ca_options = options(settings, "correspondence", textstat_ca)
+    # A small corpus has fewer dimensions than asked for: CA of an r × c table has min(r, c) − 1.
+    counted = tokens.loc[~tokens["is_punct"] & ~tokens["is_stop"], "token"]
+    n_terms = min(ca_options.get("top_terms", 60), counted.nunique())
+    available = min(len(docs), n_terms) - 1
+    wanted = ca_options.get("dimensions", 2)
+    if available >= 1:
+        if wanted > available:
+            warnings.warn(
+                f"correspondence analysis: {len(docs)} documents give only {available} "
+                f"dimension(s), not {wanted}",
+                stacklevel=2,
+            )
+            ca_options["dimensions"] = available
+        ca = textstat_ca(tokens, **ca_options)
         tables["ca_coordinates"] = ca.coordinates
         tables["ca_inertia"] = ca.inertia
     return tables, network

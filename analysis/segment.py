@@ -42,7 +42,15 @@ from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexic
 Backend = Literal["jieba", "rjieba"]
 BACKENDS: tuple[Backend, ...] = ("jieba", "rjieba")
 TOKEN_COLUMNS = [
-    "doc_id", "para", "sent", "position", "token", "start", "end", "is_punct", "is_stop",
+    "doc_id",
+    "para",
+    "sent",
+    "position",
+    "token",
+    "start",
+    "end",
+    "is_punct",
+    "is_stop",
 ]
 DEFAULT_PLACEHOLDER = r"\*{2,}|＊{2,}|×{2,}"
 

@@ -20,7 +20,15 @@ import pandas as pd
 from analysis.lexicon import SloganLexicon
 
 MENTION_COLUMNS = [
-    "doc_id", "slogan", "variant", "start", "end", "para", "sent", "is_token", "n_tokens",
+    "doc_id",
+    "slogan",
+    "variant",
+    "start",
+    "end",
+    "para",
+    "sent",
+    "is_token",
+    "n_tokens",
 ]
 
 
@@ -79,11 +87,26 @@ def find_slogan_mentions(
             n_tokens = np.zeros(len(found), dtype=np.int64)
         for k, (s, e, name, variant) in enumerate(found):
             rows.append(
-                (doc_id, name, variant, s, e, int(para[k]), int(sent[k]),
-                 bool(aligned[k]), int(n_tokens[k]))
+                (
+                    doc_id,
+                    name,
+                    variant,
+                    s,
+                    e,
+                    int(para[k]),
+                    int(sent[k]),
+                    bool(aligned[k]),
+                    int(n_tokens[k]),
+                )
             )
     table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return table.astype(
-        {"start": "int64", "end": "int64", "para": "int64", "sent": "int64",
-         "is_token": "bool", "n_tokens": "int64"}
+        {
+            "start": "int64",
+            "end": "int64",
+            "para": "int64",
+            "sent": "int64",
+            "is_token": "bool",
+            "n_tokens": "int64",
+        }
     )

@@ -40,11 +40,13 @@ def spans(words: list[str]) -> set[tuple[int, int]]:
     return out
 
 
-def score(segmenter: Segmenter, lines: list[str], gold: list[set[tuple[int, int]]]) -> tuple[float, ...]:
+def score(
+    segmenter: Segmenter, lines: list[str], gold: list[set[tuple[int, int]]]
+) -> tuple[float, ...]:
     correct = produced = expected = 0
     t0 = time.perf_counter()
     for line, truth in zip(lines, gold, strict=True):
-        tokens, starts, ends, _ = segmenter.segment(line)
+        _, starts, ends, _ = segmenter.segment(line)
         ours = set(zip(starts, ends, strict=True))
         correct += len(ours & truth)
         produced += len(ours)
@@ -55,7 +57,9 @@ def score(segmenter: Segmenter, lines: list[str], gold: list[set[tuple[int, int]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--set", default="pku", choices=["pku", "msr"])
     args = parser.parse_args()
     test_file = ICWB2 / "testing" / f"{args.set}_test.utf8"
@@ -81,8 +85,10 @@ def main() -> None:
         ),
     }
     n_words = sum(len(g) for g in gold)
-    print(f"{args.set.upper()} test: {len(lines):,} lines, {n_words:,} gold words, "
-          f"{sum(map(len, lines)):,} characters")
+    print(
+        f"{args.set.upper()} test: {len(lines):,} lines, {n_words:,} gold words, "
+        f"{sum(map(len, lines)):,} characters"
+    )
     print(f"{'configuration':36s} {'text':10s} {'P':>7s} {'R':>7s} {'F1':>7s} {'seconds':>8s}")
     for name, config in configs.items():
         segmenter = Segmenter(config)

@@ -50,7 +50,10 @@ def compare(label: str, texts: list[str]) -> None:
     n_chars = sum(len(t) for t in texts)
     ref, other = results["jieba"][0], results["rjieba"][0]
     print(f"\n## {label}: {len(texts):,} documents, {n_chars:,} characters")
-    for scope, keep in (("all tokens", lambda w: True), ("tokens with Chinese characters", _has_han)):
+    for scope, keep in (
+        ("all tokens", lambda w: True),
+        ("tokens with Chinese characters", _has_han),
+    ):
         both = n_ref = n_other = identical = 0
         for (w1, s1, e1, _), (w2, s2, e2, _) in zip(ref, other, strict=True):
             a = {(s, e) for w, s, e in zip(w1, s1, e1, strict=True) if keep(w)}
@@ -61,24 +64,37 @@ def compare(label: str, texts: list[str]) -> None:
             identical += a == b
         precision, recall = both / n_other, both / n_ref
         f1 = 2 * precision * recall / (precision + recall)
-        print(f"agreement on {scope} (rjieba spans vs jieba): precision {precision:.4f}, "
-              f"recall {recall:.4f}, F1 {f1:.4f}; identical documents {identical}/{len(texts)}")
+        print(
+            f"agreement on {scope} (rjieba spans vs jieba): precision {precision:.4f}, "
+            f"recall {recall:.4f}, F1 {f1:.4f}; identical documents {identical}/{len(texts)}"
+        )
     for backend, (_, seconds, load) in results.items():
-        print(f"{backend:7s}: {seconds:7.2f} s, {n_chars / seconds / 1e6:.3f} M chars/s "
-              f"(dictionary load {load:.2f} s)")
+        print(
+            f"{backend:7s}: {seconds:7.2f} s, {n_chars / seconds / 1e6:.3f} M chars/s "
+            f"(dictionary load {load:.2f} s)"
+        )
     ratio = results["jieba"][1] / results["rjieba"][1]
     print(f"rjieba is {ratio:.1f}x as fast as jieba on this text")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, help="folder of texts (default: study documents, then xwlb)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--corpus", type=Path, help="folder of texts (default: study documents, then xwlb)"
+    )
     parser.add_argument("--ext", default=None, help="file ending, e.g. .md for xwlb")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N files")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
     warnings.simplefilter("ignore")
-    corpora = [(args.corpus, args.ext or ".txt")] if args.corpus else [(ROOT / "data" / "raw", ".txt")]
+    corpora = (
+        [(args.corpus, args.ext or ".txt")] if args.corpus else [(ROOT / "data" / "raw", ".txt")]
+    )
     if not args.corpus and XWLB.exists():
         corpora.append((XWLB, ".md"))
     for folder, ext in corpora:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import METADATA, RAW, STUDY_DOC_IDS
+from conftest import METADATA, RAW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +43,9 @@ def test_web_page_boilerplate_is_removed_and_recorded():
         "加强班子团结\n"
         "同志们：团结是力量，团结出战斗力。要坚持民主集中制，防止“一言堂”！这是我们党的根本组织原则和领导制度。"
     )
-    removed = {rule: text for rule, text in rules_of(raw) if rule not in ("punctuation", "blank_line")}
+    removed = {
+        rule: text for rule, text in rules_of(raw) if rule not in ("punctuation", "blank_line")
+    }
     assert removed == {
         "breadcrumb": "首页 > 文章中心 > 正文\n",
         "site_blurb": "前言：本站为你精心整理了加强班子团结范文，欢迎咨询。\n",
@@ -85,7 +87,13 @@ def test_zero_width_characters_and_indents_are_removed():
     raw = "\u3000\u3000团\u200b结\u200d一致\ufeff。  "
     assert clean_text(raw, RULES).text == "团结一致。"
     assert [r for r, _ in rules_of(raw)] == [
-        "indent", "indent", "remove_chars", "remove_chars", "remove_chars", "trailing_space", "trailing_space",
+        "indent",
+        "indent",
+        "remove_chars",
+        "remove_chars",
+        "remove_chars",
+        "trailing_space",
+        "trailing_space",
     ]
 
 
@@ -150,17 +158,35 @@ def test_audit_offsets_point_into_raw_and_cleaned_text():
     audit = audit_table("d", raw, cleaned.edits)
     assert list(audit.columns) == AUDIT_COLUMNS
     assert audit.to_dict("records") == [
-        {"doc_id": "d", "rule": "breadcrumb", "text": "首页 > 正文 > 文章\n", "replacement": "",
-         "start": 0, "end": 13, "clean_start": 0, "clean_end": 0},
-        {"doc_id": "d", "rule": "punctuation", "text": ",", "replacement": "，",
-         "start": 15, "end": 16, "clean_start": 2, "clean_end": 3},
+        {
+            "doc_id": "d",
+            "rule": "breadcrumb",
+            "text": "首页 > 正文 > 文章\n",
+            "replacement": "",
+            "start": 0,
+            "end": 13,
+            "clean_start": 0,
+            "clean_end": 0,
+        },
+        {
+            "doc_id": "d",
+            "rule": "punctuation",
+            "text": ",",
+            "replacement": "，",
+            "start": 15,
+            "end": 16,
+            "clean_start": 2,
+            "clean_end": 3,
+        },
     ]
     assert restore_raw_text(cleaned.text, audit) == raw
 
 
 def test_rules_file_errors_name_the_key():
     with pytest.raises(ValueError, match=r"line_rules\[0\]\.pattern.*not a valid regular"):
-        parse_cleaning_rules({"line_rules": [{"name": "x", "pattern": "(unclosed"}]}, source="c.yml")
+        parse_cleaning_rules(
+            {"line_rules": [{"name": "x", "pattern": "(unclosed"}]}, source="c.yml"
+        )
     with pytest.raises(ValueError, match=r"zone.*must be one of"):
         parse_cleaning_rules({"line_rules": [{"name": "x", "pattern": "a", "zone": "top"}]})
 
@@ -176,7 +202,9 @@ def five():
 
 def test_raw_text_is_fully_accounted_for_by_the_cleaned_text_and_the_audit(five):
     corpus, (documents, audit) = five
-    for doc_id, raw, text in zip(corpus["doc_id"], corpus["raw_text"], documents["text"], strict=True):
+    for doc_id, raw, text in zip(
+        corpus["doc_id"], corpus["raw_text"], documents["text"], strict=True
+    ):
         rows = audit[audit["doc_id"] == doc_id]
         assert restore_raw_text(text, rows) == raw
         for row in rows.itertuples():
@@ -185,16 +213,32 @@ def test_raw_text_is_fully_accounted_for_by_the_cleaned_text_and_the_audit(five)
 
 def test_what_the_five_documents_lose_is_the_documented_noise(five):
     _, (documents, audit) = five
-    removals = audit[~audit["rule"].isin(["punctuation", "t2s", "blank_line", "indent",
-                                          "final_line_break", "line_break"])]
+    removals = audit[
+        ~audit["rule"].isin(
+            ["punctuation", "t2s", "blank_line", "indent", "final_line_break", "line_break"]
+        )
+    ]
     by_doc = removals.groupby("doc_id")["rule"].apply(sorted).to_dict()
     assert by_doc == {
         "jilin_news_2007": ["translation"],
         "cidu_opinion_2005": ["prev_next_links", "prev_next_links", "site_blurb", "timestamp"],
-        "nansha_speech_2007": ["breadcrumb", "byline", "page_counter", "repeated_title", "site_blurb"],
+        "nansha_speech_2007": [
+            "breadcrumb",
+            "byline",
+            "page_counter",
+            "repeated_title",
+            "site_blurb",
+        ],
         "yangzhou_opinion_2007": ["repeated_title", "timestamp"],
-        "cityoffice_speech_2003": ["breadcrumb", "repeated_title", "repeated_title", "repeated_title",
-                                   "site_blurb", "watermark", "watermark"],
+        "cityoffice_speech_2003": [
+            "breadcrumb",
+            "repeated_title",
+            "repeated_title",
+            "repeated_title",
+            "site_blurb",
+            "watermark",
+            "watermark",
+        ],
     }
     docs = documents.set_index("doc_id")
     assert docs.loc["cidu_opinion_2005", "script"] == "traditional"
@@ -204,8 +248,12 @@ def test_what_the_five_documents_lose_is_the_documented_noise(five):
     raw_placeholders = (RAW / "cidu_opinion_2005.txt").read_text(encoding="utf-8").count("**")
     assert docs.loc["cidu_opinion_2005", "text"].count("**") == raw_placeholders == 6
     first_lines = [t.split("\n")[0] for t in docs["text"]]
-    assert first_lines[1:] == ["四强一硬好班子活动意见", "思想政治建设工作会议上的讲话", "委领导班子自身建设意见",
-                               "高扬树正气讲团结求发展主旋律努力开创办公厅系统新局面"]
+    assert first_lines[1:] == [
+        "四强一硬好班子活动意见",
+        "思想政治建设工作会议上的讲话",
+        "委领导班子自身建设意见",
+        "高扬树正气讲团结求发展主旋律努力开创办公厅系统新局面",
+    ]
 
 
 def test_cleaning_the_cleaned_documents_changes_nothing(five):
@@ -232,7 +280,11 @@ def test_clean_corpus_requires_the_raw_text(five):
 
 chinese_like = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("团结民主集中制一把手領導班子團結的了和是在要，。！？；：、“”（）()*,:;!? \u3000\u200b\n\r\t")),
+        st.sampled_from(
+            list(
+                "团结民主集中制一把手領導班子團結的了和是在要，。！？；：、“”（）()*,:;!? \u3000\u200b\n\r\t"
+            )
+        ),
         st.sampled_from(list("abcXYZ0123456789-—>")),
         st.characters(codec="utf-8"),
     ),

@@ -29,7 +29,9 @@ def test_run_on_the_study_documents_writes_the_three_tables(tmp_path, monkeypatc
     assert list(documents.columns) == DOCUMENT_SUMMARY_COLUMNS
     assert documents["doc_id"].tolist() == STUDY_DOC_IDS
     assert (documents["n_chars"] < documents["n_chars_raw"]).all()
-    assert documents.set_index("doc_id").loc["jilin_news_2007", "n_chars"] < 800  # translation split off
+    assert (
+        documents.set_index("doc_id").loc["jilin_news_2007", "n_chars"] < 800
+    )  # translation split off
     log = read(tmp_path, "cleaning_log")
     assert {"watermark", "translation", "t2s", "repeated_title"} <= set(log["rule"])
     mentions = read(tmp_path, "slogan_mentions")
@@ -41,7 +43,9 @@ def test_run_on_a_folder_without_metadata(tmp_path, monkeypatch, cache_dir):
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     texts = tmp_path / "texts"
     texts.mkdir()
-    (texts / "report_1998.txt").write_text("各位代表：\n\n　　我们要加强团结，坚持民主集中制。", encoding="utf-8")
+    (texts / "report_1998.txt").write_text(
+        "各位代表：\n\n　　我们要加强团结，坚持民主集中制。", encoding="utf-8"
+    )
     (texts / "speech.txt").write_bytes("同志們：要講團結，一把手要帶頭。".encode("big5"))
     out = tmp_path / "out"
     assert main(["run", "--texts", str(texts), "--out", str(out), "--quiet"]) == 0
@@ -65,7 +69,10 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(tmp_path, capsys):
 
 def test_the_module_runs_as_a_program_with_help():
     done = subprocess.run(
-        [sys.executable, "-m", "analysis", "run", "--help"], capture_output=True, text=True, cwd=PROJECT
+        [sys.executable, "-m", "analysis", "run", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
     )
     assert done.returncode == 0 and "--texts" in done.stdout and "examples:" in done.stdout
 
@@ -76,7 +83,12 @@ def test_run_on_real_texts_it_was_not_written_for(tmp_path, monkeypatch, cache_d
     source = shared_path("corpora", "political", "txt")
     texts = tmp_path / "texts"
     texts.mkdir()
-    for name in ("gwr_1954.txt", "gwr_1998.txt", "cpc_congress_03.txt", "npc_resolution_on_gwr_01.txt"):
+    for name in (
+        "gwr_1954.txt",
+        "gwr_1998.txt",
+        "cpc_congress_03.txt",
+        "npc_resolution_on_gwr_01.txt",
+    ):
         shutil.copy(source / name, texts / name)
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     out = tmp_path / "out"

@@ -12,9 +12,15 @@ from analysis.dfm import dfm, dfm_group, dfm_trim
 # Three tiny documents: tokens with punctuation and stopword flags.
 TOKENS = pd.DataFrame(
     [
-        ("a", "团结", False, False), ("a", "的", False, True), ("a", "团结", False, False),
-        ("a", "。", True, False), ("b", "民主", False, False), ("b", "团结", False, False),
-        ("c", "一把手", False, False), ("c", "民主", False, False), ("c", "民主", False, False),
+        ("a", "团结", False, False),
+        ("a", "的", False, True),
+        ("a", "团结", False, False),
+        ("a", "。", True, False),
+        ("b", "民主", False, False),
+        ("b", "团结", False, False),
+        ("c", "一把手", False, False),
+        ("c", "民主", False, False),
+        ("c", "民主", False, False),
     ],
     columns=["doc_id", "token", "is_punct", "is_stop"],
 )
@@ -25,7 +31,11 @@ def test_counts_drop_punctuation_and_stopwords_by_default():
     assert list(d.docs) == ["a", "b", "c"]
     assert list(d.terms) == sorted(["一把手", "团结", "民主"])
     dense = pd.DataFrame(d.matrix.toarray(), index=d.docs, columns=d.terms)
-    assert dense.loc["a", "团结"] == 2 and dense.loc["c", "民主"] == 2 and dense.loc["b", "一把手"] == 0
+    assert (
+        dense.loc["a", "团结"] == 2
+        and dense.loc["c", "民主"] == 2
+        and dense.loc["b", "一把手"] == 0
+    )
     assert d.doc_totals().tolist() == [2, 2, 3]
     assert d.doc_freq()["民主"] == 2
 
@@ -66,7 +76,11 @@ def test_permuting_documents_permutes_rows_only():
 def test_long_form_and_groups_and_trim():
     d = dfm(TOKENS)
     assert d.to_long().values.tolist() == [
-        ["a", "团结", 2], ["b", "团结", 1], ["b", "民主", 1], ["c", "一把手", 1], ["c", "民主", 2],
+        ["a", "团结", 2],
+        ["b", "团结", 1],
+        ["b", "民主", 1],
+        ["c", "一把手", 1],
+        ["c", "民主", 2],
     ]
     g = dfm_group(d, {"a": "speech", "b": "opinion", "c": "speech"})
     assert list(g.docs) == ["speech", "opinion"]

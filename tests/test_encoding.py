@@ -59,5 +59,5 @@ def test_control_characters_mark_a_binary_file():
 
 
 def test_read_text_file_reports_a_missing_file(tmp_path):
-    with pytest.raises(InputError, match="missing.txt"):
+    with pytest.raises(InputError, match=r"missing\.txt"):
         read_text_file(tmp_path / "missing.txt")

@@ -28,8 +28,12 @@ def test_the_project_lexicons_load():
 
 def test_formula_matches_whatever_punctuation_stands_between_its_parts():
     formula = load_slogans().select(["集体领导、民主集中、个别酝酿、会议决定"]).slogans[0]
-    for text in ("集体领导、民主集中、个别酝酿、会议决定", "集体领导，民主集中，个别酝酿，会议决定",
-                 "集体领导 民主集中·个别酝酿（会议决定", "集体领导民主集中个别酝酿会议决定"):
+    for text in (
+        "集体领导、民主集中、个别酝酿、会议决定",
+        "集体领导，民主集中，个别酝酿，会议决定",
+        "集体领导 民主集中·个别酝酿（会议决定",
+        "集体领导民主集中个别酝酿会议决定",
+    ):
         assert formula.pattern.fullmatch(text), text
     assert not formula.pattern.search("集体领导、民主集中、个别酝酿和会议决定")
 
@@ -41,7 +45,9 @@ def test_traditional_variants_match_the_simplified_cleaned_text():
 
 
 def test_unknown_slogan_is_an_error_listing_the_known_ones():
-    with pytest.raises(InputError, match=r"unknown slogan\(s\) 不存在.*Known slogans: 团结, 民主集中制"):
+    with pytest.raises(
+        InputError, match=r"unknown slogan\(s\) 不存在.*Known slogans: 团结, 民主集中制"
+    ):
         load_slogans().select(["团结", "不存在"])
 
 
@@ -51,8 +57,14 @@ def test_unknown_slogan_is_an_error_listing_the_known_ones():
         ({"slogans": []}, "empty"),
         ({"slogans": [{"name": "a"}]}, "either `variants` or `parts`"),
         ({"slogans": [{"name": "a", "parts": ["x"]}]}, "at least two parts"),
-        ({"slogans": [{"name": "a", "variants": ["a"]}, {"name": "a", "variants": ["a"]}]}, "twice"),
-        ({"groups": {"g": "x"}, "slogans": [{"name": "a", "variants": ["a"], "group": "h"}]}, "group 'h'"),
+        (
+            {"slogans": [{"name": "a", "variants": ["a"]}, {"name": "a", "variants": ["a"]}]},
+            "twice",
+        ),
+        (
+            {"groups": {"g": "x"}, "slogans": [{"name": "a", "variants": ["a"], "group": "h"}]},
+            "group 'h'",
+        ),
         ([], "mapping with a `slogans:` list"),
     ],
 )
@@ -68,7 +80,8 @@ def test_userdict_lines_are_validated(tmp_path):
         load_userdict(path)
     path.write_text("# comment\n团结协调\n和谐班子 300 nz\n", encoding="utf-8")
     assert [(t.term, t.frequency, t.tag) for t in load_userdict(path)] == [
-        ("团结协调", 20000, None), ("和谐班子", 300, "nz"),
+        ("团结协调", 20000, None),
+        ("和谐班子", 300, "nz"),
     ]
 
 

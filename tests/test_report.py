@@ -13,9 +13,23 @@ from analysis.report import compute_tables, options, usable_groupings
 from analysis.settings import load_settings
 
 EXPECTED = {
-    "documents", "cleaning_log", "slogan_mentions", "term_frequencies", "dispersion", "keyness",
-    "tfidf", "similarity", "similarity_clusters", "slogan_counts", "slogan_cooccurrence",
-    "collocates", "kwic", "formulae", "formula_occurrences", "ca_coordinates", "ca_inertia",
+    "documents",
+    "cleaning_log",
+    "slogan_mentions",
+    "term_frequencies",
+    "dispersion",
+    "keyness",
+    "tfidf",
+    "similarity",
+    "similarity_clusters",
+    "slogan_counts",
+    "slogan_cooccurrence",
+    "collocates",
+    "kwic",
+    "formulae",
+    "formula_occurrences",
+    "ca_coordinates",
+    "ca_inertia",
 }
 
 
@@ -39,7 +53,12 @@ def test_settings_reach_the_measures(computed):
     assert tables["tfidf"].groupby("doc_id")["rank"].max().max() == 20  # tfidf: top_n 20
     counts = tables["slogan_counts"]
     assert set(counts["n_resamples"]) == {2000} and set(counts["seed"]) == {20071020}
-    assert set(tables["slogan_cooccurrence"]["unit"]) == {"sentence", "paragraph", "document", "window"}
+    assert set(tables["slogan_cooccurrence"]["unit"]) == {
+        "sentence",
+        "paragraph",
+        "document",
+        "window",
+    }
     keyness = tables["keyness"]
     per_comparison = keyness.groupby(["grouping", "target", "reference"]).size()
     assert per_comparison.max() <= 200  # keyness: top_n 100 each way

@@ -21,8 +21,17 @@ def words(text: str, config: SegmenterConfig = CONFIG) -> list[str]:
 
 
 def test_domain_terms_stay_whole_and_the_global_jieba_is_untouched():
-    assert words("建设和谐班子，争创四强一硬好班子") == ["建设", "和谐班子", "，", "争创", "四强一硬", "好班子"]
-    assert "和谐班子" not in jieba.lcut("建设和谐班子")  # jieba's own global tokenizer is not changed
+    assert words("建设和谐班子，争创四强一硬好班子") == [
+        "建设",
+        "和谐班子",
+        "，",
+        "争创",
+        "四强一硬",
+        "好班子",
+    ]
+    assert "和谐班子" not in jieba.lcut(
+        "建设和谐班子"
+    )  # jieba's own global tokenizer is not changed
 
 
 def test_offsets_white_space_and_placeholders():
@@ -53,7 +62,9 @@ def test_the_tokens_table_of_the_five_documents(study_corpus):
     assert list(tokens.columns) == TOKEN_COLUMNS
     for doc_id, group in tokens.groupby("doc_id"):
         text = docs.loc[doc_id, "text"]
-        assert [text[a:b] for a, b in zip(group["start"], group["end"], strict=True)] == group["token"].tolist()
+        assert [text[a:b] for a, b in zip(group["start"], group["end"], strict=True)] == group[
+            "token"
+        ].tolist()
         assert group["position"].tolist() == list(range(1, len(group) + 1))
         assert group["sent"].is_monotonic_increasing and group["para"].is_monotonic_increasing
     assert tokens.loc[tokens["token"] == "的", "is_stop"].all()
@@ -67,7 +78,9 @@ def test_tokens_fall_within_their_sentence(study_corpus):
         study_corpus.sentences, on=["doc_id", "sent"], suffixes=("", "_sent")
     )
     assert len(merged) == len(study_corpus.tokens)
-    assert (merged["start"] >= merged["start_sent"]).all() and (merged["end"] <= merged["end_sent"]).all()
+    assert (merged["start"] >= merged["start_sent"]).all() and (
+        merged["end"] <= merged["end_sent"]
+    ).all()
     assert (merged["para"] == merged["para_sent"]).all()
 
 
@@ -76,7 +89,9 @@ def test_every_slogan_and_dictionary_term_is_never_split_in_the_five_documents(s
     dictionary word (团结 in 团结协调), never cut across a token boundary."""
     terms = {t.term for t in study_corpus.segmenter.terms}
     split = []
-    for doc_id, text in zip(study_corpus.documents["doc_id"], study_corpus.documents["text"], strict=True):
+    for doc_id, text in zip(
+        study_corpus.documents["doc_id"], study_corpus.documents["text"], strict=True
+    ):
         group = study_corpus.tokens[study_corpus.tokens["doc_id"] == doc_id]
         spans = list(zip(group["start"], group["end"], strict=True))
         for term in terms:
@@ -132,7 +147,7 @@ def test_rjieba_backend_keeps_the_same_terms_whole_and_mostly_agrees(study_corpu
     theirs = segment_texts(texts, config)
     ours = segment_texts(texts, CONFIG)
     same = total = 0
-    for (t1, s1, e1, _), (t2, s2, e2, _) in zip(ours, theirs, strict=True):
+    for (_, s1, e1, _), (_, s2, e2, _) in zip(ours, theirs, strict=True):
         spans1, spans2 = set(zip(s1, e1, strict=True)), set(zip(s2, e2, strict=True))
         same += len(spans1 & spans2)
         total += len(spans1 | spans2)
@@ -142,8 +157,9 @@ def test_rjieba_backend_keeps_the_same_terms_whole_and_mostly_agrees(study_corpu
 
 
 def test_tokens_table_is_rebuilt_identically_from_the_cache(study_corpus, cache_dir):
-    from analysis import build_corpus
     from conftest import METADATA, RAW
+
+    from analysis import build_corpus
 
     again = build_corpus(RAW, METADATA, cache_dir=cache_dir)
     pd.testing.assert_frame_equal(again.tokens, study_corpus.tokens)

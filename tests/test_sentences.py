@@ -17,10 +17,20 @@ def sentences_of(text: str) -> list[str]:
 def test_sentences_end_at_the_four_marks_and_keep_closing_quotes():
     text = "他强调：“要团结。”我们要坚持！真的吗？是的；好\n第二段没有句号"
     assert sentences_of(text) == [
-        "他强调：“要团结。”", "我们要坚持！", "真的吗？", "是的；", "好", "第二段没有句号",
+        "他强调：“要团结。”",
+        "我们要坚持！",
+        "真的吗？",
+        "是的；",
+        "好",
+        "第二段没有句号",
     ]
     assert [(p, s) for p, s, _, _ in split_sentences(text)] == [
-        (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (2, 6),
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (1, 5),
+        (2, 6),
     ]
 
 
@@ -39,7 +49,9 @@ def test_corpus_sentences_table():
     table = corpus_sentences(docs)
     assert list(table.columns) == SENTENCE_COLUMNS
     assert table.values.tolist() == [
-        ["a", 1, 1, 0, 2, "一。"], ["a", 1, 2, 2, 4, "二。"], ["a", 2, 3, 5, 6, "三"],
+        ["a", 1, 1, 0, 2, "一。"],
+        ["a", 1, 2, 2, 4, "二。"],
+        ["a", 2, 3, 5, 6, "三"],
         ["b", 1, 1, 0, 1, "四"],
     ]
     with pytest.raises(ValueError, match="text"):

@@ -171,9 +171,8 @@ def test_defaults_and_errors():
     defaults = inspect.signature(textstat_collocates).parameters
     assert defaults["span"].default == section["span"]
     assert defaults["min_count"].default == section["min_count"]
-    assert inspect.signature(collocation_network).parameters["top_n"].default == section[
-        "top_n_network"
-    ]
+    network = load_settings()["collocation_network"]
+    assert inspect.signature(collocation_network).parameters["top_n"].default == network["top_n"]
     with pytest.raises(InputError, match="unknown slogan"):
         textstat_collocates(TOKENS, MENTIONS, LEX, slogans=["团结", "八荣八耻"])
     with pytest.raises(ValueError, match="span"):

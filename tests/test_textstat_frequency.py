@@ -374,10 +374,15 @@ def test_study_corpus_frequencies(study_corpus):
 
 def test_per_document_rows_can_be_limited_to_some_sizes():
     f = textstat_frequency(
-        TOKENS, DOCUMENTS, ngrams=[1, 2], char_ngrams=[2], document_ngrams=[1], document_char_ngrams=[]
+        TOKENS,
+        DOCUMENTS,
+        ngrams=[1, 2],
+        char_ngrams=[2],
+        document_ngrams=[1],
+        document_char_ngrams=[],
     )
     document_rows = rows(f, scope="document")
-    assert set(zip(document_rows["kind"], document_rows["ngram"])) == {("token", 1)}
+    assert set(zip(document_rows["kind"], document_rows["ngram"], strict=True)) == {("token", 1)}
     full = textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1, 2], char_ngrams=[2])
     pooled = f[f["scope"] != "document"].reset_index(drop=True)
     pd.testing.assert_frame_equal(pooled, full[full["scope"] != "document"].reset_index(drop=True))
