@@ -24,6 +24,7 @@ import difflib
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -503,27 +504,37 @@ def count_chars(text: str) -> int:
     return sum(len(line) for line in text.splitlines())
 
 
+def _require_corpus(corpus: pd.DataFrame, caller: str) -> None:
+    missing = {"doc_id", "raw_text"} - set(corpus.columns)
+    if missing:
+        raise InputError(
+            f"{caller} needs a corpus table with columns doc_id and raw_text (from "
+            f"load_corpus); missing: {', '.join(sorted(missing))}"
+        )
+
+
 def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) -> CleanedCorpus:
     """Clean every document of a raw corpus table (from :func:`analysis.load_corpus`).
 
     Returns ``documents`` (the corpus columns without ``raw_text``, plus ``text``, ``translation``,
     ``script``, ``n_chars``) and ``audit`` (columns ``AUDIT_COLUMNS``). The input is not modified.
     """
-    missing = {"doc_id", "raw_text"} - set(corpus.columns)
-    if missing:
-        raise InputError(
-            f"clean_corpus needs a corpus table with columns doc_id and raw_text (from "
-            f"load_corpus); missing: {', '.join(sorted(missing))}"
-        )
+    _require_corpus(corpus, "clean_corpus")
     rules = rules if rules is not None else load_cleaning_rules()
+    return cleaned_corpus(corpus, [clean_text(raw, rules) for raw in corpus["raw_text"]])
+
+
+def cleaned_corpus(corpus: pd.DataFrame, cleaned: Sequence[CleanedText]) -> CleanedCorpus:
+    """The documents and audit tables from a corpus table and each document's cleaning result
+    (in the corpus's order) — for cleaning done elsewhere, e.g. in worker processes."""
+    _require_corpus(corpus, "cleaned_corpus")
+    if len(cleaned) != len(corpus):
+        raise ValueError(f"cleaned_corpus: {len(cleaned)} results for {len(corpus)} documents")
     documents = corpus.drop(columns=["raw_text"]).copy()
-    texts, translations, scripts, audits = [], [], [], []
-    for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"], strict=True):
-        cleaned = clean_text(raw, rules)
-        texts.append(cleaned.text)
-        translations.append(cleaned.translation)
-        scripts.append(cleaned.script)
-        audits.extend(_audit_rows(doc_id, raw, cleaned.edits))
+    audits: list[tuple] = []
+    for doc_id, raw, result in zip(corpus["doc_id"], corpus["raw_text"], cleaned, strict=True):
+        audits.extend(_audit_rows(doc_id, raw, result.edits))
+    scripts = [result.script for result in cleaned]
     if "script" in documents.columns:
         stated_scripts = zip(documents["doc_id"], documents["script"], scripts, strict=True)
         for doc_id, stated, found in stated_scripts:
@@ -534,8 +545,7 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
                     stacklevel=2,
                 )
     documents["script"] = scripts
-    documents["text"] = texts
-    documents["translation"] = translations
-    documents["n_chars"] = [count_chars(t) for t in texts]
-    audit = _audit_frame(audits)
-    return CleanedCorpus(documents, audit)
+    documents["text"] = [result.text for result in cleaned]
+    documents["translation"] = [result.translation for result in cleaned]
+    documents["n_chars"] = [count_chars(result.text) for result in cleaned]
+    return CleanedCorpus(documents, _audit_frame(audits))

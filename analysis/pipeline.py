@@ -22,12 +22,13 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.clean import clean_corpus
+from analysis.clean import cleaned_corpus
 from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
 from analysis.corpus import load_corpus
+from analysis.engine import DocumentWork, Engine, process_texts
 from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
 from analysis.paths import PROJECT_ROOT
-from analysis.segment import SegmenterConfig, TokenCache, segment_texts, tokens_table
+from analysis.segment import SegmenterConfig, tokens_table
 from analysis.sentences import corpus_sentences
 from analysis.settings import lexicon_path, load_settings
 from analysis.slogans import find_slogan_mentions
@@ -77,7 +78,9 @@ def build_corpus(
     slogans: SloganLexicon | None = None,
     rules: CleaningRules | None = None,
     segmenter: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
+    engine: Engine = "local",
+    scheduler: str | None = None,
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
     progress: bool = False,
@@ -88,6 +91,8 @@ def build_corpus(
     Lexicons, rules and segmentation options come from ``settings`` (default
     ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Tokens are
     cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
+    Cleaning and segmentation run per document with ``engine`` and ``jobs`` (``None``: one
+    process per CPU; see :mod:`analysis.engine`); the tables do not depend on either.
     """
     settings = settings if settings is not None else load_settings()
     rules = (
@@ -108,13 +113,20 @@ def build_corpus(
     )
 
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)
-    documents, audit = clean_corpus(corpus, rules=rules)
-    sentences = corpus_sentences(documents)
-    cache = TokenCache(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
-    segments = segment_texts(
-        documents["text"].tolist(), config, jobs=jobs, cache=cache, progress=progress
+    cache = str(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
+    processed = process_texts(
+        corpus["raw_text"].tolist(),
+        DocumentWork(rules, config, cache),
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        progress=progress,
     )
-    tokens = tokens_table(documents, sentences, segments, stopwords=stopwords)
+    documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
+    sentences = corpus_sentences(documents)
+    tokens = tokens_table(
+        documents, sentences, [p.segments for p in processed], stopwords=stopwords
+    )
     mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
     return CorpusTables(documents, audit, sentences, tokens, mentions, slogans, stopwords, config)
 

@@ -31,10 +31,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.errors import InputError
 from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
@@ -54,8 +55,29 @@ TOKEN_COLUMNS = [
 ]
 DEFAULT_PLACEHOLDER = r"\*{2,}|＊{2,}|×{2,}"
 
-# One segmented text: (tokens, starts, ends, tags or None), white space already dropped.
-Segments = tuple[list[str], list[int], list[int], list[str] | None]
+
+class Segments(NamedTuple):
+    """One segmented text: token offsets (and POS tags), white space already dropped.
+
+    Tokens are not stored: token ``i`` is ``text[starts[i]:ends[i]]``, so a segmentation is two
+    small integer arrays — cheap to send between processes and to cache.
+    """
+
+    starts: np.ndarray  # int32
+    ends: np.ndarray  # int32
+    tags: tuple[str, ...] | None = None
+
+    def words(self, text: str) -> list[str]:
+        """The tokens as strings."""
+        return [text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
+
+    def same_as(self, other: Segments) -> bool:
+        """Equal offsets and tags (``==`` on arrays would compare element-wise)."""
+        return (
+            np.array_equal(self.starts, other.starts)
+            and np.array_equal(self.ends, other.ends)
+            and self.tags == other.tags
+        )
 
 
 def _version(package: str) -> str:
@@ -174,7 +196,7 @@ class Segmenter:
         return self._rjieba.tokenize(text, "default", self.config.hmm)
 
     def segment(self, text: str) -> Segments:
-        """Tokens of one text with offsets (and tags if configured), white space dropped."""
+        """Token offsets of one text (and tags if configured), white space dropped."""
         tokens: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -199,8 +221,12 @@ class Segmenter:
                 ends.append(a + e)
         tags = None
         if self._tags is not None:
-            tags = [self._tags.get(w) or _fallback_tag(w) for w in tokens]
-        return tokens, starts, ends, tags
+            tags = tuple(self._tags.get(w) or _fallback_tag(w) for w in tokens)
+        return Segments(np.asarray(starts, dtype=np.int32), np.asarray(ends, dtype=np.int32), tags)
+
+    def words(self, text: str) -> list[str]:
+        """The tokens of ``text`` as strings (a convenience for inspection and tests)."""
+        return self.segment(text).words(text)
 
 
 # --- token cache ---------------------------------------------------------------------------
@@ -218,8 +244,11 @@ class TokenCache:
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
 
+    #: Changes when the stored columns change, so files of an older layout are never read.
+    FORMAT = "offsets-v2"
+
     def key(self, config: SegmenterConfig, text: str) -> str:
-        digest = hashlib.sha256(config.fingerprint.encode("ascii") + b"\0")
+        digest = hashlib.sha256(f"{self.FORMAT}\0{config.fingerprint}\0".encode("ascii"))
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
@@ -234,20 +263,17 @@ class TokenCache:
             table = pd.read_parquet(path)
         except Exception:  # a damaged file is a cache miss, and will be rewritten
             return None
-        tags = table["pos"].tolist() if "pos" in table.columns else None
-        return table["token"].tolist(), table["start"].tolist(), table["end"].tolist(), tags
+        tags = tuple(table["pos"].tolist()) if "pos" in table.columns else None
+        return Segments(
+            table["start"].to_numpy(dtype=np.int32), table["end"].to_numpy(dtype=np.int32), tags
+        )
 
     def put(self, key: str, segments: Segments) -> None:
         from analysis.paths import atomic_write
 
-        tokens, starts, ends, tags = segments
-        columns = {
-            "token": pd.array(tokens, dtype="str"),
-            "start": np.asarray(starts, dtype="int32"),
-            "end": np.asarray(ends, dtype="int32"),
-        }
-        if tags is not None:
-            columns["pos"] = pd.array(tags, dtype="str")
+        columns = {"start": segments.starts, "end": segments.ends}
+        if segments.tags is not None:
+            columns["pos"] = pd.array(list(segments.tags), dtype="str")
         table = pd.DataFrame(columns)
         atomic_write(self.path(key), lambda tmp: table.to_parquet(tmp, index=False))
 
@@ -332,40 +358,71 @@ def tokens_table(
     *,
     stopwords: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Assemble the tokens table from per-document segments (in ``documents`` order)."""
-    frames = []
-    sentence_groups = dict(tuple(sentences.groupby("doc_id", sort=False)))
-    with_pos = any(s[3] is not None for s in segments)
-    for doc_id, (tokens, starts, ends, tags) in zip(documents["doc_id"], segments, strict=True):
-        sents = sentence_groups.get(doc_id)
-        start = np.asarray(starts, dtype=np.int64)
-        if sents is None or not len(tokens):
-            para = sent = np.zeros(len(tokens), dtype=np.int64)
-        else:
-            index = np.searchsorted(sents["start"].to_numpy(), start, side="right") - 1
-            index = np.clip(index, 0, len(sents) - 1)
-            para = sents["para"].to_numpy()[index]
-            sent = sents["sent"].to_numpy()[index]
-        frame = pd.DataFrame(
-            {
-                "doc_id": doc_id,
-                "para": para.astype("int32"),
-                "sent": sent.astype("int32"),
-                "position": np.arange(1, len(tokens) + 1, dtype="int32"),
-                "token": pd.array(tokens, dtype="str"),
-                "start": start.astype("int32"),
-                "end": np.asarray(ends, dtype="int32"),
-            }
-        )
-        if with_pos:
-            frame["pos"] = pd.array(tags if tags is not None else [None] * len(tokens), dtype="str")
-        frames.append(frame)
+    """Assemble the tokens table from per-document segments (in ``documents`` order).
+
+    Vectorised over the whole corpus: offsets are made global (document offset + position) so
+    one ``searchsorted`` finds every token's sentence; token strings are sliced per document and
+    stored as Arrow strings, so no Python object per token outlives its document.
+    """
+    texts = documents["text"].tolist()
+    doc_ids = documents["doc_id"].tolist()
+    if len(segments) != len(texts):
+        raise ValueError(f"tokens_table: {len(segments)} segmentations for {len(texts)} documents")
+    with_pos = any(seg.tags is not None for seg in segments)
     columns = TOKEN_COLUMNS + (["pos"] if with_pos else [])
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    table = pd.concat(frames, ignore_index=True)
-    unique = pd.Series(table["token"].unique())
-    punct = dict(zip(unique, unique.map(_is_punct), strict=True))
-    table["is_punct"] = table["token"].map(punct).astype(bool)
-    table["is_stop"] = table["token"].isin(stopwords)
+    lengths = np.array([len(seg.starts) for seg in segments], dtype=np.int64)
+    if not lengths.sum():
+        return pd.DataFrame({c: [] for c in columns})
+    # Global offsets: each document's text starts where the previous one ended.
+    base = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+    doc_index = np.repeat(np.arange(len(texts)), lengths)
+    starts = np.concatenate([seg.starts for seg in segments]).astype(np.int64)
+    ends = np.concatenate([seg.ends for seg in segments]).astype(np.int64)
+    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    position = np.arange(len(starts)) - np.repeat(first, lengths) + 1
+
+    para = np.zeros(len(starts), dtype=np.int64)
+    sent = np.zeros(len(starts), dtype=np.int64)
+    if len(sentences):
+        code = pd.Index(doc_ids).get_indexer(sentences["doc_id"])
+        known = code >= 0
+        s_start = sentences["start"].to_numpy()[known] + base[code[known]]
+        order = np.argsort(s_start, kind="stable")
+        s_start = s_start[order]
+        s_doc = code[known][order]
+        index = np.searchsorted(s_start, starts + base[doc_index], side="right") - 1
+        # a token before its document's first sentence (cannot happen for cleaned text) gets 0
+        found = (index >= 0) & (s_doc[np.clip(index, 0, None)] == doc_index)
+        index = np.clip(index, 0, None)
+        para = np.where(found, sentences["para"].to_numpy()[known][order][index], 0)
+        sent = np.where(found, sentences["sent"].to_numpy()[known][order][index], 0)
+
+    chunks = [
+        pa.array(seg.words(text), type=pa.string())
+        for text, seg in zip(texts, segments, strict=True)
+    ]
+    token = pd.array(pa.chunked_array(chunks, type=pa.string()), dtype="str")
+    table = pd.DataFrame(
+        {
+            "doc_id": pd.array(np.asarray(doc_ids, dtype=object)[doc_index], dtype="str"),
+            "para": para.astype(np.int32),
+            "sent": sent.astype(np.int32),
+            "position": position.astype(np.int32),
+            "token": token,
+            "start": starts.astype(np.int32),
+            "end": ends.astype(np.int32),
+        }
+    )
+    # Flags are decided once per distinct token, then spread by code.
+    codes, uniques = pd.factorize(table["token"])
+    unique_words = np.asarray(uniques, dtype=object)
+    table["is_punct"] = np.fromiter(map(_is_punct, unique_words), bool, len(unique_words))[codes]
+    table["is_stop"] = np.isin(unique_words, list(stopwords))[codes] if stopwords else False
+    if with_pos:
+        tags = [
+            tag
+            for seg in segments
+            for tag in (seg.tags if seg.tags is not None else (None,) * len(seg.starts))
+        ]
+        table["pos"] = pd.array(tags, dtype="str")
     return table[columns]

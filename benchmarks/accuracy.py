@@ -46,8 +46,8 @@ def score(
     correct = produced = expected = 0
     t0 = time.perf_counter()
     for line, truth in zip(lines, gold, strict=True):
-        _, starts, ends, _ = segmenter.segment(line)
-        ours = set(zip(starts, ends, strict=True))
+        segments = segmenter.segment(line)
+        ours = set(zip(segments.starts.tolist(), segments.ends.tolist(), strict=True))
         correct += len(ours & truth)
         produced += len(ours)
         expected += len(truth)

@@ -55,9 +55,11 @@ def compare(label: str, texts: list[str]) -> None:
         ("tokens with Chinese characters", _has_han),
     ):
         both = n_ref = n_other = identical = 0
-        for (w1, s1, e1, _), (w2, s2, e2, _) in zip(ref, other, strict=True):
-            a = {(s, e) for w, s, e in zip(w1, s1, e1, strict=True) if keep(w)}
-            b = {(s, e) for w, s, e in zip(w2, s2, e2, strict=True) if keep(w)}
+        for text, one, two in zip(texts, ref, other, strict=True):
+            a = {(s, e) for s, e in zip(one.starts.tolist(), one.ends.tolist(), strict=True)
+                 if keep(text[s:e])}
+            b = {(s, e) for s, e in zip(two.starts.tolist(), two.ends.tolist(), strict=True)
+                 if keep(text[s:e])}
             both += len(a & b)
             n_ref += len(a)
             n_other += len(b)
