@@ -1,0 +1,212 @@
+"""Document similarity heatmap with its dendrogram (``textplot_similarity``).
+
+Rows and columns follow the leaves of the hierarchical clustering, so clustered documents sit
+next to each other and the dendrogram above the heatmap lines up with its columns. Takes the
+tables of :func:`analysis.measures.similarity.textstat_simil` and
+:func:`~analysis.measures.similarity.cluster_documents`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import Colormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from scipy.cluster import hierarchy
+
+from analysis.errors import InputError
+from analysis.measures.similarity import DocumentClustering
+from analysis.plots.style import (
+    COLUMN_WIDTH_INCHES,
+    SEQUENTIAL_CMAP,
+    ColumnWidth,
+    figure_size,
+    figure_style,
+)
+
+SimilarityMeasure = Literal["cosine", "jaccard"]
+COLOURBAR_TITLES: dict[str, str] = {
+    "cosine": "Cosine similarity (TF-IDF)",
+    "jaccard": "Jaccard similarity (vocabulary)",
+}
+SIMILARITY_PLOT_COLUMNS = ("doc_a", "doc_b")
+# Values are written in the cells up to this many documents; beyond, they would not fit.
+MAX_ANNOTATED_DOCS = 12
+# Self-similarity is 1 by definition: hatched grey, off the colour scale (in grayscale too).
+DIAGONAL_COLOUR = "0.92"
+DIAGONAL_HATCH_COLOUR = "0.7"
+LINK_COLOUR = "black"
+
+
+def textplot_similarity(
+    similarity_table: pd.DataFrame,
+    clustering: DocumentClustering,
+    *,
+    measure: SimilarityMeasure = "cosine",
+    annotate: bool | None = None,
+    doc_labels: Mapping[str, str] | None = None,
+    width: ColumnWidth = "single",
+) -> Figure:
+    """Heatmap of document similarities, ordered and topped by the clustering's dendrogram.
+
+    ``similarity_table`` is the output of :func:`analysis.measures.similarity.textstat_simil`
+    (``pairs="all"`` or ``"upper"``; columns ``doc_a``, ``doc_b`` and ``measure``);
+    ``clustering`` is :func:`~analysis.measures.similarity.cluster_documents` of the same
+    documents (its dendrogram is always on cosine distance, ``1 − cosine``). Rows (top to bottom)
+    and columns (left to right) follow the dendrogram's leaves. The diagonal (1 by definition) is
+    hatched grey, so the colour scale, from 0 to the largest other similarity, spends its range
+    on the pairs that differ. Cells show their values when ``annotate`` is true (default: at most 12
+    documents); a pair missing from the table (``min_cosine``) or undefined is left white.
+    ``doc_labels`` maps doc ids to tick labels. Returns a new Figure; nothing is saved.
+    """
+    _check_arguments(similarity_table, clustering, measure, annotate, width)
+    tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True)
+    leaves = [str(clustering.docs[i]) for i in tree["leaves"]]  # as drawn, left to right
+    matrix = _square_matrix(similarity_table, measure, clustering)
+    ordered = matrix.loc[leaves, leaves].to_numpy(dtype=float)
+    n_docs = len(leaves)
+    annotate = n_docs <= MAX_ANNOTATED_DOCS if annotate is None else annotate
+    labels = [str((doc_labels or {}).get(doc, doc)) for doc in leaves]
+
+    off_diagonal = ordered[~np.eye(n_docs, dtype=bool)]
+    top = np.nanmax(off_diagonal) if np.isfinite(off_diagonal).any() else 1.0
+    norm = Normalize(vmin=0.0, vmax=max(float(top), 1e-9))
+    cmap = mpl.colormaps[SEQUENTIAL_CMAP]
+    shown = np.where(np.eye(n_docs, dtype=bool), np.nan, ordered)
+
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, 1.0 if width == "single" else 0.75),
+                     layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
+        tree_ax = fig.add_subplot(grid[0, 0])
+        heat_ax = fig.add_subplot(grid[1, 0])
+        bar_ax = fig.add_subplot(grid[1, 1])
+
+        _draw_dendrogram(tree_ax, tree, clustering, n_docs)
+        heat_ax.set_facecolor("white")
+        for i in range(n_docs):  # the diagonal as grey cells under the (transparent) NaNs
+            heat_ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor=DIAGONAL_COLOUR,
+                                        edgecolor=DIAGONAL_HATCH_COLOUR, hatch="////",
+                                        linewidth=0))
+        image = heat_ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto",
+                               interpolation="nearest")
+        heat_ax.set_xlim(-0.5, n_docs - 0.5)
+        heat_ax.set_ylim(n_docs - 0.5, -0.5)
+        heat_ax.set_xticks(range(n_docs), labels=labels, rotation=40, ha="right",
+                           rotation_mode="anchor")
+        heat_ax.set_yticks(range(n_docs), labels=labels)
+        heat_ax.tick_params(length=0)
+        for spine in heat_ax.spines.values():
+            spine.set_visible(False)
+        if annotate:
+            _annotate(heat_ax, ordered, cmap, norm)
+        colourbar = fig.colorbar(image, cax=bar_ax)
+        colourbar.set_label(COLOURBAR_TITLES[measure])
+        colourbar.outline.set_linewidth(0.4)
+    return fig
+
+
+def _check_arguments(
+    table: object, clustering: object, measure: object, annotate: object, width: object
+) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(
+            "textplot_similarity: expected the table of textstat_simil (a pandas DataFrame), got "
+            f"{type(table).__name__}"
+        )
+    if measure not in COLOURBAR_TITLES:
+        raise InputError(
+            f"textplot_similarity: measure must be 'cosine' or 'jaccard', got {measure!r}"
+        )
+    missing = [c for c in (*SIMILARITY_PLOT_COLUMNS, measure) if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"textplot_similarity: the table lacks column(s) {', '.join(missing)}; pass the "
+            "output of analysis.measures.similarity.textstat_simil"
+        )
+    if table.empty:
+        raise InputError(
+            "textplot_similarity: the similarity table is empty, so there is nothing to plot"
+        )
+    if not isinstance(clustering, DocumentClustering):
+        raise InputError(
+            "textplot_similarity: clustering must be the result of cluster_documents (a "
+            f"DocumentClustering), got {type(clustering).__name__}"
+        )
+    if annotate is not None and not isinstance(annotate, bool | np.bool_):
+        raise InputError(
+            f"textplot_similarity: annotate must be True, False or None (automatic), got "
+            f"{annotate!r}"
+        )
+    if width not in COLUMN_WIDTH_INCHES:
+        raise InputError(
+            f"textplot_similarity: width must be 'single' or 'double', got {width!r}"
+        )
+
+
+def _square_matrix(
+    table: pd.DataFrame, measure: str, clustering: DocumentClustering
+) -> pd.DataFrame:
+    """Documents × documents similarities, mirrored from whichever pairs the table lists."""
+    pairs = pd.DataFrame(
+        {
+            "doc_a": table["doc_a"].astype(str),
+            "doc_b": table["doc_b"].astype(str),
+            "value": pd.to_numeric(table[measure], errors="coerce"),
+        }
+    )
+    docs = [str(doc) for doc in clustering.docs]
+    in_table = set(pairs["doc_a"]) | set(pairs["doc_b"])
+    if not set(docs) <= in_table:
+        absent = sorted(set(docs) - in_table)
+        raise InputError(
+            f"textplot_similarity: documents of the clustering are missing from the similarity "
+            f"table ({', '.join(absent[:5])}); compute both from the same tokens"
+        )
+    extra = sorted(in_table - set(docs))
+    if extra:
+        raise InputError(
+            f"textplot_similarity: the similarity table has documents the clustering lacks "
+            f"({', '.join(extra[:5])}); compute both from the same tokens"
+        )
+    mirrored = pd.concat(
+        [pairs, pairs.rename(columns={"doc_a": "doc_b", "doc_b": "doc_a"})], ignore_index=True
+    ).drop_duplicates(["doc_a", "doc_b"])
+    square = mirrored.pivot(index="doc_a", columns="doc_b", values="value")
+    return square.reindex(index=docs, columns=docs)
+
+
+def _draw_dendrogram(
+    ax: Axes, tree: dict, clustering: DocumentClustering, n_docs: int
+) -> None:
+    """The dendrogram's links, its leaves at x = 0 … n − 1 (the heatmap's column centres)."""
+    # scipy puts leaf k at x = 10k + 5; rescale to the heatmap's cell centres.
+    for xs, ys in zip(tree["icoord"], tree["dcoord"], strict=True):
+        ax.plot((np.asarray(xs) - 5.0) / 10.0, ys, color=LINK_COLOUR, linewidth=0.8,
+                linestyle="-", solid_capstyle="butt")
+    ax.set_xlim(-0.5, n_docs - 0.5)
+    ax.set_ylim(0, float(np.max(clustering.linkage_matrix[:, 2])) * 1.05)
+    ax.set_xticks([])
+    ax.spines["bottom"].set_visible(False)
+    ax.set_ylabel("Cosine\ndistance", fontsize=7)
+    ax.tick_params(axis="y", labelsize=6)
+
+
+def _annotate(ax: Axes, values: np.ndarray, cmap: Colormap, norm: Normalize) -> None:
+    """Write each off-diagonal value in its cell, white on dark colours and black on light."""
+    n_docs = len(values)
+    for row in range(n_docs):
+        for col in range(n_docs):
+            value = values[row, col]
+            if row == col or not np.isfinite(value):
+                continue
+            red, green, blue, _ = cmap(norm(value))
+            light = 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.45
+            ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=6.5,
+                    color="black" if light else "white")
