@@ -1,0 +1,184 @@
+"""The shared-formulae matrix: which documents share which formulae (提法).
+
+Rows are formulae (as printed in the first document that has them), columns are documents, and
+a filled square marks a formula the document contains. Rows keep the order of
+:func:`analysis.measures.formulae.textstat_formulae` (most documents first, then longest), so
+the formulae shared most widely are at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.errors import InputError
+from analysis.plots.style import (
+    COLUMN_WIDTH_INCHES,
+    MAX_FIGURE_HEIGHT_INCHES,
+    PALETTE,
+    ColumnWidth,
+    figure_size,
+    figure_style,
+)
+
+FORMULA_COLUMNS = ("formula", "length", "n_docs", "doc_ids", "text")
+DOC_SEPARATOR = ";"  # as analysis.measures.formulae joins doc_ids
+ROW_INCHES = 0.15  # one formula: a 7-pt label with a little air
+# One document's column; wider columns would only spread the marks apart.
+COLUMN_INCHES = {"single": 0.3, "double": 0.55}
+MARK_AREA = 40  # points², a square of ~6 pt
+MAX_CHARS = {"single": 16, "double": 30}
+HEADER_INCHES = 1.0  # rotated document names above the matrix
+PRESENT_COLOUR = PALETTE[0]
+EMPTY_COLOUR = "0.92"
+# Paired marks that lose their partner when a formula starts or ends inside a quotation.
+_OPENING = "“‘「『《〈（(【"
+_CLOSING = "”’」』》〉）)】"
+
+
+def textplot_formulae(
+    formulae_table: pd.DataFrame,
+    *,
+    top_n: int = 25,
+    doc_ids: Sequence[str] | None = None,
+    max_chars: int | None = None,
+    width: ColumnWidth = "single",
+    doc_labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A matrix of the first ``top_n`` formulae (rows) by the documents sharing them (columns).
+
+    ``formulae_table`` is the table of ``textstat_formulae`` (``formulae.csv``); its order is
+    kept (``n_docs``, then ``length``, descending). Each row is labelled with the formula as
+    printed (the ``text`` column, with its punctuation, less quotation marks that the formula's
+    boundaries leave unpaired, as in 三个代表”重要思想), cut to ``max_chars`` characters ending
+    in "…" (default 16 in a single column, 30 in a double). The number on the right is the
+    formula's length in characters (without punctuation). A filled square means the document
+    contains the formula at least once; rules separate formulae shared by 4, 3, 2 … documents.
+
+    ``doc_ids`` sets the columns and their order (e.g. ``corpus.documents["doc_id"]``, which also
+    shows documents sharing nothing); by default the documents named in the table, sorted.
+    ``doc_labels`` maps doc ids to column labels; ``width`` is the journal column.
+    """
+    caller = "textplot_formulae"
+    if not isinstance(formulae_table, pd.DataFrame):
+        raise InputError(
+            f"{caller}: formulae_table must be the table of textstat_formulae, got "
+            f"{type(formulae_table).__name__}"
+        )
+    missing = [c for c in FORMULA_COLUMNS if c not in formulae_table.columns]
+    if missing:
+        raise InputError(
+            f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
+            "analysis.measures.formulae.textstat_formulae (formulae.csv)"
+        )
+    if max_chars is None:
+        max_chars = MAX_CHARS.get(width, 16)
+    for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars, 4)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise InputError(f"{caller}: {name} must be a whole number >= {low}, got {value!r}")
+    if width not in COLUMN_WIDTH_INCHES:
+        raise InputError(
+            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
+        )
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    if formulae_table.empty:
+        raise InputError(
+            f"{caller}: the formulae table is empty: the documents share no passage of "
+            "min_length characters; try a smaller min_length in textstat_formulae"
+        )
+
+    shown = formulae_table.head(top_n)
+    members = [str(ids).split(DOC_SEPARATOR) for ids in shown["doc_ids"]]
+    named = sorted({d for ids in formulae_table["doc_ids"] for d in str(ids).split(DOC_SEPARATOR)})
+    if doc_ids is None:
+        columns = named
+    else:
+        columns = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
+        if not columns:
+            raise InputError(f"{caller}: doc_ids is empty; name the documents or pass None")
+        unlisted = sorted({d for ids in members for d in ids} - set(columns))
+        if unlisted:
+            raise InputError(
+                f"{caller}: doc_ids leaves out {', '.join(unlisted)}, which share(s) shown "
+                "formulae; list every document (e.g. corpus.documents['doc_id'])"
+            )
+    if doc_labels is not None and not isinstance(doc_labels, Mapping):
+        raise InputError(f"{caller}: doc_labels must map doc ids to column labels")
+    labels = [str((doc_labels or {}).get(d, d)) for d in columns]
+    present = np.array([[d in set(ids) for d in columns] for ids in members], dtype=bool)
+    row_labels = [_shorten(str(text), max_chars) for text in shown["text"]]
+
+    n_rows, n_cols = present.shape
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    fig_height = n_rows * ROW_INCHES + HEADER_INCHES + (0.25 if title else 0.0)
+    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
+        raise InputError(
+            f"{caller}: {n_rows} formulae need a figure {fig_height:.1f} in tall, more than a "
+            f"page; use a smaller top_n (at most {_max_rows()})"
+        )
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
+        ax = fig.add_subplot()
+        rows, cols = np.indices(present.shape)
+        ax.scatter(cols[~present], rows[~present], marker="s", s=MARK_AREA, color=EMPTY_COLOUR,
+                   linewidths=0)
+        ax.scatter(cols[present], rows[present], marker="s", s=MARK_AREA, color=PRESENT_COLOUR,
+                   linewidths=0)
+        ax.set_xlim(-0.6, n_cols - 0.4)
+        # Fixed cell sizes: the matrix stays compact however wide the column is.
+        ax.set_box_aspect((n_rows * ROW_INCHES) / (n_cols * COLUMN_INCHES[width]))
+        ax.set_ylim(n_rows - 0.5, -0.5)  # first formula at the top
+        ax.set_yticks(range(n_rows), row_labels)
+        ax.xaxis.tick_top()
+        ax.set_xticks(range(n_cols), labels, rotation=45, ha="left", rotation_mode="anchor")
+        ax.tick_params(length=0)
+        ax.spines[:].set_visible(False)
+        # The formula's length, as a right-hand column: the sort's second key.
+        for row, length in enumerate(shown["length"]):
+            ax.text(n_cols - 0.2, row, f"{int(length)}", va="center", ha="left", fontsize=6,
+                    color="0.35")
+        ax.text(n_cols - 0.2, -0.9, "chars", va="bottom", ha="left", fontsize=6, color="0.35")
+        # A rule between formulae shared by different numbers of documents (the sort's key).
+        n_docs = shown["n_docs"].to_numpy()
+        for row in np.flatnonzero(n_docs[1:] != n_docs[:-1]):
+            ax.axhline(row + 0.5, color="0.6", linewidth=0.5, linestyle="-")
+        total = len(formulae_table)
+        shown_of = f"{n_rows} of {total}" if total > n_rows else f"{n_rows}"
+        fig.supxlabel(f"{shown_of} shared formulae", fontsize=8)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def _max_rows() -> int:
+    return int((MAX_FIGURE_HEIGHT_INCHES - HEADER_INCHES - 0.25) / ROW_INCHES)
+
+
+def _shorten(text: str, max_chars: int) -> str:
+    """The printed formula, without unpaired quotation marks, cut to ``max_chars`` with "…"."""
+    text = _drop_unpaired(text.strip())
+    if len(text) <= max_chars:
+        return text
+    # A quotation the cut leaves open stays open: the "…" says the text goes on.
+    return text[: max_chars - 1].rstrip("、，,；;：: ") + "…"
+
+
+def _drop_unpaired(text: str) -> str:
+    keep = [True] * len(text)
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENING:
+            stack.append(i)
+        elif ch in _CLOSING:
+            if stack and _OPENING.index(text[stack[-1]]) == _CLOSING.index(ch):
+                stack.pop()
+            else:
+                keep[i] = False
+    for i in stack:
+        keep[i] = False
+    return "".join(ch for ch, k in zip(text, keep, strict=True) if k)

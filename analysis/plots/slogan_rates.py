@@ -1,0 +1,348 @@
+"""Slogan rates per 10,000 characters by document, with their bootstrap intervals.
+
+Draws the table of :func:`analysis.measures.slogan_counts.textstat_slogans`
+(``slogan_counts.csv``) as dot-and-whisker plots: a point at each document's rate and a line
+across its percentile bootstrap interval. Rates, not counts, so that documents of 736 and 10,696
+characters can be compared; the intervals show how much a rate rests on a few paragraphs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from analysis.errors import InputError
+from analysis.plots.style import (
+    COLUMN_WIDTH_INCHES,
+    MARKERS,
+    MAX_FIGURE_HEIGHT_INCHES,
+    PALETTE,
+    ColumnWidth,
+    figure_size,
+    figure_style,
+)
+
+TABLE_COLUMNS = (
+    "scope", "grouping", "group", "doc_id", "slogan", "n_chars", "count", "token_count",
+    "per_10k_chars", "ci_low", "ci_high", "confidence",
+)
+PER_CHARS = 10_000
+CORPUS_LABEL = "All documents"
+AXIS_TITLE = {
+    "mentions": "Mentions per 10,000 characters",
+    "tokens": "Whole-token mentions per 10,000 characters",
+}
+DODGE_MAX_SLOGANS = 4  # beyond this, one panel per slogan reads better than a crowded legend
+ROW_INCHES = {"dodge": 0.3, "facet": 0.14}  # one document row
+PANEL_EXTRA_INCHES = 0.45  # a panel's title and x tick labels
+
+
+def textplot_slogan_rates(
+    slogan_counts_table: pd.DataFrame,
+    *,
+    slogans: str | Sequence[str] | None = None,
+    counts: Literal["mentions", "tokens"] = "mentions",
+    layout: Literal["auto", "dodge", "facet"] = "auto",
+    grouping: str | None = None,
+    doc_ids: Sequence[str] | None = None,
+    include_corpus: bool = True,
+    width: ColumnWidth = "single",
+    ncols: int | None = None,
+    doc_labels: Mapping[str, str] | None = None,
+    note: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """Dot-and-whisker plot of slogan rates per 10,000 characters, one row per document.
+
+    ``slogan_counts_table`` is the table of ``textstat_slogans`` (``slogan_counts.csv``).
+
+    * ``counts="mentions"`` (default) shows ``per_10k_chars``: *every* mention, including those
+      inside longer words or formulae (团结 in 团结协调), with the bootstrap interval
+      ``ci_low``–``ci_high`` (paragraphs resampled; no line when the table has none).
+      ``counts="tokens"`` shows ``token_count / n_chars × 10,000``, whole-token mentions only,
+      without interval (the table has none for them).
+    * Rows are the table's document rows (``doc_ids`` selects and orders them; default: the
+      table's order), or with ``grouping="level"`` (any ``group_by`` column of the table) its
+      groups; ``include_corpus`` adds the pooled rate of all documents as a last row.
+    * ``layout="dodge"`` draws all slogans in one panel, told apart by colour *and* marker;
+      ``"facet"`` one panel per slogan, each with its own rate scale (read the ticks before
+      comparing panels); ``"auto"`` dodges up to four slogans.
+
+    ``slogans`` selects and orders slogans (default: all of the table, in its lexicon order).
+    ``note`` adds a line under the axis title saying what is counted. ``width`` is the journal
+    column; ``ncols`` the panels per row when faceting; ``doc_labels`` maps doc ids to labels.
+    """
+    caller = "textplot_slogan_rates"
+    table = _validated(slogan_counts_table, caller)
+    for name, value in (("include_corpus", include_corpus), ("note", note)):
+        if not isinstance(value, bool):
+            raise InputError(f"{caller}: {name} must be True or False, got {value!r}")
+    if counts not in AXIS_TITLE:
+        raise InputError(f"{caller}: counts must be 'mentions' or 'tokens', got {counts!r}")
+    if layout not in ("auto", "dodge", "facet"):
+        raise InputError(f"{caller}: layout must be 'auto', 'dodge' or 'facet', got {layout!r}")
+    if width not in COLUMN_WIDTH_INCHES:
+        raise InputError(
+            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
+        )
+    if doc_labels is not None and not isinstance(doc_labels, Mapping):
+        raise InputError(f"{caller}: doc_labels must map doc ids to labels")
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+
+    chosen = _chosen_slogans(table, slogans, caller)
+    rows = _rows(table, grouping, doc_ids, caller)
+    row_keys = list(dict.fromkeys(rows["row"]))
+    labels = {key: str((doc_labels or {}).get(key, key)) for key in row_keys}
+    if include_corpus:
+        corpus = table[table["scope"] == "corpus"]
+        if corpus.empty:
+            raise InputError(
+                f"{caller}: the table has no corpus rows; pass include_corpus=False or the "
+                "full table of textstat_slogans"
+            )
+        rows = pd.concat([rows, corpus.assign(row=CORPUS_LABEL)], ignore_index=True)
+        row_keys.append(CORPUS_LABEL)
+        labels[CORPUS_LABEL] = CORPUS_LABEL
+    rows = rows[rows["slogan"].isin(chosen)]
+    rates = _rates(rows, counts)
+
+    mode = layout if layout != "auto" else (
+        "dodge" if len(chosen) <= DODGE_MAX_SLOGANS else "facet"
+    )
+    if mode == "dodge" and len(chosen) > len(PALETTE):
+        raise InputError(
+            f"{caller}: {len(chosen)} slogans are more than the {len(PALETTE)} colours of one "
+            "panel; use layout='facet' or choose fewer slogans (slogans=[...])"
+        )
+    columns = 1 if mode == "dodge" else _n_columns(ncols, len(chosen), width, caller)
+    n_panels = 1 if mode == "dodge" else len(chosen)
+    panel_rows = math.ceil(n_panels / columns)
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    legend_inches = 0.35 * math.ceil(len(chosen) / 3) if mode == "dodge" else 0.0
+    panel_height = len(row_keys) * ROW_INCHES[mode] + PANEL_EXTRA_INCHES
+    fig_height = (panel_rows * panel_height + legend_inches + (0.45 if note else 0.3)
+                  + (0.25 if title else 0.0))
+    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
+        raise InputError(
+            f"{caller}: {len(chosen)} slogans × {len(row_keys)} rows need a figure "
+            f"{fig_height:.1f} in tall, more than a page: choose fewer slogans, more columns "
+            "(ncols=...) or width='double'"
+        )
+    confidence = _confidence(rows)
+    # Row labels take the left of the figure; the panels share the rest.
+    label_width = max(_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
+    panel_width = (fig_width - label_width) / columns - 0.12
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
+        if mode == "dodge":
+            ax = fig.add_subplot()
+            _dodged(ax, rates, chosen, row_keys, labels)
+            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(3, len(chosen)),
+                      handletextpad=0.3, columnspacing=1.0, borderaxespad=0.3)
+        else:
+            axes = fig.subplots(panel_rows, columns, squeeze=False, sharey=True).ravel()
+            for index, ax in enumerate(axes):
+                if index >= len(chosen):
+                    ax.set_visible(False)
+                    continue
+                slogan = chosen[index]
+                _facet(ax, rates[rates["slogan"] == slogan], row_keys, labels)
+                ax.set_title(_fit(slogan, panel_width), fontsize=8, loc="left")
+                ax.tick_params(axis="y", labelleft=index % columns == 0)
+        axis_title = AXIS_TITLE[counts]
+        if note:
+            axis_title += "\n" + _note(counts, confidence)
+        fig.supxlabel(axis_title, fontsize=8 if not note else 7)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _validated(table: object, caller: str) -> pd.DataFrame:
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(
+            f"{caller}: expected the table of textstat_slogans (a DataFrame), got "
+            f"{type(table).__name__}"
+        )
+    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
+            "analysis.measures.slogan_counts.textstat_slogans (slogan_counts.csv)"
+        )
+    if table.empty:
+        raise InputError(
+            f"{caller}: the slogan counts table is empty; build it with textstat_slogans from "
+            "documents that have characters"
+        )
+    return table
+
+
+def _chosen_slogans(
+    table: pd.DataFrame, slogans: str | Sequence[str] | None, caller: str
+) -> list[str]:
+    known = list(dict.fromkeys(table["slogan"].astype(str)))
+    if slogans is None:
+        return known
+    wanted = [slogans] if isinstance(slogans, str) else [str(s) for s in slogans]
+    if not wanted:
+        raise InputError(f"{caller}: slogans is an empty list; name a slogan or pass None")
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise InputError(
+            f"{caller}: unknown slogan(s) {', '.join(map(repr, unknown))}; the table has "
+            f"{', '.join(known)}"
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def _rows(
+    table: pd.DataFrame, grouping: str | None, doc_ids: Sequence[str] | None, caller: str
+) -> pd.DataFrame:
+    """The table's rows to draw, with their row key in ``row`` (doc id or group value)."""
+    if grouping is None:
+        docs = table[table["scope"] == "document"]
+        if docs.empty:
+            raise InputError(f"{caller}: the table has no document rows")
+        present = list(dict.fromkeys(docs["doc_id"].astype(str)))
+        if doc_ids is None:
+            order = present
+        else:
+            order = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
+            unknown = [d for d in order if d not in present]
+            if unknown or not order:
+                raise InputError(
+                    f"{caller}: unknown doc_id {', '.join(map(repr, unknown)) or '(none given)'}; "
+                    f"the table has {', '.join(present)}"
+                )
+        rank = {d: k for k, d in enumerate(dict.fromkeys(order))}
+        keys = docs["doc_id"].astype(str)
+        docs = docs.assign(row=keys, _rank=keys.map(rank)).dropna(subset="_rank")
+        return docs.sort_values("_rank", kind="stable").drop(columns="_rank")
+    if doc_ids is not None:
+        raise InputError(f"{caller}: doc_ids selects documents; with grouping= leave it out")
+    groups = table[(table["scope"] == "group") & (table["grouping"] == grouping)]
+    if groups.empty:
+        available = sorted(set(table.loc[table["scope"] == "group", "grouping"].astype(str)))
+        raise InputError(
+            f"{caller}: the table has no groups by {grouping!r}; it has groupings "
+            f"{', '.join(available) or '(none)'}: pass one, or group_by=[{grouping!r}] to "
+            "textstat_slogans"
+        )
+    return groups.assign(row=groups["group"].astype(str)).reset_index(drop=True)
+
+
+def _rates(rows: pd.DataFrame, counts: str) -> pd.DataFrame:
+    if counts == "mentions":
+        rate, low, high = rows["per_10k_chars"], rows["ci_low"], rows["ci_high"]
+    else:
+        chars = rows["n_chars"].astype(float)
+        rate = rows["token_count"] / chars.where(chars > 0) * PER_CHARS
+        low = high = pd.Series(np.nan, index=rows.index)
+    return pd.DataFrame(
+        {"row": rows["row"], "slogan": rows["slogan"].astype(str),
+         "rate": rate.astype(float), "low": low.astype(float), "high": high.astype(float)}
+    )
+
+
+def _confidence(rows: pd.DataFrame) -> float | None:
+    levels = rows["confidence"].dropna().unique()
+    return float(levels[0]) if len(levels) == 1 else None
+
+
+def _note(counts: str, confidence: float | None) -> str:
+    if counts == "tokens":
+        return "only mentions that are whole tokens; no intervals"
+    level = f"{confidence:.0%} " if confidence is not None else ""
+    return f"all mentions, also inside longer words; lines: {level}bootstrap intervals"
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+def _dodged(
+    ax: Axes,
+    rates: pd.DataFrame,
+    slogans: Sequence[str],
+    row_keys: Sequence[str],
+    labels: Mapping[str, str],
+) -> None:
+    position = {key: k for k, key in enumerate(row_keys)}
+    spread = 0.7  # of the row's height, shared by the slogans
+    step = spread / len(slogans)
+    for k, slogan in enumerate(slogans):
+        own = rates[rates["slogan"] == slogan]
+        y = own["row"].map(position).to_numpy(dtype=float) - spread / 2 + (k + 0.5) * step
+        _whiskers(ax, own, y, PALETTE[k], MARKERS[k], label=slogan)
+    _rows_axis(ax, row_keys, labels)
+
+
+def _facet(
+    ax: Axes, rates: pd.DataFrame, row_keys: Sequence[str], labels: Mapping[str, str]
+) -> None:
+    y = rates["row"].map({key: k for k, key in enumerate(row_keys)}).to_numpy(dtype=float)
+    _whiskers(ax, rates, y, PALETTE[0], MARKERS[0])
+    _rows_axis(ax, row_keys, labels)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=False, min_n_ticks=2))
+
+
+def _whiskers(
+    ax: Axes, rates: pd.DataFrame, y: np.ndarray, colour: str, marker: str,
+    label: str | None = None,
+) -> None:
+    has_interval = rates["low"].notna().to_numpy() & rates["high"].notna().to_numpy()
+    if has_interval.any():
+        ax.hlines(y[has_interval], rates["low"].to_numpy()[has_interval],
+                  rates["high"].to_numpy()[has_interval], colors=colour, linewidth=0.9,
+                  linestyles="-")
+    ax.plot(rates["rate"].to_numpy(), y, linestyle="none", marker=marker, color=colour,
+            markersize=4, markeredgecolor="white", markeredgewidth=0.4, label=label)
+
+
+def _rows_axis(ax: Axes, row_keys: Sequence[str], labels: Mapping[str, str]) -> None:
+    ax.set_yticks(range(len(row_keys)), [labels[key] for key in row_keys])
+    ax.set_ylim(len(row_keys) - 0.5, -0.5)  # first row at the top
+    ax.set_xlim(left=0)  # rates are never negative; the zero line anchors comparisons
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    if CORPUS_LABEL in row_keys:
+        ax.axhline(len(row_keys) - 1.5, color="0.6", linewidth=0.5, linestyle="-")
+
+
+def _ems(text: str) -> float:
+    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
+def _fit(text: str, width_in: float, points: float = 8) -> str:
+    """``text`` cut to about ``width_in`` inches at ``points`` size, ending in "…"."""
+    room = max(width_in * 72 / points, 3)
+    if _ems(text) <= room:
+        return text
+    kept, used = [], 0.0
+    for ch in text:
+        used += _ems(ch)
+        if used > room - 1:
+            break
+        kept.append(ch)
+    return "".join(kept).rstrip("、，,;； ") + "…"
+
+
+def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:
+    if ncols is None:
+        return min(n_panels, 3 if width == "single" else 5)
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
+    return min(ncols, n_panels)
