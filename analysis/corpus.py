@@ -124,7 +124,7 @@ def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.Da
     return table.reset_index(drop=True)
 
 
-def _text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
+def text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
     wanted = tuple(e.lower() for e in extensions)
     return sorted(
         p
@@ -164,7 +164,7 @@ def load_corpus(
     else:
         meta, source = read_metadata(metadata), str(metadata)
 
-    files = _text_files(folder, extensions)
+    files = text_files(folder, extensions)
     if not files and meta.empty:
         raise InputError(
             f"{folder}: no {'/'.join(extensions)} files found; put the texts there or pass --texts"

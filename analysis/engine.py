@@ -29,6 +29,7 @@ from analysis.errors import InputError
 from analysis.segment import Segmenter, SegmenterConfig, Segments, TokenCache
 
 Engine = Literal["local", "dask"]
+SMALL_CORPUS_CHARS = 500_000
 ENGINES: tuple[Engine, ...] = ("local", "dask")
 
 
@@ -114,10 +115,16 @@ def process_texts(
     progress: bool = False,
     connect_timeout: str = "30s",
 ) -> list[Processed]:
-    """Process every raw text, in input order, with the chosen engine (see the module doc)."""
+    """Process every raw text, in input order, with the chosen engine (see the module doc).
+
+    ``jobs=None`` uses one process per CPU, except for a small corpus (under
+    :data:`SMALL_CORPUS_CHARS` characters), where starting workers and loading their
+    dictionaries costs more than it saves.
+    """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    jobs = default_jobs() if jobs is None else jobs
+    if jobs is None:
+        jobs = default_jobs() if sum(map(len, raws)) >= SMALL_CORPUS_CHARS else 1
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
     if engine == "dask":

@@ -187,6 +187,21 @@ def load_slogans(path: str | Path | None = None) -> SloganLexicon:
     return parse_slogans(raw, source=str(path))
 
 
+def choose_slogans(value: str | None, default: str | Path | None = None) -> SloganLexicon:
+    """The slogans named by a command-line or notebook option.
+
+    ``None`` (or empty): the lexicon at ``default`` (``data/lexicon/slogans.yml``); a path ending
+    in ``.yml``/``.yaml``: that lexicon; otherwise a comma-separated selection of names from the
+    default lexicon (an unknown name is an error listing the known ones).
+    """
+    if value is None or not str(value).strip():
+        return load_slogans(default)
+    value = str(value).strip()
+    if value.lower().endswith((".yml", ".yaml")):
+        return load_slogans(value)
+    return load_slogans(default).select(value.replace("，", ",").split(","))
+
+
 def slogans_from_terms(terms: Iterable[str], *, source: str = "command line") -> SloganLexicon:
     """A lexicon of ad-hoc slogans, each matched by its own spelling (e.g. from ``--slogans``)."""
     names = [t.strip() for t in terms if t.strip()]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -40,13 +41,13 @@ import pandas as pd
 from analysis.errors import InputError
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
-from analysis.measures.correspondence import textstat_ca
+from analysis.measures.correspondence import CorrespondenceAnalysis, textstat_ca
 from analysis.measures.dispersion import textstat_dispersion
 from analysis.measures.formulae import formula_occurrences, summarise_formulae
 from analysis.measures.frequency import textstat_frequency
 from analysis.measures.keyness import keyness_table
 from analysis.measures.kwic import kwic
-from analysis.measures.similarity import cluster_documents, textstat_simil
+from analysis.measures.similarity import DocumentClustering, cluster_documents, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import textstat_tfidf
 from analysis.pipeline import CorpusTables, document_summary
@@ -103,10 +104,43 @@ def _grouped(settings: dict[str, Any], section: str, func: Callable[..., Any], d
     return opts
 
 
+@dataclass(frozen=True)
+class StudyResults:
+    """The statistics tables by name, plus the objects figures draw from."""
+
+    tables: dict[str, pd.DataFrame]
+    network: nx.Graph
+    clustering: DocumentClustering | None = None
+    ca: CorrespondenceAnalysis | None = None
+
+
+def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any] | None:
+    """CA options, with fewer dimensions where a small corpus has fewer (None: no CA at all)."""
+    ca_options = options(settings, "correspondence", textstat_ca)
+    tokens = corpus.tokens
+    # A CA of an r × c table has min(r, c) − 1 dimensions.
+    counted = tokens.loc[~tokens["is_punct"] & ~tokens["is_stop"], "token"]
+    n_terms = min(ca_options.get("top_terms", 60), counted.nunique())
+    available = min(len(corpus.documents), n_terms) - 1
+    wanted = ca_options.get("dimensions", 2)
+    if available < 1:
+        return None
+    if wanted > available:
+        warnings.warn(
+            f"correspondence analysis: {len(corpus.documents)} documents give only {available} "
+            f"dimension(s), not {wanted}",
+            stacklevel=3,
+        )
+        ca_options["dimensions"] = available
+    return ca_options
+
+
 def compute_tables(
-    corpus: CorpusTables, settings: dict[str, Any]
-) -> tuple[dict[str, pd.DataFrame], nx.Graph]:
-    """All statistics tables (by name) and the slogan collocation network."""
+    corpus: CorpusTables, settings: dict[str, Any], *, progress: bool = False
+) -> StudyResults:
+    """All statistics tables (by name), the slogan collocation network, clustering and CA."""
+    from tqdm.auto import tqdm
+
     docs, tokens, sentences = corpus.documents, corpus.tokens, corpus.sentences
     mentions, lexicon = corpus.mentions, corpus.slogans
     tables: dict[str, pd.DataFrame] = {
@@ -114,71 +148,85 @@ def compute_tables(
         "cleaning_log": corpus.cleaning_log,
         "slogan_mentions": mentions,
     }
-    tables["term_frequencies"] = textstat_frequency(
-        tokens, docs, **_grouped(settings, "frequencies", textstat_frequency, docs)
-    )
-    tables["dispersion"] = textstat_dispersion(
-        tokens, **options(settings, "dispersion", textstat_dispersion)
-    )
-    tables["keyness"] = keyness_table(
-        tokens, docs, **_grouped(settings, "keyness", keyness_table, docs)
-    )
-    tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))
-    tables["similarity"] = textstat_simil(tokens, **options(settings, "similarity", textstat_simil))
-    if len(docs) >= 2:
-        clustering = cluster_documents(tokens, **options(settings, "clustering", cluster_documents))
-        tables["similarity_clusters"] = clustering.merges
-    tables["slogan_counts"] = textstat_slogans(
-        docs, mentions, lexicon, **_grouped(settings, "slogan_counts", textstat_slogans, docs)
-    )
-    tables["slogan_cooccurrence"] = textstat_slogan_cooccurrence(
-        docs,
-        sentences,
-        mentions,
-        lexicon,
-        **_grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs),
-    )
-    collocates = textstat_collocates(
-        tokens, mentions, lexicon, **options(settings, "collocates", textstat_collocates)
-    )
-    tables["collocates"] = collocates
-    network = collocation_network(
-        collocates, **options(settings, "collocation_network", collocation_network)
-    )
-    width = options(settings, "kwic", kwic).get("width", 20)
-    tables["kwic"] = pd.concat(
-        [
+    found: dict[str, Any] = {}
+
+    def frequencies() -> None:
+        opts = _grouped(settings, "frequencies", textstat_frequency, docs)
+        tables["term_frequencies"] = textstat_frequency(tokens, docs, **opts)
+
+    def dispersion() -> None:
+        opts = options(settings, "dispersion", textstat_dispersion)
+        tables["dispersion"] = textstat_dispersion(tokens, **opts)
+
+    def keyness() -> None:
+        if len(docs) >= 2:
+            opts = _grouped(settings, "keyness", keyness_table, docs)
+            tables["keyness"] = keyness_table(tokens, docs, **opts)
+
+    def tfidf() -> None:
+        tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))
+
+    def similarity() -> None:
+        opts = options(settings, "similarity", textstat_simil)
+        tables["similarity"] = textstat_simil(tokens, **opts)
+        if len(docs) >= 2:
+            opts = options(settings, "clustering", cluster_documents)
+            found["clustering"] = cluster_documents(tokens, **opts)
+            tables["similarity_clusters"] = found["clustering"].merges
+
+    def slogan_counts() -> None:
+        opts = _grouped(settings, "slogan_counts", textstat_slogans, docs)
+        tables["slogan_counts"] = textstat_slogans(docs, mentions, lexicon, **opts)
+
+    def cooccurrence() -> None:
+        opts = _grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs)
+        tables["slogan_cooccurrence"] = textstat_slogan_cooccurrence(
+            docs, sentences, mentions, lexicon, **opts
+        )
+
+    def collocates() -> None:
+        opts = options(settings, "collocates", textstat_collocates)
+        tables["collocates"] = textstat_collocates(tokens, mentions, lexicon, **opts)
+        opts = options(settings, "collocation_network", collocation_network)
+        found["network"] = collocation_network(tables["collocates"], **opts)
+
+    def concordance() -> None:
+        width = options(settings, "kwic", kwic).get("width", 20)
+        lines = [
             kwic(docs, name, slogans=lexicon, sentences=sentences, width=width)
             for name in lexicon.names
-        ],
-        ignore_index=True,
-    )
-    occurrences = formula_occurrences(
-        docs,
-        placeholder=corpus.segmenter.placeholder,
-        **{
-            k: v
-            for k, v in options(settings, "formulae", formula_occurrences).items()
-            if k != "placeholder"
-        },
-    )
-    tables["formulae"] = summarise_formulae(occurrences)
-    tables["formula_occurrences"] = occurrences
-    ca_options = options(settings, "correspondence", textstat_ca)
-    # A small corpus has fewer dimensions than asked for: CA of an r × c table has min(r, c) − 1.
-    counted = tokens.loc[~tokens["is_punct"] & ~tokens["is_stop"], "token"]
-    n_terms = min(ca_options.get("top_terms", 60), counted.nunique())
-    available = min(len(docs), n_terms) - 1
-    wanted = ca_options.get("dimensions", 2)
-    if available >= 1:
-        if wanted > available:
-            warnings.warn(
-                f"correspondence analysis: {len(docs)} documents give only {available} "
-                f"dimension(s), not {wanted}",
-                stacklevel=2,
-            )
-            ca_options["dimensions"] = available
-        ca = textstat_ca(tokens, **ca_options)
-        tables["ca_coordinates"] = ca.coordinates
-        tables["ca_inertia"] = ca.inertia
-    return tables, network
+        ]
+        tables["kwic"] = pd.concat(lines, ignore_index=True)
+
+    def formulae() -> None:
+        opts = options(settings, "formulae", formula_occurrences)
+        opts["placeholder"] = corpus.segmenter.placeholder
+        occurrences = formula_occurrences(docs, **opts)
+        tables["formulae"] = summarise_formulae(occurrences)
+        tables["formula_occurrences"] = occurrences
+
+    def correspondence() -> None:
+        opts = _ca_options(settings, corpus)
+        if opts is not None:
+            found["ca"] = textstat_ca(tokens, **opts)
+            tables["ca_coordinates"] = found["ca"].coordinates
+            tables["ca_inertia"] = found["ca"].inertia
+
+    steps = [
+        frequencies,
+        dispersion,
+        keyness,
+        tfidf,
+        similarity,
+        slogan_counts,
+        cooccurrence,
+        collocates,
+        concordance,
+        formulae,
+        correspondence,
+    ]
+    bar = tqdm(steps, desc="statistics", unit="table", disable=not progress)
+    for step in bar:
+        bar.set_postfix_str(step.__name__)
+        step()
+    return StudyResults(tables, found["network"], found.get("clustering"), found.get("ca"))

@@ -82,8 +82,10 @@ def test_dask_local_cluster_produces_every_table_of_the_local_run(study_corpus, 
         )
     assert_same_tables(on_dask, study_corpus)
     settings = load_settings()
-    local_tables, local_network = compute_tables(study_corpus, settings)
-    dask_tables, dask_network = compute_tables(on_dask, settings)
+    local = compute_tables(study_corpus, settings)
+    on_cluster = compute_tables(on_dask, settings)
+    local_tables, local_network = local.tables, local.network
+    dask_tables, dask_network = on_cluster.tables, on_cluster.network
     assert local_tables.keys() == dask_tables.keys()
     for name in local_tables:
         pd.testing.assert_frame_equal(dask_tables[name], local_tables[name], obj=name)

@@ -196,7 +196,7 @@ def test_tfidf_panels_show_each_documents_top_terms_highest_first(tables):
 
 def test_tfidf_docs_and_labels_choose_the_panels(tables):
     fig = textplot_tfidf(
-        tables["tfidf"], docs=["nansha_speech_2007", "jilin_news_2007"],
+        tables["tfidf"], doc_ids=["nansha_speech_2007", "jilin_news_2007"],
         doc_labels={"nansha_speech_2007": "南沙区 2007"}, ncols=1, width="single",
     )
     panels = [ax for ax in fig.axes if ax.get_visible()]
@@ -376,7 +376,7 @@ def test_term_scatter_compares_two_documents_by_log_ratio(tables):
     [
         (lambda t: textplot_tfidf(t["tfidf"].iloc[:0]), "TF-IDF table is empty"),
         (lambda t: textplot_tfidf(t["tfidf"], top_n=0), "top_n must be a whole number"),
-        (lambda t: textplot_tfidf(t["tfidf"], docs=["nope"]), "'nope' is not in the TF-IDF"),
+        (lambda t: textplot_tfidf(t["tfidf"], doc_ids=["nope"]), "'nope' is not in the TF-IDF"),
         (lambda t: textplot_tfidf(t["keyness"]), "lacks column"),
         (lambda t: textplot_tfidf(t["tfidf"], width="triple"), "'single' or 'double'"),
         (lambda t: textplot_keyness(t["keyness"], target="nope"),

@@ -286,9 +286,12 @@ def test_formulae_rows_follow_the_table(tables):
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert len(rows) == 10
     assert rows[0] == "三个代表重要思想"  # the unpaired ” of 三个代表”重要思想 is dropped
-    # The longest formula, 按照“集体领导，民主集中，个别酝酿，会议决定”的原则, is cut.
-    assert rows[1].startswith("按照“集体领导，民主集中") and rows[1].endswith("…")
-    assert len(rows[1]) == 16
+    # The longest formula, 按照“集体领导，民主集中，个别酝酿，会议决定”的原则, is cut to what
+    # fits beside the matrix in a single column, and whole in a double one.
+    assert rows[1].startswith("按照“集体领导，民") and rows[1].endswith("…")
+    assert 8 <= len(rows[1]) <= 16
+    wide = textplot_formulae(table, top_n=10, width="double").axes[0].get_yticklabels()
+    assert wide[1].get_text() == "按照“集体领导，民主集中，个别酝酿，会议决定”的原则"
     columns = [t.get_text() for t in ax.get_xticklabels()]
     assert columns == sorted(columns)  # default: the documents of the table, sorted
     # Filled cells: one per (formula, document) of the shown rows.
@@ -402,9 +405,9 @@ def test_network_slogans_differ_in_colour_and_shape(tables):
         (lambda t: textplot_wordcloud(t["corpus"].tokens, max_words=0), "max_words"),
         (lambda t: textplot_wordcloud(t["corpus"].tokens, width="triple"), "width 'triple'"),
         (lambda t: textplot_comparison_cloud(t["corpus"].tokens, t["corpus"].documents,
-                                             doc_id="jilin_news_2007"), "two or more"),
+                                             doc_ids="jilin_news_2007"), "two or more"),
         (lambda t: textplot_comparison_cloud(t["corpus"].tokens, t["corpus"].documents,
-                                             doc_id=["jilin_news_2007", "x"]), "'x'"),
+                                             doc_ids=["jilin_news_2007", "x"]), "'x'"),
         (lambda t: textplot_xray(t["corpus"].mentions, t["corpus"].documents,
                                  slogans=["不存在"]), "no mention of '不存在'"),
         (lambda t: textplot_xray(t["corpus"].mentions.iloc[:0], t["corpus"].documents),

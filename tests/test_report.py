@@ -38,7 +38,8 @@ def computed(study_corpus):
     settings = load_settings()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        return compute_tables(study_corpus, settings)
+        results = compute_tables(study_corpus, settings)
+    return results.tables, results.network
 
 
 def test_every_table_is_computed_for_the_five_documents(computed):

@@ -19,14 +19,13 @@ read right to left, so the character just before the match decides first), or ``
 right context); ties keep position order. Characters compare by code point.
 
 :func:`kwic_text`, :func:`kwic_html` and :func:`write_kwic` render a concordance;
-:func:`kwic_command` is ``python -m analysis kwic``.
+``python -m analysis kwic`` prints or writes one.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import sys
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -36,10 +35,9 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.export import write_csv
-from analysis.lexicon import SloganLexicon, load_slogans
+from analysis.lexicon import SloganLexicon
 from analysis.paths import write_text_atomic
 from analysis.sentences import corpus_sentences
-from analysis.settings import lexicon_path, load_settings
 
 KWIC_COLUMNS = [
     "doc_id", "para", "sent", "start", "end", "left", "match", "right", "pattern", "slogan",
@@ -212,39 +210,11 @@ def write_kwic(table: pd.DataFrame, path: str | Path, *, title: str = "Concordan
     return write_text_atomic(path, kwic_html(table, title=title))
 
 
-def kwic_command(
-    pattern: str,
-    *,
-    texts: str | Path,
-    metadata: str | Path | None = None,
-    width: int | None = None,
-    sort: SortOrder = "position",
-    out: str | Path | None = None,
-) -> int:
-    """``python -m analysis kwic``: build the corpus (cached) and print or write the concordance.
-
-    ``width`` defaults to the settings' ``kwic: width``. The options, the pattern and the output
-    path are checked before the texts are read, so a mistake fails at once.
-    """
-    from analysis.pipeline import build_corpus
-
-    settings = load_settings()
-    if width is None:
-        width = (settings.get("kwic") or {}).get("width", 20)
+def check_kwic_request(
+    pattern: str, slogans: SloganLexicon | None, *, width: object, sort: object, out: object
+) -> None:
+    """Check a concordance request before any text is read, so a mistake fails at once."""
     _check_options(width, sort)
-    slogans = load_slogans(lexicon_path(settings, "slogans"))
     resolve_pattern(pattern, slogans)
     if out is not None:
-        _output_format(Path(out))
-    corpus = build_corpus(texts, metadata, settings=settings, slogans=slogans)
-    table = kwic(
-        corpus.documents, pattern, slogans=slogans, sentences=corpus.sentences, width=width,
-        sort=sort,
-    )
-    summary = f"{len(table)} matches of {pattern} in {table['doc_id'].nunique()} documents"
-    if out is None:
-        sys.stdout.write(kwic_text(table))
-        print(summary, file=sys.stderr)
-    else:
-        print(f"{summary}; wrote {write_kwic(table, out, title=f'KWIC: {pattern}')}")
-    return 0
+        _output_format(Path(str(out)))

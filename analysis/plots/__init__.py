@@ -1,7 +1,9 @@
-"""Plotting infrastructure: fonts that draw Chinese, one figure style, and safe figure export.
+"""Figures (``textplot_*``), and the infrastructure they share: fonts that draw Chinese, one
+figure style, and safe figure export.
 
-Plot functions build and return a matplotlib Figure (inside :func:`figure_style`, sized with
-:func:`figure_size`) and never save; only :func:`save_figure` writes files.
+Plot functions take tables of the measures layer, build and return a matplotlib Figure (inside
+:func:`figure_style`, sized with :func:`figure_size`) and never save; only :func:`save_figure`
+writes files. :mod:`analysis.figures` draws and saves every figure of the study.
 
 >>> from analysis.plots import figure_style, figure_size, save_figure
 >>> import matplotlib.pyplot as plt
@@ -12,6 +14,8 @@ Plot functions build and return a matplotlib Figure (inside :func:`figure_style`
 >>> save_figure(fig, "slogan_counts")                     # doctest: +SKIP
 """
 
+from analysis.plots.cooccurrence import textplot_slogan_cooccurrence
+from analysis.plots.correspondence import textplot_ca
 from analysis.plots.fonts import (
     FONT_ENV_VAR,
     LATIN_FALLBACK_FAMILY,
@@ -27,6 +31,9 @@ from analysis.plots.fonts import (
     require_glyphs,
     resolve_cjk_font,
 )
+from analysis.plots.formulae import textplot_formulae
+from analysis.plots.keyness import textplot_keyness
+from analysis.plots.network import textplot_collocate_network
 from analysis.plots.save import (
     MAX_PDF_BYTES,
     SUPPORTED_FORMATS,
@@ -36,6 +43,8 @@ from analysis.plots.save import (
     safe_figure_name,
     save_figure,
 )
+from analysis.plots.similarity import textplot_similarity
+from analysis.plots.slogan_rates import textplot_slogan_rates
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     DIVERGING_CMAP,
@@ -52,6 +61,10 @@ from analysis.plots.style import (
     series_style,
     style_rc_params,
 )
+from analysis.plots.term_scatter import textplot_term_scatter
+from analysis.plots.tfidf import textplot_tfidf
+from analysis.plots.wordcloud import textplot_comparison_cloud, textplot_wordcloud
+from analysis.plots.xray import textplot_xray
 
 __all__ = [
     "COLUMN_WIDTH_INCHES",
@@ -88,4 +101,16 @@ __all__ = [
     "save_figure",
     "series_style",
     "style_rc_params",
+    "textplot_ca",
+    "textplot_collocate_network",
+    "textplot_comparison_cloud",
+    "textplot_formulae",
+    "textplot_keyness",
+    "textplot_similarity",
+    "textplot_slogan_cooccurrence",
+    "textplot_slogan_rates",
+    "textplot_term_scatter",
+    "textplot_tfidf",
+    "textplot_wordcloud",
+    "textplot_xray",
 ]

@@ -55,7 +55,8 @@ def textplot_formulae(
     kept (``n_docs``, then ``length``, descending). Each row is labelled with the formula as
     printed (the ``text`` column, with its punctuation, less quotation marks that the formula's
     boundaries leave unpaired, as in 三个代表”重要思想), cut to ``max_chars`` characters ending
-    in "…" (default 16 in a single column, 30 in a double). The number on the right is the
+    in "…" (default: as many as fit beside the matrix, at most 16 in a single column and 30
+    in a double). The number on the right is the
     formula's length in characters (without punctuation). A filled square means the document
     contains the formula at least once; rules separate formulae shared by 4, 3, 2 … documents.
 
@@ -75,9 +76,7 @@ def textplot_formulae(
             f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
             "analysis.measures.formulae.textstat_formulae (formulae.csv)"
         )
-    if max_chars is None:
-        max_chars = MAX_CHARS.get(width, 16)
-    for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars, 4)):
+    for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars or 4, 4)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InputError(f"{caller}: {name} must be a whole number >= {low}, got {value!r}")
     if width not in COLUMN_WIDTH_INCHES:
@@ -111,6 +110,8 @@ def textplot_formulae(
         raise InputError(f"{caller}: doc_labels must map doc ids to column labels")
     labels = [str((doc_labels or {}).get(d, d)) for d in columns]
     present = np.array([[d in set(ids) for d in columns] for ids in members], dtype=bool)
+    if max_chars is None:
+        max_chars = min(MAX_CHARS.get(width, 16), _fitting_chars(width, len(columns), labels))
     row_labels = [_shorten(str(text), max_chars) for text in shown["text"]]
 
     n_rows, n_cols = present.shape
@@ -125,10 +126,22 @@ def textplot_formulae(
         fig = Figure(figsize=figure_size(width, fig_height / fig_width))
         ax = fig.add_subplot()
         rows, cols = np.indices(present.shape)
-        ax.scatter(cols[~present], rows[~present], marker="s", s=MARK_AREA, color=EMPTY_COLOUR,
-                   linewidths=0)
-        ax.scatter(cols[present], rows[present], marker="s", s=MARK_AREA, color=PRESENT_COLOUR,
-                   linewidths=0)
+        ax.scatter(
+            cols[~present],
+            rows[~present],
+            marker="s",
+            s=MARK_AREA,
+            color=EMPTY_COLOUR,
+            linewidths=0,
+        )
+        ax.scatter(
+            cols[present],
+            rows[present],
+            marker="s",
+            s=MARK_AREA,
+            color=PRESENT_COLOUR,
+            linewidths=0,
+        )
         ax.set_xlim(-0.6, n_cols - 0.4)
         # Fixed cell sizes: the matrix stays compact however wide the column is.
         ax.set_box_aspect((n_rows * ROW_INCHES) / (n_cols * COLUMN_INCHES[width]))
@@ -140,8 +153,15 @@ def textplot_formulae(
         ax.spines[:].set_visible(False)
         # The formula's length, as a right-hand column: the sort's second key.
         for row, length in enumerate(shown["length"]):
-            ax.text(n_cols - 0.2, row, f"{int(length)}", va="center", ha="left", fontsize=6,
-                    color="0.35")
+            ax.text(
+                n_cols - 0.2,
+                row,
+                f"{int(length)}",
+                va="center",
+                ha="left",
+                fontsize=6,
+                color="0.35",
+            )
         ax.text(n_cols - 0.2, -0.9, "chars", va="bottom", ha="left", fontsize=6, color="0.35")
         # A rule between formulae shared by different numbers of documents (the sort's key).
         n_docs = shown["n_docs"].to_numpy()
@@ -153,6 +173,15 @@ def textplot_formulae(
         if title:
             fig.suptitle(title)
     return fig
+
+
+def _fitting_chars(width: ColumnWidth, n_cols: int, labels: list[str]) -> int:
+    """How many 7-pt Chinese characters fit left of the matrix: the page width less the
+    matrix, the length column and the overhang of the last rotated column label."""
+    char_inches = 7 / 72  # a CJK character is one em wide
+    overhang = 0.7 * 0.45 * max((len(label) for label in labels), default=0) * char_inches
+    free = COLUMN_WIDTH_INCHES[width] - n_cols * COLUMN_INCHES[width] - 0.35 - overhang
+    return max(4, int(free / char_inches))
 
 
 def _max_rows() -> int:

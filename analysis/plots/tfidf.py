@@ -39,7 +39,7 @@ def textplot_tfidf(
     tfidf_table: pd.DataFrame,
     *,
     top_n: int = 10,
-    docs: Sequence[str] | None = None,
+    doc_ids: Sequence[str] | None = None,
     doc_labels: Mapping[str, str] | None = None,
     ncols: int | None = None,
     width: ColumnWidth = "double",
@@ -48,7 +48,7 @@ def textplot_tfidf(
 
     ``tfidf_table`` is the output of :func:`analysis.measures.tfidf.textstat_tfidf` (columns
     ``doc_id``, ``term``, ``tfidf``); it keeps its own ``top_n`` (default 20), so ask it for at
-    least as many terms as you plot. ``docs`` picks and orders the panels (default: every
+    least as many terms as you plot. ``doc_ids`` picks and orders the panels (default: every
     document, in code-point order); ``doc_labels`` maps doc ids to panel titles (default: the
     doc id). ``ncols`` panels per row (default 2 at single, 3 at double width). Panels share the
     TF-IDF axis, so bar lengths compare across documents. Returns a new Figure; nothing is saved.
@@ -60,7 +60,7 @@ def textplot_tfidf(
     if width not in COLUMN_WIDTH_INCHES:
         raise InputError(f"textplot_tfidf: width must be 'single' or 'double', got {width!r}")
     available = sorted(pd.unique(tfidf_table["doc_id"].astype(str)))
-    chosen = _chosen_docs(docs, available)
+    chosen = _chosen_docs(doc_ids, available)
     labels = {doc: str((doc_labels or {}).get(doc, doc)) for doc in chosen}
 
     top_terms = _top_terms(tfidf_table, chosen, top_n)
@@ -144,7 +144,9 @@ def _chosen_docs(docs: Sequence[str] | None, available: list[str]) -> list[str]:
         docs = [docs]
     chosen = [str(doc) for doc in docs]
     if not chosen:
-        raise InputError("textplot_tfidf: docs is empty; name at least one document or pass None")
+        raise InputError(
+            "textplot_tfidf: doc_ids is empty; name at least one document or pass None"
+        )
     unknown = [doc for doc in chosen if doc not in available]
     if unknown:
         raise InputError(
@@ -152,7 +154,7 @@ def _chosen_docs(docs: Sequence[str] | None, available: list[str]) -> list[str]:
             f"{', '.join(available)}"
         )
     if len(set(chosen)) != len(chosen):
-        raise InputError("textplot_tfidf: docs names a document twice; name each once")
+        raise InputError("textplot_tfidf: doc_ids names a document twice; name each once")
     return chosen
 
 

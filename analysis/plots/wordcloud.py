@@ -190,7 +190,7 @@ def textplot_comparison_cloud(
     tokens: pd.DataFrame,
     documents: pd.DataFrame,
     *,
-    doc_id: Sequence[str] | None = None,
+    doc_ids: Sequence[str] | None = None,
     max_words: int = 100,
     seed: int = 20240501,
     width: ColumnWidth = "single",
@@ -209,7 +209,7 @@ def textplot_comparison_cloud(
     are left out. Rates of short documents vary more, so they tend to fill their sectors.
 
     ``tokens`` is the tokens table; ``documents`` (``corpus.documents``) gives the documents and
-    their order (clockwise from the top); ``doc_id`` selects two to seven of them. The
+    their order (clockwise from the top); ``doc_ids`` selects two to seven of them. The
     ``max_words`` terms of largest weight are drawn; ``doc_labels`` maps doc ids to the names
     shown (default: the doc ids).
     """
@@ -220,10 +220,10 @@ def textplot_comparison_cloud(
     _check_width(width, caller)
     if title is not None and not isinstance(title, str):
         raise InputError(f"{caller}: title must be a string or None, got {title!r}")
-    if isinstance(doc_id, str):
+    if isinstance(doc_ids, str):
         raise InputError(
-            f"{caller}: doc_id={doc_id!r} names one document; a comparison needs two or more, "
-            "e.g. doc_id=['jilin_news_2007', 'nansha_speech_2007'] (or None for all)"
+            f"{caller}: doc_ids={doc_ids!r} names one document; a comparison needs two or more, "
+            "e.g. doc_ids=['jilin_news_2007', 'nansha_speech_2007'] (or None for all)"
         )
     if not isinstance(documents, pd.DataFrame) or "doc_id" not in documents.columns:
         raise InputError(
@@ -231,18 +231,18 @@ def textplot_comparison_cloud(
             "doc_id column"
         )
     order = [str(d) for d in documents["doc_id"]]
-    if doc_id is None:
+    if doc_ids is None:
         # Documents without tokens cannot be compared; those of the tokens table only.
         with_tokens = set(map(str, pd.unique(tokens["doc_id"])))
-        doc_id = [d for d in order if d in with_tokens]
+        doc_ids = [d for d in order if d in with_tokens]
     else:
-        stray = [d for d in doc_id if d not in set(order)]
+        stray = [d for d in doc_ids if d not in set(order)]
         if stray:
             raise InputError(
-                f"{caller}: doc_id {', '.join(map(repr, stray))} is not in the documents table "
+                f"{caller}: doc_ids {', '.join(map(repr, stray))} is not in the documents table "
                 f"({', '.join(order[:10])})"
             )
-    doc_ids = _selected_docs(tokens, doc_id, caller)
+    doc_ids = _selected_docs(tokens, doc_ids, caller)
     if len(doc_ids) < 2:
         raise InputError(
             f"{caller}: a comparison needs at least two documents with tokens, got "
@@ -251,7 +251,7 @@ def textplot_comparison_cloud(
     if len(doc_ids) > len(PALETTE):
         raise InputError(
             f"{caller}: {len(doc_ids)} documents are more than the {len(PALETTE)} colours of "
-            "the palette: compare at most seven documents (select them with doc_id=[...]), or "
+            "the palette: compare at most seven documents (select them with doc_ids=[...]), or "
             "group documents first"
         )
     labels = _doc_labels(doc_labels, doc_ids, caller)
