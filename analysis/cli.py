@@ -234,7 +234,8 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         _say(args, summary)
     else:
         path = write_kwic(table, args.out, title=f"KWIC: {args.pattern}")
-        _say(args, f"{summary}; wrote {path}")
+        if not args.quiet:
+            print(f"{summary}; wrote {path}")
     return 0
 
 

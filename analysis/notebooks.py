@@ -95,11 +95,14 @@ def embed_cjk_font(html: str) -> str:
     options.flavor = "woff"
     options.layout_features = ["*"]
     font = subset.load_font(str(resolve_cjk_font().path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(used))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    try:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(used))
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        subset.save_font(font, buffer, options)
+    finally:
+        font.close()
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     style = (
         "<style>@font-face{font-family:'CJK Embedded';"

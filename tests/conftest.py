@@ -46,3 +46,23 @@ def study_corpus(cache_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the study data must load without any warning
         return build_corpus(RAW, METADATA, cache_dir=cache_dir)
+
+
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory, cache_dir):
+    """`python -m analysis run` on the five documents with figures and notebooks (once)."""
+    from analysis.cli import main
+
+    root = tmp_path_factory.mktemp("full-run")
+    out, figures = root / "results", root / "figures"
+    previous = os.environ.get("ANALYSIS_CACHE")
+    os.environ["ANALYSIS_CACHE"] = str(cache_dir)
+    try:
+        code = main(["run", "--out", str(out), "--figures", str(figures), "--quiet"])
+    finally:
+        if previous is None:
+            os.environ.pop("ANALYSIS_CACHE", None)
+        else:
+            os.environ["ANALYSIS_CACHE"] = previous
+    assert code == 0
+    return out, figures

@@ -24,7 +24,7 @@ def read(out, name):
 
 def test_run_on_the_study_documents_writes_the_three_tables(tmp_path, monkeypatch, cache_dir):
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
-    assert main(["run", "--out", str(tmp_path), "--quiet"]) == 0
+    assert main(["run", "--out", str(tmp_path), "--quiet", "--no-figures", "--no-notebooks"]) == 0
     documents = read(tmp_path, "documents")
     assert list(documents.columns) == DOCUMENT_SUMMARY_COLUMNS
     assert documents["doc_id"].tolist() == STUDY_DOC_IDS
@@ -48,7 +48,7 @@ def test_run_on_a_folder_without_metadata(tmp_path, monkeypatch, cache_dir):
     )
     (texts / "speech.txt").write_bytes("同志們：要講團結，一把手要帶頭。".encode("big5"))
     out = tmp_path / "out"
-    assert main(["run", "--texts", str(texts), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", "--texts", str(texts), "--out", str(out), "--quiet", "--no-figures", "--no-notebooks"]) == 0
     documents = read(out, "documents").set_index("doc_id")
     assert documents.loc["report_1998", "year"] == 1998
     assert documents.loc["speech", "encoding"] == "big5"
@@ -92,7 +92,7 @@ def test_run_on_real_texts_it_was_not_written_for(tmp_path, monkeypatch, cache_d
         shutil.copy(source / name, texts / name)
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     out = tmp_path / "out"
-    assert main(["run", "--texts", str(texts), "--out", str(out), "--quiet"]) == 0
+    assert main(["run", "--texts", str(texts), "--out", str(out), "--quiet", "--no-figures", "--no-notebooks"]) == 0
     documents = read(out, "documents").set_index("doc_id")
     assert documents.loc["gwr_1954", "script"] == "traditional"
     assert documents.loc["gwr_1998", "year"] == 1998

@@ -1,0 +1,39 @@
+"""Every figure of the study, saved by `run` in PNG, PDF and SVG."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from PIL import Image
+
+FIGURES = {
+    "slogan_rates", "slogan_rates_all", "slogan_cooccurrence", "tfidf", "wordcloud",
+    "wordclouds_by_doc", "comparison_cloud", "similarity", "collocate_network", "xray",
+    "formulae", "term_scatter", "correspondence",
+    "keyness_jilin_news_2007", "keyness_cidu_opinion_2005", "keyness_nansha_speech_2007",
+    "keyness_yangzhou_opinion_2007", "keyness_cityoffice_speech_2003",
+    "keyness_genre_speech", "keyness_genre_opinion", "keyness_genre_news_report",
+    "keyness_level_province", "keyness_level_city", "keyness_level_district",
+}
+
+
+def test_every_figure_is_saved_in_three_formats(full_run):
+    _, figures = full_run
+    files = {p.name for p in figures.iterdir()}
+    assert {f"{name}.{ext}" for name in FIGURES for ext in ("png", "pdf", "svg")} == files
+
+
+def test_figures_are_drawn_and_embed_the_cjk_font(full_run):
+    _, figures = full_run
+    for png in figures.glob("*.png"):
+        image = Image.open(png)
+        assert image.info["dpi"][0] == 300 or round(image.info["dpi"][0]) == 300, png.name
+        pixels = np.asarray(image.convert("L"), dtype=float)
+        assert pixels.std() > 5, f"{png.name} looks blank"
+    for pdf in figures.glob("*.pdf"):
+        data = pdf.read_bytes()
+        assert len(data) < 2_000_000, f"{pdf.name} is {len(data)} bytes"
+        if b"/Font" in data:  # word clouds are images: no text to embed
+            assert b"/FontFile2" in data and re.search(rb"/BaseFont\s*/\w{6}\+NotoSansCJK", data)
+            assert b"/Type3" not in data, f"{pdf.name} has Type 3 fonts"
