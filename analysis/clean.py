@@ -248,6 +248,15 @@ def _translation_offset(line: str, rules: CleaningRules) -> int | None:
 def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRules) -> _Line:
     """Edits inside one line ``raw[start:end]`` (without its line break)."""
     line_view = view[start:end]
+    offset = _translation_offset(line_view, rules)
+    limit = len(line_view) if offset is None else offset
+    if (
+        offset is None
+        and (not line_view or not (line_view[0].isspace() or line_view[-1].isspace()))
+        and (rules.remove_chars is None or not rules.remove_chars.search(raw, start, end))
+        and not any(rule.pattern.search(line_view) for rule in rules.inline_rules)
+    ):
+        return _Line(start, end, end, [], end)  # most lines: nothing to do inside them
     taken = bytearray(end - start)
     edits: list[Edit] = []
 
@@ -256,8 +265,6 @@ def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRule
             taken[a:b] = b"\x01" * (b - a)
             edits.append(Edit(start + a, start + b, rule))
 
-    offset = _translation_offset(line_view, rules)
-    limit = len(line_view) if offset is None else offset
     if offset is not None:
         take(offset, len(line_view), "translation")
     if rules.remove_chars is not None:
@@ -293,14 +300,19 @@ def _content(view: str, line: _Line) -> str:
 
 
 def _zone(kept: list[int], lines: list[_Line], zone: str, header_max: int) -> list[int]:
+    """The kept lines of a zone: all, those before the first body line, or after the last.
+
+    Scans only as far as the first (or last) body line; a text without one is all zone.
+    """
     if zone == "any":
         return kept
-    body = [i for i in kept if len(lines[i].content) > header_max]
-    if not body:
-        return kept
-    if zone == "header":
-        return [i for i in kept if i < body[0]]
-    return [i for i in kept if i > body[-1]]
+    order = kept if zone == "header" else kept[::-1]
+    found = []
+    for i in order:
+        if len(lines[i].content) > header_max:
+            return found if zone == "header" else found[::-1]
+        found.append(i)
+    return kept
 
 
 def _overlap(short: str, earlier: str) -> float:

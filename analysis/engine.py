@@ -23,10 +23,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+import numpy as np
+import pyarrow as pa
+
 from analysis.clean import CleanedText, clean_text
 from analysis.cleaning_rules import CleaningRules
 from analysis.errors import InputError
 from analysis.segment import Segmenter, SegmenterConfig, Segments, TokenCache
+from analysis.sentences import sentence_spans
 
 Engine = Literal["local", "dask"]
 SMALL_CORPUS_CHARS = 500_000
@@ -43,10 +47,16 @@ class DocumentWork:
 
 
 class Processed(NamedTuple):
-    """One document after cleaning and segmentation."""
+    """One document after cleaning, sentence splitting and segmentation.
+
+    ``words`` holds the token strings as an Arrow array (cut from the text where the work is
+    done, so the main process only concatenates); ``sentences`` is :func:`sentence_spans`.
+    """
 
     cleaned: CleanedText
     segments: Segments
+    sentences: np.ndarray
+    words: pa.Array
 
 
 _SEGMENTERS: dict[str, Segmenter] = {}  # one per process and configuration
@@ -69,7 +79,8 @@ def process_text(raw: str, work: DocumentWork) -> Processed:
         segments = _segmenter(work.config).segment(cleaned.text)
         if cache is not None:
             cache.put(key, segments)
-    return Processed(cleaned, segments)
+    words = pa.array(segments.words(cleaned.text), type=pa.string())
+    return Processed(cleaned, segments, sentence_spans(cleaned.text), words)
 
 
 def process_batch(raws: Sequence[str], work: DocumentWork) -> list[Processed]:

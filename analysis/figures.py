@@ -94,9 +94,16 @@ def study_figures(
     slogans = _main_slogans(corpus, list(options["slogans"]))
     counts = tables["slogan_counts"]
     groupings = list(counts.loc[counts["scope"] == "group", "grouping"].dropna().unique())
-    # Many documents: rates by the first metadata grouping instead of one row per document.
-    by = {} if few_docs else {"grouping": groupings[0]} if groupings else None
-    if slogans and by is not None:
+    # Many documents: rates by the first metadata grouping, else the 20 documents that mention
+    # the slogans most, rather than an unreadable row per document.
+    if few_docs:
+        by: dict[str, Any] = {}
+    elif groupings:
+        by = {"grouping": groupings[0]}
+    else:
+        most = corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
+        by = {"doc_ids": list(most.sort_values(ascending=False, kind="stable").index[:20])}
+    if slogans:
         yield (
             "slogan_rates",
             lambda: textplot_slogan_rates(counts, slogans=slogans, width="single", **by),

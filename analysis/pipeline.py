@@ -29,7 +29,7 @@ from analysis.engine import DocumentWork, Engine, process_texts
 from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
 from analysis.paths import PROJECT_ROOT
 from analysis.segment import SegmenterConfig, tokens_table
-from analysis.sentences import corpus_sentences
+from analysis.sentences import sentences_table
 from analysis.settings import lexicon_path, load_settings
 from analysis.slogans import find_slogan_mentions
 
@@ -123,9 +123,13 @@ def build_corpus(
         progress=progress,
     )
     documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
-    sentences = corpus_sentences(documents)
+    sentences = sentences_table(documents, [p.sentences for p in processed])
     tokens = tokens_table(
-        documents, sentences, [p.segments for p in processed], stopwords=stopwords
+        documents,
+        sentences,
+        [p.segments for p in processed],
+        stopwords=stopwords,
+        words=[p.words for p in processed],
     )
     mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
     return CorpusTables(documents, audit, sentences, tokens, mentions, slogans, stopwords, config)

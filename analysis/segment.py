@@ -36,6 +36,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis.errors import InputError
 from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
@@ -260,13 +261,14 @@ class TokenCache:
         if not path.exists():
             return None
         try:
-            table = pd.read_parquet(path)
+            table = pq.read_table(path)
+            starts = table.column("start").to_numpy().astype(np.int32, copy=False)
+            ends = table.column("end").to_numpy().astype(np.int32, copy=False)
+            names = table.column_names
+            tags = tuple(table.column("pos").to_pylist()) if "pos" in names else None
         except Exception:  # a damaged file is a cache miss, and will be rewritten
             return None
-        tags = tuple(table["pos"].tolist()) if "pos" in table.columns else None
-        return Segments(
-            table["start"].to_numpy(dtype=np.int32), table["end"].to_numpy(dtype=np.int32), tags
-        )
+        return Segments(starts, ends, tags)
 
     def put(self, key: str, segments: Segments) -> None:
         from analysis.paths import atomic_write
@@ -351,14 +353,26 @@ def _progress_bar(total: int, enabled: bool):
     return tqdm(total=total, desc="segmenting", unit="doc", disable=not enabled or total < 2)
 
 
+def _repeat_strings(values: Sequence[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[index]`` as a ``str`` array, decoded from a dictionary in C (no object array)."""
+    coded = pa.DictionaryArray.from_arrays(
+        pa.array(index, type=pa.int32()), pa.array(list(values), type=pa.string())
+    )
+    return pd.array(coded.cast(pa.string()), dtype="str")
+
+
 def tokens_table(
     documents: pd.DataFrame,
     sentences: pd.DataFrame,
     segments: Sequence[Segments],
     *,
     stopwords: frozenset[str] = frozenset(),
+    words: Sequence[pa.Array] | None = None,
 ) -> pd.DataFrame:
     """Assemble the tokens table from per-document segments (in ``documents`` order).
+
+    ``words`` may give each document's token strings already cut (an Arrow array per
+    document, as :mod:`analysis.engine` returns them); otherwise they are cut here.
 
     Vectorised over the whole corpus: offsets are made global (document offset + position) so
     one ``searchsorted`` finds every token's sentence; token strings are sliced per document and
@@ -397,14 +411,15 @@ def tokens_table(
         para = np.where(found, sentences["para"].to_numpy()[known][order][index], 0)
         sent = np.where(found, sentences["sent"].to_numpy()[known][order][index], 0)
 
-    chunks = [
-        pa.array(seg.words(text), type=pa.string())
-        for text, seg in zip(texts, segments, strict=True)
-    ]
-    token = pd.array(pa.chunked_array(chunks, type=pa.string()), dtype="str")
+    if words is None:
+        words = [
+            pa.array(seg.words(text), type=pa.string())
+            for text, seg in zip(texts, segments, strict=True)
+        ]
+    token = pd.array(pa.chunked_array(list(words), type=pa.string()), dtype="str")
     table = pd.DataFrame(
         {
-            "doc_id": pd.array(np.asarray(doc_ids, dtype=object)[doc_index], dtype="str"),
+            "doc_id": _repeat_strings(doc_ids, doc_index),
             "para": para.astype(np.int32),
             "sent": sent.astype(np.int32),
             "position": position.astype(np.int32),

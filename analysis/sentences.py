@@ -13,7 +13,9 @@ across paragraphs), ``start`` and ``end`` (0-based, half-open offsets into the c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 SENTENCE_COLUMNS = ["doc_id", "para", "sent", "start", "end", "text"]
@@ -41,6 +43,38 @@ def split_sentences(text: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def sentence_spans(text: str) -> np.ndarray:
+    """:func:`split_sentences` as an ``(n, 4)`` int32 array: para, sent, start, end."""
+    spans = split_sentences(text)
+    return np.asarray(spans, dtype=np.int32).reshape(len(spans), 4)
+
+
+def sentences_table(documents: pd.DataFrame, spans: Sequence[np.ndarray]) -> pd.DataFrame:
+    """The sentences table from each document's :func:`sentence_spans` (documents order)."""
+    texts = documents["text"].tolist()
+    doc_ids = documents["doc_id"].tolist()
+    lengths = np.array([len(s) for s in spans], dtype=np.int64)
+    allspans = np.concatenate(spans).astype(np.int64) if len(spans) else np.empty((0, 4), np.int64)
+    doc_index = np.repeat(np.arange(len(doc_ids)), lengths)
+    text = [
+        texts[d][a:b]
+        for d, a, b in zip(
+            doc_index.tolist(), allspans[:, 2].tolist(), allspans[:, 3].tolist(), strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "doc_id": pd.array(np.asarray(doc_ids, dtype=object)[doc_index], dtype="str"),
+            "para": allspans[:, 0],
+            "sent": allspans[:, 1],
+            "start": allspans[:, 2],
+            "end": allspans[:, 3],
+            "text": pd.array(text, dtype="str"),
+        },
+        columns=SENTENCE_COLUMNS,
+    )
+
+
 def corpus_sentences(documents: pd.DataFrame) -> pd.DataFrame:
     """The sentences table of a cleaned documents table (columns ``doc_id`` and ``text``)."""
     missing = {"doc_id", "text"} - set(documents.columns)
@@ -49,9 +83,4 @@ def corpus_sentences(documents: pd.DataFrame) -> pd.DataFrame:
             "corpus_sentences needs the cleaned documents table (from clean_corpus); missing "
             f"column(s): {', '.join(sorted(missing))}"
         )
-    rows = []
-    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
-        for para, sent, start, end in split_sentences(text):
-            rows.append((doc_id, para, sent, start, end, text[start:end]))
-    table = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
-    return table.astype({"para": "int64", "sent": "int64", "start": "int64", "end": "int64"})
+    return sentences_table(documents, [sentence_spans(t) for t in documents["text"]])
