@@ -154,9 +154,19 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from analysis.run_state import is_up_to_date, record_run, run_fingerprint
     from analysis.runner import run_analysis
 
     settings, lexicon = _settings_and_slogans(args)
+    texts, metadata = Path(args.texts), _metadata_for(Path(args.texts), args.metadata)
+    options = {
+        key: getattr(args, key)
+        for key in ("slogans", "segmenter", "figures", "no_figures", "no_notebooks")
+    }
+    fingerprint = run_fingerprint(texts, _extensions(args.ext), metadata, settings, options)
+    if not args.force and is_up_to_date(Path(args.out), fingerprint):
+        _say(args, f"up to date: {args.out} holds this run's outputs (--force to run again)")
+        return 0
     corpus = _build(args, settings, lexicon)
     if len(corpus.documents) > LARGE_CORPUS and args.config is None:
         _say(
@@ -164,17 +174,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"note: {len(corpus.documents)} documents with the study's settings; for large "
             "corpora --config data/settings-large.yml keeps tables to a useful size",
         )
-    summary = run_analysis(
+    summary, written = run_analysis(
         corpus,
         settings,
         out=Path(args.out),
         figures=None if args.no_figures else Path(args.figures),
         notebooks=not args.no_notebooks,
-        texts=Path(args.texts),
-        metadata=_metadata_for(Path(args.texts), args.metadata),
+        texts=texts,
+        metadata=metadata,
         slogans=args.slogans,
         progress=not args.quiet,
     )
+    record_run(Path(args.out), fingerprint, written)
     _say(args, summary)
     return 0
 
@@ -353,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--figures", default="figures", help="figures folder (default: figures)")
     out.add_argument("--no-figures", action="store_true", help="skip the figures")
     out.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    out.add_argument(
+        "--force", action="store_true", help="run even when the outputs are up to date"
+    )
     run.set_defaults(handler=cmd_run)
 
     add = _command(

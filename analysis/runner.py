@@ -120,8 +120,8 @@ def run_analysis(
     metadata: Path | None = None,
     slogans: str | None = None,
     progress: bool = False,
-) -> str:
-    """Compute and write everything; return a one-paragraph summary of what was written."""
+) -> tuple[str, list[Path]]:
+    """Compute and write everything; return a one-line summary and the files written."""
     started = time.perf_counter()
     results = compute_tables(corpus, settings, progress=progress)
     tables_dir = Path(out) / "tables"
@@ -133,12 +133,14 @@ def run_analysis(
         f"{len(corpus.mentions):,} slogan mentions",
         f"{len(written)} table files in {tables_dir}",
     ]
+    written = list(written)
     if figures is not None:
         from analysis.figures import save_all_figures
 
         saved = save_all_figures(
             corpus, results, settings=settings, folder=figures, progress=progress
         )
+        written += saved
         lines.append(f"{len(saved)} figure files in {figures}")
     if notebooks:
         from analysis.notebooks import execute_notebooks
@@ -147,6 +149,7 @@ def run_analysis(
             Path(out) / "notebooks", texts=texts, metadata=metadata, slogans=slogans,
             progress=progress,
         )
+        written += executed
         lines.append(f"{len(executed)} notebooks (ipynb and HTML) in {Path(out) / 'notebooks'}")
     lines.append(f"done in {time.perf_counter() - started:.1f} s")
-    return "; ".join(lines)
+    return "; ".join(lines), written

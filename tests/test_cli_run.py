@@ -99,3 +99,27 @@ def test_run_on_real_texts_it_was_not_written_for(tmp_path, monkeypatch, cache_d
     assert (documents["n_tokens"] > 100).all()
     log = read(out, "cleaning_log")
     assert {"indent", "blank_line"} <= set(log["rule"])
+
+
+def test_a_second_run_with_the_same_inputs_is_up_to_date(tmp_path, monkeypatch, cache_dir, capsys):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("我们要加强团结，坚持民主集中制。", encoding="utf-8")
+    (texts / "b.txt").write_text("一把手要带头讲团结。", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--no-notebooks"]
+    assert main(args) == 0
+    first = (out / "tables" / "documents.csv").read_bytes()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "up to date" in capsys.readouterr().err
+    (texts / "c.txt").write_text("新的文本：集体领导。", encoding="utf-8")  # a new text: a real run
+    assert main(args) == 0
+    assert "up to date" not in capsys.readouterr().err
+    assert (out / "tables" / "documents.csv").read_bytes() != first
+    (out / "tables" / "tfidf.csv").unlink()  # a missing output: a real run again
+    assert main(args) == 0
+    assert (out / "tables" / "tfidf.csv").exists()
+    assert main([*args, "--force"]) == 0
+    assert "up to date" not in capsys.readouterr().err

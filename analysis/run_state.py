@@ -1,0 +1,73 @@
+"""Whether a run's outputs are already up to date: the fingerprint of everything a run reads.
+
+A run writes, next to its tables, ``OUT/run-state.json``: a SHA-256 of every input that can
+change an output — the bytes of every text and of the metadata, the settings, every lexicon and
+rule file they name, the command's options, and the source of this package — and the list of
+files it wrote. When a new run finds the same fingerprint and every listed file still in place,
+nothing can have changed and it stops at once ("up to date"), like ``make``. Any change — a text
+added or edited, a dictionary entry, a setting, a new version of the code — gives another
+fingerprint and a full run, which still reuses the per-document token cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from analysis.corpus import text_files
+from analysis.paths import PROJECT_ROOT, write_text_atomic
+from analysis.settings import lexicon_path
+
+STATE_FILE = "run-state.json"
+PACKAGE = PROJECT_ROOT / "analysis"
+
+
+def _feed(digest: Any, label: str, data: bytes) -> None:
+    digest.update(label.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+
+
+def run_fingerprint(
+    texts: Path,
+    extensions: tuple[str, ...],
+    metadata: Path | None,
+    settings: dict[str, Any],
+    options: dict[str, Any],
+) -> str:
+    """SHA-256 of every input of a run (see the module docstring)."""
+    digest = hashlib.sha256()
+    for path in text_files(Path(texts), extensions):
+        _feed(digest, f"text:{path.relative_to(texts).as_posix()}", path.read_bytes())
+    if metadata is not None and Path(metadata).exists():
+        _feed(digest, "metadata", Path(metadata).read_bytes())
+    settings_text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
+    _feed(digest, "settings", settings_text.encode("utf-8"))
+    for name in sorted(settings.get("lexicons", {})):
+        path = lexicon_path(settings, name)
+        _feed(digest, f"lexicon:{name}", path.read_bytes() if path.exists() else b"")
+    option_text = json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)
+    _feed(digest, "options", option_text.encode("utf-8"))
+    for path in sorted(PACKAGE.rglob("*.py")):
+        _feed(digest, f"code:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    for path in sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb")):
+        _feed(digest, f"notebook:{path.name}", path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_up_to_date(out: Path, fingerprint: str) -> bool:
+    """Whether ``out`` holds a complete run with this fingerprint."""
+    try:
+        state = json.loads((Path(out) / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return state.get("fingerprint") == fingerprint and all(
+        Path(f).exists() for f in state.get("files", [])
+    )
+
+
+def record_run(out: Path, fingerprint: str, files: Iterable[Path]) -> Path:
+    """Write the run state after a complete run."""
+    state = {"fingerprint": fingerprint, "files": sorted(str(Path(f).resolve()) for f in files)}
+    return write_text_atomic(Path(out) / STATE_FILE, json.dumps(state, indent=1))
