@@ -156,6 +156,14 @@ def compute_tables(
 
     def dispersion() -> None:
         opts = options(settings, "dispersion", textstat_dispersion)
+        words = int((~tokens["is_punct"]).sum())
+        parts = opts.get("parts", 10)
+        if words < parts:  # a tiny corpus cannot be cut into more parts than it has words
+            warnings.warn(
+                f"dispersion: {words} word tokens give at most {words} equal parts, not {parts}",
+                stacklevel=3,
+            )
+            opts["parts"] = max(1, words)
         tables["dispersion"] = textstat_dispersion(tokens, **opts)
 
     def keyness() -> None:
