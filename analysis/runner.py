@@ -26,28 +26,12 @@ from analysis.pipeline import CorpusTables
 from analysis.report import StudyResults, compute_tables
 
 
-def summary_tables(results: StudyResults, *, top_terms: int = 5, top_formulae: int = 25) -> dict:
-    """Compact, wide tables for a paper: documents, slogan rates, top terms, formulae,
-    similarity and the CA inertia."""
-    tables = results.tables
-    summary: dict[str, pd.DataFrame] = {}
-    docs = tables["documents"]
-    summary["documents"] = docs[
-        [
-            "doc_id",
-            "title",
-            "level",
-            "genre",
-            "year",
-            "script",
-            "n_chars_raw",
-            "n_chars",
-            "n_tokens",
-        ]
-    ]
-    counts = tables["slogan_counts"]
-    rows = counts[counts["scope"].isin(["document", "corpus"])].copy()
-    rows["doc_id"] = rows["doc_id"].where(rows["scope"] == "document", "all documents")
+WIDE_DOCUMENTS = 20
+
+
+def _slogan_cells(rows: pd.DataFrame) -> pd.DataFrame:
+    """Adds the display cells ``rate (95% CI)`` and ``mentions (tokens)`` to slogan-count rows."""
+    rows = rows.copy()
     rows["rate (95% CI)"] = [
         f"{r:.1f} [{lo:.1f}, {hi:.1f}]" if pd.notna(lo) else f"{r:.1f}"
         for r, lo, hi in zip(rows["per_10k_chars"], rows["ci_low"], rows["ci_high"], strict=True)
@@ -55,32 +39,86 @@ def summary_tables(results: StudyResults, *, top_terms: int = 5, top_formulae: i
     rows["mentions (tokens)"] = [
         f"{c} ({t})" for c, t in zip(rows["count"], rows["token_count"], strict=True)
     ]
-    summary["slogan_rates"] = (
-        rows.pivot(index="slogan", columns="doc_id", values="rate (95% CI)")
-        .reindex(pd.unique(rows["slogan"]))
-        .reset_index()
-    )
-    summary["slogan_counts"] = (
-        rows.pivot(index="slogan", columns="doc_id", values="mentions (tokens)")
-        .reindex(pd.unique(rows["slogan"]))
-        .reset_index()
-    )
+    return rows
+
+
+def summary_tables(
+    results: StudyResults,
+    *,
+    top_terms: int = 5,
+    top_formulae: int = 25,
+    top_pairs: int = 25,
+    wide_documents: int = WIDE_DOCUMENTS,
+) -> dict[str, pd.DataFrame]:
+    """Compact tables for a paper: documents, slogan rates and counts, top TF-IDF terms,
+    formulae, similarity and the CA inertia.
+
+    With at most ``wide_documents`` documents, slogans and similarity are laid out with a column
+    per document (as a paper prints five documents). Above that a column per document no longer
+    fits a page or a spreadsheet: slogan rates and counts get a column per metadata group and one
+    for the whole corpus, top terms a row per document, and similarity becomes the ``top_pairs``
+    most similar pairs of documents.
+    """
+    if wide_documents < 1 or top_terms < 1 or top_formulae < 1 or top_pairs < 1:
+        raise ValueError(
+            "summary_tables: top_terms, top_formulae, top_pairs and wide_documents must be ≥ 1"
+        )
+    tables = results.tables
+    summary: dict[str, pd.DataFrame] = {}
+    docs = tables["documents"]
+    wide = len(docs) <= wide_documents
+    summary["documents"] = docs[
+        ["doc_id", "title", "level", "genre", "year", "script", "n_chars_raw", "n_chars", "n_tokens"]
+    ]
+    counts = tables["slogan_counts"]
+    if wide:
+        rows = counts[counts["scope"].isin(["document", "corpus"])]
+        column = rows["doc_id"].where(rows["scope"] == "document", "all documents")
+    else:
+        rows = counts[counts["scope"] != "document"]
+        column = (rows["grouping"] + " = " + rows["group"].astype(str)).where(
+            rows["scope"] != "corpus", "all documents"
+        )
+    rows = _slogan_cells(rows.assign(column=column))
+    order = pd.unique(rows["slogan"])
+    for name, values in (("slogan_rates", "rate (95% CI)"), ("slogan_counts", "mentions (tokens)")):
+        summary[name] = (
+            rows.pivot(index="slogan", columns="column", values=values)
+            .reindex(index=order, columns=pd.unique(rows["column"]))
+            .rename_axis(columns=None)
+            .reset_index()
+        )
     tfidf = tables["tfidf"]
     top = tfidf[tfidf["rank"] <= top_terms]
-    summary["top_tfidf_terms"] = (
-        top.assign(entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)])
-        .pivot(index="rank", columns="doc_id", values="entry")
-        .reset_index()
-    )
+    top = top.assign(entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)])
+    if wide:
+        summary["top_tfidf_terms"] = top.pivot(index="rank", columns="doc_id", values="entry")
+    else:
+        summary["top_tfidf_terms"] = top.pivot(index="doc_id", columns="rank", values="entry")
+    summary["top_tfidf_terms"] = summary["top_tfidf_terms"].rename_axis(columns=None).reset_index()
     formulae = tables["formulae"].head(top_formulae)
     summary["formulae"] = formulae[["text", "length", "n_docs", "doc_ids"]]
     similarity = tables["similarity"]
-    summary["similarity"] = (
-        similarity.pivot(index="doc_a", columns="doc_b", values="cosine")
-        .round(3)
-        .reset_index()
-        .rename(columns={"doc_a": "cosine"})
-    )
+    if wide:
+        summary["similarity"] = (
+            similarity.pivot(index="doc_a", columns="doc_b", values="cosine")
+            .round(3)
+            .rename_axis(columns=None)
+            .reset_index()
+            .rename(columns={"doc_a": "cosine"})
+        )
+    else:
+        # Each unordered pair once, whether the table holds both orders or one ("upper").
+        pairs = similarity[similarity["doc_a"] != similarity["doc_b"]]
+        first = pairs["doc_a"].where(pairs["doc_a"] < pairs["doc_b"], pairs["doc_b"])
+        second = pairs["doc_b"].where(pairs["doc_a"] < pairs["doc_b"], pairs["doc_a"])
+        pairs = pairs.assign(doc_a=first, doc_b=second).drop_duplicates(["doc_a", "doc_b"])
+        summary["similarity"] = (
+            pairs.sort_values(["cosine", "doc_a", "doc_b"], ascending=[False, True, True])
+            .head(top_pairs)[["doc_a", "doc_b", "cosine", "jaccard"]]
+            .round(3)
+            .reset_index(drop=True)
+        )
     if "ca_inertia" in tables:
         summary["ca_inertia"] = tables["ca_inertia"]
     return summary

@@ -83,6 +83,17 @@ def test_inline_watermark_is_removed_from_the_middle_of_a_sentence():
     assert rules_of(raw) == [("watermark", "公务员之家版权所有")]
 
 
+def test_html_tags_are_removed_and_the_words_between_them_stay():
+    raw = "<p><strong>央视网消息</strong>（新闻联播）：团结奋斗。</p><p class=\"x\">新篇章<br/></p>"
+    cleaned = clean_text(raw, RULES)
+    assert cleaned.text == "央视网消息（新闻联播）：团结奋斗。新篇章"
+    assert [text for rule, text in rules_of(raw) if rule == "html_tag"] == [
+        "<p>", "<strong>", "</strong>", "</p>", '<p class="x">', "<br/>", "</p>"
+    ]
+    # A comparison written with angle brackets is text, not a tag.
+    assert clean_text("增幅a<b，且3 > 2。", RULES).text == "增幅a<b，且3 > 2。"
+
+
 def test_zero_width_characters_and_indents_are_removed():
     raw = "\u3000\u3000团\u200b结\u200d一致\ufeff。  "
     assert clean_text(raw, RULES).text == "团结一致。"
