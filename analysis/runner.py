@@ -25,7 +25,6 @@ from analysis.paths import atomic_write, safe_child, write_text_atomic
 from analysis.pipeline import CorpusTables
 from analysis.report import StudyResults, compute_tables
 
-
 WIDE_DOCUMENTS = 20
 
 
@@ -68,7 +67,17 @@ def summary_tables(
     docs = tables["documents"]
     wide = len(docs) <= wide_documents
     summary["documents"] = docs[
-        ["doc_id", "title", "level", "genre", "year", "script", "n_chars_raw", "n_chars", "n_tokens"]
+        [
+            "doc_id",
+            "title",
+            "level",
+            "genre",
+            "year",
+            "script",
+            "n_chars_raw",
+            "n_chars",
+            "n_tokens",
+        ]
     ]
     counts = tables["slogan_counts"]
     if wide:
@@ -90,7 +99,9 @@ def summary_tables(
         )
     tfidf = tables["tfidf"]
     top = tfidf[tfidf["rank"] <= top_terms]
-    top = top.assign(entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)])
+    top = top.assign(
+        entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)]
+    )
     if wide:
         summary["top_tfidf_terms"] = top.pivot(index="rank", columns="doc_id", values="entry")
     else:
@@ -184,7 +195,10 @@ def run_analysis(
         from analysis.notebooks import execute_notebooks
 
         executed = execute_notebooks(
-            Path(out) / "notebooks", texts=texts, metadata=metadata, slogans=slogans,
+            Path(out) / "notebooks",
+            texts=texts,
+            metadata=metadata,
+            slogans=slogans,
             progress=progress,
         )
         written += executed

@@ -84,11 +84,17 @@ def test_inline_watermark_is_removed_from_the_middle_of_a_sentence():
 
 
 def test_html_tags_are_removed_and_the_words_between_them_stay():
-    raw = "<p><strong>央视网消息</strong>（新闻联播）：团结奋斗。</p><p class=\"x\">新篇章<br/></p>"
+    raw = '<p><strong>央视网消息</strong>（新闻联播）：团结奋斗。</p><p class="x">新篇章<br/></p>'
     cleaned = clean_text(raw, RULES)
     assert cleaned.text == "央视网消息（新闻联播）：团结奋斗。新篇章"
     assert [text for rule, text in rules_of(raw) if rule == "html_tag"] == [
-        "<p>", "<strong>", "</strong>", "</p>", '<p class="x">', "<br/>", "</p>"
+        "<p>",
+        "<strong>",
+        "</strong>",
+        "</p>",
+        '<p class="x">',
+        "<br/>",
+        "</p>",
     ]
     # A comparison written with angle brackets is text, not a tag.
     assert clean_text("增幅a<b，且3 > 2。", RULES).text == "增幅a<b，且3 > 2。"
