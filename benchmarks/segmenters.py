@@ -56,10 +56,16 @@ def compare(label: str, texts: list[str]) -> None:
     ):
         both = n_ref = n_other = identical = 0
         for text, one, two in zip(texts, ref, other, strict=True):
-            a = {(s, e) for s, e in zip(one.starts.tolist(), one.ends.tolist(), strict=True)
-                 if keep(text[s:e])}
-            b = {(s, e) for s, e in zip(two.starts.tolist(), two.ends.tolist(), strict=True)
-                 if keep(text[s:e])}
+            a = {
+                (s, e)
+                for s, e in zip(one.starts.tolist(), one.ends.tolist(), strict=True)
+                if keep(text[s:e])
+            }
+            b = {
+                (s, e)
+                for s, e in zip(two.starts.tolist(), two.ends.tolist(), strict=True)
+                if keep(text[s:e])
+            }
             both += len(a & b)
             n_ref += len(a)
             n_other += len(b)
