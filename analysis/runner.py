@@ -13,7 +13,10 @@
 
 from __future__ import annotations
 
+import io
+import re
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -135,13 +138,41 @@ def summary_tables(
     return summary
 
 
+# An .xlsx is a zip archive that records when it was written twice over: in each member's zip
+# header and in docProps/core.xml. Fixing both makes the workbook a function of its tables alone,
+# so two runs of the same analysis write byte-identical files.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
+FIXED_XLSX_TIME = "1980-01-01T00:00:00Z"
+_XLSX_TIMESTAMP = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def reproducible_xlsx(data: bytes) -> bytes:
+    """The workbook ``data`` with its creation and modification times and every zip member's
+    time set to 1980-01-01, member order and contents otherwise unchanged."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _XLSX_TIMESTAMP.sub(
+                    lambda m: m.group(1) + FIXED_XLSX_TIME.encode() + m.group(3), content
+                )
+            member = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            target.writestr(member, content)
+    return out.getvalue()
+
+
 def write_summary(summary: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     """``summary.xlsx`` (a sheet per table) and ``latex/<name>.tex`` (booktabs) in ``folder``."""
 
     def workbook(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, table in summary.items():
                 table.to_excel(writer, sheet_name=name[:31], index=False)
+        tmp.write_bytes(reproducible_xlsx(buffer.getvalue()))
 
     written = [atomic_write(safe_child(folder, "summary.xlsx"), workbook)]
     for name, table in summary.items():

@@ -3,7 +3,11 @@ per document) and for a large corpus (columns per group, the most similar pairs)
 
 from __future__ import annotations
 
+import io
+import re
+import time
 import warnings
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -75,3 +79,18 @@ def test_summary_is_written_as_a_workbook_and_latex(results, tmp_path):
 def test_summary_options_are_checked(results):
     with pytest.raises(ValueError, match="top_pairs"):
         summary_tables(results, top_pairs=0)
+
+
+def test_the_workbook_is_the_same_bytes_whenever_it_is_written(results, tmp_path):
+    summary = summary_tables(results)
+    write_summary(summary, tmp_path / "a")
+    data = (tmp_path / "a" / "summary.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("1980-01-01T00:00:00Z") == 2  # created and modified
+    assert re.search(r"20\d\d-", core) is None  # no wall-clock time left
+    time.sleep(2.1)  # zip headers count in 2-second steps
+    write_summary(summary, tmp_path / "b")
+    assert (tmp_path / "b" / "summary.xlsx").read_bytes() == data
+    assert pd.read_excel(tmp_path / "b" / "summary.xlsx", sheet_name=None).keys() == summary.keys()
