@@ -11,60 +11,17 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
-from analysis.clean import clean_corpus
 from analysis.errors import InputError
-from analysis.lexicon import load_stopwords, parse_slogans
 from analysis.measures.cooccurrence import (
     COOCCURRENCE_COLUMNS,
     nested_mentions,
     textstat_slogan_cooccurrence,
 )
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
 from analysis.settings import load_settings
-from analysis.slogans import find_slogan_mentions
 
-LEX = parse_slogans(
-    {
-        "slogans": [
-            {"name": "团结", "variants": ["团结"]},
-            {"name": "民主集中制", "variants": ["民主集中制"]},
-            {"name": "一把手", "variants": ["一把手"]},
-            {"name": "树正气、讲团结、求发展", "parts": ["树正气", "讲团结", "求发展"]},
-        ]
-    },
-    source="test lexicon",
-)
-FORMULA = "树正气、讲团结、求发展"
-
-# The mentions the pipeline finds (offsets, paragraph, sentence):
-#   b: 团结 [3,5) p1 s1 · 一把手 [6,9) p1 s2 · 团结 [12,14) p1 s2 · 民主集中制 [20,25) p2 s3
-#   a: formula [0,11) p1 s1 · 团结 [5,7) p1 s1 (inside the formula) · 团结 [13,15) p2 s2
-#   c: 一把手 [0,3) p1 s1
-# b has 3 sentences in 2 paragraphs, a 2 in 2, c 1 in 1.
-RAW = pd.DataFrame(
-    {
-        "doc_id": ["b", "a", "c"],
-        "genre": ["speech", "opinion", "speech"],
-        "raw_text": [
-            "班子要团结。一把手要带头团结同志。\n坚持民主集中制。",
-            "树正气、讲团结、求发展。\n团结协调很重要。",
-            "一把手负总责。",
-        ],
-    }
-)
-
-
-def _tiny_corpus():
-    documents, _ = clean_corpus(RAW)
-    sentences = corpus_sentences(documents)
-    segments = segment_texts(documents["text"].tolist(), SegmenterConfig.from_lexicons((), LEX))
-    tokens = tokens_table(documents, sentences, segments, stopwords=load_stopwords())
-    return documents, sentences, find_slogan_mentions(documents, sentences, tokens, LEX)
-
-
-DOCUMENTS, SENTENCES, MENTIONS = _tiny_corpus()
+DOCUMENTS, SENTENCES, MENTIONS = tiny_corpus()
 
 
 def cell(table, unit, a, b, doc_id="", scope=None, group=""):

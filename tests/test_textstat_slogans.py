@@ -12,58 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
-from analysis.clean import clean_corpus
 from analysis.errors import InputError
-from analysis.lexicon import load_stopwords, parse_slogans
+from analysis.lexicon import parse_slogans
 from analysis.measures.slogan_counts import SLOGAN_COUNT_COLUMNS, textstat_slogans
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
 from analysis.settings import load_settings
-from analysis.slogans import find_slogan_mentions
 
-LEX = parse_slogans(
-    {
-        "slogans": [
-            {"name": "团结", "variants": ["团结"]},
-            {"name": "民主集中制", "variants": ["民主集中制"]},
-            {"name": "一把手", "variants": ["一把手"]},
-            {"name": "树正气、讲团结、求发展", "parts": ["树正气", "讲团结", "求发展"]},
-        ]
-    },
-    source="test lexicon",
-)
-FORMULA = "树正气、讲团结、求发展"
-
-# Three documents through the real pipeline. Paragraphs (lines) and their characters:
-#   a: "树正气、讲团结、求发展。" (12)  "团结协调很重要。" (8)             → 20 chars
-#      团结 twice (inside the token 讲团结, inside 团结协调: neither a whole token); formula once
-#   b: "班子要团结。一把手要带头团结同志。" (17)  "坚持民主集中制。" (8)  → 25 chars
-#      团结 twice (whole tokens), 一把手 once, 民主集中制 once
-#   c: "一把手负总责。" (7)                                              → 7 chars
-RAW = pd.DataFrame(
-    {
-        "doc_id": ["b", "a", "c"],
-        "level": ["city", "city", "province"],
-        "genre": ["speech", "opinion", "speech"],
-        "raw_text": [
-            "班子要团结。一把手要带头团结同志。\n坚持民主集中制。",
-            "树正气、讲团结、求发展。\n团结协调很重要。",
-            "一把手负总责。",
-        ],
-    }
-)
-
-
-def _tiny_corpus():
-    documents, _ = clean_corpus(RAW)
-    sentences = corpus_sentences(documents)
-    segments = segment_texts(documents["text"].tolist(), SegmenterConfig.from_lexicons((), LEX))
-    tokens = tokens_table(documents, sentences, segments, stopwords=load_stopwords())
-    return documents, find_slogan_mentions(documents, sentences, tokens, LEX)
-
-
-DOCUMENTS, MENTIONS = _tiny_corpus()
+DOCUMENTS, _, MENTIONS = tiny_corpus()
 
 
 def row(table, doc_id="", slogan="团结", scope=None, grouping="", group=""):

@@ -26,8 +26,12 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     SEQUENTIAL_CMAP,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
+    fit_text,
+    text_ems,
 )
 
 Unit = Literal["sentence", "paragraph", "document", "window"]
@@ -102,14 +106,10 @@ def textplot_slogan_cooccurrence(
         raise InputError(f"{caller}: include_corpus must be True or False")
     if annotate is not None and not isinstance(annotate, bool):
         raise InputError(f"{caller}: annotate must be True, False or None (automatic)")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
+    check_width(width, caller)
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to column titles")
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_title(title, caller)
 
     columns = _columns(table, doc_ids, include_corpus, caller)
     shown = table[table["unit"].isin(units)]
@@ -130,7 +130,7 @@ def textplot_slogan_cooccurrence(
     labels = [_short(s) for s in chosen]
     n_slogans, n_docs = len(chosen), len(columns)
     fig_width = COLUMN_WIDTH_INCHES[width]
-    longest_label = max(_ems(lab) for lab in labels)
+    longest_label = max(text_ems(lab) for lab in labels)
     # Room for the panels: the figure less the row labels and the colour bar.
     available = fig_width - (longest_label * MAX_TICK_POINTS / 72 + 0.3) - COLOURBAR_INCHES
     if ncols is None:
@@ -174,7 +174,7 @@ def textplot_slogan_cooccurrence(
             ax.tick_params(length=0, labelsize=tick_points, labelleft=c == 0,
                            labelbottom=r == n_rows - 1)
             name = CORPUS_LABEL if key == CORPUS_LABEL else (doc_labels or {}).get(key, key)
-            ax.set_title(_fit(str(name), panel + 0.1), fontsize=7)
+            ax.set_title(fit_text(str(name), panel + 0.1, 7, strip=""), fontsize=7)
             if c == 0:
                 ax.set_ylabel(UNIT_TITLES.get(unit, unit))
         for r in range(n_rows):
@@ -341,22 +341,3 @@ def _short(slogan: str) -> str:
     return slogan if len(slogan) <= LABEL_MAX_CHARS else slogan[: LABEL_MAX_CHARS - 1].rstrip(
         "、，,"
     ) + "…"
-
-
-def _ems(text: str) -> float:
-    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
-def _fit(text: str, width_in: float, points: float = 7) -> str:
-    """``text`` cut to about ``width_in`` inches at ``points`` size, ending in "…"."""
-    room = max(width_in * 72 / points, 3)
-    if _ems(text) <= room:
-        return text
-    kept, used = [], 0.0
-    for ch in text:
-        used += _ems(ch)
-        if used > room - 1:
-            break
-        kept.append(ch)
-    return "".join(kept) + "…"

@@ -20,6 +20,8 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
 )
@@ -79,12 +81,8 @@ def textplot_formulae(
     for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars or 4, 4)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InputError(f"{caller}: {name} must be a whole number >= {low}, got {value!r}")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_width(width, caller)
+    check_title(title, caller)
     if formulae_table.empty:
         raise InputError(
             f"{caller}: the formulae table is empty: the documents share no passage of "

@@ -26,11 +26,13 @@ from analysis.errors import InputError
 from analysis.measures.collocates import Measure, collocation_network
 from analysis.plots.fonts import font_stack
 from analysis.plots.style import (
-    COLUMN_WIDTH_INCHES,
     PALETTE,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
+    text_ems,
 )
 
 # Blue squares (CIE L* 46) and light grey circles: apart in colour, lightness and shape.
@@ -148,12 +150,8 @@ def textplot_collocate_network(
         raise InputError(
             f"{caller}: seed must be a whole number >= 0 (it fixes the layout), got {seed!r}"
         )
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_width(width, caller)
+    check_title(title, caller)
     graph, measure = _graph(graph_or_collocates, top_n, by, caller)
     graph = _selected(graph, slogans, caller)
     positions = network_layout(graph, seed=seed, aspect=aspect)
@@ -246,7 +244,7 @@ def _place_labels(
         text = _label(graph, node)
         size = SLOGAN_POINTS if graph.nodes[node]["kind"] == "slogan" else TERM_POINTS
         lines = text.split("\n")
-        width = max(_ems(line) for line in lines) * size + 1
+        width = max(text_ems(line) for line in lines) * size + 1
         height = len(lines) * size * 1.2
         here = markers[node]
         neighbours = [markers[m] for m in graph.neighbors(node)]
@@ -282,11 +280,6 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     width = min(a[2], b[2]) - max(a[0], b[0])
     height = min(a[3], b[3]) - max(a[1], b[1])
     return width * height if width > 0 and height > 0 else 0.0
-
-
-def _ems(text: str) -> float:
-    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
 
 
 def _style(graph: nx.Graph, node: Hashable) -> dict:

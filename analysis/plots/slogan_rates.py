@@ -25,8 +25,12 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
+    fit_text,
+    text_ems,
 )
 
 TABLE_COLUMNS = (
@@ -88,14 +92,10 @@ def textplot_slogan_rates(
         raise InputError(f"{caller}: counts must be 'mentions' or 'tokens', got {counts!r}")
     if layout not in ("auto", "dodge", "facet"):
         raise InputError(f"{caller}: layout must be 'auto', 'dodge' or 'facet', got {layout!r}")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
+    check_width(width, caller)
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to labels")
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_title(title, caller)
 
     chosen = _chosen_slogans(table, slogans, caller)
     rows = _rows(table, grouping, doc_ids, caller)
@@ -138,7 +138,7 @@ def textplot_slogan_rates(
         )
     confidence = _confidence(rows)
     # Row labels take the left of the figure; the panels share the rest.
-    label_width = max(_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
+    label_width = max(text_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
     panel_width = (fig_width - label_width) / columns - 0.12
     with figure_style():
         fig = Figure(figsize=figure_size(width, fig_height / fig_width))
@@ -155,7 +155,7 @@ def textplot_slogan_rates(
                     continue
                 slogan = chosen[index]
                 _facet(ax, rates[rates["slogan"] == slogan], row_keys, labels)
-                ax.set_title(_fit(slogan, panel_width), fontsize=8, loc="left")
+                ax.set_title(fit_text(slogan, panel_width, 8), fontsize=8, loc="left")
                 ax.tick_params(axis="y", labelleft=index % columns == 0)
         axis_title = AXIS_TITLE[counts]
         if note:
@@ -319,25 +319,6 @@ def _rows_axis(ax: Axes, row_keys: Sequence[str], labels: Mapping[str, str]) -> 
     ax.set_axisbelow(True)
     if CORPUS_LABEL in row_keys:
         ax.axhline(len(row_keys) - 1.5, color="0.6", linewidth=0.5, linestyle="-")
-
-
-def _ems(text: str) -> float:
-    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
-def _fit(text: str, width_in: float, points: float = 8) -> str:
-    """``text`` cut to about ``width_in`` inches at ``points`` size, ending in "…"."""
-    room = max(width_in * 72 / points, 3)
-    if _ems(text) <= room:
-        return text
-    kept, used = [], 0.0
-    for ch in text:
-        used += _ems(ch)
-        if used > room - 1:
-            break
-        kept.append(ch)
-    return "".join(kept).rstrip("、，,;； ") + "…"
 
 
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:

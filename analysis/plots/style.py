@@ -58,7 +58,13 @@ PALETTE: tuple[str, ...] = (
 )
 # Solid, dashed, dotted, dash-dot, dash-dot-dot, sparse dots, long dashes.
 LINESTYLES: tuple[Any, ...] = (
-    "-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 3))
+    "-",
+    "--",
+    ":",
+    "-.",
+    (0, (5, 1, 1, 1, 1, 1)),
+    (0, (1, 3)),
+    (0, (8, 3)),
 )
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
 HATCHES: tuple[str, ...] = ("", "///", "...", "xxx", "\\\\\\", "+++", "ooo")
@@ -88,6 +94,40 @@ def figure_size(
             f"figure: use an aspect above 0 and at most {MAX_FIGURE_HEIGHT_INCHES / inches:.2f}"
         )
     return inches, inches * aspect
+
+
+def check_width(width: object, caller: str) -> None:
+    """An InputError naming ``caller`` unless ``width`` is 'single' or 'double'."""
+    if width not in COLUMN_WIDTH_INCHES:
+        raise InputError(
+            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
+        )
+
+
+def check_title(title: object, caller: str) -> None:
+    """An InputError naming ``caller`` unless ``title`` is a string or None."""
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+
+
+def text_ems(text: str) -> float:
+    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
+def fit_text(text: str, width_in: float, points: float, *, strip: str = "、，,;； ") -> str:
+    """``text`` cut to about ``width_in`` inches at ``points`` size, ending in "…" (trailing
+    ``strip`` characters dropped before it)."""
+    room = max(width_in * 72 / points, 3)
+    if text_ems(text) <= room:
+        return text
+    kept, used = [], 0.0
+    for ch in text:
+        used += text_ems(ch)
+        if used > room - 1:
+            break
+        kept.append(ch)
+    return "".join(kept).rstrip(strip) + "…"
 
 
 def series_style(index: int) -> dict[str, Any]:

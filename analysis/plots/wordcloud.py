@@ -36,6 +36,8 @@ from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     PALETTE,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
 )
@@ -218,8 +220,7 @@ def textplot_comparison_cloud(
     _check_count(max_words, "max_words", caller)
     _check_seed(seed, caller)
     _check_width(width, caller)
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_title(title, caller)
     if isinstance(doc_ids, str):
         raise InputError(
             f"{caller}: doc_ids={doc_ids!r} names one document; a comparison needs two or more, "
@@ -517,10 +518,7 @@ def _check_seed(seed: object, caller: str) -> None:
 
 
 def _check_width(width: object, caller: str) -> None:
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
+    check_width(width, caller)
 
 
 def _selected_docs(

@@ -22,8 +22,12 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_title,
+    check_width,
     figure_size,
     figure_style,
+    fit_text,
+    text_ems,
 )
 
 MENTION_COLUMNS = ("doc_id", "slogan", "start")
@@ -70,12 +74,8 @@ def textplot_xray(
     _check_table(documents, "documents", DOCUMENT_COLUMNS, caller)
     if scale not in ("relative", "absolute"):
         raise InputError(f"{caller}: scale must be 'relative' or 'absolute', got {scale!r}")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
-        )
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    check_width(width, caller)
+    check_title(title, caller)
     if mentions.empty:
         raise InputError(
             f"{caller}: the mentions table is empty: no slogan of the lexicon occurs in these "
@@ -128,7 +128,7 @@ def textplot_xray(
 
     doc_row = {d: k for k, d in enumerate(doc_ids)}
     # Row labels take the left of the figure; the panels share the rest.
-    label_width = max(_ems(labels[d]) for d in doc_ids) * 7 / 72 + 0.15
+    label_width = max(text_ems(labels[d]) for d in doc_ids) * 7 / 72 + 0.15
     panel_width_in = (fig_width - label_width) / columns - 0.12
     with figure_style():
         fig = Figure(figsize=figure_size(width, fig_height / fig_width))
@@ -151,7 +151,8 @@ def textplot_xray(
             ax.eventplot(positions, lineoffsets=range(len(doc_ids)), linelengths=0.8,
                          linewidths=0.6, colors=TICK_COLOUR, linestyles="-")
             ax.set_title(
-                f"{_fit(slogan, panel_width_in - 0.3)} ({len(own)})", fontsize=TITLE_POINTS,
+                f"{fit_text(slogan, panel_width_in - 0.3, TITLE_POINTS)} ({len(own)})",
+                fontsize=TITLE_POINTS,
                 loc="left",
             )
             ax.set_yticks(range(len(doc_ids)), [labels[d] for d in doc_ids])
@@ -229,25 +230,6 @@ def _row_labels(
         )
     names = {d: str((doc_labels or {}).get(d, d)) for d in doc_ids}
     return {d: f"{names[d]} ({lengths[d]:,})" for d in doc_ids}
-
-
-def _ems(text: str) -> float:
-    """Approximate width of ``text`` in ems: a CJK character is 1, a Latin one about 0.55."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
-
-
-def _fit(text: str, width_in: float, points: float = TITLE_POINTS) -> str:
-    """``text`` cut to about ``width_in`` inches at ``points`` size, ending in "…"."""
-    room = max(width_in * 72 / points, 3)
-    if _ems(text) <= room:
-        return text
-    kept, used = [], 0.0
-    for ch in text:
-        used += _ems(ch)
-        if used > room - 1:
-            break
-        kept.append(ch)
-    return "".join(kept).rstrip("、，,;； ") + "…"
 
 
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:
