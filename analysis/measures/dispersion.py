@@ -53,8 +53,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from analysis.dfm import Dfm, dfm, dfm_trim
+from analysis.dfm import Dfm, dfm_trim
 from analysis.errors import InputError
 
 DISPERSION_COLUMNS = [
@@ -141,12 +142,15 @@ def textstat_dispersion_dfm(
     )
 
 
-def _ordered_tokens(tokens: pd.DataFrame, order: Sequence[str] | None) -> pd.DataFrame:
-    """Tokens in reading order: documents by ``order`` (default sorted doc_id), then position."""
-    doc_ids = tokens["doc_id"].astype(str).to_numpy()
-    present = sorted(set(doc_ids.tolist()))
+def _reading_order(
+    doc_ids: np.ndarray, order: Sequence[str] | None
+) -> tuple[list[str], np.ndarray]:
+    """The documents in reading order (``order``, default sorted doc_id) and each token's rank
+    in it, from the distinct doc ids only (no per-token string work)."""
+    codes, uniques = pd.factorize(doc_ids)
+    present = [str(d) for d in uniques]
     if order is None:
-        sequence = present
+        sequence = sorted(present)
     else:
         sequence = [str(d) for d in order]
         if len(set(sequence)) != len(sequence):
@@ -157,11 +161,7 @@ def _ordered_tokens(tokens: pd.DataFrame, order: Sequence[str] | None) -> pd.Dat
                 f"`order` leaves out doc_id {sorted(missing)[0]!r}; list every document of "
                 "the tokens"
             )
-    rank = pd.Index(sequence).get_indexer(doc_ids)
-    keys = [rank]
-    if "position" in tokens.columns:
-        keys.insert(0, tokens["position"].to_numpy(dtype=np.int64))
-    return tokens.iloc[np.lexsort(keys)]
+    return sequence, pd.Index(sequence).get_indexer(present)[codes]
 
 
 def textstat_dispersion(
@@ -204,40 +204,52 @@ def textstat_dispersion(
             f"textstat_dispersion needs a tokens table with columns {', '.join(sorted(needed))}; "
             f"missing {', '.join(sorted(missing))} (build it with analysis.build_corpus)"
         )
-    words = _ordered_tokens(tokens, order)
-    words = words[~words["is_punct"].to_numpy(dtype=bool)]
-    n_words = len(words)
+    doc_ids = tokens["doc_id"].to_numpy()
+    sequence, rank = _reading_order(doc_ids, order)
+    word = ~tokens["is_punct"].to_numpy(dtype=bool)
+    # Terms are coded once for both partitions, in sorted (code-point) order as in analysis.dfm.
+    codes, vocabulary = pd.factorize(tokens["token"], sort=True)
+    codes, rank = codes[word], rank[word]
+    counted = ~tokens["is_stop"].to_numpy(dtype=bool)[word] if remove_stop else np.ones(
+        len(codes), dtype=bool
+    )
+    n_words = len(codes)
     frames = []
     for partition in PARTITIONS:
         if partition not in partitions:
             continue
         if partition == "document":
-            labels = words["doc_id"].astype(str).to_numpy()
-            docs = list(pd.unique(labels))
+            present = np.unique(rank)  # documents with words, in reading order
+            rows = np.searchsorted(present, rank)
+            docs = [sequence[r] for r in present]
         else:
             if parts > n_words:
                 raise InputError(
                     f"the corpus has {n_words} word tokens, too few for {parts} equal parts; "
                     "ask for fewer `parts`"
                 )
+            keys = [rank]
+            if "position" in tokens.columns:
+                keys.insert(0, tokens["position"].to_numpy(dtype=np.int64)[word])
+            reading = np.lexsort(keys)
             # Token k (0-based, in reading order) falls in part ⌊k · parts / W⌋: sizes differ ≤ 1.
-            index = (np.arange(n_words, dtype=np.int64) * parts) // max(n_words, 1)
+            rows = np.empty(n_words, dtype=np.int64)
+            rows[reading] = (np.arange(n_words, dtype=np.int64) * parts) // max(n_words, 1)
             width = len(str(parts))
             docs = [f"part{i + 1:0{width}d}" for i in range(parts)]
-            labels = np.asarray(docs, dtype=object)[index]
-        table = pd.DataFrame(
-            {
-                "doc_id": labels,
-                "token": words["token"].to_numpy(),
-                "is_punct": False,
-                "is_stop": words["is_stop"].to_numpy(dtype=bool),
-            }
+        sizes = np.bincount(rows, minlength=len(docs)).astype(float)
+        matrix = sparse.csr_matrix(
+            (np.ones(int(counted.sum()), dtype=np.int64), (rows[counted], codes[counted])),
+            shape=(len(docs), len(vocabulary)),
         )
-        sizes = dfm(table, docs=docs, remove_punct=False, remove_stop=False).doc_totals()
-        counts = dfm_trim(
-            dfm(table, docs=docs, remove_punct=False, remove_stop=remove_stop), min_count=min_count
+        matrix.sum_duplicates()
+        used = np.asarray(matrix.sum(axis=0)).ravel() > 0
+        counts = Dfm(
+            matrix[:, used].tocsr(),
+            pd.Index(docs, name="doc_id", dtype="object"),
+            pd.Index(np.asarray(vocabulary, dtype=object)[used], name="term"),
         )
-        frame = textstat_dispersion_dfm(counts, sizes.to_numpy(dtype=float))
+        frame = textstat_dispersion_dfm(dfm_trim(counts, min_count=min_count), sizes)
         frame.insert(1, "partition", partition)
         frames.append(frame)
     if not frames:
