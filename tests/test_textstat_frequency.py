@@ -12,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.util import ngrams as nltk_ngrams
 
+from analysis.dfm import dfm
 from analysis.measures.frequency import (
     FREQUENCY_COLUMNS,
     dfm_char_ngrams,
+    dfm_ngrams,
     textstat_frequency,
     tokens_ngrams,
 )
@@ -388,3 +390,24 @@ def test_per_document_rows_can_be_limited_to_some_sizes():
     pd.testing.assert_frame_equal(pooled, full[full["scope"] != "document"].reset_index(drop=True))
     with pytest.raises(ValueError, match=r"document_ngrams.*\[3\]"):
         textstat_frequency(TOKENS, DOCUMENTS, ngrams=[1, 2], document_ngrams=[3])
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora, st.integers(2, 3), st.booleans())
+def test_dfm_ngrams_counts_what_dfm_counts_of_the_ngram_table(docs, n, drop_stop):
+    tokens, documents = corpus_of(docs)
+    order = sorted(documents["doc_id"], reverse=True)  # rows follow `docs`, not the tokens
+    direct = dfm_ngrams(tokens, n, docs=order, remove_stop=drop_stop)
+    via_table = dfm(tokens_ngrams(tokens, n), docs=order, remove_stop=drop_stop)
+    assert list(direct.terms) == list(via_table.terms)
+    assert list(direct.docs) == list(via_table.docs) == order
+    assert (direct.matrix != via_table.matrix).nnz == 0
+
+
+def test_dfm_ngrams_on_the_study_corpus(study_corpus):
+    tokens, docs = study_corpus.tokens, list(study_corpus.documents["doc_id"])
+    for n in (2, 3):
+        direct = dfm_ngrams(tokens, n, docs=docs)
+        via_table = dfm(tokens_ngrams(tokens, n), docs=docs)
+        assert list(direct.terms) == list(via_table.terms) and direct.shape[1] > 1000
+        assert (direct.matrix != via_table.matrix).nnz == 0

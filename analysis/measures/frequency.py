@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -159,17 +160,55 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
         "pass the tokens table from analysis.build_corpus",
     )
     columns = [c for c in _NGRAM_COLUMNS if c in tokens.columns]
-    doc_codes, doc_uniques = pd.factorize(tokens["doc_id"], sort=False)
-    sort_keys = [doc_codes]
-    if "position" in tokens.columns:
-        sort_keys.insert(0, tokens["position"].to_numpy(dtype=np.int64))
-    order = np.lexsort(sort_keys)  # stable: without positions, rows keep their order in a doc
     if n == 1:
+        order = _reading_order(tokens)
         out = tokens.iloc[order][columns].reset_index(drop=True)
         if "is_stop" not in out.columns:
             out["is_stop"] = False
         return out
+    order, starts, doc, doc_uniques, key, strings, is_stop = _ngram_runs(tokens, n, concatenator)
+    rows = order[starts]
+    out: dict[str, object] = {
+        "doc_id": pd.array(np.asarray(doc_uniques, dtype=object)[doc[starts]], dtype="str")
+    }
+    if "para" in columns:
+        out["para"] = tokens["para"].to_numpy()[rows]
+    out["sent"] = tokens["sent"].to_numpy()[rows]
+    if "position" in columns:
+        out["position"] = tokens["position"].to_numpy()[rows]
+    out["token"] = pd.array(strings[key], dtype="str")
+    if "start" in columns:
+        out["start"] = tokens["start"].to_numpy()[rows]
+    if "end" in columns:
+        out["end"] = tokens["end"].to_numpy()[order[starts + n - 1]]
+    out["is_punct"] = np.zeros(len(starts), dtype=bool)
+    out["is_stop"] = is_stop
+    return pd.DataFrame(out)
 
+
+def _reading_order(tokens: pd.DataFrame) -> np.ndarray:
+    """Row order by document (first appearance), then ``position`` (stable without it)."""
+    doc_codes = pd.factorize(tokens["doc_id"], sort=False)[0]
+    sort_keys = [doc_codes]
+    if "position" in tokens.columns:
+        sort_keys.insert(0, tokens["position"].to_numpy(dtype=np.int64))
+    return np.lexsort(sort_keys)
+
+
+class _NgramRuns(NamedTuple):
+    order: np.ndarray  # rows of the tokens table in reading order
+    starts: np.ndarray  # index into ``order`` of each n-gram's first token
+    doc: np.ndarray  # document code of each row of ``order``
+    doc_uniques: np.ndarray  # doc_id of each document code
+    key: np.ndarray  # distinct-n-gram id of each n-gram
+    strings: np.ndarray  # the joined string of each distinct n-gram (object array)
+    is_stop: np.ndarray  # whether each n-gram holds a stopword
+
+
+def _ngram_runs(tokens: pd.DataFrame, n: int, concatenator: str) -> _NgramRuns:
+    """The n-grams (n ≥ 2) of :func:`tokens_ngrams` as integer codes, each distinct string once."""
+    doc_codes, doc_uniques = pd.factorize(tokens["doc_id"], sort=False)
+    order = _reading_order(tokens)  # stable: without positions, rows keep their order in a doc
     doc = doc_codes[order]
     sent = tokens["sent"].to_numpy(dtype=np.int64)[order]
     punct = tokens["is_punct"].to_numpy(dtype=bool)[order]
@@ -193,7 +232,9 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     )
     starts = starts[ok]
 
-    token_codes, token_uniques = pd.factorize(tokens["token"].to_numpy()[order])
+    # Coding the column in table order is cheap for pyarrow strings; only the codes are reordered.
+    token_codes, token_uniques = pd.factorize(tokens["token"])
+    token_codes = token_codes[order]
     parts = [token_codes[starts + k] for k in range(n)]
     key, n_keys = _combine_codes(parts, max(len(token_uniques), 1))
     # Build each distinct n-gram's string once, then spread it to its occurrences.
@@ -208,24 +249,39 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     is_stop = np.zeros(len(starts), dtype=bool)
     for k in range(n):
         is_stop |= stop[starts + k]
+    return _NgramRuns(
+        order, starts, doc, np.asarray(doc_uniques, dtype=object), key, strings, is_stop
+    )
 
-    rows = order[starts]
-    out: dict[str, object] = {
-        "doc_id": pd.array(np.asarray(doc_uniques, dtype=object)[doc[starts]], dtype="str")
-    }
-    if "para" in columns:
-        out["para"] = tokens["para"].to_numpy()[rows]
-    out["sent"] = tokens["sent"].to_numpy()[rows]
-    if "position" in columns:
-        out["position"] = tokens["position"].to_numpy()[rows]
-    out["token"] = pd.array(strings[key], dtype="str")
-    if "start" in columns:
-        out["start"] = tokens["start"].to_numpy()[rows]
-    if "end" in columns:
-        out["end"] = tokens["end"].to_numpy()[order[starts + n - 1]]
-    out["is_punct"] = np.zeros(len(starts), dtype=bool)
-    out["is_stop"] = is_stop
-    return pd.DataFrame(out)
+
+def dfm_ngrams(
+    tokens: pd.DataFrame,
+    n: int,
+    *,
+    docs: Sequence[str],
+    remove_stop: bool = True,
+    concatenator: str = "_",
+) -> Dfm:
+    """``dfm(tokens_ngrams(tokens, n), docs=docs, remove_stop=remove_stop)`` for n ≥ 2, counted
+    from integer codes without a string per occurrence (the same rows, terms and counts)."""
+    _, starts, doc, doc_uniques, key, strings, is_stop = _ngram_runs(tokens, n, concatenator)
+    doc_index = pd.Index(list(docs), name="doc_id", dtype="object")
+    rows = doc_index.get_indexer(doc_uniques.astype(str))[doc[starts]]
+    keep = ~is_stop if remove_stop else np.ones(len(starts), dtype=bool)
+    if (rows[keep] < 0).any():
+        unknown = doc_uniques[doc[starts][keep][rows[keep] < 0][0]]
+        raise InputError(f"dfm_ngrams: tokens of doc_id {unknown!r} are not in `docs`; add it")
+    used = np.unique(key[keep])  # distinct n-grams counted
+    terms = strings[used]
+    ranking = np.argsort(terms, kind="stable")  # code-point order, as pd.factorize(sort=True)
+    column_of_key = np.full(len(strings), -1, dtype=np.int64)
+    column_of_key[used[ranking]] = np.arange(len(used), dtype=np.int64)
+    matrix = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], column_of_key[key[keep]])),
+        shape=(len(doc_index), len(used)),
+    )
+    matrix.sum_duplicates()
+    return Dfm(matrix, doc_index, pd.Index(np.asarray(terms[ranking], dtype=object), name="term"))
 
 
 def _char_mask(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -464,12 +520,15 @@ def textstat_frequency(
 
     def per_doc_dfms():
         for n in ngrams:
-            table = tokens if n == 1 else tokens_ngrams(tokens, n, concatenator=concatenator)
-            yield (
-                "token",
-                n,
-                dfm(table, docs=doc_ids, remove_punct=remove_punct, remove_stop=remove_stop),
-            )
+            if n == 1:
+                counts = dfm(
+                    tokens, docs=doc_ids, remove_punct=remove_punct, remove_stop=remove_stop
+                )
+            else:  # n-grams never hold punctuation
+                counts = dfm_ngrams(
+                    tokens, n, docs=doc_ids, remove_stop=remove_stop, concatenator=concatenator
+                )
+            yield "token", n, counts
         for n in char_ngrams:
             yield "char", n, dfm_char_ngrams(documents, n, docs=doc_ids)
 
