@@ -357,3 +357,27 @@ def test_top_n_keeps_the_strongest_keywords_of_each_comparison_with_unchanged_p_
     assert np.allclose(merged["p_adjusted"], merged["p_adjusted_full"])
     with pytest.raises(ValueError, match="top_n"):
         keyness_table(study_corpus.tokens, study_corpus.documents, top_n=0)
+
+
+@pytest.mark.parametrize("p_adjust", ["holm", "BH", "none"])
+@pytest.mark.parametrize(("williams_correction", "top_n"), [(False, None), (True, 5)])
+def test_present_terms_of_all_documents_at_once_equal_single_comparisons(
+    study_corpus, p_adjust, williams_correction, top_n
+):
+    """include_absent=False computes every document at once; each document's rows are exactly
+    those of its own textstat_keyness, cut to the top_n strongest at either end."""
+    tokens, documents = study_corpus.tokens, study_corpus.documents
+    options = {"p_adjust": p_adjust, "williams_correction": williams_correction, "min_count": 2}
+    k = keyness_table(
+        tokens, documents, group_by=[], include_absent=False, top_n=top_n, **options
+    )
+    counts = dfm(tokens, docs=sorted(documents["doc_id"]))
+    for doc in counts.docs:
+        single = textstat_keyness(counts, doc, include_absent=False, **options)
+        if top_n is not None and len(single) > 2 * top_n:
+            head, tail = single.head(top_n), single.tail(top_n)
+            single = pd.concat([head[head["g2"] > 0], tail[tail["g2"] < 0]])
+        got = k[k["target"] == doc].drop(columns="grouping")
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), single.reset_index(drop=True), check_exact=True
+        )

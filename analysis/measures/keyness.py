@@ -134,11 +134,12 @@ def _keyness_arrays(
     williams_correction: bool,
     zero_adjustment: float,
 ) -> dict[str, np.ndarray]:
-    """Every statistic for terms with counts ``a`` (target) and ``b`` (reference), vectorised."""
+    """Every statistic for terms with counts ``a`` (target) and ``b`` (reference), vectorised;
+    the totals are numbers or arrays of the same length as ``a``."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
-    t = float(total_target)
-    r = float(total_reference)
+    t = np.asarray(total_target, dtype=float)  # a number, or one per term
+    r = np.asarray(total_reference, dtype=float)
     c = t - a
     d = r - b
     n = t + r
@@ -329,6 +330,90 @@ def _strongest(frame: pd.DataFrame, top_n: int | None) -> pd.DataFrame:
     return frame.iloc[np.sort(np.concatenate([positive, negative]))]
 
 
+def _present_terms_against_rest(
+    counts: Dfm,
+    *,
+    min_count: int,
+    williams_correction: bool,
+    p_adjust: PAdjust,
+    zero_adjustment: float,
+    top_n: int | None,
+) -> pd.DataFrame:
+    """Each document against the rest over the terms it contains (``include_absent=False``), all
+    documents at once: the same rows and values as :func:`_comparison` and :func:`_strongest`
+    per document, computed on the non-zero cells of the matrix in one pass."""
+    matrix = counts.matrix.tocsr()
+    matrix.sort_indices()
+    corpus_counts = np.asarray(matrix.sum(axis=0)).ravel()
+    doc_totals = np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
+    grand_total = int(doc_totals.sum())
+    row = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    col = matrix.indices.astype(np.int64)
+    a = matrix.data.astype(np.int64)
+    b = corpus_counts[col] - a
+    # An empty document (or an empty rest) has no keywords; terms below min_count are left out.
+    keep = (doc_totals[row] > 0) & (doc_totals[row] < grand_total) & ((a + b) >= min_count)
+    row, col, a, b = row[keep], col[keep], a[keep], b[keep]
+    t = doc_totals[row]
+    values = _keyness_arrays(
+        a,
+        b,
+        t.astype(float),
+        (grand_total - t).astype(float),
+        williams_correction=williams_correction,
+        zero_adjustment=zero_adjustment,
+    )
+    g2, p_value = values["g2"], values["p_value"]
+    # Adjust p-values within each document: ascending p (ties in term order), rank i of m.
+    by_p = np.lexsort((p_value, row))
+    sizes = np.bincount(row, minlength=matrix.shape[0])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    m = sizes[row[by_p]]
+    i = np.arange(len(by_p)) - starts[row[by_p]] + 1
+    ranked = p_value[by_p]
+    groups = pd.Series(row[by_p])
+    if p_adjust == "holm":
+        adjusted = pd.Series(np.minimum(1.0, (m - i + 1) * ranked)).groupby(groups).cummax()
+    elif p_adjust == "BH":
+        steps = pd.Series(np.minimum(1.0, m / i * ranked)[::-1])
+        adjusted = steps.groupby(groups[::-1].to_numpy()).cummin()[::-1]
+    else:
+        adjusted = pd.Series(ranked)
+    p_adjusted = np.empty(len(by_p))
+    p_adjusted[by_p] = adjusted.to_numpy()
+    # Within each document: descending g2, then term; keep the top_n at either end.
+    by_g2 = np.lexsort((col, -g2, row))
+    if top_n is not None:
+        k = np.arange(len(by_g2)) - starts[row[by_g2]]
+        size = sizes[row[by_g2]]
+        strong = g2[by_g2]
+        chosen = (size <= 2 * top_n) | ((k < top_n) & (strong > 0))
+        chosen |= (k >= size - top_n) & (strong < 0)
+        by_g2 = by_g2[chosen]
+    labels = np.asarray(counts.docs, dtype=object)
+    terms = np.asarray(counts.terms, dtype=object)
+    pick = by_g2
+    return pd.DataFrame(
+        {
+            "target": pd.array(labels[row[pick]], dtype="str"),
+            "reference": pd.array(np.full(len(pick), REST, dtype=object), dtype="str"),
+            "term": pd.array(terms[col[pick]], dtype="str"),
+            "count_target": a[pick],
+            "count_reference": b[pick].astype(np.int64),
+            "total_target": t[pick],
+            "total_reference": (grand_total - t[pick]).astype(np.int64),
+            "g2": g2[pick],
+            "chi2": values["chi2"][pick],
+            "log_ratio": values["log_ratio"][pick],
+            "pct_diff": values["pct_diff"][pick],
+            "pmi": values["pmi"][pick],
+            "p_value": p_value[pick],
+            "p_adjusted": p_adjusted[pick],
+            "direction": pd.array(values["direction"][pick].astype(object), dtype="str"),
+        }
+    )[KEYNESS_COLUMNS]
+
+
 def keyness_table(
     tokens: pd.DataFrame,
     documents: pd.DataFrame,
@@ -401,36 +486,36 @@ def keyness_table(
         "include_absent": include_absent,
     }
     frames = []
-    # Each document against the rest: b = corpus count − a, from one pass over the matrix, so
-    # the work per document is its own row (plus the vocabulary when absent terms are kept).
-    matrix = counts.matrix.tocsr()
-    terms = np.asarray(counts.terms, dtype=object)
-    corpus_counts = np.asarray(matrix.sum(axis=0)).ravel()
-    doc_totals = np.asarray(matrix.sum(axis=1)).ravel()
-    grand_total = int(doc_totals.sum())
-    for i, doc in enumerate(counts.docs):
-        if doc_totals[i] == 0 or doc_totals[i] == grand_total:
-            continue  # an empty document (or an empty rest) has no keywords
-        row = slice(matrix.indptr[i], matrix.indptr[i + 1])
-        cols, values = matrix.indices[row], matrix.data[row]
-        if include_absent:
+    if include_absent:
+        # Each document against the rest over the whole vocabulary: b = corpus count − a, from
+        # one pass over the matrix.
+        matrix = counts.matrix.tocsr()
+        terms = np.asarray(counts.terms, dtype=object)
+        corpus_counts = np.asarray(matrix.sum(axis=0)).ravel()
+        doc_totals = np.asarray(matrix.sum(axis=1)).ravel()
+        grand_total = int(doc_totals.sum())
+        for i, doc in enumerate(counts.docs):
+            if doc_totals[i] == 0 or doc_totals[i] == grand_total:
+                continue  # an empty document (or an empty rest) has no keywords
+            row = slice(matrix.indptr[i], matrix.indptr[i + 1])
             a = np.zeros(len(terms), dtype=np.int64)
-            a[cols] = values
-            subset = slice(None)
-        else:
-            a, subset = values.astype(np.int64), cols
-        b = corpus_counts[subset] - a
-        frame = _comparison(
-            terms[subset],
-            a,
-            b,
-            int(doc_totals[i]),
-            grand_total - int(doc_totals[i]),
-            doc,
-            REST,
-            **options,
+            a[matrix.indices[row]] = matrix.data[row]
+            total = int(doc_totals[i])
+            frame = _comparison(
+                terms, a, corpus_counts - a, total, grand_total - total, doc, REST, **options
+            )
+            frames.append(("doc_id", _strongest(frame, top_n)))
+    else:
+        # Only the terms each document contains: every document at once, on the non-zero cells.
+        present = _present_terms_against_rest(
+            counts,
+            min_count=min_count,
+            williams_correction=williams_correction,
+            p_adjust=p_adjust,
+            zero_adjustment=zero_adjustment,
+            top_n=top_n,
         )
-        frames.append(("doc_id", _strongest(frame, top_n)))
+        frames.append(("doc_id", present))
     for column in group_by:
         values = documents.set_index(documents["doc_id"].astype(str))[column]
         if values.isna().any():
