@@ -4,10 +4,11 @@ five documents and on a folder of new texts, exported as standalone HTML."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import nbformat
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, shared_path
 
 from analysis.notebooks import execute_notebook, notebook_parameters, study_notebooks
 
@@ -71,6 +72,28 @@ def test_notebook_06_runs_on_new_texts(tmp_path, cache_dir, monkeypatch):
     text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cells)
     assert "report_1998" in text and "speech_2005" in text
     assert html.exists()
+
+
+@pytest.mark.shared
+def test_notebook_06_runs_on_the_political_corpus(tmp_path, cache_dir, monkeypatch):
+    """Real texts it was not written for (Wikisource, ../shared), no metadata file."""
+    source = shared_path("corpora", "political", "txt")
+    monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    names = ["gwr_1954.txt", "gwr_1998.txt", "gwr_2010.txt", "cpc_congress_03.txt",
+             "npc_resolution_on_gwr_01.txt"]
+    for name in names:
+        shutil.copy(source / name, texts / name)
+    parameters = notebook_parameters(texts=texts, metadata=None, figures=tmp_path / "figs")
+    parameters["out_dir"] = str(tmp_path / "tables")
+    notebook = PROJECT / "notebooks" / "06_rerun_on_your_texts.ipynb"
+    executed, html = execute_notebook(notebook, tmp_path / "run", parameters)
+    cells = outputs(executed)
+    assert not [o for o in cells if o.output_type == "error"]
+    text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cells)
+    assert all(name.removesuffix(".txt") in text for name in names)
+    assert (tmp_path / "figs" / "tfidf.png").exists() and html.exists()
 
 
 def test_a_failing_notebook_names_the_cell(tmp_path):
