@@ -26,6 +26,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     SEQUENTIAL_CMAP,
     ColumnWidth,
+    check_table,
     check_title,
     check_width,
     figure_size,
@@ -199,17 +200,13 @@ def textplot_slogan_cooccurrence(
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{caller}: expected the table of textstat_slogan_cooccurrence (a DataFrame), got "
-            f"{type(table).__name__}"
-        )
-    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
-            "analysis.measures.cooccurrence.textstat_slogan_cooccurrence"
-        )
+    check_table(
+        table,
+        TABLE_COLUMNS,
+        caller,
+        name="the co-occurrence table",
+        source="the table of analysis.measures.cooccurrence.textstat_slogan_cooccurrence",
+    )
     if table.empty:
         raise InputError(
             f"{caller}: the co-occurrence table is empty; build it with "

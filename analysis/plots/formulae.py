@@ -20,6 +20,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     check_title,
     check_width,
     figure_size,
@@ -67,17 +68,13 @@ def textplot_formulae(
     ``doc_labels`` maps doc ids to column labels; ``width`` is the journal column.
     """
     caller = "textplot_formulae"
-    if not isinstance(formulae_table, pd.DataFrame):
-        raise InputError(
-            f"{caller}: formulae_table must be the table of textstat_formulae, got "
-            f"{type(formulae_table).__name__}"
-        )
-    missing = [c for c in FORMULA_COLUMNS if c not in formulae_table.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
-            "analysis.measures.formulae.textstat_formulae (formulae.csv)"
-        )
+    check_table(
+        formulae_table,
+        FORMULA_COLUMNS,
+        caller,
+        name="the formulae table",
+        source="the table of analysis.measures.formulae.textstat_formulae (formulae.csv)",
+    )
     for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars or 4, 4)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise InputError(f"{caller}: {name} must be a whole number >= {low}, got {value!r}")

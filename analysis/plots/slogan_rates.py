@@ -25,6 +25,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     check_title,
     check_width,
     figure_size,
@@ -170,17 +171,13 @@ def textplot_slogan_rates(
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{caller}: expected the table of textstat_slogans (a DataFrame), got "
-            f"{type(table).__name__}"
-        )
-    missing = [c for c in TABLE_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the table lacks {', '.join(missing)}; pass the table of "
-            "analysis.measures.slogan_counts.textstat_slogans (slogan_counts.csv)"
-        )
+    check_table(
+        table,
+        TABLE_COLUMNS,
+        caller,
+        name="the slogan counts table",
+        source="the table of analysis.measures.slogan_counts.textstat_slogans (slogan_counts.csv)",
+    )
     if table.empty:
         raise InputError(
             f"{caller}: the slogan counts table is empty; build it with textstat_slogans from "

@@ -29,11 +29,12 @@ Choices, briefly:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
 import matplotlib as mpl
+import pandas as pd
 from cycler import cycler
 
 from analysis.errors import InputError
@@ -94,6 +95,18 @@ def figure_size(
             f"figure: use an aspect above 0 and at most {MAX_FIGURE_HEIGHT_INCHES / inches:.2f}"
         )
     return inches, inches * aspect
+
+
+def check_table(
+    table: object, columns: Sequence[str], caller: str, *, name: str, source: str
+) -> None:
+    """An InputError naming ``caller`` unless ``table`` is a DataFrame with ``columns``; the
+    message calls it ``name`` (e.g. "the formulae table") and says to pass ``source``."""
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{caller}: expected {name} ({source}), got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"{caller}: {name} lacks {', '.join(missing)}; pass {source}")
 
 
 def check_width(width: object, caller: str) -> None:

@@ -36,6 +36,7 @@ from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     check_title,
     check_width,
     figure_size,
@@ -490,17 +491,13 @@ def _top_terms(counts: Dfm, doc_ids: Sequence[str], max_words: int) -> dict[str,
 
 
 def _check_tokens(tokens: object, caller: str) -> None:
-    if not isinstance(tokens, pd.DataFrame):
-        raise InputError(
-            f"{caller}: tokens must be the tokens table (corpus.tokens), got "
-            f"{type(tokens).__name__}"
-        )
-    missing = [c for c in TOKEN_COLUMNS if c not in tokens.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the tokens table lacks {', '.join(missing)}; pass corpus.tokens from "
-            "analysis.build_corpus"
-        )
+    check_table(
+        tokens,
+        TOKEN_COLUMNS,
+        caller,
+        name="the tokens table",
+        source="corpus.tokens from analysis.build_corpus",
+    )
     if tokens.empty:
         raise InputError(f"{caller}: the tokens table is empty; there is nothing to draw")
 

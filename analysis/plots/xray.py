@@ -22,6 +22,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     check_title,
     check_width,
     figure_size,
@@ -70,8 +71,17 @@ def textplot_xray(
     row labels; ``title`` adds a figure title.
     """
     caller = "textplot_xray"
-    _check_table(mentions, "mentions", MENTION_COLUMNS, caller)
-    _check_table(documents, "documents", DOCUMENT_COLUMNS, caller)
+    for table, name, columns in (
+        (mentions, "mentions", MENTION_COLUMNS),
+        (documents, "documents", DOCUMENT_COLUMNS),
+    ):
+        check_table(
+            table,
+            columns,
+            caller,
+            name=f"the {name} table",
+            source=f"corpus.{name} from analysis.build_corpus",
+        )
     if scale not in ("relative", "absolute"):
         raise InputError(f"{caller}: scale must be 'relative' or 'absolute', got {scale!r}")
     check_width(width, caller)
@@ -182,20 +192,6 @@ def textplot_xray(
         if title:
             fig.suptitle(title)
     return fig
-
-
-def _check_table(table: object, name: str, needed: Sequence[str], caller: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{caller}: {name} must be the {name} table (corpus.{name}), got "
-            f"{type(table).__name__}"
-        )
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the {name} table lacks {', '.join(missing)}; pass corpus.{name} from "
-            "analysis.build_corpus"
-        )
 
 
 def _chosen_slogans(
