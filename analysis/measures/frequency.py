@@ -56,6 +56,7 @@ from scipy import sparse
 
 from analysis.dfm import Dfm, dfm, dfm_group
 from analysis.errors import InputError
+from analysis.segment import TOKEN_COLUMNS
 
 FREQUENCY_COLUMNS = [
     "scope",
@@ -73,18 +74,8 @@ FREQUENCY_COLUMNS = [
 ]
 SCOPES = ("document", "group", "corpus")
 KINDS = ("token", "char")
-# Columns of the token n-gram table (the tokens-table schema, minus ``pos``), when present.
-_NGRAM_COLUMNS = [
-    "doc_id",
-    "para",
-    "sent",
-    "position",
-    "token",
-    "start",
-    "end",
-    "is_punct",
-    "is_stop",
-]
+# Columns of the token n-gram table: the tokens-table schema, minus ``pos``, when present.
+_NGRAM_COLUMNS = TOKEN_COLUMNS
 
 
 def _require_columns(table: pd.DataFrame, needed: set[str], name: str, hint: str) -> None:

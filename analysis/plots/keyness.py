@@ -23,6 +23,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     figure_size,
     figure_style,
 )
@@ -114,17 +115,13 @@ def textplot_keyness(
 def _check_arguments(
     table: object, top_n: object, measure: object, width: object, show_negative: object
 ) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            "textplot_keyness: expected the table of keyness_table or textstat_keyness (a pandas "
-            f"DataFrame), got {type(table).__name__}"
-        )
-    missing = [c for c in KEYNESS_PLOT_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"textplot_keyness: the table lacks column(s) {', '.join(missing)}; pass the output of "
-            "analysis.measures.keyness.keyness_table or textstat_keyness"
-        )
+    check_table(
+        table,
+        KEYNESS_PLOT_COLUMNS,
+        "textplot_keyness",
+        name="the keyness table",
+        source="the output of analysis.measures.keyness.keyness_table or textstat_keyness",
+    )
     if table.empty:
         raise InputError(
             "textplot_keyness: the keyness table is empty, so there is nothing to plot; it needs "

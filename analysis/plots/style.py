@@ -106,7 +106,7 @@ def check_table(
         raise InputError(f"{caller}: expected {name} ({source}), got {type(table).__name__}")
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise InputError(f"{caller}: {name} lacks {', '.join(missing)}; pass {source}")
+        raise InputError(f"{caller}: {name} lacks column(s) {', '.join(missing)}; pass {source}")
 
 
 def check_width(width: object, caller: str) -> None:

@@ -21,6 +21,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
+    check_table,
     figure_size,
     figure_style,
 )
@@ -113,17 +114,13 @@ def _fit_titles(fig: Figure, panels: list[Axes], titles: list[Text], ncols: int)
 
 
 def _check_table(table: object) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            "textplot_tfidf: expected the table of textstat_tfidf (a pandas DataFrame), got "
-            f"{type(table).__name__}"
-        )
-    missing = [c for c in TFIDF_TABLE_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"textplot_tfidf: the table lacks column(s) {', '.join(missing)}; pass the output of "
-            "analysis.measures.tfidf.textstat_tfidf"
-        )
+    check_table(
+        table,
+        TFIDF_TABLE_COLUMNS,
+        "textplot_tfidf",
+        name="the TF-IDF table",
+        source="the output of analysis.measures.tfidf.textstat_tfidf",
+    )
     if table.empty:
         raise InputError(
             "textplot_tfidf: the TF-IDF table is empty, so there is nothing to plot; check that "
