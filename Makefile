@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,fast]"
 	touch $(STAMP)
 
+# `verify` checks every output against results/manifest.json and that no input text changed.
 report: setup
 	$(BIN)/python -m analysis run
+	$(BIN)/python -m analysis verify results
 
 test: setup
 	$(BIN)/python -m pytest

@@ -13,6 +13,11 @@ each rule does). What the cleaner guarantees:
 * Text in Latin script appended to a line (a machine translation) moves to the ``translation``
   column; censorship placeholders (``**``) stay in the text.
 * Cleaning is idempotent: cleaning a cleaned text changes nothing.
+* Any text is accepted except one holding a lone surrogate (U+D800–U+DFFF), which no decoded
+  file can contain and no file can store: that is an :class:`~analysis.errors.InputError`
+  giving its offset (see :func:`analysis.errors.reject_lone_surrogates`). Control characters,
+  NUL and U+FEFF are removed by ``remove_chars`` and so audited like every other change; other
+  characters (combining marks, private use, unassigned code points) are kept as they are.
 
 Offsets are 0-based, half-open character offsets into the decoded raw text (``start``, ``end``)
 and into the cleaned text (``clean_start``, ``clean_end``).
@@ -20,6 +25,7 @@ and into the cleaned text (``clean_start``, ``clean_end``).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -34,7 +40,7 @@ import opencc
 import pandas as pd
 
 from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
-from analysis.errors import InputError
+from analysis.errors import InputError, reject_lone_surrogates
 
 AUDIT_COLUMNS = [
     "doc_id",
@@ -101,7 +107,11 @@ class CleanedCorpus(NamedTuple):
 
 
 _CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
-_LAST_CJK = re.compile(f"[{_CJK_CLASS}](?=[^{_CJK_CLASS}]*$)")
+# The last Chinese character of a line, where an appended translation may begin. U+3000 (the
+# ideographic space) is CJK but white space: a line ending in Latin text and U+3000 would keep
+# the Latin text, lose the space as trailing_space, and so be a translation when cleaned again.
+_VISIBLE_CJK_CLASS = _CJK_CLASS.replace("\u3000", "\u3001", 1)
+_LAST_CJK = re.compile(f"[{_VISIBLE_CJK_CLASS}](?=[^{_VISIBLE_CJK_CLASS}]*$)")
 _ASCII_LETTER = re.compile("[A-Za-z]")
 
 
@@ -245,34 +255,118 @@ def _translation_offset(line: str, rules: CleaningRules) -> int | None:
     return offset
 
 
-def _inline_edits(raw: str, view: str, start: int, end: int, rules: CleaningRules) -> _Line:
-    """Edits inside one line ``raw[start:end]`` (without its line break)."""
+def _without(line: str, taken: np.ndarray) -> tuple[str, np.ndarray]:
+    """``line`` without the positions marked in ``taken``, and the offsets of what is left."""
+    kept = np.flatnonzero(~taken)
+    return _text(_codes(line)[kept]), kept
+
+
+def _absorb(removals: list[Edit], spans: list[tuple[int, int]], rule: str) -> list[Edit]:
+    """``removals`` (sorted, one line) plus new removals ``spans`` under ``rule``, dropping the
+    removals a span contains. A span's ends are kept characters, so none straddles them."""
+    starts = [a for a, _ in spans]
+    kept = []
+    for e in removals:
+        k = bisect.bisect_right(starts, e.start) - 1
+        if k < 0 or e.end > spans[k][1]:
+            kept.append(e)
+    return sorted(kept + [Edit(a, b, rule) for a, b in spans], key=lambda e: e.start)
+
+
+def _inline_removals(
+    raw: str, conv: str, spans: list[tuple[int, int]], rules: CleaningRules
+) -> tuple[str, list[list[Edit]], np.ndarray]:
+    """The normalised view, and each line's removals by ``remove_chars`` and the inline rules.
+
+    Each rule matches the line without what is already removed, as cleaning the cleaned text
+    will see it: ``公务员\u200b之家版权所有`` is one watermark and ``<\x00p>`` one tag. A match
+    becomes the span from its first to its last character, absorbing the removals inside it.
+    When a rule removes something from a line, punctuation is normalised again without the
+    removals in its context and the rules run again on that line (from the first), until they
+    remove nothing more. Returns the view, the removals and the mask of removed characters.
+    """
+    removed = np.zeros(len(raw), dtype=bool)
+    removals: list[list[Edit]] = [[] for _ in spans]
+    if rules.remove_chars is not None:
+        for i, (a, b) in enumerate(spans):
+            for m in rules.remove_chars.finditer(raw, a, b):
+                if m.end() > m.start():
+                    removals[i].append(Edit(m.start(), m.end(), "remove_chars"))
+                    removed[m.start() : m.end()] = True
+    view = normalize_punctuation(conv, rules)  # remove_chars are already out of its context
+    todo = list(range(len(spans))) if rules.inline_rules else []
+    while todo:
+        if removed.any():
+            kept = np.flatnonzero(~removed)
+            reduced = _text(_codes(view)[kept])
+            bounds = np.searchsorted(kept, [spans[i] for i in todo]).tolist()
+        else:
+            kept, reduced, bounds = None, view, [spans[i] for i in todo]
+        changed = []
+        for i, (a, b) in zip(todo, bounds, strict=True):
+            line = reduced[a:b]
+            for rule in rules.inline_rules:
+                found = [m.span() for m in rule.pattern.finditer(line) if m.end() > m.start()]
+                if not found:
+                    continue
+                if kept is None:
+                    found = [(a + s, a + e) for s, e in found]
+                else:
+                    found = [(int(kept[a + s]), int(kept[a + e - 1]) + 1) for s, e in found]
+                removals[i] = _absorb(removals[i], found, rule.name)
+                for s, e in found:
+                    removed[s:e] = True
+                changed.append(i)
+                break  # the later rules see this line again, without what this one removed
+        if changed:
+            view = normalize_punctuation(conv, rules, removed=removed)
+        todo = changed
+    return view, removals, removed
+
+
+def _inline_edits(
+    view: str, start: int, end: int, removals: list[Edit], rules: CleaningRules
+) -> _Line:
+    """Edits inside one line ``view[start:end]`` (without its line break), given the removals of
+    ``remove_chars`` and the inline rules: an appended translation, indent and trailing space."""
     line_view = view[start:end]
-    offset = _translation_offset(line_view, rules)
-    limit = len(line_view) if offset is None else offset
+    may_translate = len(line_view) >= rules.translation_min_chars and bool(
+        _ASCII_LETTER.search(line_view)
+    )
     if (
-        offset is None
-        and (not line_view or not (line_view[0].isspace() or line_view[-1].isspace()))
-        and (rules.remove_chars is None or not rules.remove_chars.search(raw, start, end))
-        and not any(rule.pattern.search(line_view) for rule in rules.inline_rules)
+        not removals
+        and not (line_view and (line_view[0].isspace() or line_view[-1].isspace()))
+        and (not may_translate or _translation_offset(line_view, rules) is None)
     ):
         return _Line(start, end, end, [], end)  # most lines: nothing to do inside them
     taken = bytearray(end - start)
-    edits: list[Edit] = []
+    edits: list[Edit] = list(removals)
+    for e in removals:
+        taken[e.start - start : e.end - start] = b"\x01" * (e.end - e.start)
 
     def take(a: int, b: int, rule: str) -> None:
         if a < b and taken.find(1, a, b) < 0:
             taken[a:b] = b"\x01" * (b - a)
             edits.append(Edit(start + a, start + b, rule))
 
-    if offset is not None:
-        take(offset, len(line_view), "translation")
-    if rules.remove_chars is not None:
-        for m in rules.remove_chars.finditer(raw, start, start + limit):
-            take(m.start() - start, m.end() - start, "remove_chars")
-    for rule in rules.inline_rules:
-        for m in rule.pattern.finditer(line_view[:limit]):
-            take(m.start(), m.end(), rule.name)
+    # An appended translation is judged on the line as cleaning leaves it — without what the
+    # rules above remove, indent and trailing space — because that is what cleaning the cleaned
+    # text sees (else "\x00" + 40 Latin letters, or 40 letters + U+3000, which is CJK, would be
+    # kept once and moved to the translation the second time). It takes the rest of the line,
+    # with any removal inside it; `kept[t]` is never inside a removal, so none straddles it.
+    limit = len(line_view)
+    if may_translate:
+        if removals:
+            reduced, kept = _without(line_view, np.frombuffer(bytes(taken), dtype=bool))
+        else:
+            reduced, kept = line_view, np.arange(len(line_view))
+        indent = len(reduced) - len(reduced.lstrip())
+        t = _translation_offset(reduced.strip(), rules)
+        if t is not None:
+            limit = int(kept[indent + t])
+            edits = [e for e in edits if e.start < start + limit]
+            taken[limit:] = bytes(len(line_view) - limit)
+            take(limit, len(line_view), "translation")
     # Indent and trailing white space, stepping over characters already removed.
     for rule, positions in (("indent", range(limit)), ("trailing_space", range(limit - 1, -1, -1))):
         run: list[int] = []
@@ -395,28 +489,25 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
     """Clean one raw text; see the module docstring for what is guaranteed."""
     if not isinstance(raw, str):
         raise TypeError(f"clean_text expects str, got {type(raw).__name__}")
+    # OpenCC (and later the token cache and CSV outputs) cannot encode a lone surrogate.
+    reject_lone_surrogates(raw, "the raw text")
     rules = rules if rules is not None else load_cleaning_rules()
     conv = to_simplified(raw, rules.opencc_config)
-    # Inline rules match a first normalised view; punctuation is then normalised again with the
-    # inline removals out of its context, as it will be when the cleaned text is cleaned again.
-    first_view = normalize_punctuation(conv, rules)
+    matches = [m for m in _LINE.finditer(raw) if m.group(0)]  # not the empty match at the end
+    spans, breaks = [m.span(1) for m in matches], [m.span(2) for m in matches]
+    view, removals, inline_removed = _inline_removals(raw, conv, spans, rules)
     lines: list[_Line] = []
-    breaks: list[tuple[int, int]] = []
-    for m in _LINE.finditer(raw):
-        if m.start() == len(raw) and not m.group(0):
-            break
-        line = _inline_edits(raw, first_view, m.start(1), m.end(1), rules)
-        line.end = m.end(2)
+    for (a, b), (_, line_end), found in zip(spans, breaks, removals, strict=True):
+        line = _inline_edits(view, a, b, found, rules)
+        line.end = line_end
         lines.append(line)
-        breaks.append((m.start(2), m.end(2)))
-    inline_removed = np.zeros(len(raw), dtype=bool)
+    translated = False
     for line in lines:
         for e in line.inline:
+            translated |= e.rule == "translation"
             inline_removed[e.start : e.end] = True
-    if inline_removed.any():
+    if translated:  # out of the context of punctuation too (this changes nothing it keeps)
         view = normalize_punctuation(conv, rules, removed=inline_removed)
-    else:
-        view = first_view
     for line in lines:
         line.content = _content(view, line)
 
@@ -533,6 +624,9 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
     """
     _require_corpus(corpus, "clean_corpus")
     rules = rules if rules is not None else load_cleaning_rules()
+    for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"], strict=True):
+        if isinstance(raw, str):  # name the document rather than just the offset
+            reject_lone_surrogates(raw, f"raw_text of document {doc_id!r}")
     return cleaned_corpus(corpus, [clean_text(raw, rules) for raw in corpus["raw_text"]])
 
 

@@ -1,9 +1,10 @@
 """The command line: ``python -m analysis <command>`` (also installed as ``analysis``).
 
 Commands: ``run`` (the whole analysis), ``add`` (a new text into a corpus), ``kwic``
-(concordance), ``slogans`` (slogan counts), ``info`` (corpus summary) and ``check-lexicon`` (how
-slogans and dictionary terms are segmented). The commands that read a corpus share one set of
-options (texts, metadata, settings, slogans, segmenter, jobs, engine). The logic lives in the
+(concordance), ``slogans`` (slogan counts), ``info`` (corpus summary), ``verify`` (results
+against their manifest) and ``check-lexicon`` (how slogans and dictionary terms are segmented).
+The commands that read a corpus share one set of options (texts, metadata, settings, slogans,
+segmenter, jobs, engine). The logic lives in the
 package; this module parses arguments and prints.
 
 Errors in the input are reported in one line naming the file and the fix, with exit code 2.
@@ -12,6 +13,7 @@ Errors in the input are reported in one line naming the file and the fix, with e
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -23,7 +25,7 @@ from analysis.paths import PROJECT_ROOT
 
 DEFAULT_TEXTS = PROJECT_ROOT / "data" / "raw"
 DEFAULT_METADATA = PROJECT_ROOT / "data" / "metadata.csv"
-LARGE_CORPUS = 300  # documents; above this the default settings print a hint
+LARGE_CORPUS = 300  # documents; above this `run` uses data/settings-large.yml unless --config
 
 EXAMPLES = {
     "run": """examples:
@@ -52,6 +54,10 @@ EXAMPLES = {
     "info": """examples:
   python -m analysis info
   python -m analysis info --texts ../shared/corpora/political/txt
+""",
+    "verify": """examples:
+  python -m analysis verify                               # results/manifest.json
+  python -m analysis verify my_results
 """,
     "check-lexicon": """examples:
   python -m analysis check-lexicon
@@ -154,40 +160,64 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis.run_state import is_up_to_date, record_run, run_fingerprint
-    from analysis.runner import run_analysis
+    from analysis.corpus import text_files
+    from analysis.outputs import staged_run
+    from analysis.run_state import is_up_to_date, run_fingerprint
+    from analysis.runner import RunRequest, run_analysis
 
-    settings, lexicon = _settings_and_slogans(args)
     texts, metadata = Path(args.texts), _metadata_for(Path(args.texts), args.metadata)
+    extensions = _extensions(args.ext)
+    if args.config is None and texts.is_dir():
+        # The study's settings write tables that grow as documents² or documents × vocabulary
+        # (similarity of all pairs, per-document n-grams): 10,000 documents would need ~19 GB.
+        n_texts = len(text_files(texts, extensions))
+        large = _default_settings_file().with_name("settings-large.yml")
+        if n_texts > LARGE_CORPUS and large.is_file():
+            args.config = str(large)
+            _say(
+                args,
+                f"note: {n_texts:,} texts: using {args.config}, whose tables grow with the "
+                "corpus rather than with its square; --config data/settings.yml uses the "
+                "study's settings instead",
+            )
+    settings, lexicon = _settings_and_slogans(args)
     options = {
         key: getattr(args, key)
         for key in ("slogans", "segmenter", "figures", "no_figures", "no_notebooks")
     }
-    fingerprint = run_fingerprint(texts, _extensions(args.ext), metadata, settings, options)
+    fingerprint = run_fingerprint(texts, extensions, metadata, settings, options)
     if not args.force and is_up_to_date(Path(args.out), fingerprint):
         _say(args, f"up to date: {args.out} holds this run's outputs (--force to run again)")
         return 0
-    corpus = _build(args, settings, lexicon)
-    if len(corpus.documents) > LARGE_CORPUS and args.config is None:
-        _say(
-            args,
-            f"note: {len(corpus.documents)} documents with the study's settings; for large "
-            "corpora --config data/settings-large.yml keeps tables to a useful size",
-        )
-    summary, written = run_analysis(
-        corpus,
-        settings,
-        out=Path(args.out),
-        figures=None if args.no_figures else Path(args.figures),
-        notebooks=not args.no_notebooks,
+    request = RunRequest.snapshot(
         texts=texts,
+        extensions=extensions,
         metadata=metadata,
-        slogans=args.slogans,
-        progress=not args.quiet,
+        settings_file=Path(args.config) if args.config else _default_settings_file(),
+        options={k: v for k, v in vars(args).items() if k not in ("handler", "argv")},
+        command=["python -m analysis", *(args.argv or [])],
+        fingerprint=fingerprint,
     )
-    record_run(Path(args.out), fingerprint, written)
+    figures = None if args.no_figures else Path(args.figures)
+    with staged_run(Path(args.out), figures, request.run_id) as stage:
+        corpus = _build(args, settings, lexicon)
+        summary, _ = run_analysis(
+            corpus,
+            settings,
+            stage=stage,
+            request=request,
+            notebooks=not args.no_notebooks,
+            slogans=args.slogans,
+            progress=not args.quiet,
+        )
     _say(args, summary)
     return 0
+
+
+def _default_settings_file() -> Path:
+    from analysis.paths import data_file
+
+    return data_file("settings.yml")
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -304,6 +334,28 @@ def cmd_info(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.max_rows", 50, "display.width", 200):
         print(docs.drop(columns=["file"]).to_string(index=False, max_colwidth=24))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from analysis.manifest import read_manifest, verify_manifest
+
+    manifest = read_manifest(args.out)
+    problems = verify_manifest(args.out)
+    for problem in problems:
+        print(f"changed: {problem}", file=sys.stderr)
+    if problems:
+        print(
+            f"{len(problems)} difference(s) from run {manifest['run_id']}; run the analysis again "
+            "to regenerate the results from the current inputs",
+            file=sys.stderr,
+        )
+        return 1
+    _say(
+        args,
+        f"run {manifest['run_id']}: all {len(manifest['outputs'])} outputs and "
+        f"{len(manifest['inputs']['files'])} input texts are as the run left them",
+    )
     return 0
 
 
@@ -433,6 +485,19 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(info)
     info.set_defaults(handler=cmd_info)
 
+    verify = _command(
+        commands,
+        "verify",
+        "check results against their manifest",
+        "Check that every output listed in OUT/manifest.json is as the run wrote it and that "
+        "every input text and the metadata are unchanged; exit 1 listing what differs.",
+    )
+    verify.add_argument(
+        "out", nargs="?", default="results", help="output folder of a run (default: results)"
+    )
+    verify.add_argument("--quiet", action="store_true", help="print nothing but differences")
+    verify.set_defaults(handler=cmd_verify)
+
     check = _command(
         commands,
         "check-lexicon",
@@ -447,16 +512,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line: line breaks and other control characters (say, in a file name)
+    shown as escapes."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: repr(m.group())[1:-1], message)
+
+
+def _warning_printer():
+    """Warnings as ``warning: message``, one line each and each message once (a measure run per
+    grouping would repeat it), instead of Python's two lines with the source."""
+    shown: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = one_line(str(message))
+        if text not in shown:
+            shown.add(text)
+            print(f"warning: {text}", file=sys.stderr)
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    with warnings.catch_warnings():
         if getattr(args, "quiet", False):
             warnings.simplefilter("ignore")
-        return args.handler(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        else:
+            warnings.showwarning = _warning_printer()
+        try:
+            return args.handler(args)
+        except InputError as exc:
+            print(f"error: {one_line(str(exc))}", file=sys.stderr)
+            return 2
+        except OSError as exc:  # a folder that cannot be written, a full disk: not a bug
+            where = exc.filename if exc.filename is not None else "a file"
+            print(
+                f"error: {one_line(str(where))}: {exc.strerror or exc}; check that the path is "
+                "right, that you may read or write there and that the disk has space",
+                file=sys.stderr,
+            )
+            return 2
 
 
 if __name__ == "__main__":

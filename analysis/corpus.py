@@ -15,6 +15,7 @@ Rows follow the metadata's order, then files without metadata in path order.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import warnings
@@ -36,18 +37,29 @@ STANDARD_METADATA = [
     "speaker_or_issuer",
     "source_site",
 ]
-_SAFE_ID = re.compile(r"^[^\W][\w.-]{0,119}$")
+_SAFE_ID = re.compile(r"^[^\W][\w.-]*$")
+#: A doc id becomes part of file names (figures, ``add``): at most this many UTF-8 bytes keeps
+#: any such name under the 255 bytes file systems allow.
+MAX_DOC_ID_BYTES = 120
 _YEAR = re.compile(
     r"(?<!\d)(1[89]\d\d|20\d\d)(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))?(?!\d)"
 )  # 1998 or 19980305
 
 
+def is_safe_doc_id(doc_id: str) -> bool:
+    """Letters, digits, ``.``, ``-`` and ``_``, starting with a letter or digit, and at most
+    :data:`MAX_DOC_ID_BYTES` bytes in UTF-8 (40 Chinese characters)."""
+    return bool(_SAFE_ID.match(doc_id)) and len(doc_id.encode("utf-8")) <= MAX_DOC_ID_BYTES
+
+
 def doc_id_from_path(relative: str) -> str:
     """A doc id made from a file's name: its stem with anything but letters, digits, ``.``,
-    ``-`` and ``_`` replaced by ``_`` (Chinese characters are letters and stay)."""
+    ``-`` and ``_`` replaced by ``_`` (Chinese characters are letters and stay), cut to
+    :data:`MAX_DOC_ID_BYTES` bytes."""
     stem = Path(relative).stem
     cleaned = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
-    return cleaned[:120] or "doc"
+    cut = cleaned.encode("utf-8")[:MAX_DOC_ID_BYTES].decode("utf-8", errors="ignore")
+    return cut.rstrip("._-") or "doc"
 
 
 def year_from_name(name: str) -> int | None:
@@ -71,12 +83,43 @@ def read_metadata(path: str | Path) -> pd.DataFrame:
         raise InputError(
             f"{path}: metadata file not found; pass the right path or omit it"
         ) from exc
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: cannot be read as a UTF-8 CSV ({exc}); save it from your spreadsheet as "
-            "'CSV UTF-8' with a header row including doc_id and file"
+            f"{path}: is not UTF-8 (byte {exc.start + 1} is not; Excel's plain 'CSV' on Chinese "
+            "Windows writes GBK); save it from your spreadsheet as 'CSV UTF-8'"
         ) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"{path}: cannot be read as a CSV ({_one_line_reason(exc)}); save it from your "
+            "spreadsheet as 'CSV UTF-8' with a header row including doc_id and file"
+        ) from exc
+    _check_row_lengths(path)
     return validate_metadata(table, source=str(path))
+
+
+def _one_line_reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def _check_row_lengths(path: Path) -> None:
+    """A row with more fields than the header: pandas would silently take its first fields as
+    an index and shift every value (a comma in a title that is not quoted)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle)
+        try:
+            header = next(rows, [])
+            for number, row in enumerate(rows, start=2):
+                if len(row) > len(header):
+                    raise InputError(
+                        f"{path}: row {number} has {len(row)} fields but the header has "
+                        f"{len(header)}; put quotes around a value that holds a comma, or "
+                        "remove the extra fields"
+                    )
+        except csv.Error as exc:
+            raise InputError(
+                f"{path}: cannot be read as a CSV (line {rows.line_num}: {exc}); save it from "
+                "your spreadsheet as 'CSV UTF-8'"
+            ) from exc
 
 
 def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.DataFrame:
@@ -101,11 +144,13 @@ def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.Da
                 f"{source}: {column} {dup[column].iloc[0]!r} appears on rows {rows}; each "
                 f"document needs its own {column}"
             )
-    bad = [d for d in table["doc_id"] if not _SAFE_ID.match(d)]
+    bad = [d for d in table["doc_id"] if not is_safe_doc_id(d)]
     if bad:
+        shown = bad[0] if len(bad[0]) <= 60 else bad[0][:60] + "…"
         raise InputError(
-            f"{source}: doc_id {bad[0]!r} is not safe as a file name; use letters, digits, "
-            "'-', '_' and '.', starting with a letter or digit (at most 120 characters)"
+            f"{source}: doc_id {shown!r} is not safe as a file name; use letters, digits, "
+            f"'-', '_' and '.', starting with a letter or digit (at most {MAX_DOC_ID_BYTES} "
+            "bytes in UTF-8, i.e. 40 Chinese characters)"
         )
     for column in table.columns.difference(["doc_id", "file"]):
         table[column] = (
@@ -173,7 +218,13 @@ def load_corpus(
 
     rows: list[dict] = []
     for record in meta.to_dict("records"):
-        rel = Path(record["file"]).as_posix()
+        rel = Path(record["file"].replace("\\", "/")).as_posix()  # Windows separators too
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            raise InputError(
+                f"{source}: doc_id {record['doc_id']!r} names file {record['file']!r}, outside "
+                f"the texts folder {folder}; give the path relative to that folder, moving the "
+                "file into it"
+            )
         if rel not in by_file:
             raise InputError(
                 f"{source}: doc_id {record['doc_id']!r} names file {rel!r}, which is not in "

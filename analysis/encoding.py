@@ -5,10 +5,14 @@ Order of detection, first match wins:
 1. a byte-order mark: UTF-8 (``utf-8-sig``), UTF-16 LE/BE (``utf-16``);
 2. strict UTF-8 (``utf-8``);
 3. the legacy Chinese encodings GB18030 (recorded as ``gbk`` when the bytes are valid GBK, its
-   subset) and Big5. Where both decode the bytes, charset-normalizer decides between the two.
+   subset) and Big5. Where both decode the bytes, the reading with clearly more common
+   characters wins, and charset-normalizer decides between readings alike.
 
 A file that is empty, looks binary (NUL bytes without a UTF-16 BOM, or many control characters),
-or decodes under none of these is an :class:`~analysis.errors.InputError` naming the file.
+or decodes under none of these is an :class:`~analysis.errors.InputError` naming the file. So is a
+file that decodes only to mojibake (:func:`mojibake_problem`): UTF-8 or GBK text that was once
+opened as Latin-1/Windows-1252 (or UTF-8 opened as GBK) and saved again, Japanese or Korean text
+in a legacy encoding, or bytes that GB18030 or Big5 turn into rare characters only.
 """
 
 from __future__ import annotations
@@ -67,6 +71,9 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>") -> tuple[str, s
         raise InputError(
             f"{source}: the file holds only white space; put the text in it or remove it"
         )
+    problem = mojibake_problem(text, encoding, data)
+    if problem:
+        raise InputError(f"{source}: {problem}")
     return text, encoding
 
 
@@ -75,13 +82,164 @@ def _decode_legacy(data: bytes) -> tuple[str | None, str]:
     if not decoded:
         return None, ""
     if len(decoded) == 2:
-        best = from_bytes(data, cp_isolation=list(_LEGACY)).best()
-        choice = "big5" if best is not None and best.encoding.startswith("big5") else "gb18030"
+        # The reading with clearly more common characters is the right one; charset-normalizer
+        # decides between readings alike (short texts).
+        gb_share, big5_share = (_common_share(_sample(decoded[enc]))[0] for enc in _LEGACY)
+        if abs(gb_share - big5_share) >= 0.1:
+            choice = "big5" if big5_share > gb_share else "gb18030"
+        else:
+            best = from_bytes(data, cp_isolation=list(_LEGACY)).best()
+            choice = "big5" if best is not None and best.encoding.startswith("big5") else "gb18030"
     else:
         (choice,) = decoded
     if choice == "gb18030" and _strict(data, "gbk") is not None:
         return decoded[choice], "gbk"
     return decoded[choice], choice
+
+
+# --- mojibake ---------------------------------------------------------------------------------
+
+# Common characters: GB2312 level 1 (the 3,755 most used simplified characters) and Big5 level 1
+# (the 5,401 most used traditional ones). Real Chinese text is over 85% common characters in any
+# stretch of 40 (measured on the study, political and news corpora); GB18030 or Big5 applied to
+# bytes of another encoding gives rare characters mostly (random bytes: about 40%).
+_COMMON_HANZI = frozenset(
+    bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF)
+    if (hi, lo) < (0xD7, 0xFA)
+) | frozenset(
+    ch
+    for hi in range(0xA4, 0xC7)
+    for lo in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    if (hi, lo) <= (0xC6, 0x7E) and (ch := _strict(bytes([hi, lo]), "big5")) is not None
+)
+_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MIN_HANZI = 40  # fewer characters than this are too few to judge
+_MIN_COMMON_SHARE = 0.6  # below this, certainly not Chinese (mojibake of UTF-8 read as GBK)
+
+
+def _least_common_share(hanzi: int) -> float:
+    """Below this share of common characters a legacy decoding is not Chinese: real text has
+    at least 0.875 in 40 characters and 0.93 in 100; GB2312's area read from random bytes
+    about 0.65."""
+    return 0.85 if hanzi >= 200 else 0.75
+
+
+# Windows-1252's characters for bytes 0x80-0x9F; with Latin-1 for the rest, every byte.
+_CP1252 = {
+    ch: byte for byte in range(0x80, 0xA0) if (ch := _strict(bytes([byte]), "cp1252")) is not None
+}
+_LATIN_CHARS = "[\u0080-\u00ff" + re.escape("".join(_CP1252)) + "]"
+# Runs of two or more with a Latin-1 letter or sign among them: runs of typographic punctuation
+# alone (——, ……, ”“, which Chinese text is full of) are no sign of mojibake.
+_LATIN_RUN = re.compile(f"{_LATIN_CHARS}*[\u00a0-\u00ff]{_LATIN_CHARS}*")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SAMPLE = 200_000  # characters (or bytes) looked at: mojibake runs through a whole file
+
+# charset-normalizer's guess is confirmed by the script: Japanese is written with kana among
+# its kanji, Korean almost only in Hangul (noise bytes read as either have little of them).
+_OWN_SCRIPT = {
+    "Japanese": (re.compile(r"[\u3041-\u30ff]"), 0.2),
+    "Korean": (re.compile(r"[\uac00-\ud7a3]"), 0.8),
+}
+_LETTERS = re.compile(r"[^\x00-\x7f\s\u3000-\u303f\uff00-\uffef]")
+
+
+def _reads_as(language: str, text: str) -> bool:
+    """Whether ``text`` is written mostly in the script of ``language`` (Japanese, Korean)."""
+    if language not in _OWN_SCRIPT:
+        return False
+    own, least = _OWN_SCRIPT[language]
+    letters = len(_LETTERS.findall(text))
+    return letters > 0 and len(own.findall(text)) >= least * letters
+
+
+def _sample(text: str) -> str:
+    """At most ``_SAMPLE`` characters from across ``text`` (ten evenly spaced slices)."""
+    if len(text) <= _SAMPLE:
+        return text
+    step, width = len(text) // 10, _SAMPLE // 10
+    return "".join(text[i : i + width] for i in range(0, 10 * step, step))
+
+
+def _common_share(text: str) -> tuple[float, int]:
+    hanzi = _HANZI.findall(text)
+    if not hanzi:
+        return 1.0, 0
+    return sum(ch in _COMMON_HANZI for ch in hanzi) / len(hanzi), len(hanzi)
+
+
+def _shown(text: str, limit: int = 8) -> str:
+    """A short quotable piece of ``text`` on one line, without control characters."""
+    return repr(re.sub(r"[\x00-\x1f\x7f-\x9f\xad]", "", re.sub(r"\s+", " ", text)).strip()[:limit])
+
+
+def _latin1_mojibake(sample: str) -> str | None:
+    """Text once decoded as Latin-1/Windows-1252 and saved again: runs of Latin-1 characters
+    whose bytes are UTF-8 (or GB18030) Chinese."""
+    runs = [run for run in _LATIN_RUN.findall(sample) if len(run) >= 2]
+    latin = sum(map(len, runs))
+    # mojibake makes up most of a mojibake file; a few accented words are not it
+    if latin < 12 or latin < 0.3 * len(_NON_ASCII.findall(sample)):
+        return None
+    raw = [bytes(_CP1252.get(ch, ord(ch)) for ch in run) for run in runs]
+    for encoding, label, width in (("utf-8", "UTF-8", 3), ("gb18030", "GB18030/GBK", 2)):
+        recovered = [b.decode(encoding, errors="replace") for b in raw]
+        share, hanzi = _common_share("".join(recovered))
+        # each recovered Chinese character was `width` Latin-1 characters
+        if hanzi >= 4 and share >= 0.8 and hanzi * width >= 0.6 * latin:
+            first = next(i for i, r in enumerate(recovered) if _HANZI.search(r))
+            return (
+                f"looks like {label} Chinese text that was opened as Latin-1/Windows-1252 and "
+                f"saved again (mojibake: {_shown(runs[first], 12)} should read "
+                f"{_shown(recovered[first])}); open the original file and save it as UTF-8"
+            )
+    return None
+
+
+def _gbk_mojibake(sample: str) -> str | None:
+    """UTF-8 Chinese once decoded as GBK and saved again (团结 → 鍥㈢粨)."""
+    share, hanzi = _common_share(sample)
+    if hanzi < _MIN_HANZI or share >= _MIN_COMMON_SHARE:
+        return None
+    recovered = sample.encode("gb18030").decode("utf-8", errors="replace")
+    new_share, new_hanzi = _common_share(recovered)
+    # a Chinese character is 3 bytes in UTF-8 and became 1.5 characters read as GBK
+    if new_hanzi >= hanzi / 3 and new_share >= 0.8:
+        start = _HANZI.search(sample).start()
+        return (
+            "looks like UTF-8 Chinese text that was opened as GBK and saved again (mojibake: "
+            f"{_shown(sample[start:], 6)} should read "
+            f"{_shown(sample[start:start + 6].encode('gb18030').decode('utf-8', 'replace'), 4)}); "
+            "open the original file and save it as UTF-8"
+        )
+    return None
+
+
+def mojibake_problem(text: str, encoding: str, data: bytes) -> str | None:
+    """Why ``text`` (``data`` decoded as ``encoding``) is mojibake rather than the document, or
+    ``None``. The tests need enough text to judge (``_MIN_HANZI`` Chinese characters, or 100
+    bytes for the language guess), so a very short file is taken as it decodes."""
+    sample = _sample(text)
+    problem = _latin1_mojibake(sample) or _gbk_mojibake(sample)
+    if problem or encoding not in ("gbk", "gb18030", "big5"):
+        return problem
+    # A legacy decoding is a guess: check it gives Chinese, not another language or noise.
+    if sum(b >= 0x80 for b in data[:_SAMPLE]) >= 100:
+        best = from_bytes(data[: 4 * _SAMPLE]).best()
+        if best is not None and _reads_as(best.language, str(best)):
+            return (
+                f"reads as {best.language} text ({best.encoding}), not Chinese in {encoding}; "
+                "open it in an editor that shows it correctly and save it as UTF-8, or remove it "
+                "from the texts folder"
+            )
+    share, hanzi = _common_share(sample)
+    if hanzi >= _MIN_HANZI and share < _least_common_share(hanzi):
+        return (
+            f"decodes as {encoding} only to rare characters ({share:.0%} common ones; Chinese "
+            "text has over 85%), so it is in another encoding or damaged; open it in an editor, "
+            "check the text shows correctly and save it as UTF-8"
+        )
+    return None
 
 
 def read_text_file(path: str | Path) -> tuple[str, str]:

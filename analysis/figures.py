@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 
 from analysis.pipeline import CorpusTables
 from analysis.plots import (
+    fitted_figure_name,
     save_figure,
     textplot_ca,
     textplot_collocate_network,
@@ -136,7 +137,7 @@ def study_figures(
             if grouping == "doc_id" and not few_docs:
                 continue
             label = target if grouping == "doc_id" else f"{grouping}_{target}"
-            name = "keyness_" + "_".join(label.split())
+            name = fitted_figure_name("keyness_" + "_".join(str(label).split()))
             yield (
                 name,
                 lambda g=grouping, t=target: textplot_keyness(
@@ -181,8 +182,11 @@ def save_all_figures(
     settings: dict[str, Any],
     folder: str | Path = "figures",
     progress: bool = False,
+    run_id: str | None = None,
 ) -> list[Path]:
-    """Draw and save every figure (PNG at 300 dpi, PDF, SVG) into ``folder``; return the files."""
+    """Draw and save every figure (PNG at 300 dpi, PDF, SVG) into ``folder``; return the files.
+
+    ``run_id`` goes into every file's metadata (see :func:`analysis.plots.save_figure`)."""
     from tqdm.auto import tqdm
 
     planned = list(study_figures(corpus, results, settings))
@@ -190,7 +194,7 @@ def save_all_figures(
     for name, draw in tqdm(planned, desc="figures", unit="figure", disable=not progress):
         figure = draw()
         try:
-            written += save_figure(figure, name, folder=folder)
+            written += save_figure(figure, name, folder=folder, run_id=run_id)
         finally:
             figure.clear()  # frees the artists; the figures are not registered with pyplot
     return written

@@ -17,8 +17,9 @@ from pathlib import Path
 import yaml
 
 from analysis.clean import to_simplified
-from analysis.errors import InputError
+from analysis.errors import InputError, reject_lone_surrogates
 from analysis.paths import data_file
+from analysis.settings import yaml_problem
 
 DEFAULT_TERM_FREQUENCY = 20000
 # What may stand between the parts of a formula: white space and punctuation of either width.
@@ -83,12 +84,31 @@ class Slogan:
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._check()
         if self.parts:
             regex = _SEPARATOR.join(re.escape(p) for p in self.parts)
         else:
             forms = sorted({to_simplified(v) for v in self.variants}, key=lambda v: (-len(v), v))
             regex = "|".join(re.escape(v) for v in forms)
         object.__setattr__(self, "pattern", re.compile(regex))
+
+    def _check(self) -> None:
+        # Checked here and not only in parse_slogans, since lexicons are also built in code: an
+        # empty or blank word compiles to a pattern matching the empty string at every offset,
+        # and OpenCC (like every output file) cannot encode a lone surrogate.
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError(f"slogan {self.name!r}: the name must be a non-empty word")
+        reject_lone_surrogates(self.name, f"slogan name {self.name!r}")
+        kind = "parts" if self.parts else "variants"
+        words = self.parts or self.variants
+        if not words:
+            raise InputError(f"slogan {self.name!r}: give at least one variant (or the parts)")
+        for word in words:
+            if not isinstance(word, str) or not word.strip():
+                raise InputError(
+                    f"slogan {self.name!r}: {kind} must be non-empty words, got {word!r}"
+                )
+            reject_lone_surrogates(word, f"slogan {self.name!r}: {kind[:-1]} {word!r}")
 
     @property
     def dictionary_terms(self) -> tuple[str, ...]:
@@ -126,7 +146,11 @@ class SloganLexicon:
                 f"{', '.join(self.names)}. Add an entry to slogans.yml to count a new one"
             )
         if not wanted:
-            raise InputError("no slogans selected: name at least one slogan")
+            raise InputError(
+                f"no slogans selected from {self.source}: name at least one (known: "
+                f"{', '.join(self.names)}), or leave the selection (--slogans) out to count "
+                "them all"
+            )
         return SloganLexicon(tuple(by_name[n] for n in wanted), self.groups, self.source)
 
 
@@ -161,15 +185,17 @@ def parse_slogans(raw: object, *, source: str = "<slogans>") -> SloganLexicon:
         if name in seen:
             raise InputError(f"{where}: slogan {name!r} is listed twice; keep one entry")
         seen.add(name)
-        slogans.append(
-            Slogan(
+        try:
+            slogan = Slogan(
                 name=name,
                 variants=tuple(v.strip() for v in variants),
                 parts=tuple(p.strip() for p in parts),
                 gloss=str(item.get("gloss") or ""),
                 group=group,
             )
-        )
+        except InputError as exc:  # a blank name or a lone surrogate: say where it is
+            raise InputError(f"{where}: {exc}") from None
+        slogans.append(slogan)
     if not slogans:
         raise InputError(f"{source}: the `slogans:` list is empty; add at least one slogan")
     return SloganLexicon(tuple(slogans), {str(k): str(v) for k, v in groups.items()}, source)
@@ -181,9 +207,14 @@ def load_slogans(path: str | Path | None = None) -> SloganLexicon:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the slogan lexicon ({exc.strerror})") from exc
+        raise InputError(
+            f"{path}: cannot read the slogan lexicon ({exc.strerror}); check the path given to "
+            "--slogans or under `lexicons: slogans` in the settings"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: is not valid YAML ({exc}); fix the indicated line") from exc
+        raise InputError(
+            f"{path}: is not valid YAML ({yaml_problem(exc)}); fix the indicated line"
+        ) from exc
     return parse_slogans(raw, source=str(path))
 
 
@@ -207,6 +238,8 @@ def slogans_from_terms(terms: Iterable[str], *, source: str = "command line") ->
     names = [t.strip() for t in terms if t.strip()]
     if not names:
         raise InputError(f"{source}: no slogans given; list at least one term")
-    return SloganLexicon(
-        tuple(Slogan(name=n, variants=(n,)) for n in dict.fromkeys(names)), {}, source
-    )
+    try:
+        slogans = tuple(Slogan(name=n, variants=(n,)) for n in dict.fromkeys(names))
+    except InputError as exc:  # a lone surrogate: say where it came from
+        raise InputError(f"{source}: {exc}") from None
+    return SloganLexicon(slogans, {}, source)

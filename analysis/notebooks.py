@@ -25,6 +25,57 @@ def study_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
+def check_notebook_parameters(
+    *,
+    texts_dir: object,
+    metadata: object = None,
+    slogans: object = None,
+    figures_dir: object = None,
+    out_dir: object = None,
+) -> None:
+    """Check a notebook's parameters before anything uses them; an InputError says which one is
+    wrong and what it should be.
+
+    ``texts_dir`` must be an existing folder; ``metadata`` ``None`` or an existing file; ``slogans``
+    ``None`` or text (names or a ``.yml`` path); ``figures_dir`` and ``out_dir`` ``None`` or a
+    folder (created when missing) — not an existing file. Parameters are plain values: a string
+    is never evaluated as code.
+    """
+
+    def path_or_none(name: str, value: object) -> Path | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | Path) or not str(value).strip():
+            raise InputError(
+                f"notebook parameter {name}={value!r}: give a path as text, e.g. "
+                f"{name} = \"../data/raw\", or None"
+            )
+        return Path(value)
+
+    texts = path_or_none("texts_dir", texts_dir)
+    if texts is None or not texts.is_dir():
+        raise InputError(
+            f"notebook parameter texts_dir={texts_dir!r} is not a folder (relative paths start "
+            f"at {Path.cwd()}); set it to the folder of your .txt files"
+        )
+    meta = path_or_none("metadata", metadata)
+    if meta is not None and not meta.is_file():
+        raise InputError(
+            f"notebook parameter metadata={metadata!r} is not a file; give the metadata CSV or None"
+        )
+    if slogans is not None and (not isinstance(slogans, str) or not slogans.strip()):
+        raise InputError(
+            f"notebook parameter slogans={slogans!r}: give None, names such as \"团结,一把手\", or "
+            "the path of a slogans .yml file"
+        )
+    for name, value in (("figures_dir", figures_dir), ("out_dir", out_dir)):
+        folder = path_or_none(name, value)
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise InputError(
+                f"notebook parameter {name}={value!r} is a file; give a folder (or None)"
+            )
+
+
 def notebook_parameters(
     *, texts: Path | None, metadata: Path | None, figures: Path | None, slogans: str | None = None
 ) -> dict[str, Any]:
@@ -136,6 +187,12 @@ def execute_notebooks(
     from tqdm.auto import tqdm
 
     parameters = notebook_parameters(texts=texts, metadata=metadata, figures=None, slogans=slogans)
+    if "texts_dir" in parameters:  # a bad parameter fails here, before any kernel starts
+        check_notebook_parameters(
+            texts_dir=parameters["texts_dir"],
+            metadata=parameters["metadata"],
+            slogans=parameters.get("slogans"),
+        )
     written: list[Path] = []
     for notebook in tqdm(
         study_notebooks(), desc="notebooks", unit="notebook", disable=not progress

@@ -26,6 +26,7 @@ from analysis.clean import cleaned_corpus
 from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
 from analysis.corpus import load_corpus
 from analysis.engine import DocumentWork, Engine, process_texts
+from analysis.errors import InputError
 from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
 from analysis.paths import PROJECT_ROOT
 from analysis.segment import SegmenterConfig, tokens_table
@@ -123,6 +124,7 @@ def build_corpus(
         progress=progress,
     )
     documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
+    _check_not_emptied(documents, audit, Path(texts_dir), rules.source)
     sentences = sentences_table(documents, [p.sentences for p in processed])
     tokens = tokens_table(
         documents,
@@ -131,8 +133,43 @@ def build_corpus(
         stopwords=stopwords,
         words=[p.words for p in processed],
     )
+    _check_has_words(documents, tokens, Path(texts_dir))
     mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
     return CorpusTables(documents, audit, sentences, tokens, mentions, slogans, stopwords, config)
+
+
+def _check_not_emptied(
+    documents: pd.DataFrame, audit: pd.DataFrame, texts_dir: Path, rules_source: str
+) -> None:
+    """A document that cleaning removed entirely is an error, as an empty file is: no measure
+    can count it, and a silently empty document would skew every per-document table."""
+    emptied = documents.index[documents["text"].str.strip() == ""]
+    if not len(emptied):
+        return
+    first = documents.loc[emptied[0]]
+    rules = audit.loc[audit["doc_id"] == first["doc_id"], "rule"].unique()
+    others = f" (and {len(emptied) - 1} more files)" if len(emptied) > 1 else ""
+    raise InputError(
+        f"{texts_dir / first['file']}: cleaning removed its whole text (rule "
+        f"{', '.join(rules[:3]) or 'none'}){others}; if the text should stay, narrow that rule "
+        f"in {rules_source}, else remove the file"
+    )
+
+
+def _check_has_words(documents: pd.DataFrame, tokens: pd.DataFrame, texts_dir: Path) -> None:
+    """A document without a word to count (only punctuation or stopwords) is an error: every
+    per-document measure (similarity, keyness, CA) needs at least one."""
+    counted = tokens.loc[~tokens["is_punct"] & ~tokens["is_stop"], "doc_id"].unique()
+    wordless = documents.index[~documents["doc_id"].isin(counted)]
+    if not len(wordless):
+        return
+    first = documents.loc[wordless[0]]
+    others = f" (and {len(wordless) - 1} more files)" if len(wordless) > 1 else ""
+    raise InputError(
+        f"{texts_dir / first['file']}: has no word to count after cleaning, only punctuation or "
+        f"stopwords ({first['text'][:20]!r}){others}; put the document's text in it or remove "
+        "the file"
+    )
 
 
 def document_summary(corpus: CorpusTables) -> pd.DataFrame:

@@ -36,12 +36,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
+from analysis.dfm import Dfm
 from analysis.errors import InputError
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
-from analysis.measures.correspondence import CorrespondenceAnalysis, textstat_ca
+from analysis.measures.correspondence import (
+    CorrespondenceAnalysis,
+    textstat_ca,
+    top_terms_by_frequency,
+)
 from analysis.measures.dispersion import textstat_dispersion
 from analysis.measures.formulae import formula_occurrences, summarise_formulae
 from analysis.measures.frequency import textstat_frequency
@@ -49,7 +55,7 @@ from analysis.measures.keyness import keyness_table
 from analysis.measures.kwic import kwic
 from analysis.measures.similarity import DocumentClustering, cluster_documents, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
-from analysis.measures.tfidf import textstat_tfidf
+from analysis.measures.tfidf import as_dfm, sorted_by_doc, textstat_tfidf
 from analysis.pipeline import CorpusTables, document_summary
 
 #: Tables that also go to the XLSX workbook and LaTeX (booktabs) files of the report.
@@ -135,6 +141,47 @@ def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any
     return ca_options
 
 
+def _correspondence(
+    settings: dict[str, Any], corpus: CorpusTables
+) -> CorrespondenceAnalysis | None:
+    """The CA of the run, or ``None`` with a warning saying why there is none.
+
+    Documents without any of the ``top_terms`` most frequent terms have no profile (common
+    among thousands of one-sentence documents); they are left out of the map with a warning
+    rather than stopping the run.
+    """
+    skipped = "correspondence analysis skipped ({}), so ca_coordinates.csv is not written"
+    opts = _ca_options(settings, corpus)
+    if opts is None:
+        warnings.warn(skipped.format("it needs 2 documents and 2 counted terms"), stacklevel=3)
+        return None
+    top_terms = opts.get("top_terms", 60)
+    d = top_terms_by_frequency(sorted_by_doc(as_dfm(corpus.tokens, "textstat_ca")), top_terms)
+    has_terms = np.asarray(d.matrix.sum(axis=1)).ravel() > 0
+    if not has_terms.all():
+        left_out = d.docs[~has_terms]
+        warnings.warn(
+            f"correspondence analysis: {len(left_out)} document(s) without any of the "
+            f"{top_terms} most frequent terms are left out of the map (first: {left_out[0]}); "
+            "raise correspondence: top_terms to include them",
+            stacklevel=3,
+        )
+        d = Dfm(d.matrix[has_terms], d.docs[has_terms], d.terms)
+    available = min(len(d.docs), len(d.terms)) - 1
+    if available < 1:
+        warnings.warn(skipped.format("fewer than 2 documents have counted terms"), stacklevel=3)
+        return None
+    opts["dimensions"] = min(opts.get("dimensions", 2), available)
+    counts = d.matrix.toarray()
+    profiles = counts / counts.sum(axis=1, keepdims=True)
+    if np.allclose(profiles, profiles[0]):
+        warnings.warn(
+            skipped.format("every document has the same profile of frequent terms"), stacklevel=3
+        )
+        return None
+    return textstat_ca(d, **opts)
+
+
 def compute_tables(
     corpus: CorpusTables, settings: dict[str, Any], *, progress: bool = False
 ) -> StudyResults:
@@ -167,9 +214,15 @@ def compute_tables(
         tables["dispersion"] = textstat_dispersion(tokens, **opts)
 
     def keyness() -> None:
-        if len(docs) >= 2:
-            opts = _grouped(settings, "keyness", keyness_table, docs)
-            tables["keyness"] = keyness_table(tokens, docs, **opts)
+        if len(docs) < 2:
+            warnings.warn(
+                "keyness skipped: one document has no rest to compare it with, so keyness.csv "
+                "is not written; add documents to compare",
+                stacklevel=2,
+            )
+            return
+        opts = _grouped(settings, "keyness", keyness_table, docs)
+        tables["keyness"] = keyness_table(tokens, docs, **opts)
 
     def tfidf() -> None:
         tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))
@@ -177,7 +230,13 @@ def compute_tables(
     def similarity() -> None:
         opts = options(settings, "similarity", textstat_simil)
         tables["similarity"] = textstat_simil(tokens, **opts)
-        if len(docs) >= 2:
+        if len(docs) < 2:
+            warnings.warn(
+                "clustering skipped: one document cannot be clustered, so similarity_clusters.csv "
+                "is not written",
+                stacklevel=2,
+            )
+        else:
             opts = options(settings, "clustering", cluster_documents)
             found["clustering"] = cluster_documents(tokens, **opts)
             tables["similarity_clusters"] = found["clustering"].merges
@@ -185,6 +244,15 @@ def compute_tables(
     def slogan_counts() -> None:
         opts = _grouped(settings, "slogan_counts", textstat_slogans, docs)
         tables["slogan_counts"] = textstat_slogans(docs, mentions, lexicon, **opts)
+        found_names = set(mentions["slogan"])
+        never = [name for name in lexicon.names if name not in found_names]
+        if never:  # kept as rows of 0, and said, since a misspelt variant also gives 0
+            warnings.warn(
+                f"slogan(s) {', '.join(never)} occur in no document (count 0 in "
+                f"slogan_counts.csv); if that is unexpected, check the variants in "
+                f"{lexicon.source}",
+                stacklevel=2,
+            )
 
     def cooccurrence() -> None:
         opts = _grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs)
@@ -214,11 +282,11 @@ def compute_tables(
         tables["formula_occurrences"] = occurrences
 
     def correspondence() -> None:
-        opts = _ca_options(settings, corpus)
-        if opts is not None:
-            found["ca"] = textstat_ca(tokens, **opts)
-            tables["ca_coordinates"] = found["ca"].coordinates
-            tables["ca_inertia"] = found["ca"].inertia
+        ca = _correspondence(settings, corpus)
+        if ca is not None:
+            found["ca"] = ca
+            tables["ca_coordinates"] = ca.coordinates
+            tables["ca_inertia"] = ca.inertia
 
     steps = [
         frequencies,

@@ -3,8 +3,9 @@
 A run writes, next to its tables, ``OUT/run-state.json``: a SHA-256 of every input that can
 change an output — the bytes of every text and of the metadata, the settings, every lexicon and
 rule file they name, the command's options, and the source of this package — and the list of
-files it wrote. When a new run finds the same fingerprint and every listed file still in place,
-nothing can have changed and it stops at once ("up to date"), like ``make``. Any change — a text
+files it wrote. When a new run finds the same fingerprint and every output its manifest lists
+still in place with the same SHA-256, nothing can have changed and it stops at once ("up to
+date"), like ``make``; an edited or deleted output makes it run again. Any change — a text
 added or edited, a dictionary entry, a setting, a new version of the code — gives another
 fingerprint and a full run, which still reuses the per-document token cache.
 """
@@ -57,17 +58,27 @@ def run_fingerprint(
 
 
 def is_up_to_date(out: Path, fingerprint: str) -> bool:
-    """Whether ``out`` holds a complete run with this fingerprint."""
+    """Whether ``out`` holds a complete run with this fingerprint: no interrupted commit, and
+    every output its manifest lists still there, byte for byte."""
+    from analysis.manifest import changed_outputs, read_manifest
+
+    if any(Path(out).glob(".commit-*.json")):
+        return False
     try:
         state = json.loads((Path(out) / STATE_FILE).read_text(encoding="utf-8"))
+        manifest = read_manifest(Path(out))
     except (OSError, ValueError):
         return False
-    return state.get("fingerprint") == fingerprint and all(
-        Path(f).exists() for f in state.get("files", [])
+    return (
+        state.get("fingerprint") == fingerprint
+        and manifest.get("fingerprint") == fingerprint
+        and all(Path(f).exists() for f in state.get("files", []))
+        and not changed_outputs(manifest, Path(out).resolve())
     )
 
 
 def record_run(out: Path, fingerprint: str, files: Iterable[Path]) -> Path:
-    """Write the run state after a complete run."""
+    """Write the run state after a complete run into ``out`` (the run's staging folder, from
+    which it is committed with the other outputs); ``files`` are the outputs' final paths."""
     state = {"fingerprint": fingerprint, "files": sorted(str(Path(f).resolve()) for f in files)}
     return write_text_atomic(Path(out) / STATE_FILE, json.dumps(state, indent=1))

@@ -1,6 +1,7 @@
 """``python -m analysis run``: every table, figure and notebook of the study, written to disk.
 
-``run_analysis(corpus, settings, out=…, figures=…, notebooks=…)`` writes
+``run_analysis(corpus, settings, stage=…, request=…)`` writes, all at once when everything is
+complete (:mod:`analysis.outputs`),
 
 * ``OUT/tables/<name>.csv`` — every statistics table (UTF-8 with BOM, for Excel) and
   ``OUT/tables/collocation_network.graphml`` (for Gephi);
@@ -8,7 +9,9 @@
   paper reports (:func:`summary_tables`), as an Excel workbook and as LaTeX ``booktabs`` tables;
 * the figures, in PNG, PDF and SVG, into the figures folder (:mod:`analysis.figures`);
 * the executed notebooks and their standalone HTML under ``OUT/notebooks/``
-  (:mod:`analysis.notebooks`).
+  (:mod:`analysis.notebooks`);
+* ``OUT/manifest.json`` — the run's provenance (:mod:`analysis.manifest`) and
+  ``OUT/run-state.json`` (:mod:`analysis.run_state`).
 """
 
 from __future__ import annotations
@@ -17,16 +20,29 @@ import io
 import re
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis.errors import InputError
 from analysis.export import write_tables
+from analysis.manifest import (
+    build_manifest,
+    changed_inputs,
+    input_files,
+    new_run_id,
+    output_entries,
+    utc_now,
+    write_manifest,
+)
 from analysis.measures.collocates import write_graphml
+from analysis.outputs import MANIFEST_FILE, StagedRun, previous_figure_files
 from analysis.paths import atomic_write, safe_child, write_text_atomic
 from analysis.pipeline import CorpusTables
 from analysis.report import StudyResults, compute_tables
+from analysis.run_state import record_run
 
 WIDE_DOCUMENTS = 20
 
@@ -189,50 +205,149 @@ def write_summary(summary: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     return written
 
 
+@dataclass(frozen=True)
+class RunRequest:
+    """What a run reads and how it was asked for: the provenance a manifest records.
+
+    Made by :meth:`snapshot` before the corpus is read, so the run can check at its end that no
+    input changed while it was reading them.
+    """
+
+    texts: Path
+    extensions: tuple[str, ...]
+    metadata: Path | None
+    settings_file: Path | None
+    options: dict[str, Any]
+    command: list[str]
+    fingerprint: str
+    run_id: str
+    started: str
+    started_clock: float
+    inputs: dict[str, Any]
+
+    @classmethod
+    def snapshot(
+        cls,
+        *,
+        texts: Path,
+        extensions: tuple[str, ...] = (".txt",),
+        metadata: Path | None = None,
+        settings_file: Path | None = None,
+        options: dict[str, Any] | None = None,
+        command: list[str] | None = None,
+        fingerprint: str = "",
+    ) -> RunRequest:
+        return cls(
+            texts=Path(texts),
+            extensions=tuple(extensions),
+            metadata=None if metadata is None else Path(metadata),
+            settings_file=None if settings_file is None else Path(settings_file),
+            options={**(options or {}), "extensions": list(extensions)},
+            command=list(command or []),
+            fingerprint=fingerprint,
+            run_id=new_run_id(),
+            started=utc_now(),
+            started_clock=time.perf_counter(),
+            inputs=input_files(Path(texts), tuple(extensions), metadata),
+        )
+
+
+def _segmenter_record(corpus: CorpusTables) -> dict[str, Any]:
+    config = corpus.segmenter
+    return {
+        "backend": config.backend,
+        "hmm": config.hmm,
+        "pos": config.pos,
+        "dictionary_terms": len(config.terms),
+        "placeholder": config.placeholder,
+        "fingerprint": config.fingerprint,
+    }
+
+
 def run_analysis(
     corpus: CorpusTables,
     settings: dict[str, Any],
     *,
-    out: Path,
-    figures: Path | None = Path("figures"),
+    stage: StagedRun,
+    request: RunRequest,
     notebooks: bool = True,
-    texts: Path | None = None,
-    metadata: Path | None = None,
     slogans: str | None = None,
     progress: bool = False,
 ) -> tuple[str, list[Path]]:
-    """Compute and write everything; return a one-line summary and the files written."""
-    started = time.perf_counter()
+    """Compute everything, write it into ``stage`` with ``manifest.json`` and the run state, and
+    commit it (:mod:`analysis.outputs`); return a one-line summary and the files now in place.
+
+    Raises InputError, committing nothing, if an input file changed while the run read it.
+    """
     results = compute_tables(corpus, settings, progress=progress)
-    tables_dir = Path(out) / "tables"
-    written = write_tables(results.tables, tables_dir)
-    written.append(write_graphml(results.network, tables_dir / "collocation_network.graphml"))
-    written += write_summary(summary_tables(results), tables_dir)
+    staged = write_tables(results.tables, stage.tables_dir)
+    staged.append(write_graphml(results.network, stage.tables_dir / "collocation_network.graphml"))
+    staged += write_summary(summary_tables(results), stage.tables_dir)
+    tables_dir = stage.final_path(stage.tables_dir)
     lines = [
         f"{len(corpus.documents)} documents, {len(corpus.tokens):,} tokens, "
         f"{len(corpus.mentions):,} slogan mentions",
-        f"{len(written)} table files in {tables_dir}",
+        f"{len(staged)} table files in {tables_dir}",
     ]
-    written = list(written)
-    if figures is not None:
+    if stage.figures is not None:
         from analysis.figures import save_all_figures
 
         saved = save_all_figures(
-            corpus, results, settings=settings, folder=figures, progress=progress
+            corpus,
+            results,
+            settings=settings,
+            folder=stage.figures_dir,
+            progress=progress,
+            run_id=stage.run_id,
         )
-        written += saved
-        lines.append(f"{len(saved)} figure files in {figures}")
+        staged += saved
+        lines.append(f"{len(saved)} figure files in {stage.figures}")
     if notebooks:
         from analysis.notebooks import execute_notebooks
 
         executed = execute_notebooks(
-            Path(out) / "notebooks",
-            texts=texts,
-            metadata=metadata,
+            stage.notebooks_dir,
+            texts=request.texts,
+            metadata=request.metadata,
             slogans=slogans,
             progress=progress,
         )
-        written += executed
-        lines.append(f"{len(executed)} notebooks (ipynb and HTML) in {Path(out) / 'notebooks'}")
-    lines.append(f"done in {time.perf_counter() - started:.1f} s")
-    return "; ".join(lines), written
+        staged += executed
+        lines.append(
+            f"{len(executed)} notebooks (ipynb and HTML) in {stage.final_path(stage.notebooks_dir)}"
+        )
+    changed = changed_inputs(
+        request.inputs, input_files(request.texts, request.extensions, request.metadata)
+    )
+    if changed:
+        raise InputError(
+            f"{request.texts}: {', '.join(changed[:3])} changed while the run was reading the "
+            "texts; nothing was written — run again once the files are final"
+        )
+    outputs = output_entries([(*stage.locate(f), Path(f)) for f in staged])
+    finals = [stage.final_path(f) for f in staged]
+    manifest = build_manifest(
+        run_id=stage.run_id,
+        started=request.started,
+        command=request.command,
+        settings=settings,
+        settings_file=request.settings_file,
+        options=request.options,
+        segmenter=_segmenter_record(corpus),
+        slogans=list(corpus.slogans.names),
+        inputs=request.inputs,
+        documents=corpus.documents[["doc_id", "file", "encoding"]].to_dict("records"),
+        outputs=outputs,
+        fingerprint=request.fingerprint,
+        out=stage.out,
+        figures=stage.figures,
+        started_clock=request.started_clock,
+        finished_clock=time.perf_counter(),
+    )
+    write_manifest(manifest, stage.staging / MANIFEST_FILE)
+    if request.fingerprint:
+        record_run(stage.staging, request.fingerprint, finals)
+    stage.commit(previous_figures=previous_figure_files(stage.out, stage.figures))
+    lines.append(f"run {stage.run_id}, manifest {stage.out / MANIFEST_FILE}")
+    lines.append(f"done in {time.perf_counter() - request.started_clock:.1f} s")
+    return "; ".join(lines), finals

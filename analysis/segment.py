@@ -6,7 +6,11 @@ project's user dictionary (``data/lexicon/userdict.txt``) plus every slogan term
 placeholders (``**``) are cut out before segmentation and become tokens of their own, so they never
 fuse with a neighbouring word.
 
-The tokens table has one row per token, white space dropped:
+Any text is segmented except one holding a lone surrogate, an
+:class:`~analysis.errors.InputError` (see :func:`analysis.errors.reject_lone_surrogates`).
+
+The tokens table has one row per token, white space dropped (no token is or contains white
+space; together the tokens cover every other character of the text exactly once):
 
 ``doc_id``, ``para``, ``sent`` (as in the sentences table), ``position`` (1, 2, … within the
 document), ``token``, ``start``, ``end`` (0-based, half-open offsets into the cleaned text),
@@ -38,7 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.errors import InputError
+from analysis.errors import InputError, reject_lone_surrogates
 from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
 
 Backend = Literal["jieba", "rjieba"]
@@ -198,6 +202,9 @@ class Segmenter:
 
     def segment(self, text: str) -> Segments:
         """Token offsets of one text (and tags if configured), white space dropped."""
+        # rjieba, the parquet cache and the Arrow token column cannot encode a lone surrogate;
+        # refuse it here, for both backends, rather than fail in one of them.
+        reject_lone_surrogates(text, "the text to segment")
         tokens: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

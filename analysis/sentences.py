@@ -5,6 +5,9 @@ A paragraph is a line of the cleaned text (cleaning leaves no empty lines). A se
 brackets that follow (。” stays with its sentence), and at the end of its paragraph. Sentences
 never cross paragraphs. White space between sentences belongs to neither.
 
+:func:`split_sentences` takes any string; :func:`corpus_sentences` refuses a text holding a lone
+surrogate (an :class:`~analysis.errors.InputError`, as the cleaner does).
+
 Columns: ``doc_id``, ``para`` and ``sent`` (numbered from 1 within the document; ``sent`` runs on
 across paragraphs), ``start`` and ``end`` (0-based, half-open offsets into the cleaned text) and
 ``text``.
@@ -17,6 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from analysis.errors import reject_lone_surrogates
 
 SENTENCE_COLUMNS = ["doc_id", "para", "sent", "start", "end", "text"]
 SENTENCE_END = "。！？；"
@@ -83,4 +88,7 @@ def corpus_sentences(documents: pd.DataFrame) -> pd.DataFrame:
             "corpus_sentences needs the cleaned documents table (from clean_corpus); missing "
             f"column(s): {', '.join(sorted(missing))}"
         )
+    for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
+        if isinstance(text, str):  # the text column is Arrow (UTF-8), which cannot hold one
+            reject_lone_surrogates(text, f"the text of document {doc_id!r}")
     return sentences_table(documents, [sentence_spans(t) for t in documents["text"]])

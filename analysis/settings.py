@@ -8,13 +8,14 @@ settings file's folder.
 from __future__ import annotations
 
 import copy
+import difflib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from analysis.errors import InputError
-from analysis.paths import data_file
+from analysis.paths import data_dir, data_file
 
 DEFAULTS: dict[str, Any] = {
     "lexicons": {
@@ -25,6 +26,49 @@ DEFAULTS: dict[str, Any] = {
     },
     "segmentation": {"segmenter": "jieba", "hmm": True, "pos": False},
 }
+#: The sections the package reads (each measure's options are checked by the measure).
+SECTIONS = (
+    "lexicons",
+    "segmentation",
+    "frequencies",
+    "dispersion",
+    "keyness",
+    "tfidf",
+    "similarity",
+    "clustering",
+    "slogan_counts",
+    "cooccurrence",
+    "collocates",
+    "collocation_network",
+    "kwic",
+    "formulae",
+    "correspondence",
+    "figures",
+)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line: where and what (PyYAML's own message spans several)."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    what = getattr(exc, "problem", None) or str(exc)
+    return where + " ".join(str(what).split())
+
+
+def _check_known(raw: dict[str, Any], path: Path) -> None:
+    """A misspelt section or key would otherwise be ignored without a word."""
+    for key in raw:
+        if key not in SECTIONS:
+            close = difflib.get_close_matches(str(key), SECTIONS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(SECTIONS)}"
+            raise InputError(f"{path}: unknown section `{key}`; {hint}")
+    for section in ("lexicons", "segmentation"):
+        unknown = set(raw.get(section) or {}) - set(DEFAULTS[section])
+        if isinstance(raw.get(section), dict) and unknown:
+            raise InputError(
+                f"{path}: `{section}` has unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+                f"it takes {', '.join(DEFAULTS[section])}"
+            )
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
@@ -51,9 +95,12 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"{path}: cannot read the settings file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: is not valid YAML ({exc}); fix the indicated line") from exc
+        raise InputError(
+            f"{path}: is not valid YAML ({yaml_problem(exc)}); fix the indicated line"
+        ) from exc
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a mapping of sections at the top level")
+    _check_known(raw, path)
     settings = _merge(DEFAULTS, raw, str(path))
     settings["base_dir"] = str(path.resolve().parent)
     return settings
@@ -66,4 +113,18 @@ def lexicon_path(settings: dict[str, Any], name: str) -> Path:
     except KeyError as exc:
         raise InputError(f"settings: no lexicon {name!r} under `lexicons`") from exc
     path = Path(relative)
-    return path if path.is_absolute() else Path(settings["base_dir"]) / path
+    if path.is_absolute():
+        return path
+    beside = Path(settings["base_dir"]) / path
+    if not beside.exists() and relative == DEFAULTS["lexicons"].get(name):
+        # A settings file kept elsewhere that uses the default lexicons: they are in data/.
+        default = data_dir() / path
+        if default.exists():
+            return default
+    if not beside.exists():
+        raise InputError(
+            f"{beside}: the {name} file named under `lexicons` in the settings does not exist "
+            f"(relative paths start from the settings file's folder, {settings['base_dir']}); "
+            "correct the path or give an absolute one"
+        )
+    return beside

@@ -48,7 +48,7 @@ def find_slogan_mentions(
         if missing:
             raise ValueError(
                 f"find_slogan_mentions: the {name} table lacks {', '.join(sorted(missing))}; "
-                "pass the tables built by analysis.prepare_corpus"
+                "pass the tables built by analysis.build_corpus"
             )
     sentence_groups = dict(tuple(sentences.groupby("doc_id", sort=False)))
     token_groups = dict(tuple(tokens.groupby("doc_id", sort=False)))

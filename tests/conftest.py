@@ -3,6 +3,8 @@ the material beside the project (``../shared``), which tests skip without."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import warnings
 from pathlib import Path
@@ -22,6 +24,15 @@ STUDY_DOC_IDS = [
     "yangzhou_opinion_2007",
     "cityoffice_speech_2003",
 ]
+
+
+def tree_sha256(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by path relative to it (hidden files too)."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def shared_path(*parts: str) -> Path:
@@ -57,9 +68,14 @@ def full_run(tmp_path_factory, cache_dir):
     out, figures = root / "results", root / "figures"
     previous = os.environ.get("ANALYSIS_CACHE")
     os.environ["ANALYSIS_CACHE"] = str(cache_dir)
+    # data/raw is hashed around the run; tests/test_reliability_run.py compares the two
+    (root / "raw-sha256-before.json").write_text(json.dumps(tree_sha256(RAW)), encoding="utf-8")
     try:
         code = main(["run", "--out", str(out), "--figures", str(figures), "--quiet"])
     finally:
+        (root / "raw-sha256-after.json").write_text(
+            json.dumps(tree_sha256(RAW)), encoding="utf-8"
+        )
         if previous is None:
             os.environ.pop("ANALYSIS_CACHE", None)
         else:

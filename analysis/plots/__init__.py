@@ -40,6 +40,7 @@ from analysis.plots.save import (
     FigureFormat,
     FigureSizeWarning,
     check_glyphs,
+    fitted_figure_name,
     safe_figure_name,
     save_figure,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "figure_size",
     "figure_style",
     "find_system_cjk_font",
+    "fitted_figure_name",
     "font_files_for",
     "font_stack",
     "missing_characters",

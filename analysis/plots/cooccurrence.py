@@ -53,6 +53,7 @@ ANNOTATE_MAX_SLOGANS = 8  # beyond this the cells are too small for numbers
 MIN_CELL_INCHES = {"plain": 0.11, "count": 0.115, "jaccard": 0.17}
 MIN_TICK_POINTS, MAX_TICK_POINTS = 5.5, 7.0
 PANEL_GAP = 0.08  # inches between panels
+MAX_CELL_INCHES = 0.5  # larger cells only spread a few slogans over a page
 COLOURBAR_INCHES = 0.75  # the colour bar with its ticks and label
 LABEL_MAX_CHARS = 5  # slogan tick labels; long formulae end in "…"
 
@@ -141,7 +142,9 @@ def textplot_slogan_cooccurrence(
     elif isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
     ncols = min(ncols, n_docs)
-    panel = available / ncols - PANEL_GAP
+    # Few documents would make each panel as wide as the page (one document: two panels a page
+    # tall each); a cell larger than MAX_CELL_INCHES shows nothing more.
+    panel = min(available / ncols - PANEL_GAP, n_slogans * MAX_CELL_INCHES)
     tick_points = float(np.clip(panel / n_slogans * 72 * 0.8, MIN_TICK_POINTS, MAX_TICK_POINTS))
     rows_per_unit = -(-n_docs // ncols)
     n_rows = len(units) * rows_per_unit
@@ -161,7 +164,10 @@ def textplot_slogan_cooccurrence(
     }
     used = set(places.values())
     with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
+        # capped panels need less than the column: the figure shrinks to them, not a blank margin
+        used_width = fig_width - available + ncols * (panel + PANEL_GAP)
+        size = figure_size(width, fig_height / fig_width)
+        fig = Figure(figsize=(min(size[0], used_width), size[1]))
         axes = fig.subplots(n_rows, ncols, squeeze=False, sharex=True, sharey=True)
         image = None
         for (unit, key), (r, c) in places.items():

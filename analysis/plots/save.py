@@ -10,6 +10,7 @@ maps and turns matplotlib's "Glyph … missing from font(s)" warnings into
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
@@ -51,6 +52,10 @@ _SAVE_METADATA: dict[str, dict[str, None]] = {
     "pdf": {"CreationDate": None},
     "svg": {"Date": None},
 }
+# Where each format keeps a run id: a PNG text chunk, the PDF Info dictionary's Subject, the SVG
+# Dublin Core identifier (the keys each backend of matplotlib accepts).
+RUN_ID_KEYS: dict[str, str] = {"png": "Run-ID", "pdf": "Subject", "svg": "Identifier"}
+_RUN_ID = re.compile(r"^[\w.:-]{1,80}$")
 _WINDOWS_FORBIDDEN = frozenset('<>:"/\\|?*')
 # Control, format (e.g. bidirectional overrides), surrogate and line/paragraph separators.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -64,19 +69,8 @@ class FigureSizeWarning(UserWarning):
     """An exported figure file is much larger than a figure file should be."""
 
 
-def safe_figure_name(name: str) -> str:
-    """``name`` as a file name (without extension) that is safe on every operating system.
-
-    Chinese and other letters are kept. Runs of path separators, control characters and
-    characters Windows forbids (``<>:"/\\|?*``) become ``_``; dots, spaces and ``_`` are trimmed
-    from both ends (so ``..`` cannot climb); Windows device names (``CON``, ``NUL``…) get a
-    trailing ``_``. An empty result or one longer than 180 UTF-8 bytes is an error.
-
-    >>> safe_figure_name("民主集中制:2007")
-    '民主集中制_2007'
-    >>> safe_figure_name("../x")
-    'x'
-    """
+def _sanitised(name: str) -> str:
+    """The character rules of :func:`safe_figure_name`, without its length limit."""
     if not isinstance(name, str):
         raise TypeError(f"figure name must be a string, got {type(name).__name__}")
     normalised = unicodedata.normalize("NFC", name)
@@ -94,6 +88,23 @@ def safe_figure_name(name: str) -> str:
         )
     if safe.split(".")[0].rstrip().upper() in _WINDOWS_RESERVED:
         safe += "_"
+    return safe
+
+
+def safe_figure_name(name: str) -> str:
+    """``name`` as a file name (without extension) that is safe on every operating system.
+
+    Chinese and other letters are kept. Runs of path separators, control characters and
+    characters Windows forbids (``<>:"/\\|?*``) become ``_``; dots, spaces and ``_`` are trimmed
+    from both ends (so ``..`` cannot climb); Windows device names (``CON``, ``NUL``…) get a
+    trailing ``_``. An empty result or one longer than 180 UTF-8 bytes is an error.
+
+    >>> safe_figure_name("民主集中制:2007")
+    '民主集中制_2007'
+    >>> safe_figure_name("../x")
+    'x'
+    """
+    safe = _sanitised(name)
     size = len(safe.encode("utf-8"))
     if size > MAX_NAME_BYTES:
         raise InputError(
@@ -101,6 +112,28 @@ def safe_figure_name(name: str) -> str:
             f"{MAX_NAME_BYTES} bytes (about {MAX_NAME_BYTES // 3} Chinese characters)"
         )
     return safe
+
+
+def fitted_figure_name(name: str) -> str:
+    """:func:`safe_figure_name`, shortened where that would be too long, for names built from
+    data (a document id or metadata value of any length).
+
+    A name over 180 UTF-8 bytes keeps its longest beginning that fits with ``_`` and the first
+    8 hex digits of the SHA-256 of the whole name appended, so two long names that start alike
+    stay distinct and the same name always gives the same file.
+
+    >>> fitted_figure_name("keyness_" + "长" * 70)[-12:]
+    '长长长_dc26c1fa'
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"figure name must be a string, got {type(name).__name__}")
+    if len(_sanitised(name).encode("utf-8")) <= MAX_NAME_BYTES:
+        return safe_figure_name(name)
+    suffix = "_" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    head = name
+    while len(_sanitised(head).encode("utf-8")) + len(suffix) > MAX_NAME_BYTES:
+        head = head[: max(1, len(head) * 9 // 10)] if len(head) > 400 else head[:-1]
+    return safe_figure_name(_sanitised(head) + suffix)
 
 
 def check_glyphs(fig: Figure) -> None:
@@ -143,24 +176,33 @@ def save_figure(
     folder: str | Path = "figures",
     formats: Sequence[FigureFormat] = SUPPORTED_FORMATS,
     dpi: float = EXPORT_DPI,
+    run_id: str | None = None,
 ) -> list[Path]:
     """Write ``fig`` as ``folder/<safe name>.<format>`` for each format; return the paths.
 
     ``name`` may be any document id (see :func:`safe_figure_name`); a trailing ``.png``, ``.pdf``
     or ``.svg`` is dropped. ``dpi`` applies to PNG (and to any raster parts of PDF and SVG).
+    ``run_id`` (letters, digits, ``_.:-``) is written into each file's metadata
+    (:data:`RUN_ID_KEYS`: PNG ``Run-ID``, PDF ``Subject``, SVG ``dc:identifier``), tying the file
+    to its run's ``manifest.json``; without it the file is the same bytes at every save.
     Raises MissingGlyphError before writing anything if some text cannot be drawn; warns with
     FigureSizeWarning when a PDF exceeds 2 MB. The figure stays open and unchanged.
     """
     _require_figure(fig)
     chosen = _normalise_formats(formats)
     _require_dpi(dpi)
+    if run_id is not None and (not isinstance(run_id, str) or not _RUN_ID.match(run_id)):
+        raise InputError(
+            f"run_id {run_id!r}: use letters, digits and '_.:-' only (at most 80), e.g. the "
+            "run_id of manifest.json"
+        )
     stem = safe_figure_name(_drop_known_extension(name))
     targets = [safe_child(folder, f"{stem}.{fmt}") for fmt in chosen]
     written = []
     with mpl.rc_context(export_rc_params()):
         check_glyphs(fig)
         for fmt, target in zip(chosen, targets, strict=True):
-            written.append(atomic_write(target, _figure_writer(fig, fmt, dpi)))
+            written.append(atomic_write(target, _figure_writer(fig, fmt, dpi, run_id)))
     for path in written:
         if path.suffix == ".pdf" and path.stat().st_size > MAX_PDF_BYTES:
             warnings.warn(
@@ -174,10 +216,14 @@ def save_figure(
     return written
 
 
-def _figure_writer(fig: Figure, fmt: FigureFormat, dpi: float):
+def _figure_writer(fig: Figure, fmt: FigureFormat, dpi: float, run_id: str | None = None):
+    metadata: dict[str, str | None] = dict(_SAVE_METADATA[fmt])
+    if run_id is not None:
+        metadata[RUN_ID_KEYS[fmt]] = run_id
+
     def write(tmp: Path) -> None:
         with _recording_missing_glyphs() as warned:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
         if warned:  # raising here makes atomic_write discard the file
             raise missing_glyph_error(warned, where=f"the {fmt.upper()} export", fonts=font_stack())
 
