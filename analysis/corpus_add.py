@@ -10,17 +10,21 @@ metadata is written only after the text is in place.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus import doc_id_from_path, read_metadata, text_files, year_from_name
+from analysis.corpus import (
+    MAX_DOC_ID_BYTES,
+    doc_id_from_path,
+    is_safe_doc_id,
+    read_metadata,
+    text_files,
+    year_from_name,
+)
 from analysis.encoding import read_text_file
 from analysis.errors import InputError
 from analysis.paths import atomic_write, safe_child
-
-_SAFE_ID = re.compile(r"^[^\W][\w.-]{0,119}$")
 
 
 def _sha256(path: Path) -> str:
@@ -49,9 +53,11 @@ def add_text(
         raise InputError(f"{folder}: corpus folder not found; create it or pass --to the right one")
     _, encoding = read_text_file(source)  # refuse what the corpus could not load later
     doc_id = doc_id or doc_id_from_path(source.name)
-    if not _SAFE_ID.match(doc_id):
+    if not is_safe_doc_id(doc_id):  # the loader's rule, so an added text always loads
         raise InputError(
-            f"doc id {doc_id!r} is not safe as a file name; use letters, digits, '-', '_', '.'"
+            f"doc id {doc_id!r} is not safe as a file name; use letters, digits, '-', '_', '.', "
+            f"starting with a letter or digit (at most {MAX_DOC_ID_BYTES} bytes in UTF-8, i.e. "
+            f"{MAX_DOC_ID_BYTES // 3} Chinese characters); pass --doc-id"
         )
     digest = _sha256(source)
     for existing in text_files(folder, extensions):

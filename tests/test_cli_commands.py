@@ -111,6 +111,10 @@ def test_add_copies_the_text_and_appends_metadata(tmp_path, capsys):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
     assert main(["add", str(tmp_path / "binary.txt"), "--to", str(corpus)]) == 2
     assert "binary" in capsys.readouterr().err
+    # a doc id the loader would refuse (50 Chinese characters = 150 bytes) is refused here too
+    assert main([*args, "--doc-id", "长" * 50]) == 2
+    assert "at most 120 bytes" in capsys.readouterr().err
+    assert metadata.read_bytes() == before
 
 
 def test_run_with_another_segmenter_and_engine_options(tmp_path, capsys):
