@@ -34,6 +34,16 @@ def _stage_new_files(stage: StagedRun) -> None:
     (stage.staging / "manifest.json").write_text('{"run_id": "new"}', encoding="utf-8")
 
 
+def _staged_after_previous_run(out, figures, run_id: str) -> StagedRun:
+    """A previous run's results, and a new run's files staged beside them (no journal yet)."""
+    _previous_run(out, figures)
+    stage = StagedRun(run_id, out, figures)
+    stage.staging.mkdir()
+    stage.staging_figures.mkdir()
+    _stage_new_files(stage)
+    return stage
+
+
 def _visible(folder):
     return sorted(
         p.relative_to(folder).as_posix()
@@ -75,11 +85,8 @@ def test_a_failing_run_leaves_the_previous_results_and_no_staging(tmp_path):
 
 def test_the_next_run_removes_what_a_killed_run_left_in_staging(tmp_path):
     out, figures = tmp_path / "out", tmp_path / "figures"
-    _previous_run(out, figures)
-    stage = StagedRun("killed", out, figures)  # as a killed run leaves it: staged, no journal
-    stage.staging.mkdir()
-    stage.staging_figures.mkdir()
-    _stage_new_files(stage)
+    # as a killed run leaves it: staged, no journal
+    stage = _staged_after_previous_run(out, figures, "killed")
     done = recover(out, figures)
     assert len(done) == 2 and all("interrupted run" in line for line in done)
     assert not stage.staging.exists() and not stage.staging_figures.exists()
@@ -90,11 +97,7 @@ def test_the_next_run_removes_what_a_killed_run_left_in_staging(tmp_path):
 def test_a_commit_killed_part_way_is_completed_by_the_next_run(tmp_path, moves_done):
     """Kill the commit after any number of its renames: the next run finishes it exactly."""
     out, figures = tmp_path / "out", tmp_path / "figures"
-    _previous_run(out, figures)
-    stage = StagedRun("killed", out, figures)
-    stage.staging.mkdir()
-    stage.staging_figures.mkdir()
-    _stage_new_files(stage)
+    stage = _staged_after_previous_run(out, figures, "killed")
     journal_path = stage.write_journal(previous_figures=["keep.png", "stale.png"])
     journal = json.loads(journal_path.read_text(encoding="utf-8"))
     steps = journal["retire"] + journal["moves"]
@@ -111,11 +114,7 @@ def test_a_commit_killed_part_way_is_completed_by_the_next_run(tmp_path, moves_d
 
 def test_rolling_forward_twice_changes_nothing(tmp_path):
     out, figures = tmp_path / "out", tmp_path / "figures"
-    _previous_run(out, figures)
-    stage = StagedRun("twice", out, figures)
-    stage.staging.mkdir()
-    stage.staging_figures.mkdir()
-    _stage_new_files(stage)
+    stage = _staged_after_previous_run(out, figures, "twice")
     journal = stage.write_journal()
     saved = journal.read_text(encoding="utf-8")
     roll_forward(journal)
