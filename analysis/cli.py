@@ -161,6 +161,7 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.corpus import text_files
+    from analysis.manifest import input_files
     from analysis.outputs import staged_run
     from analysis.run_state import is_up_to_date, run_fingerprint
     from analysis.runner import RunRequest, run_analysis
@@ -185,7 +186,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         key: getattr(args, key)
         for key in ("slogans", "segmenter", "figures", "no_figures", "no_notebooks")
     }
-    fingerprint = run_fingerprint(texts, extensions, metadata, settings, options)
+    inputs = input_files(texts, extensions, metadata)  # hashed once: fingerprint and manifest
+    fingerprint = run_fingerprint(inputs, settings, options)
     if not args.force and is_up_to_date(Path(args.out), fingerprint):
         _say(args, f"up to date: {args.out} holds this run's outputs (--force to run again)")
         return 0
@@ -197,6 +199,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         options={k: v for k, v in vars(args).items() if k not in ("handler", "argv")},
         command=["python -m analysis", *(args.argv or [])],
         fingerprint=fingerprint,
+        inputs=inputs,
     )
     figures = None if args.no_figures else Path(args.figures)
     with staged_run(Path(args.out), figures, request.run_id) as stage:

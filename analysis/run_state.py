@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from analysis.corpus import text_files
 from analysis.paths import PROJECT_ROOT, write_text_atomic
 from analysis.settings import lexicon_path
 
@@ -27,22 +26,24 @@ PACKAGE = PROJECT_ROOT / "analysis"
 
 
 def _feed(digest: Any, label: str, data: bytes) -> None:
-    digest.update(label.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    _feed_digest(digest, label, hashlib.sha256(data).digest())
+
+
+def _feed_digest(digest: Any, label: str, sha256: bytes) -> None:
+    digest.update(label.encode("utf-8") + b"\0" + sha256)
 
 
 def run_fingerprint(
-    texts: Path,
-    extensions: tuple[str, ...],
-    metadata: Path | None,
-    settings: dict[str, Any],
-    options: dict[str, Any],
+    inputs: dict[str, Any], settings: dict[str, Any], options: dict[str, Any]
 ) -> str:
-    """SHA-256 of every input of a run (see the module docstring)."""
+    """SHA-256 of every input of a run (see the module docstring). ``inputs`` is the snapshot
+    of :func:`analysis.manifest.input_files`, whose per-file hashes are used rather than
+    reading every text again."""
     digest = hashlib.sha256()
-    for path in text_files(Path(texts), extensions):
-        _feed(digest, f"text:{path.relative_to(texts).as_posix()}", path.read_bytes())
-    if metadata is not None and Path(metadata).exists():
-        _feed(digest, "metadata", Path(metadata).read_bytes())
+    for entry in inputs["files"]:
+        _feed_digest(digest, f"text:{entry['path']}", bytes.fromhex(entry["sha256"]))
+    if inputs.get("metadata"):
+        _feed_digest(digest, "metadata", bytes.fromhex(inputs["metadata"]["sha256"]))
     settings_text = json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str)
     _feed(digest, "settings", settings_text.encode("utf-8"))
     for name in sorted(settings.get("lexicons", {})):

@@ -236,7 +236,10 @@ class RunRequest:
         options: dict[str, Any] | None = None,
         command: list[str] | None = None,
         fingerprint: str = "",
+        inputs: dict[str, Any] | None = None,
     ) -> RunRequest:
+        """``inputs``: an :func:`~analysis.manifest.input_files` snapshot already taken (the
+        fingerprint's), else one is taken now."""
         return cls(
             texts=Path(texts),
             extensions=tuple(extensions),
@@ -248,7 +251,9 @@ class RunRequest:
             run_id=new_run_id(),
             started=utc_now(),
             started_clock=time.perf_counter(),
-            inputs=input_files(Path(texts), tuple(extensions), metadata),
+            inputs=inputs
+            if inputs is not None
+            else input_files(Path(texts), tuple(extensions), metadata),
         )
 
 

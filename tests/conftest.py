@@ -35,6 +35,14 @@ def tree_sha256(folder: Path) -> dict[str, str]:
     }
 
 
+def two_short_texts(folder: Path) -> Path:
+    """``folder`` with two one-sentence texts, a.txt and b.txt, mentioning three slogans."""
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text("我们要加强团结，坚持民主集中制。", encoding="utf-8")
+    (folder / "b.txt").write_text("一把手要带头讲团结。", encoding="utf-8")
+    return folder
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is absent."""
     path = SHARED.joinpath(*parts)

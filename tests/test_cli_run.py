@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import PROJECT, STUDY_DOC_IDS, shared_path
+from conftest import PROJECT, STUDY_DOC_IDS, shared_path, two_short_texts
 
 from analysis.cli import main
 from analysis.pipeline import DOCUMENT_SUMMARY_COLUMNS
@@ -103,10 +103,7 @@ def test_run_on_real_texts_it_was_not_written_for(tmp_path, monkeypatch, cache_d
 
 def test_a_second_run_with_the_same_inputs_is_up_to_date(tmp_path, monkeypatch, cache_dir, capsys):
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "a.txt").write_text("我们要加强团结，坚持民主集中制。", encoding="utf-8")
-    (texts / "b.txt").write_text("一把手要带头讲团结。", encoding="utf-8")
+    texts = two_short_texts(tmp_path / "texts")
     out = tmp_path / "out"
     args = ["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--no-notebooks"]
     assert main(args) == 0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import METADATA, PROJECT, RAW, STUDY_DOC_IDS, tree_sha256
+from conftest import METADATA, PROJECT, RAW, STUDY_DOC_IDS, tree_sha256, two_short_texts
 from PIL import Image
 
 from analysis.cli import main
@@ -294,10 +294,7 @@ def test_nothing_is_written_outside_the_chosen_folders_whatever_the_file_names(
 
 def test_an_edited_output_is_noticed_by_verify_and_by_the_next_run(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "a.txt").write_text("我们要加强团结，坚持民主集中制。", encoding="utf-8")
-    (texts / "b.txt").write_text("一把手要带头讲团结。", encoding="utf-8")
+    texts = two_short_texts(tmp_path / "texts")
     out = tmp_path / "out"
     args = ["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--no-notebooks"]
     assert main(args) == 0
