@@ -20,8 +20,9 @@ report: setup
 	$(BIN)/python -m analysis run
 	$(BIN)/python -m analysis verify results
 
+# On every CPU (pytest-xdist); the workers share the one full run of the study (tests/conftest.py).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

@@ -8,6 +8,8 @@ The corpus layer, in the order data flows (each stage a module, each returning n
 
 or stage by stage: :func:`load_corpus` → :func:`clean_corpus` → :func:`corpus_sentences` →
 :func:`segment_texts` / :func:`tokens_table` → :func:`find_slogan_mentions`.
+
+A finished run of ``python -m analysis run`` is read back with :func:`load_results`.
 """
 
 from analysis.clean import clean_corpus, clean_text, restore_raw_text
@@ -16,6 +18,7 @@ from analysis.corpus import load_corpus, read_metadata
 from analysis.errors import InputError
 from analysis.lexicon import load_slogans, load_stopwords, load_userdict
 from analysis.pipeline import CorpusTables, build_corpus, document_summary
+from analysis.results import RunResults, load_results
 from analysis.segment import Segmenter, SegmenterConfig, TokenCache, segment_texts, tokens_table
 from analysis.sentences import corpus_sentences, split_sentences
 from analysis.settings import load_settings
@@ -24,6 +27,7 @@ from analysis.slogans import find_slogan_mentions
 __all__ = [
     "CorpusTables",
     "InputError",
+    "RunResults",
     "Segmenter",
     "SegmenterConfig",
     "TokenCache",
@@ -35,6 +39,7 @@ __all__ = [
     "find_slogan_mentions",
     "load_cleaning_rules",
     "load_corpus",
+    "load_results",
     "load_settings",
     "load_slogans",
     "load_stopwords",

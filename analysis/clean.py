@@ -12,7 +12,10 @@ each rule does). What the cleaner guarantees:
   empty lines, no indents and no final line break.
 * Text in Latin script appended to a line (a machine translation) moves to the ``translation``
   column; censorship placeholders (``**``) stay in the text.
-* Cleaning is idempotent: cleaning a cleaned text changes nothing.
+* Cleaning is idempotent: cleaning a cleaned text changes nothing (with the same rules, and
+  so the same shared lines).
+* Lines a corpus shares (``rules.shared_lines``, see :mod:`analysis.boilerplate`) are removed as
+  the line rule ``shared_boilerplate``; without them (the default) nothing is.
 * Any text is accepted except one holding a lone surrogate (U+D800–U+DFFF), which no decoded
   file can contain and no file can store: that is an :class:`~analysis.errors.InputError`
   giving its offset (see :func:`analysis.errors.reject_lone_surrogates`). Control characters,
@@ -39,7 +42,9 @@ import numpy as np
 import opencc
 import pandas as pd
 
-from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
+from analysis.boilerplate import RULE as SHARED_BOILERPLATE
+from analysis.boilerplate import line_key, removable_lines
+from analysis.cleaning_rules import CleaningRules, SharedBoilerplateSettings, load_cleaning_rules
 from analysis.errors import InputError, reject_lone_surrogates
 
 AUDIT_COLUMNS = [
@@ -433,7 +438,10 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
 
     The rules run in file order, each on the lines the earlier ones left, and the whole sequence
     repeats until it removes nothing more, so cleaning a cleaned text removes nothing (zones are
-    recomputed as lines go).
+    recomputed as lines go). The rule ``shared_boilerplate`` (when ``rules.shared_lines`` is
+    given) runs when the others have removed all they can, so it sees the lines exactly as the
+    text cleaned without it reads, where :func:`analysis.boilerplate.find_shared_boilerplate`
+    found them; then the sequence repeats again.
     """
     removed = {}
     for i, line in enumerate(lines):
@@ -462,6 +470,14 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
                         break
                 else:
                     earlier.append(i)
+            kept = [i for i in kept if i not in removed]
+        if len(removed) == before and rules.shared_lines:
+            settings = rules.shared_boilerplate or SharedBoilerplateSettings()
+            shared = [line_key(lines[i].content) for i in kept]
+            for n in removable_lines(
+                shared, rules.shared_lines, rules.shared_common_lines, settings.min_chars
+            ):
+                removed[kept[n]] = SHARED_BOILERPLATE
             kept = [i for i in kept if i not in removed]
         if len(removed) == before:
             return removed
@@ -602,6 +618,16 @@ def restore_raw_text(text: str, audit: pd.DataFrame) -> str:
     return "".join(pieces)
 
 
+def han_and_letters(text: str) -> tuple[int, int]:
+    """The Han characters (CJK ideographs with their extensions and compatibility ideographs)
+    of ``text``, and its letters (``str.isalpha``) and Han characters together."""
+    if not text:
+        return 0, 0
+    han = _in_ranges(_codes(text), _HAN_RANGES)
+    letters = np.fromiter(map(str.isalpha, text), dtype=bool, count=len(text))
+    return int(han.sum()), int((han | letters).sum())
+
+
 def count_chars(text: str) -> int:
     """Characters of a text without its line breaks (the denominator of per-10k-character rates)."""
     return sum(len(line) for line in text.splitlines())
@@ -621,6 +647,8 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
 
     Returns ``documents`` (the corpus columns without ``raw_text``, plus ``text``, ``translation``,
     ``script``, ``n_chars``) and ``audit`` (columns ``AUDIT_COLUMNS``). The input is not modified.
+    Each document is cleaned on its own, with the shared lines ``rules`` holds (none by default):
+    :func:`analysis.build_corpus` finds the corpus's shared boilerplate first.
     """
     _require_corpus(corpus, "clean_corpus")
     rules = rules if rules is not None else load_cleaning_rules()

@@ -8,7 +8,7 @@ with its path, the offending key and what to write instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ import yaml
 
 from analysis.errors import InputError
 from analysis.paths import data_file
+from analysis.yaml_files import load_yaml, yaml_problem
 
 Zone = Literal["any", "header", "footer"]
 _ZONES = ("any", "header", "footer")
@@ -41,8 +42,37 @@ class InlineRule:
 
 
 @dataclass(frozen=True)
+class SharedBoilerplateSettings:
+    """Thresholds of the rule ``shared_boilerplate`` (see :mod:`analysis.boilerplate`).
+
+    A line is *recurring* when at least ``min_docs`` documents have it, *common* when at least
+    ``max(min_docs, min_share × documents)`` do; a run of recurring lines holding a stretch of
+    common lines of at least ``min_chars`` characters (white space excluded) is removed.
+    """
+
+    min_share: float = 0.3
+    min_docs: int = 5
+    min_chars: int = 10
+
+
+@dataclass(frozen=True)
+class DocumentFlagSettings:
+    """Thresholds of the document flags (see :func:`analysis.pipeline.document_flags`)."""
+
+    short_fraction: float = 0.01
+    min_chinese_share: float = 0.5
+
+
+@dataclass(frozen=True)
 class CleaningRules:
-    """All settings of the cleaner; see ``data/cleaning.yml`` for what each one means."""
+    """All settings of the cleaner; see ``data/cleaning.yml`` for what each one means.
+
+    ``shared_lines`` and ``shared_common_lines`` are not settings but a corpus-level input:
+    the lines (keyed by :func:`analysis.boilerplate.line_key`) that the corpus shares, found by
+    :func:`analysis.boilerplate.find_shared_boilerplate` and set with
+    :func:`analysis.boilerplate.with_shared_lines`. Empty (the default), the rule
+    ``shared_boilerplate`` removes nothing.
+    """
 
     header_max_chars: int = 40
     line_rules: tuple[LineRule, ...] = ()
@@ -57,6 +87,10 @@ class CleaningRules:
     translation_min_chars: int = 40
     translation_min_latin_share: float = 0.5
     placeholder: re.Pattern[str] | None = None
+    shared_boilerplate: SharedBoilerplateSettings | None = SharedBoilerplateSettings()
+    document_flags: DocumentFlagSettings | None = DocumentFlagSettings()
+    shared_lines: frozenset[str] = frozenset()
+    shared_common_lines: frozenset[str] = frozenset()
     source: str = "<defaults>"
 
 
@@ -64,11 +98,13 @@ def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
     """Read cleaning rules from ``path`` (default ``data/cleaning.yml``)."""
     path = Path(path) if path is not None else data_file("cleaning.yml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot read the cleaning rules ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: is not valid YAML ({exc}); fix the indicated line") from exc
+        raise InputError(
+            f"{path}: is not valid YAML ({yaml_problem(exc)}); fix the indicated line"
+        ) from exc
     if not isinstance(raw, dict):
         raise InputError(f"{path}: expected a YAML mapping of settings at the top level")
     return parse_cleaning_rules(raw, source=str(path))
@@ -137,6 +173,55 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         for k, v in to_fullwidth.items()
     ):
         raise fail("punctuation.to_fullwidth", "must map single characters to single characters")
+
+    def section(key: str, defaults: dict[str, Any]) -> dict[str, Any] | None:
+        """A mapping of optional settings with the keys of ``defaults``; ``None`` when null."""
+        value = raw.get(key, {})
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise fail(
+                key, f"must be a mapping with {', '.join(defaults)} (or null to switch it off)"
+            )
+        unknown = sorted(set(value) - set(defaults))
+        if unknown:
+            raise fail(
+                key,
+                f"has unknown key(s) {', '.join(map(str, unknown))}; "
+                f"it takes {', '.join(defaults)}",
+            )
+        return {**defaults, **value}
+
+    def whole(key: str, value: Any, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise fail(key, f"must be a whole number between {low} and {high}, got {value!r}")
+        return value
+
+    shared = section("shared_boilerplate", asdict(SharedBoilerplateSettings()))
+    shared_boilerplate = None
+    if shared is not None:
+        min_share = number("shared_boilerplate.min_share", shared["min_share"], 0, 1)
+        if min_share <= 0:
+            raise fail(
+                "shared_boilerplate.min_share",
+                f"must be above 0 (a share of the documents, at most 1), got {min_share!r}",
+            )
+        shared_boilerplate = SharedBoilerplateSettings(
+            min_share=float(min_share),
+            min_docs=whole("shared_boilerplate.min_docs", shared["min_docs"], 2, 1_000_000_000),
+            min_chars=whole("shared_boilerplate.min_chars", shared["min_chars"], 1, 1_000_000),
+        )
+    flags = section("document_flags", asdict(DocumentFlagSettings()))
+    document_flags = None
+    if flags is not None:
+        document_flags = DocumentFlagSettings(
+            short_fraction=float(
+                number("document_flags.short_fraction", flags["short_fraction"], 0, 1)
+            ),
+            min_chinese_share=float(
+                number("document_flags.min_chinese_share", flags["min_chinese_share"], 0, 1)
+            ),
+        )
     script = raw.get("script") or {}
     translation = raw.get("translation") or {}
     remove_chars = raw.get("remove_chars")
@@ -171,5 +256,7 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
             "translation.min_latin_share", translation.get("min_latin_share", 0.5), 0, 1
         ),
         placeholder=compile_pattern("placeholder", placeholder) if placeholder else None,
+        shared_boilerplate=shared_boilerplate,
+        document_flags=document_flags,
         source=source,
     )

@@ -1,8 +1,9 @@
 """The command line: ``python -m analysis <command>`` (also installed as ``analysis``).
 
 Commands: ``run`` (the whole analysis), ``add`` (a new text into a corpus), ``kwic``
-(concordance), ``slogans`` (slogan counts), ``info`` (corpus summary), ``verify`` (results
-against their manifest) and ``check-lexicon`` (how slogans and dictionary terms are segmented).
+(concordance), ``slogans`` (slogan counts), ``trends`` (any term over the years), ``info``
+(corpus summary), ``verify`` (results against their manifest) and ``check-lexicon`` (how slogans
+and dictionary terms are segmented).
 The commands that read a corpus share one set of options (texts, metadata, settings, slogans,
 segmenter, jobs, engine). The logic lives in the
 package; this module parses arguments and prints.
@@ -13,9 +14,11 @@ Errors in the input are reported in one line naming the file and the fix, with e
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +28,10 @@ from analysis.paths import PROJECT_ROOT
 
 DEFAULT_TEXTS = PROJECT_ROOT / "data" / "raw"
 DEFAULT_METADATA = PROJECT_ROOT / "data" / "metadata.csv"
-LARGE_CORPUS = 300  # documents; above this `run` uses data/settings-large.yml unless --config
+# Above either size `run` uses data/settings-large.yml unless --config says otherwise: the
+# study's settings write tables that grow as documents² or documents × vocabulary.
+LARGE_CORPUS = 300  # documents
+LARGE_CORPUS_BYTES = 20_000_000  # bytes of text, about 7 million Chinese characters
 
 EXAMPLES = {
     "run": """examples:
@@ -34,6 +40,8 @@ EXAMPLES = {
   python -m analysis run --texts corpus/ --metadata corpus/metadata.csv --no-notebooks
   python -m analysis run --texts news/ --ext .md --config data/settings-large.yml --jobs 2
   python -m analysis run --slogans 团结,民主集中制,一把手 --segmenter rjieba
+  python -m analysis run --texts corpus/ --metadata corpus/meta.csv --group-by genre,decade
+  python -m analysis run --slogans 改革开放,团结,'re:民主.{0,2}制' --periods 1978,1992,2002,2012
   python -m analysis run --engine dask --scheduler tcp://10.0.0.5:8786
 """,
     "add": """examples:
@@ -50,6 +58,12 @@ EXAMPLES = {
   python -m analysis slogans
   python -m analysis slogans --slogans 团结,一把手 --bootstrap 2000
   python -m analysis slogans --texts ../my_texts --csv > counts.csv
+""",
+    "trends": """examples:
+  python -m analysis trends 团结 一把手 --texts ../shared/corpora/political/txt
+  python -m analysis trends 改革开放 're:民主.{0,2}制' --texts corpus/ --metadata meta.csv \\
+      --by genre --out trends.png
+  python -m analysis trends 团结 --texts news/ --ext .md --time decade --out trends.csv
 """,
     "info": """examples:
   python -m analysis info
@@ -95,14 +109,31 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--jobs",
-        type=int,
+        type=whole_number(1, at_most_cpus=True),
         default=None,
-        help="processes for cleaning and segmenting (default: CPUs)",
+        help="processes for cleaning, segmenting and drawing figures (default and at most: the "
+        "CPUs)",
     )
     group.add_argument("--engine", choices=["local", "dask"], default="local")
     group.add_argument("--scheduler", default=None, help="dask scheduler address (--engine dask)")
     group.add_argument("--no-cache", action="store_true", help="segment everything anew")
     group.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def whole_number(minimum: int, *, at_most_cpus: bool = False) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum`` (with ``at_most_cpus``, more
+    than the machine's CPUs counts as all of them: more processes only compete)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
+        return min(value, os.cpu_count() or 1) if at_most_cpus else value
+
+    return parse
 
 
 def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
@@ -125,11 +156,15 @@ def _extensions(value: str) -> tuple[str, ...]:
 
 
 def _settings_and_slogans(args: argparse.Namespace):
-    from analysis.lexicon import choose_slogans
+    from analysis.lexicon import ad_hoc_note, choose_slogans
     from analysis.settings import lexicon_path, load_settings
 
     settings = load_settings(args.config)
-    return settings, choose_slogans(args.slogans, lexicon_path(settings, "slogans"))
+    lexicon = choose_slogans(args.slogans, lexicon_path(settings, "slogans"))
+    note = ad_hoc_note(lexicon)
+    if note:
+        _say(args, note)
+    return settings, lexicon
 
 
 def _build(args: argparse.Namespace, settings, lexicon):
@@ -159,33 +194,84 @@ def _say(args: argparse.Namespace, message: str) -> None:
 # --- commands ------------------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _large_corpus_note(texts: Path, extensions: tuple[str, ...]) -> str | None:
+    """Why this corpus is large (documents or bytes over the thresholds), or ``None``."""
     from analysis.corpus import text_files
+
+    files = text_files(texts, extensions)
+    size = sum(f.stat().st_size for f in files)
+    if len(files) > LARGE_CORPUS:
+        return f"{len(files):,} texts (more than {LARGE_CORPUS})"
+    if size > LARGE_CORPUS_BYTES:
+        return f"{size / 1e6:.0f} MB of text (more than {LARGE_CORPUS_BYTES / 1e6:.0f} MB)"
+    return None
+
+
+def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
+    """``--group-by`` and ``--periods`` written into the settings (so the manifest, the
+    fingerprint and the notebooks all see them)."""
+    from analysis.groupings import grouping_name, groupings_from_option
+    from analysis.report import GROUPED_SECTIONS
+
+    settings = dict(settings)
+    if getattr(args, "periods", None):
+        try:
+            breaks = [int(p) for p in args.periods.replace("，", ",").split(",") if p.strip()]
+        except ValueError:
+            raise InputError(
+                f"--periods {args.periods!r}: give break years such as 1978,1992,2002,2012"
+            ) from None
+        settings["years"] = {**(settings.get("years") or {}), "periods": breaks}
+    if getattr(args, "formats", None):
+        formats = [f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip()]
+        settings["figures"] = {**(settings.get("figures") or {}), "formats": formats}
+    if getattr(args, "group_by", None):
+        groupings = [grouping_name(g) for g in groupings_from_option(args.group_by)]
+        for section in GROUPED_SECTIONS:
+            settings[section] = {**(settings.get(section) or {}), "group_by": groupings}
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     from analysis.manifest import input_files
     from analysis.outputs import staged_run
     from analysis.run_state import is_up_to_date, run_fingerprint
-    from analysis.runner import RunRequest, run_analysis
+    from analysis.runner import RunRequest, failure_line, run_analysis
 
     texts, metadata = Path(args.texts), _metadata_for(Path(args.texts), args.metadata)
     extensions = _extensions(args.ext)
     if args.config is None and texts.is_dir():
-        # The study's settings write tables that grow as documents² or documents × vocabulary
-        # (similarity of all pairs, per-document n-grams): 10,000 documents would need ~19 GB.
-        n_texts = len(text_files(texts, extensions))
         large = _default_settings_file().with_name("settings-large.yml")
-        if n_texts > LARGE_CORPUS and large.is_file():
+        why = _large_corpus_note(texts, extensions)
+        if why and large.is_file():
             args.config = str(large)
             _say(
                 args,
-                f"note: {n_texts:,} texts: using {args.config}, whose tables grow with the "
-                "corpus rather than with its square; --config data/settings.yml uses the "
-                "study's settings instead",
+                f"note: {why}: using {args.config}, whose tables grow with the corpus rather "
+                "than with its square; --config data/settings.yml uses the study's settings",
             )
     settings, lexicon = _settings_and_slogans(args)
+    settings = _apply_grouping_options(args, settings)
+    if args.slogans and not args.slogans.strip().lower().endswith((".yml", ".yaml")):
+        # the slogans asked for on the command line are the ones the slogan figures show
+        settings["figures"] = {**(settings.get("figures") or {}), "slogans": list(lexicon.names)}
     options = {
         key: getattr(args, key)
-        for key in ("slogans", "segmenter", "figures", "no_figures", "no_notebooks")
+        for key in (
+            "slogans",
+            "segmenter",
+            "figures",
+            "no_figures",
+            "no_notebooks",
+            "group_by",
+            "periods",
+            "formats",
+        )
     }
+    if not args.no_figures:
+        from analysis.figures import figure_settings
+
+        figure_settings(settings)  # a mistake there is reported now, not after the statistics
     inputs = input_files(texts, extensions, metadata)  # hashed once: fingerprint and manifest
     fingerprint = run_fingerprint(inputs, settings, options)
     if not args.force and is_up_to_date(Path(args.out), fingerprint):
@@ -201,26 +287,100 @@ def cmd_run(args: argparse.Namespace) -> int:
         fingerprint=fingerprint,
         inputs=inputs,
     )
-    figures = None if args.no_figures else Path(args.figures)
-    with staged_run(Path(args.out), figures, request.run_id) as stage:
+    figures = None if args.no_figures else figures_folder(args.out, args.figures)
+    read = [texts, request.settings_file, *([metadata] if metadata else [])]
+    with staged_run(Path(args.out), figures, request.run_id, inputs=read) as stage:
         corpus = _build(args, settings, lexicon)
-        summary, _ = run_analysis(
+        outcome = run_analysis(
             corpus,
             settings,
             stage=stage,
             request=request,
             notebooks=not args.no_notebooks,
-            slogans=args.slogans,
             progress=not args.quiet,
+            jobs=args.jobs,
         )
-    _say(args, summary)
+    _say(args, outcome.summary)
+    for failure in outcome.failures:
+        print(f"error: {one_line(failure_line(failure, stage))}", file=sys.stderr)
+    if outcome.failures:
+        print(
+            f"error: {len(outcome.failures)} of the run's figures or notebooks failed (above); "
+            f"every table and the rest are in place, and {args.out}/manifest.json records the "
+            "failure",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+DEFAULT_OUT = "results"
+
+
+def figures_folder(out: str, figures: str | None) -> Path:
+    """The figures folder: ``--figures``; without it ``figures`` beside the study's default
+    ``results``, and ``OUT/figures`` for any other ``--out``, so that runs into different
+    folders never share (and never replace) each other's figures."""
+    if figures is not None:
+        return Path(figures)
+    return Path("figures") if out == DEFAULT_OUT else Path(out) / "figures"
 
 
 def _default_settings_file() -> Path:
     from analysis.paths import data_file
 
     return data_file("settings.yml")
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from analysis.export import write_csv
+    from analysis.groupings import grouping_name, parse_groupings
+    from analysis.measures.trends import TREND_SUMMARY_COLUMNS
+    from analysis.plots import save_figure, textplot_slogan_trends
+    from analysis.report import slogan_trends, study_documents
+
+    if any("," in t or "，" in t for t in args.terms if not t.startswith("re:")):
+        raise InputError(
+            f"trends: give terms as separate arguments (改革开放 团结), not a comma list: "
+            f"{args.terms}"
+        )
+    args.slogans = ",".join(args.terms)  # split again as --slogans is (re:…{0,2} keeps its comma)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".csv", ".png", ".pdf", ".svg"):
+        raise InputError(f"--out {args.out}: give a file ending in .csv, .png, .pdf or .svg")
+    settings, lexicon = _settings_and_slogans(args)
+    args.group_by = None
+    settings = _apply_grouping_options(args, settings)
+    trends_settings = dict(settings.get("trends") or {})
+    if args.by is not None:
+        trends_settings["group_by"] = [grouping_name(g) for g in parse_groupings([args.by])]
+    if args.time is not None:
+        trends_settings["time"] = args.time
+    if args.resample is not None:
+        trends_settings["resample"] = args.resample
+    settings["trends"] = trends_settings
+    corpus = _build(args, settings, lexicon)
+    table = slogan_trends(study_documents(corpus, settings), corpus.mentions, lexicon, settings)
+    if table is None:
+        raise InputError(
+            f"{args.texts}: no document has a year; give a metadata CSV with a year column "
+            "(--metadata) or write the year in the file names (report_1998.txt)"
+        )
+    if out is None:
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            print(
+                table[TREND_SUMMARY_COLUMNS].to_string(
+                    index=False, float_format=lambda v: f"{v:.2f}"
+                )
+            )
+        return 0
+    csv = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
+    written = [write_csv(table, csv)]
+    if out.suffix.lower() != ".csv":
+        figure = textplot_slogan_trends(table)
+        written += save_figure(figure, str(out))
+    _say(args, "wrote " + ", ".join(str(p) for p in written))
+    return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -335,9 +495,47 @@ def cmd_info(args: argparse.Namespace) -> int:
         )
         + " characters"
     )
+    for line in _boilerplate_lines(corpus) + _flag_lines(docs):
+        print(line)
     with pd.option_context("display.max_rows", 50, "display.width", 200):
         print(docs.drop(columns=["file"]).to_string(index=False, max_colwidth=24))
     return 0
+
+
+def _shorten(text: str, width: int) -> str:
+    text = one_line(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _boilerplate_lines(corpus, shown: int = 5, width: int = 24) -> list[str]:
+    """What the rule shared_boilerplate found and removed, for `info`."""
+    table = corpus.boilerplate
+    if table.empty:
+        return ["shared boilerplate: none found"]
+    removed = corpus.cleaning_log[corpus.cleaning_log["rule"] == "shared_boilerplate"]
+    first = ", ".join(
+        f"{_shorten(row.line, width)} ({row.n_docs_removed}/{row.n_docs})"
+        for row in table.head(shown).itertuples()
+    )
+    more = f", … {len(table) - shown} more" if len(table) > shown else ""
+    return [
+        f"shared boilerplate: {len(table)} lines, removed from {removed['doc_id'].nunique():,} "
+        f"documents ({int(table['n_chars_removed'].sum()):,} characters without line breaks); "
+        f"lines (documents removed from/found in): {first}{more}"
+    ]
+
+
+def _flag_lines(docs: pd.DataFrame, shown: int = 20) -> list[str]:
+    """The flagged documents, for `info`."""
+    flagged = docs[docs["flags"] != ""]
+    if flagged.empty:
+        return ["flagged documents: none"]
+    lines = [f"flagged documents: {len(flagged)} (flagged, not dropped)"]
+    for row in flagged.head(shown).itertuples():
+        lines.append(f"  {row.doc_id}: {row.flags} ({row.n_chars:,} characters)")
+    if len(flagged) > shown:
+        lines.append(f"  … {len(flagged) - shown} more")
+    return lines
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -359,6 +557,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         f"run {manifest['run_id']}: all {len(manifest['outputs'])} outputs and "
         f"{len(manifest['inputs']['files'])} input texts are as the run left them",
     )
+    # A run whose figure or notebook failed committed everything else: its outputs verify, and
+    # what it lacks is said here (its own exit code was 1).
+    for failure in manifest.get("failures") or []:
+        where = f" (executed copy: {failure['path']})" if failure.get("path") else ""
+        _say(
+            args,
+            f"note: in this run {failure.get('stage', 'a step')} {failure.get('name', '?')} "
+            f"failed: {failure.get('error', '')}{where}",
+        )
     return 0
 
 
@@ -415,14 +622,72 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _corpus_options(run)
     out = run.add_argument_group("output")
-    out.add_argument("--out", default="results", help="output folder (default: results)")
-    out.add_argument("--figures", default="figures", help="figures folder (default: figures)")
+    out.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: results)")
+    out.add_argument(
+        "--formats",
+        default=None,
+        help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
+        "all three)",
+    )
+    out.add_argument(
+        "--figures",
+        default=None,
+        help="figures folder (default: figures with the default --out, else OUT/figures)",
+    )
     out.add_argument("--no-figures", action="store_true", help="skip the figures")
     out.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
     out.add_argument(
         "--force", action="store_true", help="run even when the outputs are up to date"
     )
+    groups = run.add_argument_group("groups")
+    groups.add_argument(
+        "--group-by",
+        default=None,
+        metavar="COLUMNS",
+        help="pool documents by these metadata columns, each alone and crossed: genre,decade "
+        "gives genre, decade and genre×decade groups (decade and period come from year; "
+        "genre*level names one crossing); replaces group_by in every section of the settings",
+    )
+    groups.add_argument(
+        "--periods",
+        default=None,
+        metavar="YEARS",
+        help="break years of a `period` column, e.g. 1978,1992,2002,2012 (settings years: periods)",
+    )
     run.set_defaults(handler=cmd_run)
+
+    trends = _command(
+        commands,
+        "trends",
+        "the rate of any terms over the years, as a table and a figure",
+        "Count TERMs (slogan names, literal terms, or regular expressions after re:) in every "
+        "document with a year, and print (or write as .csv, or draw as .png/.pdf/.svg) their "
+        "rate per 10,000 characters per year, decade or period, for all documents and per group, "
+        "with bootstrap intervals.",
+    )
+    trends.add_argument("terms", nargs="+", metavar="TERM", help="term, slogan name or re:REGEX")
+    _corpus_options(trends)
+    trends.add_argument(
+        "--by", default=None, metavar="COLUMN", help="one line per group of this column or crossing"
+    )
+    trends.add_argument(
+        "--time", choices=["year", "decade", "period"], default=None, help="default: year"
+    )
+    trends.add_argument(
+        "--periods", default=None, metavar="YEARS", help="break years, for --time period"
+    )
+    trends.add_argument(
+        "--resample",
+        choices=["paragraphs", "documents"],
+        default=None,
+        help="what group intervals resample (default: settings slogan_counts: resample)",
+    )
+    trends.add_argument(
+        "--out",
+        default=None,
+        help="write FILE.csv, or the figure as FILE.png/.pdf/.svg (also FILE.csv beside it)",
+    )
+    trends.set_defaults(handler=cmd_trends)
 
     add = _command(
         commands,
@@ -454,7 +719,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kwic.add_argument("pattern", metavar="PATTERN", help="slogan name or regular expression")
     _corpus_options(kwic)
-    kwic.add_argument("--width", type=int, default=None, help="context characters (default: 20)")
+    kwic.add_argument(
+        "--width", type=int, default=None, help="context characters (default: 20)"
+    )
     kwic.add_argument(
         "--sort",
         choices=["position", "left", "right"],
@@ -473,7 +740,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _corpus_options(slogans)
     slogans.add_argument(
-        "--bootstrap", type=int, default=0, help="resamples for 95%% intervals (default: none)"
+        "--bootstrap",
+        type=whole_number(0),
+        default=0,
+        help="resamples for 95%% intervals (default: none)",
     )
     slogans.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     slogans.set_defaults(handler=cmd_slogans)
@@ -535,7 +805,46 @@ def _warning_printer():
     return show
 
 
+class Interrupted(BaseException):
+    """SIGTERM, raised where the process is, so that a run cleans up as after Ctrl-C."""
+
+
+def _raise_interrupted(signum, frame) -> None:
+    raise Interrupted(signum)
+
+
+INTERRUPTED = (
+    "interrupted: the run stopped and kept nothing unfinished; the results of earlier runs are as "
+    "they were (a commit cut short is completed by the next run)"
+)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The command line; exit codes: 0 done, 1 a figure or notebook failed (or verify found a
+    difference), 2 bad input, 130 Ctrl-C, 143 SIGTERM."""
+    import signal
+    import threading
+
+    on_term = None
+    if threading.current_thread() is threading.main_thread():
+        on_term = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(f"error: {INTERRUPTED}", file=sys.stderr)
+        return 130
+    except Interrupted:
+        print(
+            f"error: {INTERRUPTED.replace('interrupted', 'terminated (SIGTERM)', 1)}",
+            file=sys.stderr,
+        )
+        return 143
+    finally:
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import posixpath
 import re
 import warnings
 from pathlib import Path
@@ -169,13 +171,68 @@ def validate_metadata(table: pd.DataFrame, *, source: str = "metadata") -> pd.Da
     return table.reset_index(drop=True)
 
 
+def _shown_name(path: Path) -> str:
+    """``path`` printable whatever its bytes: a name that is not UTF-8 is shown as GBK where it
+    decodes as GBK (what unzipping a Chinese-Windows archive leaves), else with byte escapes."""
+    raw = os.fsencode(path)
+    try:
+        return f"{raw.decode('utf-8', 'backslashreplace')} (in GBK: {raw.decode('gbk')})"
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
+    """The text files under ``folder`` with one of ``extensions``, sorted.
+
+    Hidden files and folders (``.ipynb_checkpoints``, ``.Trash-1000``, ``.venv``) are not read:
+    they hold copies, not texts. A linked file is read when it points inside ``folder``; a link
+    pointing outside it, a broken or looping link, and a file name that is not UTF-8 are errors
+    naming the file and the fix. Linked folders are not followed (a warning names them).
+    """
     wanted = tuple(e.lower() for e in extensions)
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in wanted and not p.name.startswith(".")
-    )
+    root = folder.resolve()
+    found: list[Path] = []
+    linked_folders: list[str] = []
+    for here, folders, names in os.walk(folder, followlinks=False):
+        for name in list(folders):
+            if name.startswith(".") or Path(here, name).is_symlink():
+                folders.remove(name)
+                if not name.startswith("."):
+                    linked_folders.append(str(Path(here, name)))
+        for name in names:
+            path = Path(here, name)
+            if name.startswith(".") or path.suffix.lower() not in wanted:
+                continue
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(
+                    f"{_shown_name(path)}: the file name is not UTF-8; rename the files to "
+                    "UTF-8 names, e.g. convmv -f gbk -t utf-8 -r --notest FOLDER, or unzip "
+                    "with unzip -O gbk"
+                ) from None
+            if path.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    raise InputError(
+                        f"{path}: a link to a file that does not exist (or a loop of links); "
+                        "remove the link or restore its target"
+                    ) from None
+                if target != root and root not in target.parents:
+                    raise InputError(
+                        f"{path}: a link to {target}, outside the texts folder {folder}; copy "
+                        "the file into the folder instead of linking it"
+                    )
+            if path.is_file():
+                found.append(path)
+    if linked_folders:
+        warnings.warn(
+            f"{len(linked_folders)} linked folder(s) in {folder} are not read (first: "
+            f"{linked_folders[0]}); copy their texts into the folder to include them",
+            stacklevel=2,
+        )
+    return sorted(found)
 
 
 def load_corpus(
@@ -218,7 +275,8 @@ def load_corpus(
 
     rows: list[dict] = []
     for record in meta.to_dict("records"):
-        rel = Path(record["file"].replace("\\", "/")).as_posix()  # Windows separators too
+        # Windows separators too; sub/../b.txt is b.txt
+        rel = posixpath.normpath(record["file"].replace("\\", "/"))
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             raise InputError(
                 f"{source}: doc_id {record['doc_id']!r} names file {record['file']!r}, outside "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -125,21 +126,28 @@ def dfm(
     return Dfm(matrix, doc_index, pd.Index(np.asarray(terms, dtype=object), name="term"))
 
 
-def dfm_group(d: Dfm, groups: Mapping[str, str] | pd.Series) -> Dfm:
+def dfm_group(
+    d: Dfm, groups: Mapping[str, str] | pd.Series, *, missing: Literal["error", "drop"] = "error"
+) -> Dfm:
     """Sum rows into groups: ``groups`` maps each doc id to its group label.
 
-    Groups are ordered by first appearance in ``d.docs``; every doc id needs a label.
+    Groups are ordered by first appearance in ``d.docs``. A document without a label is an
+    error with ``missing="error"``; with ``missing="drop"`` it is left out of every group (as a
+    document whose metadata value is missing is left out of that grouping).
     """
+    if missing not in ("error", "drop"):
+        raise ValueError(f"dfm_group: missing must be 'error' or 'drop', got {missing!r}")
     labels = pd.Series(d.docs.map(lambda doc: groups.get(doc)), index=d.docs)  # type: ignore[union-attr]
-    if labels.isna().any():
+    unlabelled = labels.isna().to_numpy()
+    if unlabelled.any() and missing == "error":
         raise ValueError(
-            f"dfm_group: no group for doc_id {labels.index[labels.isna()][0]!r}; give every "
+            f"dfm_group: no group for doc_id {labels.index[unlabelled][0]!r}; give every "
             "document a value (fill the metadata column)"
         )
-    codes, uniques = pd.factorize(labels, sort=False)
+    codes, uniques = pd.factorize(labels[~unlabelled], sort=False)
     indicator = sparse.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
-        shape=(len(uniques), len(codes)),
+        (np.ones(len(codes), dtype=np.int64), (codes, np.flatnonzero(~unlabelled))),
+        shape=(len(uniques), len(labels)),
     )
     return Dfm(
         (indicator @ d.matrix).tocsr(), pd.Index(uniques, name="group", dtype="object"), d.terms

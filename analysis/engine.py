@@ -13,19 +13,34 @@ tables never depend on how the work was spread:
   package installed (``pip install cpc-leadership-analysis[dask]`` or the project checkout);
   the token cache is read and written on the machine running each worker, so point
   ``ANALYSIS_CACHE`` at a shared file system for a cache the whole cluster shares.
+
+Shared boilerplate (:mod:`analysis.boilerplate`) is a property of the corpus, not of one
+document, so :func:`process_corpus_texts` makes two passes over the documents: it cleans every
+document (:func:`clean_texts`, the same map), finds the lines the cleaned texts share, then
+cleans again and segments the documents that have shared lines to remove, and segments the
+others as the first pass left them. Both passes run on the chosen engine; the shared lines are
+found in this process from the results in input order, so they never depend on the engine.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pyarrow as pa
 
+from analysis.boilerplate import (
+    SharedBoilerplate,
+    find_shared_boilerplate,
+    no_shared_boilerplate,
+    with_shared_lines,
+)
 from analysis.clean import CleanedText, clean_text
 from analysis.cleaning_rules import CleaningRules
 from analysis.errors import InputError
@@ -71,7 +86,11 @@ def _segmenter(config: SegmenterConfig) -> Segmenter:
 
 def process_text(raw: str, work: DocumentWork) -> Processed:
     """Clean one raw text and segment it, through the token cache when there is one."""
-    cleaned = clean_text(raw, work.rules)
+    return segment_cleaned(clean_text(raw, work.rules), work)
+
+
+def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
+    """Split and segment a text already cleaned, through the token cache when there is one."""
     cache = TokenCache(work.cache_dir) if work.cache_dir else None
     key = cache.key(work.config, cleaned.text) if cache is not None else ""
     segments = cache.get(key) if cache is not None else None
@@ -88,19 +107,56 @@ def process_batch(raws: Sequence[str], work: DocumentWork) -> list[Processed]:
     return [process_text(raw, work) for raw in raws]
 
 
-_WORK: DocumentWork | None = None
+class _Cleaned(NamedTuple):
+    """A document the first pass cleaned for good: only its text travels to be segmented (the
+    caller puts its cleaning result back), which spares sending the edits there and back."""
+
+    text: str
 
 
-def _init_worker(work: DocumentWork) -> None:
-    global _WORK
-    _WORK = work
-    _segmenter(work.config)  # load the dictionaries once, before the first document
+def _process_item(item: str | _Cleaned, work: DocumentWork) -> Processed:
+    if isinstance(item, _Cleaned):
+        return segment_cleaned(CleanedText(item.text, "", "none", ()), work)
+    return process_text(item, work)
 
 
-def _process_in_worker(raw: str) -> Processed:
-    if _WORK is None:  # an internal invariant: the pool initialiser always runs first
+def _clean_item(raw: str, rules: CleaningRules) -> CleanedText:
+    return clean_text(raw, rules)
+
+
+def _call_batch(items: Sequence[Any], function: Callable, payload: Any) -> list:
+    """``function(item, payload)`` for each item (one task on a cluster)."""
+    return [function(item, payload) for item in items]
+
+
+_PAYLOAD: Any = None  # what the pool's initialiser gave this worker process
+
+
+def _init_worker(payload: Any, segmenting: bool) -> None:
+    global _PAYLOAD
+    _PAYLOAD = payload
+    if segmenting:
+        _segmenter(payload.config)  # load the dictionaries once, before the first document
+
+
+def _in_worker(function: Callable, item: Any) -> Any:
+    if _PAYLOAD is None:  # an internal invariant: the pool initialiser always runs first
         raise RuntimeError("worker process was not initialised")
-    return process_text(raw, _WORK)
+    return function(item, _PAYLOAD)
+
+
+def die_with_parent(parent: int) -> None:
+    """Initialiser of a worker process: end it when the process that started it ends, even by
+    SIGKILL (Linux ``PR_SET_PDEATHSIG``), so that no orphan of a killed run goes on writing into
+    a staging folder the next run has cleared."""
+    import contextlib
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the run's clean-up has to do
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before the line above took effect
+        os._exit(1)
 
 
 def default_jobs() -> int:
@@ -111,9 +167,82 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _batches(items: Sequence[str], size: int) -> Iterator[list[str]]:
+def _batches(items: Sequence[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield list(items[i : i + size])
+
+
+class ProcessedCorpus(NamedTuple):
+    """:func:`process_corpus_texts`: each document's result in input order, and the shared
+    boilerplate found (``None`` when ``shared_boilerplate`` is switched off in the rules)."""
+
+    processed: list[Processed]
+    boilerplate: SharedBoilerplate | None
+
+
+def process_corpus_texts(
+    raws: Sequence[str],
+    work: DocumentWork,
+    *,
+    jobs: int | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    connect_timeout: str = "30s",
+) -> ProcessedCorpus:
+    """Process every raw text of a corpus, removing the boilerplate its documents share.
+
+    Pass 1 cleans every document (without shared lines); :func:`find_shared_boilerplate` finds
+    the shared lines in the cleaned texts with the thresholds of ``work.rules``; pass 2 cleans
+    again, with those lines, the documents that have some to remove and segments every
+    document. The others keep their first cleaning, which is what cleaning them again would
+    give. With fewer documents than ``min_docs`` this is one pass of :func:`process_texts`
+    without shared lines; with ``shared_boilerplate`` switched off (``None``), one pass with
+    ``work.rules`` as they are. Options as for :func:`process_texts`; results
+    in input order, the same for any ``jobs`` and engine.
+    """
+    jobs = _check_options(raws, jobs, engine, scheduler)
+    settings = work.rules.shared_boilerplate
+    plain = replace(work.rules, shared_lines=frozenset(), shared_common_lines=frozenset())
+    with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
+        if settings is None:  # the rules are used as they are
+            return ProcessedCorpus(
+                run(_process_item, raws, work, "cleaning and segmenting", True), None
+            )
+        if len(raws) < settings.min_docs:
+            work = replace(work, rules=plain)
+            processed = run(_process_item, raws, work, "cleaning and segmenting", True)
+            return ProcessedCorpus(processed, no_shared_boilerplate(len(raws), settings.min_chars))
+        first: list[CleanedText] = run(_clean_item, raws, plain, "cleaning", False)
+        found = find_shared_boilerplate(
+            [cleaned.text for cleaned in first],
+            min_share=settings.min_share,
+            min_docs=settings.min_docs,
+            min_chars=settings.min_chars,
+        )
+        again = set(found.documents)
+        items = [raw if i in again else _Cleaned(first[i].text) for i, raw in enumerate(raws)]
+        work = replace(work, rules=with_shared_lines(plain, found) if found.lines else plain)
+        second = run(_process_item, items, work, "cleaning again and segmenting", True)
+    processed = [p if i in again else p._replace(cleaned=first[i]) for i, p in enumerate(second)]
+    return ProcessedCorpus(processed, found)
+
+
+def clean_texts(
+    raws: Sequence[str],
+    rules: CleaningRules,
+    *,
+    jobs: int | None = None,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    connect_timeout: str = "30s",
+) -> list[CleanedText]:
+    """:func:`analysis.clean.clean_text` of every raw text, in input order, with the chosen
+    engine: the cleaning-only first pass of :func:`process_corpus_texts`."""
+    jobs = _check_options(raws, jobs, engine, scheduler)
+    with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
+        return run(_clean_item, raws, rules, "cleaning", False)
 
 
 def process_texts(
@@ -128,49 +257,85 @@ def process_texts(
 ) -> list[Processed]:
     """Process every raw text, in input order, with the chosen engine (see the module doc).
 
+    One pass, each document on its own with ``work.rules`` (and so with whatever shared lines
+    they hold); :func:`process_corpus_texts` finds the corpus's shared boilerplate first.
     ``jobs=None`` uses one process per CPU, except for a small corpus (under
     :data:`SMALL_CORPUS_CHARS` characters), where starting workers and loading their
     dictionaries costs more than it saves.
     """
+    jobs = _check_options(raws, jobs, engine, scheduler)
+    with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
+        return run(_process_item, raws, work, "cleaning and segmenting", True)
+
+
+def _check_options(
+    raws: Sequence[str], jobs: int | None, engine: Engine, scheduler: str | None
+) -> int:
+    """The number of local processes to use, after checking the engine options."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if jobs is None:
         jobs = default_jobs() if sum(map(len, raws)) >= SMALL_CORPUS_CHARS else 1
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
-    if engine == "dask":
-        return _process_on_dask(raws, work, scheduler, progress, connect_timeout)
-    if scheduler is not None:
+    if engine == "local" and scheduler is not None:
         raise InputError("--scheduler goes with --engine dask; add --engine dask or drop it")
-    bar = _progress_bar(len(raws), progress)
+    return jobs
+
+
+# An ordered map: run(function, items, payload, description, segmenting) → [function(item,
+# payload) for item in items], computed wherever the engine says.
+_Map = Callable[[Callable, Sequence[Any], Any, str, bool], list]
+
+
+@contextmanager
+def _mapper(
+    engine: Engine, jobs: int, scheduler: str | None, progress: bool, connect_timeout: str
+) -> Iterator[_Map]:
+    """The ordered map of ``engine``: one dask client for all the passes of a call."""
+    if engine == "dask":
+        client = _dask_client(scheduler, connect_timeout)
+        try:
+            yield partial(_map_on_dask, client, progress)
+        finally:
+            client.close()
+    else:
+        yield partial(_map_locally, jobs, progress)
+
+
+def _map_locally(
+    jobs: int,
+    progress: bool,
+    function: Callable,
+    items: Sequence[Any],
+    payload: Any,
+    description: str,
+    segmenting: bool,
+) -> list:
+    bar = _progress_bar(len(items), progress, description)
+    results: list = []
     try:
-        if jobs == 1 or len(raws) < 2:
-            results = []
-            for raw in raws:
-                results.append(process_text(raw, work))
+        if jobs == 1 or len(items) < 2:
+            for item in items:
+                results.append(function(item, payload))
                 bar.update(1)
             return results
         # Chunks big enough to keep inter-process traffic low, small enough to balance load.
-        chunk = max(1, min(64, len(raws) // (jobs * 8)))
+        chunk = max(1, min(64, len(items) // (jobs * 8)))
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(raws)), initializer=_init_worker, initargs=(work,)
+            max_workers=min(jobs, len(items)),
+            initializer=_init_worker,
+            initargs=(payload, segmenting),
         ) as pool:
-            results = []
-            for processed in pool.map(_process_in_worker, raws, chunksize=chunk):
-                results.append(processed)
+            for result in pool.map(partial(_in_worker, function), items, chunksize=chunk):
+                results.append(result)
                 bar.update(1)
             return results
     finally:
         bar.close()
 
 
-def _process_on_dask(
-    raws: Sequence[str],
-    work: DocumentWork,
-    scheduler: str | None,
-    progress: bool,
-    connect_timeout: str,
-) -> list[Processed]:
+def _dask_client(scheduler: str | None, connect_timeout: str):
     try:
         from dask.distributed import Client
     except ImportError as exc:
@@ -184,32 +349,46 @@ def _process_on_dask(
             "`dask scheduler`)"
         )
     try:
-        client = Client(scheduler, timeout=connect_timeout, set_as_default=False)
+        return Client(scheduler, timeout=connect_timeout, set_as_default=False)
     except OSError as exc:
         raise InputError(
             f"cannot reach the dask scheduler at {scheduler} ({exc}); start it with "
             "`dask scheduler` and workers with `dask worker ADDRESS`, or check the address"
         ) from exc
+
+
+def _map_on_dask(
+    client,
+    progress: bool,
+    function: Callable,
+    items: Sequence[Any],
+    payload: Any,
+    description: str,
+    segmenting: bool,  # a dask worker builds its segmenter on its first document
+) -> list:
+    if not items:
+        return []
+    [payload_future] = client.scatter([payload], broadcast=True)
+    size = max(1, min(64, len(items) // (8 * max(1, len(client.nthreads()))) or 1))
+    futures = client.map(
+        _call_batch,
+        list(_batches(items, size)),
+        function=function,
+        payload=payload_future,
+        pure=False,
+    )
+    bar = _progress_bar(len(futures), progress, description, unit="batch")
+    results: list = []
     try:
-        [work_future] = client.scatter([work], broadcast=True)
-        size = max(1, min(64, len(raws) // (8 * max(1, len(client.nthreads()))) or 1))
-        futures = client.map(
-            process_batch, list(_batches(raws, size)), work=work_future, pure=False
-        )
-        bar = _progress_bar(len(futures), progress, unit="batch")
-        results: list[list[Processed]] = []
         for future in futures:  # in submission order, so the output order is the input order
-            results.append(future.result())
+            results.extend(future.result())
             bar.update(1)
-        bar.close()
-        return [processed for batch in results for processed in batch]
     finally:
-        client.close()
+        bar.close()
+    return results
 
 
-def _progress_bar(total: int, enabled: bool, unit: str = "doc"):
+def _progress_bar(total: int, enabled: bool, description: str, unit: str = "doc"):
     from tqdm.auto import tqdm
 
-    return tqdm(
-        total=total, desc="cleaning and segmenting", unit=unit, disable=not enabled or total < 2
-    )
+    return tqdm(total=total, desc=description, unit=unit, disable=not enabled or total < 2)

@@ -1,16 +1,53 @@
-"""Writing tables to disk.
+"""Writing tables to disk: a CSV for people and a Parquet file for programs.
 
-CSV files are UTF-8 with a byte-order mark (``utf-8-sig``) so that Excel opens Chinese text
-correctly; pandas, R and every other tool read the BOM transparently. Files are written atomically.
+Every table is written twice, atomically, into one folder:
+
+* ``<name>.parquet`` — the complete table with its column types (pyarrow; what
+  :func:`analysis.results.load_results` and the notebooks read);
+* ``<name>.csv`` — UTF-8 with a byte-order mark (``utf-8-sig``), so that Excel opens Chinese text
+  correctly; pandas, R and every other tool read the BOM transparently.
+
+A spreadsheet opens about a million rows and becomes unusable long before that, so a CSV is kept
+to a size one can open (:class:`CsvLimits`): a table of at most ``max_rows`` rows is written
+whole; a longer one keeps, when it ranks terms (a ``rank`` column), the ``top_terms``
+best-ranked terms of each unit (the columns before ``term``; ties in the table's order), and
+otherwise (or if that is still too long) its first ``max_rows`` rows in the table's documented
+order. What was cut is returned (:func:`write_tables`) and recorded in the
+run's manifest; the Parquet file beside it always holds every row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from analysis.errors import InputError
 from analysis.paths import atomic_write, safe_child
+
+#: Tables written as Parquet only: cells too long for a spreadsheet (a document's whole text).
+PARQUET_ONLY = frozenset({"texts"})
+
+
+@dataclass(frozen=True)
+class CsvLimits:
+    """How long a CSV may get before it is cut (settings ``outputs:``)."""
+
+    max_rows: int = 200_000
+    top_terms: int = 200
+
+    def __post_init__(self) -> None:
+        for name in ("max_rows", "top_terms"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(
+                    f"settings: `outputs: csv_{name}` must be a whole number of at least 1, "
+                    f"got {value!r}"
+                )
 
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
@@ -22,6 +59,66 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     )
 
 
-def write_tables(tables: dict[str, pd.DataFrame], folder: str | Path) -> list[Path]:
-    """Write each ``name -> table`` as ``folder/name.csv``; names may not escape ``folder``."""
-    return [write_csv(table, safe_child(folder, f"{name}.csv")) for name, table in tables.items()]
+def write_parquet(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``table`` (no index) as Parquet at ``path``, atomically and byte-reproducibly."""
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"write_parquet expects a pandas DataFrame, got {type(table).__name__}")
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    return atomic_write(path, lambda tmp: pq.write_table(arrow, tmp, compression="zstd"))
+
+
+def _unit_columns(table: pd.DataFrame) -> list[str]:
+    """The columns naming a ranking's unit: those before ``term`` (``scope`` … ``ngram`` in
+    term_frequencies, ``doc_id`` in tfidf)."""
+    columns = list(table.columns)
+    return columns[: columns.index("term")] if "term" in columns else []
+
+
+def csv_rows(table: pd.DataFrame, limits: CsvLimits) -> tuple[pd.DataFrame, str]:
+    """The rows of ``table`` its CSV keeps (see the module docstring) and how they were chosen
+    (``""`` when the table is kept whole)."""
+    if len(table) <= limits.max_rows:
+        return table, ""
+    rule = ""
+    if "rank" in table.columns:
+        # The best-ranked terms of each unit, ties in the table's own order, so a tie at the
+        # cut (hundreds of terms counted once) cannot bring back the whole table.
+        ranked = table[table["rank"] <= limits.top_terms]
+        units = _unit_columns(ranked)
+        if units:
+            order = ranked.sort_values([*units, "rank"], kind="stable")
+            best = order.groupby(units, sort=False, dropna=False).head(limits.top_terms)
+        else:
+            best = ranked.sort_values("rank", kind="stable").head(limits.top_terms)
+        table = ranked.loc[ranked.index.isin(best.index)]
+        rule = f"the {limits.top_terms} best-ranked terms of each unit"
+        if len(table) <= limits.max_rows:
+            return table, rule
+        rule += ", then "
+    return table.head(limits.max_rows), rule + f"the first {limits.max_rows:,} rows"
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    folder: str | Path,
+    *,
+    limits: CsvLimits | None = None,
+) -> tuple[list[Path], dict[str, dict[str, object]]]:
+    """Write each ``name -> table`` as ``folder/name.parquet`` and ``folder/name.csv``.
+
+    Returns the files written and, for every CSV that was cut, ``{name: {"rows": all rows,
+    "csv_rows": rows in the CSV, "rule": how they were chosen}}``. Names may not escape
+    ``folder``.
+    """
+    limits = limits or CsvLimits()
+    written: list[Path] = []
+    cut: dict[str, dict[str, object]] = {}
+    for name, table in tables.items():
+        written.append(write_parquet(table, safe_child(folder, f"{name}.parquet")))
+        if name in PARQUET_ONLY:
+            continue
+        shown, rule = csv_rows(table, limits)
+        if rule:
+            cut[name] = {"rows": len(table), "csv_rows": len(shown), "rule": rule}
+        written.append(write_csv(shown, safe_child(folder, f"{name}.csv")))
+    return written, cut

@@ -1,17 +1,20 @@
 """Every figure of the study, drawn from the statistics tables and saved in PNG, PDF and SVG.
 
-``study_figures(corpus, results, settings)`` yields ``(name, draw)`` pairs — ``draw()`` returns
-the figure — and ``save_all_figures`` saves each with :func:`analysis.plots.save_figure`, closing
-it afterwards so memory stays flat. Which slogans the slogan figures show, the comparison of the
-term scatter and the limits on per-document figures come from the ``figures:`` section of the
+``study_figures(corpus, results, settings)`` plans them as ``(name, draw)`` pairs — ``draw()``
+returns the figure — and ``save_all_figures`` saves each with
+:func:`analysis.plots.save_figure`, closing it afterwards so memory stays flat. Which slogans
+the slogan figures show, the comparison of the term scatter and the limits on per-document
+figures come from the ``figures:`` section of the
 settings. A figure whose data the corpus lacks (no genre in the metadata, a single document) is
-skipped with a note, never drawn empty.
+skipped with a note (in the run's manifest), never drawn empty; a figure that fails is recorded
+and the others are still drawn.
 
 ==============================  ====================================================
 file name                       figure
 ==============================  ====================================================
 slogan_rates                    1. slogan mentions per 10,000 characters with intervals
 slogan_rates_all                1. the same for every slogan of the lexicon
+slogan_trends                   1. slogan rates over the years, by group (documents with a year)
 slogan_cooccurrence             2. slogan × slogan co-occurrence, sentence and paragraph
 tfidf                           3. top TF-IDF terms per document
 keyness_<doc or group>          4. keywords of a document or group against the rest
@@ -28,15 +31,19 @@ correspondence                  11. correspondence analysis biplot
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.pipeline import CorpusTables
 from analysis.plots import (
+    SUPPORTED_FORMATS,
     fitted_figure_name,
     save_figure,
     textplot_ca,
@@ -47,6 +54,7 @@ from analysis.plots import (
     textplot_similarity,
     textplot_slogan_cooccurrence,
     textplot_slogan_rates,
+    textplot_slogan_trends,
     textplot_term_scatter,
     textplot_tfidf,
     textplot_wordcloud,
@@ -56,14 +64,18 @@ from analysis.report import StudyResults
 
 DEFAULTS: dict[str, Any] = {
     "slogans": [],  # empty: the four most mentioned
-    "term_scatter": {"grouping": "genre", "group_a": "speech", "group_b": "opinion"},
+    # empty groups: the two groups of `grouping` with most documents
+    "term_scatter": {"grouping": "genre", "group_a": None, "group_b": None},
     "max_documents": 40,
     "seed": 20071020,
+    # the files each figure is saved as; PNG alone is fastest for a first look (a PDF embeds
+    # a subset of the CJK font, about a second per figure)
+    "formats": ["png", "pdf", "svg"],
 }
 MAX_COMPARISON_DOCS = 7  # the comparison cloud's sectors stay legible up to this many
 
 
-def _figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
+def figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
     merged = {**DEFAULTS, **(settings.get("figures") or {})}
     unknown = set(merged) - set(DEFAULTS)
     if unknown:
@@ -73,6 +85,18 @@ def _figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
             f"settings: `figures` has unknown option(s) {', '.join(sorted(unknown))}; "
             f"it takes {', '.join(sorted(DEFAULTS))}"
         )
+    formats = merged["formats"]
+    if (
+        not isinstance(formats, list | tuple)
+        or not formats
+        or not set(formats) <= set(SUPPORTED_FORMATS)
+    ):
+        from analysis.errors import InputError
+
+        raise InputError(
+            f"settings: `figures`: formats must be a list of {', '.join(SUPPORTED_FORMATS)} "
+            f"(e.g. [png, pdf]), got {formats!r}"
+        )
     return merged
 
 
@@ -80,21 +104,76 @@ def _main_slogans(corpus: CorpusTables, wanted: list[str]) -> list[str]:
     """The slogans the slogan figures show: those asked for that occur, else the top four."""
     mentioned = corpus.mentions["slogan"].value_counts()
     chosen = [s for s in wanted if s in mentioned.index]
-    return chosen or list(mentioned.index[:4])
+    return chosen[:8] or list(mentioned.index[:4])
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    """The figures a corpus supports, ``(file name, draw)`` each, and those it does not, with
+    why (``{"what": "figure NAME", "reason": …}``, for the manifest's ``skipped`` list)."""
+
+    figures: list[tuple[str, Callable[[], Figure]]]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SavedFigures:
+    """What :func:`save_all_figures` did: files written, figures that failed (``{"stage":
+    "figure", "name", "error"}``) and figures skipped with their reason."""
+
+    files: list[Path]
+    failures: list[dict[str, str]]
+    skipped: list[dict[str, str]]
+
+
+def _term_scatter_groups(
+    documents: pd.DataFrame, scatter: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str]:
+    """The term scatter's options with both groups filled in, or ``None`` and the reason.
+
+    Groups left empty (``null``) in the settings, or that no document has, are the two groups
+    with most documents (ties by name)."""
+    column = scatter.get("grouping")
+    if not column or column not in documents.columns or documents[column].isna().all():
+        return None, f"the documents have no {column} (settings figures: term_scatter)"
+    sizes = documents[column].dropna().astype(str).value_counts(sort=False)
+    largest = sorted(sizes.index, key=lambda g: (-sizes[g], g))
+    chosen = dict(scatter)
+    for key in ("group_a", "group_b"):
+        if chosen.get(key) is None:
+            free = [g for g in largest if g not in (chosen.get("group_a"), chosen.get("group_b"))]
+            if not free:
+                return None, f"{column} has fewer than two groups to compare"
+            chosen[key] = free[0]
+    if any(chosen[k] not in sizes.index for k in ("group_a", "group_b")):
+        # The settings name groups of another corpus (the study's speech and opinion): compare
+        # this corpus's two largest groups rather than draw nothing.
+        if len(largest) < 2:
+            return None, f"{column} has fewer than two groups to compare"
+        chosen["group_a"], chosen["group_b"] = largest[:2]
+    return chosen, ""
 
 
 def study_figures(
     corpus: CorpusTables, results: StudyResults, settings: dict[str, Any]
-) -> Iterator[tuple[str, Callable[[], Figure]]]:
-    """``(file name, draw)`` for every figure the corpus supports."""
-    options = _figure_settings(settings)
-    tables, docs = results.tables, corpus.documents
+) -> FigurePlan:
+    """Every figure the corpus supports, and every one it does not with the reason."""
+    options = figure_settings(settings)
+    tables = results.tables
+    docs = results.documents if results.documents is not None else corpus.documents
     n_docs = len(docs)
     few_docs = n_docs <= options["max_documents"]
     seed = options["seed"]
     slogans = _main_slogans(corpus, list(options["slogans"]))
     counts = tables["slogan_counts"]
     groupings = list(counts.loc[counts["scope"] == "group", "grouping"].dropna().unique())
+    figures: list[tuple[str, Callable[[], Figure]]] = []
+    skipped: list[dict[str, str]] = []
+
+    def skip(name: str, reason: str) -> None:
+        skipped.append({"what": f"figure {name}", "reason": reason})
+
+    many = f"more than {options['max_documents']} documents (settings figures: max_documents)"
     # Many documents: rates by the first metadata grouping, else the 20 documents that mention
     # the slogans most, rather than an unreadable row per document.
     if few_docs:
@@ -105,74 +184,177 @@ def study_figures(
         most = corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
         by = {"doc_ids": list(most.sort_values(ascending=False, kind="stable").index[:20])}
     if slogans:
-        yield (
-            "slogan_rates",
-            lambda: textplot_slogan_rates(counts, slogans=slogans, width="single", **by),
+        figures.append(
+            (
+                "slogan_rates",
+                lambda: textplot_slogan_rates(counts, slogans=slogans, width="single", **by),
+            )
         )
         occurring = list(corpus.mentions["slogan"].value_counts().index)
-        yield (
-            "slogan_rates_all",
-            lambda: textplot_slogan_rates(
-                counts, slogans=occurring, layout="facet", width="double", **by
-            ),
+        figures.append(
+            (
+                "slogan_rates_all",
+                lambda: textplot_slogan_rates(
+                    counts, slogans=occurring, layout="facet", width="double", **by
+                ),
+            )
         )
+    else:
+        for name in ("slogan_rates", "slogan_rates_all", "slogan_trends"):
+            skip(name, "no slogan occurs in any document")
+    if slogans and "slogan_trends" in tables:
+        trends = tables["slogan_trends"]
+        figures.append(("slogan_trends", lambda: textplot_slogan_trends(trends, slogans=slogans)))
+    elif slogans:
+        skip("slogan_trends", "no document has a year")
     if slogans and few_docs:
-        yield (
-            "slogan_cooccurrence",
-            lambda: textplot_slogan_cooccurrence(
-                tables["slogan_cooccurrence"], slogans=slogans, width="double"
+        figures.append(
+            (
+                "slogan_cooccurrence",
+                lambda: textplot_slogan_cooccurrence(
+                    tables["slogan_cooccurrence"], slogans=slogans, width="double"
+                ),
+            )
+        )
+        figures.append(("xray", lambda: textplot_xray(corpus.mentions, docs, slogans=slogans)))
+    elif slogans:
+        skip("slogan_cooccurrence", many)
+        skip("xray", many)
+    figures.append(
+        (
+            "tfidf",
+            lambda: textplot_tfidf(
+                tables["tfidf"], doc_ids=None if few_docs else list(docs["doc_id"][:9])
             ),
         )
-        yield "xray", lambda: textplot_xray(corpus.mentions, docs, slogans=slogans)
-    yield (
-        "tfidf",
-        lambda: textplot_tfidf(
-            tables["tfidf"], doc_ids=None if few_docs else list(docs["doc_id"][:9])
-        ),
     )
     if "keyness" in tables:
         keyness = tables["keyness"]
         comparisons = keyness[["grouping", "target"]].drop_duplicates()
+        crossed = sorted({g for g in comparisons["grouping"] if "×" in g})
+        for grouping in crossed:
+            skip(
+                f"keyness of each {grouping} group",
+                "keyness figures are drawn for single metadata columns; the crossing's keywords "
+                "are in keyness.csv",
+            )
         for grouping, target in comparisons.itertuples(index=False):
-            if grouping == "doc_id" and not few_docs:
+            if (grouping == "doc_id" and not few_docs) or "×" in grouping:
                 continue
             label = target if grouping == "doc_id" else f"{grouping}_{target}"
             name = fitted_figure_name("keyness_" + "_".join(str(label).split()))
-            yield (
-                name,
-                lambda g=grouping, t=target: textplot_keyness(
-                    keyness, target=t, grouping=g, width="single"
+            figures.append(
+                (
+                    name,
+                    lambda g=grouping, t=target: textplot_keyness(
+                        keyness, target=t, grouping=g, width="single"
+                    ),
+                )
+            )
+        if not few_docs:
+            skip("keyness of each document", many)
+    figures.append(
+        (
+            "wordcloud",
+            lambda: textplot_wordcloud(corpus.tokens, seed=seed, title="All documents"),
+        )
+    )
+    if 2 <= n_docs <= 12:
+        figures.append(
+            (
+                "wordclouds_by_doc",
+                lambda: textplot_wordcloud(
+                    corpus.tokens, by_document=True, seed=seed, width="double"
                 ),
             )
-    yield "wordcloud", lambda: textplot_wordcloud(corpus.tokens, seed=seed, title="All documents")
-    if 2 <= n_docs <= 12:
-        yield (
-            "wordclouds_by_doc",
-            lambda: textplot_wordcloud(corpus.tokens, by_document=True, seed=seed, width="double"),
         )
-    if 2 <= n_docs <= MAX_COMPARISON_DOCS:
-        yield "comparison_cloud", lambda: textplot_comparison_cloud(corpus.tokens, docs, seed=seed)
-    if results.clustering is not None and few_docs:
-        yield "similarity", lambda: textplot_similarity(tables["similarity"], results.clustering)
-    if results.network.number_of_edges():
-        yield "collocate_network", lambda: textplot_collocate_network(results.network, seed=seed)
-    if len(tables["formulae"]) and few_docs:
-        yield "formulae", lambda: textplot_formulae(tables["formulae"], width="double")
-    scatter = options["term_scatter"]
-    column = scatter.get("grouping")
-    if column in docs.columns and {scatter.get("group_a"), scatter.get("group_b")} <= set(
-        docs[column].dropna()
-    ):
-        yield "term_scatter", lambda: textplot_term_scatter(corpus.tokens, docs, **scatter)
     else:
-        warnings.warn(
-            f"term scatter skipped: the documents have no {column} values "
-            f"{scatter.get('group_a')!r} and {scatter.get('group_b')!r} (settings figures: "
-            "term_scatter)",
-            stacklevel=2,
+        skip("wordclouds_by_doc", "it draws one cloud per document, for 2 to 12 documents")
+    if 2 <= n_docs <= MAX_COMPARISON_DOCS:
+        figures.append(
+            (
+                "comparison_cloud",
+                lambda: textplot_comparison_cloud(corpus.tokens, docs, seed=seed),
+            )
         )
+    else:
+        skip(
+            "comparison_cloud", f"its sectors stay legible for 2 to {MAX_COMPARISON_DOCS} documents"
+        )
+    if results.clustering is not None and few_docs:
+        figures.append(
+            (
+                "similarity",
+                lambda: textplot_similarity(tables["similarity"], results.clustering),
+            )
+        )
+    else:
+        skip("similarity", many if results.clustering is not None else "fewer than 2 documents")
+    if results.network.number_of_edges():
+        figures.append(
+            (
+                "collocate_network",
+                lambda: textplot_collocate_network(results.network, seed=seed),
+            )
+        )
+    else:
+        skip("collocate_network", "no slogan has a collocate above the settings' min_count")
+    if len(tables["formulae"]) and few_docs:
+        figures.append(("formulae", lambda: textplot_formulae(tables["formulae"], width="double")))
+    else:
+        skip("formulae", many if len(tables["formulae"]) else "no formula is shared")
+    scatter, reason = _term_scatter_groups(docs, options["term_scatter"])
+    if scatter is not None:
+        figures.append(
+            (
+                "term_scatter",
+                lambda: textplot_term_scatter(corpus.tokens, docs, **scatter),
+            )
+        )
+    else:
+        skip("term_scatter", reason)
     if results.ca is not None and results.ca.inertia["dimension"].max() >= 2:
-        yield "correspondence", lambda: textplot_ca(results.ca)
+        figures.append(("correspondence", lambda: textplot_ca(results.ca)))
+    else:
+        skip("correspondence", "the correspondence analysis has fewer than two dimensions")
+    return FigurePlan(figures, skipped)
+
+
+def _draw_and_save(
+    name: str,
+    draw: Callable[[], Figure],
+    folder: str | Path,
+    run_id: str | None,
+    formats: Sequence[str] = SUPPORTED_FORMATS,
+) -> tuple[list[Path], dict[str, str] | None]:
+    """Draw one figure and save it; a failure is returned, not raised (one figure must not cost
+    the others: it is recorded, and the run ends with exit code 1)."""
+    figure = None
+    try:
+        figure = draw()
+        saved = save_figure(figure, name, folder=folder, run_id=run_id, formats=formats)
+        return list(saved), None
+    except Exception as exc:
+        return [], {"stage": "figure", "name": name, "error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        if figure is not None:
+            figure.clear()  # frees the artists; the figures are not registered with pyplot
+
+
+# The plan of the figures being drawn, for worker processes forked from this one: the draw
+# functions are closures over the corpus tables, which a forked worker shares rather than
+# receives, so only an index travels to it.
+_PLAN: (
+    tuple[list[tuple[str, Callable[[], Figure]]], str | Path, str | None, Sequence[str]] | None
+) = None
+
+
+def _draw_planned(index: int) -> tuple[list[Path], dict[str, str] | None]:
+    if _PLAN is None:  # an internal invariant: the plan is set before the workers fork
+        raise RuntimeError("figure worker started without a plan")
+    figures, folder, run_id, formats = _PLAN
+    name, draw = figures[index]
+    return _draw_and_save(name, draw, folder, run_id, formats)
 
 
 def save_all_figures(
@@ -183,18 +365,49 @@ def save_all_figures(
     folder: str | Path = "figures",
     progress: bool = False,
     run_id: str | None = None,
-) -> list[Path]:
-    """Draw and save every figure (PNG at 300 dpi, PDF, SVG) into ``folder``; return the files.
+    jobs: int | None = None,
+) -> SavedFigures:
+    """Draw and save every figure (PNG at 300 dpi, PDF, SVG; settings ``figures: formats``)
+    into ``folder``.
 
-    ``run_id`` goes into every file's metadata (see :func:`analysis.plots.save_figure`)."""
+    A figure that fails to draw or save is recorded (with the error) and the others go on: a
+    run keeps every figure it could make. ``run_id`` goes into every file's metadata (see
+    :func:`analysis.plots.save_figure`). With ``jobs`` above 1 (default: one per CPU) the
+    figures are drawn in that many worker processes forked from this one (where the system
+    can fork); the files are the same whatever ``jobs`` is, and listed in plan order."""
+    import multiprocessing
+
     from tqdm.auto import tqdm
 
-    planned = list(study_figures(corpus, results, settings))
-    written: list[Path] = []
-    for name, draw in tqdm(planned, desc="figures", unit="figure", disable=not progress):
-        figure = draw()
-        try:
-            written += save_figure(figure, name, folder=folder, run_id=run_id)
-        finally:
-            figure.clear()  # frees the artists; the figures are not registered with pyplot
-    return written
+    from analysis.engine import default_jobs, die_with_parent
+
+    global _PLAN
+    plan = study_figures(corpus, results, settings)
+    formats = tuple(figure_settings(settings)["formats"])
+    jobs = min(default_jobs() if jobs is None else jobs, len(plan.figures))
+    bar = tqdm(total=len(plan.figures), desc="figures", unit="figure", disable=not progress)
+    outcomes: list[tuple[list[Path], dict[str, str] | None]] = []
+    try:
+        if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _PLAN = (plan.figures, folder, run_id, formats)
+            # An executor rather than a Pool: a worker that dies is an error, not a hang.
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
+                for outcome in pool.map(_draw_planned, range(len(plan.figures))):
+                    outcomes.append(outcome)
+                    bar.update(1)
+        else:
+            for name, draw in plan.figures:
+                outcomes.append(_draw_and_save(name, draw, folder, run_id, formats))
+                bar.update(1)
+    finally:
+        _PLAN = None
+        bar.close()
+    written = [path for files, _ in outcomes for path in files]
+    failures = [failure for _, failure in outcomes if failure is not None]
+    return SavedFigures(written, failures, plan.skipped)

@@ -16,7 +16,14 @@ The manifest of a run records
 * ``inputs`` — the texts folder, the metadata file and every text file with its doc id, size,
   detected encoding and SHA-256;
 * ``outputs`` — every file the run wrote, relative to the output or figures folder, with its size
-  and SHA-256; ``fingerprint`` — the run state's hash of all inputs (:mod:`analysis.run_state`).
+  and SHA-256; ``fingerprint`` — the run state's hash of all inputs (:mod:`analysis.run_state`);
+* ``status`` — ``complete``, or ``incomplete`` when a figure or notebook failed; ``failures`` —
+  each failed figure or notebook (``stage``, ``name``, ``error`` and, for a notebook, the
+  ``path`` of its executed copy); ``skipped`` — what the corpus did not support and why
+  (``what``, ``reason``: a grouping no document has, a figure needing absent metadata …);
+  ``csv_cut`` — the tables whose CSV holds fewer rows than the Parquet file, and how they were
+  chosen; ``metadata_columns`` — the metadata columns attached to per-document and per-group
+  rows.
 
 :func:`verify_manifest` checks a results folder against its manifest: every output still as
 written and every input unchanged.
@@ -63,6 +70,7 @@ LIBRARIES = (
 #: Settings keys holding random seeds: ``section.key`` → what the seed drives.
 SEED_KEYS = {
     "slogan_counts.seed": "bootstrap intervals of slogan rates",
+    "trends.seed": "bootstrap intervals of slogan trends (slogan_counts.seed when not set)",
     "figures.seed": "word cloud placement and collocation network layout",
 }
 _CHUNK = 1 << 20
@@ -111,9 +119,7 @@ def package_info() -> dict[str, str]:
     return {"name": DISTRIBUTION, "version": version, "source_sha256": digest.hexdigest()}
 
 
-def input_files(
-    texts: Path, extensions: tuple[str, ...], metadata: Path | None
-) -> dict[str, Any]:
+def input_files(texts: Path, extensions: tuple[str, ...], metadata: Path | None) -> dict[str, Any]:
     """The inputs section: every text file (path relative to ``texts``, bytes, SHA-256) and the
     metadata file."""
     texts = Path(texts)
@@ -197,12 +203,19 @@ def build_manifest(
     figures: Path | None,
     started_clock: float,
     finished_clock: float,
+    failures: list[dict[str, str]] | None = None,
+    skipped: list[dict[str, str]] | None = None,
+    csv_cut: dict[str, dict[str, Any]] | None = None,
+    metadata_columns: list[str] | None = None,
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready mapping (see the module docstring)."""
     by_file = {d["file"]: d for d in documents}
     files = [
-        {**f, "doc_id": by_file.get(f["path"], {}).get("doc_id"),
-         "encoding": by_file.get(f["path"], {}).get("encoding")}
+        {
+            **f,
+            "doc_id": by_file.get(f["path"], {}).get("doc_id"),
+            "encoding": by_file.get(f["path"], {}).get("encoding"),
+        }
         for f in inputs["files"]
     ]
     return {
@@ -232,6 +245,11 @@ def build_manifest(
         },
         "outputs": outputs,
         "fingerprint": fingerprint,
+        "status": "incomplete" if failures else "complete",
+        "failures": list(failures or []),
+        "skipped": list(skipped or []),
+        "csv_cut": dict(csv_cut or {}),
+        "metadata_columns": list(metadata_columns or []),
     }
 
 
@@ -262,12 +280,25 @@ def changed_outputs(manifest: dict[str, Any], out: Path) -> list[str]:
     run wrote them)."""
     folders = {**manifest.get("folders", {}), "out": str(out)}
     problems = []
-    for entry in manifest["outputs"]:
+    outputs = manifest["outputs"]
+    if not isinstance(outputs, list) or not all(
+        isinstance(e, dict) and {"folder", "path", "bytes", "sha256"} <= set(e) for e in outputs
+    ):
+        raise InputError(
+            f"{out / 'manifest.json'}: its `outputs` are not entries of folder, path, bytes and "
+            "sha256; the manifest was edited or damaged — run the analysis again"
+        )
+    for entry in outputs:
         target = Path(folders.get(entry["folder"]) or "") / entry["path"]
         if not target.is_file():
             problems.append(f"output {target} is missing")
         elif target.stat().st_size != entry["bytes"] or file_sha256(target) != entry["sha256"]:
             problems.append(f"output {target} has changed since run {manifest['run_id']}")
+    recorded = {e["path"] for e in outputs if e["folder"] == "out"}
+    for folder in ("tables", "notebooks"):
+        for path in sorted((out / folder).rglob("*")) if (out / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(out).as_posix() not in recorded:
+                problems.append(f"{path} was added after run {manifest['run_id']}")
     return problems
 
 

@@ -1,14 +1,18 @@
 """Executing the study notebooks with papermill and exporting them as standalone HTML.
 
-The notebooks in ``notebooks/`` are committed without outputs. ``execute_notebooks`` runs each
-with a real Jupyter kernel, passing the texts folder, metadata, slogans and figures folder as
-papermill parameters, and writes ``NN_name.ipynb`` (with outputs) and ``NN_name.html`` (one file,
-images embedded) to the output folder. A notebook that fails is an error naming the notebook and
-the cell; the executed copy up to the failure is kept for reading.
+The notebooks in ``notebooks/`` are committed without outputs. They compute nothing: each reads
+a finished run (``results_dir``, the run's ``--out`` folder) with
+:func:`analysis.results.load_results` and shows its tables and figures, so a notebook always
+agrees with the tables beside it and with the settings, segmenter and slogans that made them.
+``python -m analysis run`` executes them last, with a real Jupyter kernel, into
+``OUT/notebooks/`` (``results_dir = ".."``), writing ``NN_name.ipynb`` (with outputs) and
+``NN_name.html`` (one file, images and the CJK font embedded). A notebook that fails is recorded
+with the cell and error; its executed copy up to the failure is kept for reading.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -25,79 +29,87 @@ def study_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def check_notebook_parameters(
-    *,
-    texts_dir: object,
-    metadata: object = None,
-    slogans: object = None,
-    figures_dir: object = None,
-    out_dir: object = None,
-) -> None:
-    """Check a notebook's parameters before anything uses them; an InputError says which one is
-    wrong and what it should be.
+def check_notebook_parameters(*, results_dir: object, terms: object = None) -> Path:
+    """Check a notebook's parameters before anything uses them and return the results folder;
+    an InputError says which one is wrong and what it should be.
 
-    ``texts_dir`` must be an existing folder; ``metadata`` ``None`` or an existing file; ``slogans``
-    ``None`` or text (names or a ``.yml`` path); ``figures_dir`` and ``out_dir`` ``None`` or a
-    folder (created when missing) — not an existing file. Parameters are plain values: a string
-    is never evaluated as code.
+    ``results_dir`` must be the output folder of a run (``python -m analysis run --out``),
+    holding its ``manifest.json``; ``terms`` ``None`` or text (slogan names, literal terms or
+    ``re:`` regular expressions, comma-separated). Parameters are plain values: a string is
+    never evaluated as code.
     """
-
-    def path_or_none(name: str, value: object) -> Path | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | Path) or not str(value).strip():
-            raise InputError(
-                f"notebook parameter {name}={value!r}: give a path as text, e.g. "
-                f"{name} = \"../data/raw\", or None"
-            )
-        return Path(value)
-
-    texts = path_or_none("texts_dir", texts_dir)
-    if texts is None or not texts.is_dir():
+    if (
+        isinstance(results_dir, bool)
+        or not isinstance(results_dir, str | Path)
+        or not str(results_dir).strip()
+    ):
         raise InputError(
-            f"notebook parameter texts_dir={texts_dir!r} is not a folder (relative paths start "
-            f"at {Path.cwd()}); set it to the folder of your .txt files"
+            f"notebook parameter results_dir={results_dir!r}: give the output folder of a run "
+            'as text, e.g. results_dir = "../results"'
         )
-    meta = path_or_none("metadata", metadata)
-    if meta is not None and not meta.is_file():
+    folder = Path(results_dir)
+    if not (folder / "manifest.json").is_file():
         raise InputError(
-            f"notebook parameter metadata={metadata!r} is not a file; give the metadata CSV or None"
+            f"notebook parameter results_dir={results_dir!r} holds no run (no manifest.json; "
+            f"relative paths start at {Path.cwd()}); run `python -m analysis run --out FOLDER` "
+            "and set results_dir to that folder"
         )
-    if slogans is not None and (not isinstance(slogans, str) or not slogans.strip()):
+    if terms is not None and (not isinstance(terms, str) or not terms.strip()):
         raise InputError(
-            f"notebook parameter slogans={slogans!r}: give None, names such as \"团结,一把手\", or "
-            "the path of a slogans .yml file"
+            f"notebook parameter terms={terms!r}: give None or terms such as "
+            '"改革开放,re:民主.{0,2}制"'
         )
-    for name, value in (("figures_dir", figures_dir), ("out_dir", out_dir)):
-        folder = path_or_none(name, value)
-        if folder is not None and folder.exists() and not folder.is_dir():
-            raise InputError(
-                f"notebook parameter {name}={value!r} is a file; give a folder (or None)"
-            )
+    return folder
 
 
-def notebook_parameters(
-    *, texts: Path | None, metadata: Path | None, figures: Path | None, slogans: str | None = None
-) -> dict[str, Any]:
-    """Papermill parameters (absolute paths, so the notebooks' folder does not matter)."""
-    parameters: dict[str, Any] = {}
-    if texts is not None:
-        parameters["texts_dir"] = str(Path(texts).resolve())
-        parameters["metadata"] = str(Path(metadata).resolve()) if metadata else None
-    if figures is not None:
-        parameters["figures_dir"] = str(Path(figures).resolve())
-    if slogans is not None:
-        parameters["slogans"] = slogans
+def setup_notebook(results_dir: object, *, terms: object = None):
+    """The first cell of every notebook: check the parameters, set the figure style and the
+    display options, and return the run (:func:`analysis.results.load_results`)."""
+    import pandas as pd
+
+    from analysis.plots import apply_figure_style
+    from analysis.results import load_results
+
+    folder = check_notebook_parameters(results_dir=results_dir, terms=terms)
+    apply_figure_style()  # the study's figure style and CJK font for anything drawn inline
+    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.max_rows", 60)
+    return load_results(folder)
+
+
+def notebook_parameters(*, results_dir: str | Path, terms: str | None = None) -> dict[str, Any]:
+    """Papermill parameters: the run's output folder (as given: ``".."`` when ``run`` executes
+    the notebooks inside it, so the executed copies keep pointing at their run)."""
+    parameters: dict[str, Any] = {"results_dir": str(results_dir)}
+    if terms is not None:
+        parameters["terms"] = terms
     return parameters
 
 
+class NotebookFailed(InputError):
+    """A notebook stopped at a cell; ``executed`` is its executed copy up to that cell."""
+
+    def __init__(self, message: str, executed: Path, html: Path | None) -> None:
+        super().__init__(message)
+        self.executed = executed
+        self.html = html
+
+
 def execute_notebook(
-    notebook: Path, output_dir: Path, parameters: dict[str, Any], *, timeout: int = 1200
+    notebook: Path,
+    output_dir: Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: Path | None = None,
+    timeout: int = 1200,
 ) -> tuple[Path, Path]:
-    """Run one notebook; write the executed ``.ipynb`` and a standalone ``.html``."""
+    """Run one notebook in ``cwd`` (default: ``output_dir``); write the executed ``.ipynb`` and
+    a standalone ``.html`` into ``output_dir``.
+
+    A failing cell raises :class:`NotebookFailed` naming the notebook, the cell and the error;
+    the executed copy (and its HTML) up to that cell are written all the same, for reading."""
     import nbformat
     import papermill
-    from nbconvert import HTMLExporter
 
     output_dir.mkdir(parents=True, exist_ok=True)
     executed = output_dir / notebook.name
@@ -110,20 +122,28 @@ def execute_notebook(
                 str(executed),
                 parameters=parameters,
                 kernel_name=KERNEL,
-                cwd=str(notebook.parent),
+                cwd=str(cwd or output_dir),
                 progress_bar=False,
                 execution_timeout=timeout,
             )
         except papermill.PapermillExecutionError as exc:
-            raise InputError(
+            html = _export_html(executed, nbformat) if executed.exists() else None
+            raise NotebookFailed(
                 f"{notebook.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue} "
-                f"(the executed copy is {executed})"
+                f"(the executed copy is {executed})",
+                executed,
+                html,
             ) from exc
+    return executed, _export_html(executed, nbformat)
+
+
+def _export_html(executed: Path, nbformat) -> Path:
+    from nbconvert import HTMLExporter
+
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(
         nbformat.read(executed, as_version=4)
     )
-    html = write_text_atomic(executed.with_suffix(".html"), embed_cjk_font(body))
-    return executed, html
+    return write_text_atomic(executed.with_suffix(".html"), embed_cjk_font(body))
 
 
 def embed_cjk_font(html: str) -> str:
@@ -171,31 +191,75 @@ def embed_cjk_font(html: str) -> str:
     return html.replace("</head>", style + "</head>", 1)
 
 
+def _execute_one(
+    notebook: Path, output_dir: Path, parameters: dict[str, Any]
+) -> tuple[list[Path], dict[str, str] | None]:
+    """Execute one notebook; a failure is returned (with the executed copy kept), not raised."""
+    try:
+        return list(execute_notebook(notebook, output_dir, parameters)), None
+    except NotebookFailed as exc:
+        kept = [p for p in (exc.executed, exc.html) if p is not None and p.exists()]
+        error = str(exc).split(" (the executed copy")[0].removeprefix(f"{notebook.name}: ")
+        return kept, {
+            "stage": "notebook",
+            "name": notebook.stem,
+            "error": error,
+            "path": str(exc.executed),
+        }
+
+
 def execute_notebooks(
     output_dir: Path,
     *,
-    texts: Path | None = None,
-    metadata: Path | None = None,
-    slogans: str | None = None,
+    results_dir: str | Path = "..",
     progress: bool = False,
-) -> list[Path]:
-    """Execute every study notebook into ``output_dir``; return the written files.
+    jobs: int | None = None,
+) -> tuple[list[Path], list[dict[str, str]]]:
+    """Execute every study notebook into ``output_dir`` on the run in ``results_dir`` (relative
+    to ``output_dir``: ``..`` when the notebooks folder is inside the run's output folder).
 
-    The notebooks draw their figures inline; ``run`` saves the figure files itself, so the
-    notebooks are not asked to save them again.
+    Returns the files written (in notebook order) and the notebooks that failed (``{"stage":
+    "notebook", "name", "error", "path"}``, ``path`` being the executed copy, kept for reading);
+    a failing notebook does not stop the others. With ``jobs`` above 1 (default: one per CPU)
+    that many notebooks run at once, each in a worker process with its own kernel.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from tqdm.auto import tqdm
 
-    parameters = notebook_parameters(texts=texts, metadata=metadata, figures=None, slogans=slogans)
-    if "texts_dir" in parameters:  # a bad parameter fails here, before any kernel starts
-        check_notebook_parameters(
-            texts_dir=parameters["texts_dir"],
-            metadata=parameters["metadata"],
-            slogans=parameters.get("slogans"),
-        )
-    written: list[Path] = []
-    for notebook in tqdm(
-        study_notebooks(), desc="notebooks", unit="notebook", disable=not progress
-    ):
-        written += execute_notebook(notebook, Path(output_dir), parameters)
-    return written
+    from analysis.engine import default_jobs, die_with_parent
+
+    parameters = notebook_parameters(results_dir=results_dir)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    notebooks = study_notebooks()
+    jobs = min(default_jobs() if jobs is None else jobs, len(notebooks))
+    outcomes: list[tuple[list[Path], dict[str, str] | None]] = []
+    bar = tqdm(total=len(notebooks), desc="notebooks", unit="notebook", disable=not progress)
+    try:
+        if jobs > 1:
+            # Spawned, not forked: a worker starts clean (no copy of the run's threads or
+            # memory) and only drives a kernel, which does the work.
+            with ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
+                futures = [
+                    pool.submit(_execute_one, notebook, output_dir, parameters)
+                    for notebook in notebooks
+                ]
+                for future in futures:
+                    outcomes.append(future.result())
+                    bar.update(1)
+        else:
+            for notebook in notebooks:
+                outcomes.append(_execute_one(notebook, output_dir, parameters))
+                bar.update(1)
+    finally:
+        bar.close()
+    written = [path for files, _ in outcomes for path in files]
+    failures = [failure for _, failure in outcomes if failure is not None]
+    return written, failures

@@ -18,8 +18,16 @@ renames, milliseconds) leaves its journal, and the next run into the same folder
 that commit ("rolls forward"), since every staged file was already complete. A lock
 (``OUT/.lock``) stops two runs from writing into one folder at the same time.
 
-``OUT/tables`` and ``OUT/notebooks`` belong to the run and are replaced whole. In the figures
-folder only the files of runs are touched: other files (``README.md``, a researcher's own) stay.
+A run replaces only what an earlier run recorded as its own in ``OUT/manifest.json``:
+``OUT/tables`` and ``OUT/notebooks`` are replaced whole only when every file in them is recorded
+there, and a figure file only when that run wrote it into the same folder. Anything else in the
+way — a researcher's notebook in ``OUT/notebooks``, a file added to ``OUT/tables``, a figure
+of another run — stops the run before it computes anything (and again, under the lock, before
+the commit) with an error naming the file; nothing is deleted. Folders where writing could harm
+what is not the run's (``/``, the home folder, the project's sources, the texts folder or a
+parent of an input, figures inside ``OUT/tables``) are refused (:func:`check_output_folders`).
+Staging and moved-aside folders carry a mark file, and only marked folders are ever removed as
+"left by an interrupted run". Both ``OUT`` and the figures folder are locked while a run writes.
 """
 
 from __future__ import annotations
@@ -28,14 +36,14 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from analysis.errors import InputError
-from analysis.paths import write_text_atomic
+from analysis.paths import PROJECT_ROOT, write_text_atomic
 
 #: Folders under OUT that a run owns and replaces whole.
 RUN_FOLDERS = ("tables", "notebooks")
@@ -104,7 +112,14 @@ class StagedRun:
 
     def write_journal(self, previous_figures: Iterable[str] = ()) -> Path:
         """Plan the commit: write the journal of every move (step 1) and return its path."""
+        new_figures = (
+            sorted(p.name for p in self.staging_figures.iterdir() if p.name != RUN_MARK)
+            if self.staging_figures is not None
+            else []
+        )
+        check_nothing_in_the_way(self.out, self.figures, new_figures)
         trash = self.out / f"{PREVIOUS_PREFIX}{self.run_id}"
+        mark_made_by_run(trash)
         # [current file, where it is moved aside, the staged file replacing it (or None)]
         retire: list[list[str | None]] = [
             [
@@ -117,8 +132,7 @@ class StagedRun:
         ]
         moves: list[list[str]] = []
         if self.figures is not None and self.staging_figures is not None:
-            new_figures = {p.name for p in self.staging_figures.iterdir()}
-            for name in sorted(set(previous_figures) - new_figures):
+            for name in sorted(set(previous_figures) - set(new_figures)):
                 old = self.figures / name
                 if old.parent == self.figures and old.is_file():
                     retire.append([str(old), str(trash / "figures" / name), None])
@@ -135,6 +149,7 @@ class StagedRun:
             "retire": retire,
             "moves": moves,
             "cleanup": [str(p) for p in (trash, self.staging, self.staging_figures) if p],
+            "mark": RUN_MARK,
         }
         path = self.out / f"{JOURNAL_PREFIX}{self.run_id}.json"
         return write_text_atomic(path, json.dumps(journal, ensure_ascii=False, indent=1))
@@ -160,7 +175,14 @@ def roll_forward(journal_path: Path) -> None:
             os.replace(source, target)
     journal_path.unlink()
     for leftover in journal["cleanup"]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        if (Path(leftover) / RUN_MARK).exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def mark_made_by_run(folder: Path) -> None:
+    """Mark ``folder`` as made by a run (created if need be), so it may be removed later."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RUN_MARK).touch()
 
 
 def recover(out: Path, figures: Path | None) -> list[str]:
@@ -176,7 +198,12 @@ def recover(out: Path, figures: Path | None) -> list[str]:
         if folder is None or not Path(folder).is_dir():
             continue
         for leftover in sorted(Path(folder).iterdir()):
-            if leftover.is_dir() and leftover.name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX)):
+            if (
+                leftover.is_dir()
+                and not leftover.is_symlink()
+                and leftover.name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX))
+                and (leftover / RUN_MARK).is_file()
+            ):
                 shutil.rmtree(leftover, ignore_errors=True)
                 done.append(f"removed {leftover} left by an interrupted run")
     return done
@@ -202,32 +229,42 @@ def previous_figure_files(out: Path, figures: Path | None) -> list[str]:
 
 
 @contextmanager
-def staged_run(out: Path, figures: Path | None, run_id: str) -> Iterator[StagedRun]:
+def staged_run(
+    out: Path, figures: Path | None, run_id: str, *, inputs: Iterable[Path] = ()
+) -> Iterator[StagedRun]:
     """Stage a run's outputs; commit them when the block ends normally, discard them otherwise.
 
     The caller writes into ``stage.tables_dir``, ``stage.notebooks_dir``, ``stage.figures_dir``
     and ``stage.staging`` and calls ``stage.commit()`` itself at the end of the block, after the
     manifest is written; leaving the block by an exception removes the staging folders, leaving
-    the previous results untouched.
+    the previous results untouched. Before anything is written the folders are checked
+    (:func:`check_output_folders`, with the run's ``inputs``) and locked, and a file in the way
+    that no earlier run recorded is an error (:func:`check_nothing_in_the_way`).
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if figures is not None:
-        Path(figures).mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out / LOCK_FILE), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise InputError(
-            f"{out}: another run is writing its outputs there; wait for it to finish or choose "
-            "another folder with --out"
-        ) from None
-    try:
+    check_output_folders(out, figures, inputs=inputs)
+    folders = [Path(out)] if figures is None else [Path(out), Path(figures)]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as locks:
+        # sorted, so two runs sharing both folders take the locks in one order
+        for folder in sorted({f.resolve() for f in folders}):
+            lock = FileLock(str(folder / LOCK_FILE), timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                option = "--out" if folder == Path(out).resolve() else "--figures"
+                raise InputError(
+                    f"{folder}: another run is writing its outputs there; wait for it to finish "
+                    f"or choose another folder with {option}"
+                ) from None
+            locks.callback(lock.release)
         recover(out, figures)
+        check_nothing_in_the_way(out, None)
         stage = StagedRun(run_id, out, figures)
-        stage.staging.mkdir(parents=True)
-        if stage.staging_figures is not None:
-            stage.staging_figures.mkdir(parents=True)
+        for folder in (stage.staging, stage.staging_figures):
+            if folder is not None:
+                folder.mkdir(parents=True)
+                mark_made_by_run(folder)
         try:
             yield stage
         except BaseException:
@@ -235,5 +272,145 @@ def staged_run(out: Path, figures: Path | None, run_id: str) -> Iterator[StagedR
                 if folder is not None:
                     shutil.rmtree(folder, ignore_errors=True)
             raise
-    finally:
-        lock.release()
+
+
+# --- what a run may replace -----------------------------------------------------------------
+
+#: Written into every staging and moved-aside folder, so that only folders a run made are ever
+#: removed as "left by an interrupted run".
+RUN_MARK = ".made-by-analysis-run"
+#: Folders inside the project that hold its sources or its data: never an output folder.
+PROJECT_SOURCE_FOLDERS = (
+    "analysis", "notebooks", "data", "tests", "benchmarks", "docs", ".git", ".ci", ".venv",
+)
+
+
+def _recorded(out: Path) -> tuple[set[str], set[str], str | None]:
+    """What the run now in ``out`` recorded as its own: files in ``out`` and in its figures
+    folder (names relative to each) and that figures folder. Nothing without a manifest; an
+    error when ``manifest.json`` there is not one of ours (a run would overwrite it)."""
+    path = out / MANIFEST_FILE
+    if not path.exists():
+        return set(), set(), None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        in_out, in_figures = {MANIFEST_FILE, "run-state.json"}, set()
+        for entry in manifest["outputs"]:
+            (in_out if entry["folder"] == "out" else in_figures).add(str(entry["path"]))
+        figures_folder = manifest["folders"]["figures"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(
+            f"{path} is not the manifest of a run of this tool ({type(exc).__name__}), and a run "
+            "would overwrite it; move it away or choose another --out"
+        ) from None
+    return in_out, in_figures, None if figures_folder is None else str(figures_folder)
+
+
+def files_in_the_way(
+    out: Path, figures: Path | None, new_figures: Iterable[str] = ()
+) -> list[Path]:
+    """Files a commit into ``out`` (and ``figures``) would replace or move aside although no
+    earlier run recorded them as its own: anything under ``OUT/tables`` or ``OUT/notebooks``
+    that is not in ``OUT/manifest.json``, ``OUT/run-state.json`` without a manifest, and
+    figure files named in ``new_figures`` that exist but were not written by the run in
+    ``out`` into that same folder."""
+    out = Path(out).resolve()
+    in_out, in_figures, figures_folder = _recorded(out)
+    in_the_way = []
+    for name in RUN_FOLDERS:
+        folder = out / name
+        if folder.is_symlink() or folder.is_file():
+            in_the_way.append(folder)
+        elif folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(out).as_posix()
+                if (path.is_file() or path.is_symlink()) and relative not in in_out:
+                    in_the_way.append(path)
+    for name in RUN_FILES:
+        if (out / name).exists() and name not in in_out:
+            in_the_way.append(out / name)
+    if figures is not None:
+        figures = Path(figures).resolve()
+        ours = in_figures if str(figures) == figures_folder else set()
+        in_the_way += [
+            figures / name
+            for name in sorted(new_figures)
+            if (figures / name).exists() and name not in ours
+        ]
+    return in_the_way
+
+
+def check_nothing_in_the_way(
+    out: Path, figures: Path | None, new_figures: Iterable[str] = ()
+) -> None:
+    """Raise InputError naming the first file a run would replace without having written it."""
+    found = files_in_the_way(out, figures, new_figures)
+    if not found:
+        return
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    manifest = Path(out) / MANIFEST_FILE
+    if figures is not None and found[0].parent == Path(figures).resolve():
+        raise InputError(
+            f"{found[0]}{more}: this run would replace it, but the run recorded in {manifest} "
+            "did not write it (another run's figures, or yours); choose another --figures or "
+            "move the file away — a run only replaces its own outputs"
+        )
+    raise InputError(
+        f"{found[0]}{more}: not written by an earlier run (no record in {manifest}), and this run "
+        "would replace it; move it away or choose another --out — a run only replaces its own "
+        "outputs"
+    )
+
+
+def check_output_folders(
+    out: Path, figures: Path | None, *, inputs: Iterable[Path] = ()
+) -> None:
+    """Refuse output folders where a run's writing could harm what is not its own.
+
+    Refused: ``/`` and the home folder; the project root and its source and data folders (and
+    anything inside those); an input (the texts folder, the metadata or settings file), a
+    folder inside the texts folder or a parent of any input; ``--figures`` equal to ``--out``,
+    inside the folders a run replaces (``OUT/tables``, ``OUT/notebooks``) or holding ``--out``.
+    A figures folder of its own inside ``OUT`` (``OUT/figures``, the default with ``--out``)
+    is allowed.
+    """
+    home = Path.home().resolve()
+    project = PROJECT_ROOT.resolve()
+    resolved_inputs = [Path(p).resolve() for p in inputs]
+    named = [("--out", Path(out).resolve())]
+    if figures is not None:
+        named.append(("--figures", Path(figures).resolve()))
+
+    def refuse(option: str, folder: Path, why: str) -> None:
+        raise InputError(
+            f"{option} {folder}: {why}; a run replaces what it writes there, so choose a folder "
+            "of its own, e.g. --out my_results"
+        )
+
+    for option, folder in named:
+        if folder == Path(folder.anchor):
+            refuse(option, folder, "is the root of the file system")
+        if folder == home:
+            refuse(option, folder, "is your home folder")
+        if folder == project or folder in project.parents:
+            refuse(option, folder, "holds the project's own files")
+        for source in PROJECT_SOURCE_FOLDERS:
+            if folder == project / source or (project / source) in folder.parents:
+                refuse(option, folder, f"is inside the project's {source}/ folder")
+        for given in resolved_inputs:
+            if folder == given:
+                refuse(option, folder, "is one of the run's inputs")
+            if folder in given.parents:
+                refuse(option, folder, f"holds the run's input {given}")
+            if given.is_dir() and given in folder.parents:
+                refuse(option, folder, f"is inside the texts folder {given}")
+    if figures is not None:
+        out_, figures_ = named[0][1], named[1][1]
+        if figures_ == out_:
+            refuse("--figures", figures_, "is the --out folder too")
+        if figures_ in out_.parents:
+            refuse("--out", out_, f"is inside the --figures folder {figures_}")
+        for name in RUN_FOLDERS:
+            owned = out_ / name
+            if figures_ == owned or owned in figures_.parents:
+                refuse("--figures", figures_, f"is inside {owned}, which a run replaces whole")

@@ -7,6 +7,8 @@ measure, figure and notebook starts from:
 ``documents``      one row per document: metadata, ``text`` (cleaned), ``translation``,
                    ``script``, ``encoding``, ``n_chars_raw``, ``n_chars``
 ``cleaning_log``   the cleaning audit (see :mod:`analysis.clean`)
+``boilerplate``    the lines the documents share and what was removed of them (see
+                   :mod:`analysis.boilerplate`)
 ``sentences``      see :mod:`analysis.sentences`
 ``tokens``         see :mod:`analysis.segment`
 ``mentions``       see :mod:`analysis.slogans`
@@ -16,16 +18,18 @@ measure, figure and notebook starts from:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from analysis.clean import cleaned_corpus
-from analysis.cleaning_rules import CleaningRules, load_cleaning_rules
+from analysis.boilerplate import boilerplate_table, empty_boilerplate_table
+from analysis.clean import cleaned_corpus, han_and_letters
+from analysis.cleaning_rules import CleaningRules, DocumentFlagSettings, load_cleaning_rules
 from analysis.corpus import load_corpus
-from analysis.engine import DocumentWork, Engine, process_texts
+from analysis.engine import DocumentWork, Engine, process_corpus_texts
 from analysis.errors import InputError
 from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
 from analysis.paths import PROJECT_ROOT
@@ -48,12 +52,16 @@ DOCUMENT_SUMMARY_COLUMNS = [
     "n_tokens",
     "n_sentences",
     "n_paragraphs",
+    "flags",
 ]
+FLAGS = ("short", "not_chinese")
 
 
 @dataclass(frozen=True)
 class CorpusTables:
-    """The tables of the corpus layer, and the lexicons and segmenter that made them."""
+    """The tables of the corpus layer, and the lexicons, segmenter and cleaning rules that made
+    them. ``boilerplate`` has the columns of :data:`analysis.boilerplate.BOILERPLATE_COLUMNS`
+    (see :func:`analysis.boilerplate.boilerplate_table`), no rows when nothing is shared."""
 
     documents: pd.DataFrame
     cleaning_log: pd.DataFrame
@@ -63,6 +71,8 @@ class CorpusTables:
     slogans: SloganLexicon
     stopwords: frozenset[str]
     segmenter: SegmenterConfig
+    boilerplate: pd.DataFrame = field(default_factory=empty_boilerplate_table)
+    cleaning_rules: CleaningRules = field(default_factory=CleaningRules)
 
 
 def default_cache_dir() -> Path:
@@ -93,7 +103,9 @@ def build_corpus(
     ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Tokens are
     cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
     Cleaning and segmentation run per document with ``engine`` and ``jobs`` (``None``: one
-    process per CPU; see :mod:`analysis.engine`); the tables do not depend on either.
+    process per CPU; see :mod:`analysis.engine`); the tables do not depend on either. Lines
+    that many documents share are removed as boilerplate (rule ``shared_boilerplate``, see
+    :mod:`analysis.boilerplate`; two passes of cleaning) unless the rules switch it off.
     """
     settings = settings if settings is not None else load_settings()
     rules = (
@@ -115,7 +127,7 @@ def build_corpus(
 
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)
     cache = str(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
-    processed = process_texts(
+    processed, shared = process_corpus_texts(
         corpus["raw_text"].tolist(),
         DocumentWork(rules, config, cache),
         jobs=jobs,
@@ -135,7 +147,18 @@ def build_corpus(
     )
     _check_has_words(documents, tokens, Path(texts_dir))
     mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
-    return CorpusTables(documents, audit, sentences, tokens, mentions, slogans, stopwords, config)
+    return CorpusTables(
+        documents,
+        audit,
+        sentences,
+        tokens,
+        mentions,
+        slogans,
+        stopwords,
+        config,
+        boilerplate=boilerplate_table(shared, audit, rules),
+        cleaning_rules=rules,
+    )
 
 
 def _check_not_emptied(
@@ -178,7 +201,8 @@ def document_summary(corpus: CorpusTables) -> pd.DataFrame:
     ``n_chars_raw`` and ``n_chars`` count characters without line breaks before and after
     cleaning; ``n_tokens`` counts word tokens (punctuation excluded, stopwords included);
     ``n_sentences`` and ``n_paragraphs`` are as in the sentences table. A missing title is the
-    doc id.
+    doc id. ``flags`` is :func:`document_flags` with the thresholds of ``document_flags`` in the
+    cleaning rules (``""`` for every document when that section is null).
     """
     docs = corpus.documents
     words = corpus.tokens.loc[~corpus.tokens["is_punct"], "doc_id"].value_counts()
@@ -191,4 +215,67 @@ def document_summary(corpus: CorpusTables) -> pd.DataFrame:
     summary["n_tokens"] = docs["doc_id"].map(words).fillna(0).astype("int64")
     summary["n_sentences"] = docs["doc_id"].map(sents).fillna(0).astype("int64")
     summary["n_paragraphs"] = docs["doc_id"].map(paras).fillna(0).astype("int64")
+    thresholds = corpus.cleaning_rules.document_flags
+    if thresholds is None:
+        summary["flags"] = pd.Series([""] * len(docs), index=summary.index, dtype="object")
+    else:
+        flags = document_flags(
+            docs,
+            short_fraction=thresholds.short_fraction,
+            min_chinese_share=thresholds.min_chinese_share,
+        )
+        summary["flags"] = flags["flags"].to_numpy(dtype="object")
     return summary[DOCUMENT_SUMMARY_COLUMNS]
+
+
+def document_flags(
+    documents: pd.DataFrame,
+    *,
+    short_fraction: float = DocumentFlagSettings.short_fraction,
+    min_chinese_share: float = DocumentFlagSettings.min_chinese_share,
+) -> pd.DataFrame:
+    """Flags for documents that may not belong with the rest: flagged, never dropped.
+
+    ``documents`` needs ``doc_id``, ``text`` (cleaned) and ``n_chars`` (characters without line
+    breaks, as :func:`analysis.clean.clean_corpus` gives). Returns ``doc_id`` and ``flags``, one
+    row per document in the input's order; ``flags`` is ``""`` or a ``;``-joined list of
+
+    * ``short``: ``n_chars < short_fraction × median(n_chars)`` over the corpus (a stub, a
+      disambiguation page, an error page among full texts). Never with a single document.
+    * ``not_chinese``: ``han / letters < min_chinese_share``, where ``han`` counts the CJK
+      ideographs (with extensions and compatibility ideographs) of the cleaned text and
+      ``letters`` its letters (``str.isalpha``) and ideographs; a text without letters is
+      ``not_chinese``.
+
+    Defaults are those of ``document_flags`` in ``data/cleaning.yml`` (0.01 and 0.5).
+    """
+    missing = {"doc_id", "text", "n_chars"} - set(documents.columns)
+    if missing:
+        raise InputError(
+            "document_flags needs a documents table with doc_id, text and n_chars (from "
+            f"build_corpus or clean_corpus); missing: {', '.join(sorted(missing))}"
+        )
+    for name, value in (
+        ("short_fraction", short_fraction),
+        ("min_chinese_share", min_chinese_share),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise InputError(f"document_flags: {name} must be a number from 0 to 1, got {value!r}")
+    n_chars = documents["n_chars"].to_numpy(dtype="float64")
+    if len(documents) > 1:
+        short = n_chars < short_fraction * float(np.median(n_chars))
+    else:
+        short = np.zeros(len(documents), dtype=bool)
+    flags = []
+    for is_short, text in zip(short, documents["text"], strict=True):
+        han, letters = han_and_letters(text)
+        found = ["short"] if is_short else []
+        if letters == 0 or han / letters < min_chinese_share:
+            found.append("not_chinese")
+        flags.append(";".join(found))
+    return pd.DataFrame(
+        {
+            "doc_id": documents["doc_id"].to_numpy(dtype="object"),
+            "flags": pd.Series(flags, dtype="object"),
+        }
+    )

@@ -3,12 +3,16 @@
 ``compute_tables(corpus, settings)`` calls each measure with the options of its section in
 ``data/settings.yml`` (a key the measure does not take is an error naming the section, so a typo
 never passes silently; a key left out takes the measure's own default) and returns the tables by
-name. ``write_tables`` (in :mod:`analysis.export`) writes them as ``<name>.csv``.
+name. ``write_tables`` (in :mod:`analysis.export`) writes them as ``<name>.csv`` and
+``<name>.parquet``.
 
 =========================  ===========================================================
 table                      measure
 =========================  ===========================================================
-documents                  :func:`analysis.pipeline.document_summary`
+documents                  :func:`documents_table` (metadata, sizes, flags)
+texts                      the cleaned texts (``doc_id``, ``text``, ``translation``;
+                           Parquet only)
+shared_boilerplate         lines removed as shared boilerplate (:mod:`analysis.boilerplate`)
 cleaning_log               :func:`analysis.clean.clean_corpus`
 slogan_mentions            :func:`analysis.slogans.find_slogan_mentions`
 term_frequencies           :func:`analysis.measures.frequency.textstat_frequency`
@@ -18,6 +22,7 @@ tfidf                      :func:`analysis.measures.tfidf.textstat_tfidf`
 similarity                 :func:`analysis.measures.similarity.textstat_simil`
 similarity_clusters        :func:`analysis.measures.similarity.cluster_documents`
 slogan_counts              :func:`analysis.measures.slogan_counts.textstat_slogans`
+slogan_trends              :func:`analysis.measures.trends.textstat_slogan_trends`
 slogan_cooccurrence        :func:`analysis.measures.cooccurrence.textstat_slogan_cooccurrence`
 collocates                 :func:`analysis.measures.collocates.textstat_collocates`
 kwic                       :func:`analysis.measures.kwic.kwic`, every slogan
@@ -33,6 +38,7 @@ import inspect
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -41,6 +47,13 @@ import pandas as pd
 
 from analysis.dfm import Dfm
 from analysis.errors import InputError
+from analysis.groupings import (
+    add_crossings,
+    add_year_bins,
+    attach_metadata,
+    grouping_name,
+    parse_groupings,
+)
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.correspondence import (
@@ -56,6 +69,7 @@ from analysis.measures.kwic import kwic
 from analysis.measures.similarity import DocumentClustering, cluster_documents, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import as_dfm, sorted_by_doc, textstat_tfidf
+from analysis.measures.trends import textstat_slogan_trends
 from analysis.pipeline import CorpusTables, document_summary
 
 #: Tables that also go to the XLSX workbook and LaTeX (booktabs) files of the report.
@@ -81,33 +95,141 @@ def options(settings: dict[str, Any], section: str, func: Callable[..., Any]) ->
     return dict(given)
 
 
-def usable_groupings(documents: pd.DataFrame, wanted: list[str] | tuple[str, ...]) -> list[str]:
-    """The metadata columns of ``wanted`` that have a value for every document.
+def _note(notes: list[dict[str, str]], what: str, reason: str) -> None:
+    if not any(n["what"] == what for n in notes):
+        notes.append({"what": what, "reason": reason})
 
-    A corpus without metadata (any folder of texts) has empty ``level`` and ``genre``; pooling
-    by them is skipped with a warning rather than failing the whole run.
+
+def usable_groupings(
+    documents: pd.DataFrame,
+    wanted: list[str] | tuple[str, ...],
+    notes: list[dict[str, str]] | None = None,
+) -> list[str]:
+    """The groupings of ``wanted`` (metadata columns, or crossings such as ``genre×decade``
+    added by :func:`analysis.groupings.add_crossings`) that some document has a value for.
+
+    A grouping no document has a value for (any folder of texts without a metadata CSV has no
+    ``level`` or ``genre``) is left out with a note (``notes``, which the run writes into its
+    manifest) rather than a warning on every run. Documents without a value are left out of
+    that grouping's groups (they still count in their own rows and the corpus), with one
+    warning saying how many.
     """
     usable = []
     for column in wanted:
-        if column in documents.columns and documents[column].notna().all():
-            usable.append(column)
-        else:
+        values = documents[column] if column in documents.columns else None
+        if values is None or values.isna().all():
+            members = column.split("×")
+            absent = [m for m in members if m not in documents.columns or documents[m].isna().all()]
+            reason = (
+                f"no document has a {', '.join(absent) or column}; add "
+                f"{'it' if len(absent) < 2 else 'them'} to the metadata CSV (or, for decade and "
+                "period, a year) to pool documents by it"
+            )
+            if notes is not None:
+                _note(notes, f"grouping {column}", reason)
+            continue
+        missing = int(values.isna().sum())
+        if missing:
             warnings.warn(
-                f"grouping by {column!r} skipped: not every document has a {column} "
-                "(add it to the metadata CSV to pool documents by it)",
+                f"{missing} of {len(values)} documents have no {column}; they are left out of "
+                f"the {column} groups (fill the metadata CSV to include them)",
                 stacklevel=2,
             )
+        usable.append(column)
     return usable
 
 
-def _grouped(settings: dict[str, Any], section: str, func: Callable[..., Any], documents) -> dict:
+def _grouped(
+    settings: dict[str, Any],
+    section: str,
+    func: Callable[..., Any],
+    documents: pd.DataFrame,
+    notes: list[dict[str, str]] | None = None,
+) -> dict:
     opts = options(settings, section, func)
     if "group_by" in opts:
-        opts["group_by"] = usable_groupings(documents, list(opts["group_by"] or []))
+        wanted = [grouping_name(g) for g in parse_groupings(opts["group_by"] or [])]
     elif "group_by" in inspect.signature(func).parameters:
-        default = inspect.signature(func).parameters["group_by"].default
-        opts["group_by"] = usable_groupings(documents, list(default or []))
+        wanted = list(inspect.signature(func).parameters["group_by"].default or [])
+    else:
+        return opts
+    opts["group_by"] = usable_groupings(documents, wanted, notes)
     return opts
+
+
+#: Sections whose ``group_by`` pools documents (``--group-by`` replaces all of them).
+GROUPED_SECTIONS = ("frequencies", "keyness", "slogan_counts", "cooccurrence", "trends")
+
+
+def wanted_groupings(settings: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Every grouping the settings ask for, in order of first mention."""
+    found: dict[tuple[str, ...], None] = {}
+    for section in GROUPED_SECTIONS:
+        given = (settings.get(section) or {}).get("group_by")
+        if given is None and section != "trends":
+            given = ["level", "genre"]  # the measures' own default
+        for grouping in parse_groupings(given or []):
+            found.setdefault(grouping, None)
+    return list(found)
+
+
+def year_periods(settings: dict[str, Any]) -> list[int]:
+    """The period breaks of settings ``years: periods`` (empty: no ``period`` column)."""
+    section = settings.get("years") or {}
+    if not isinstance(section, dict):
+        raise InputError(f"settings: `years` must be a section with `periods`, got {section!r}")
+    unknown = sorted(set(section) - {"periods"})
+    if unknown:
+        raise InputError(
+            f"settings: `years` has unknown option(s) {', '.join(unknown)}; it takes periods"
+        )
+    periods = section.get("periods") or []
+    if not isinstance(periods, list):
+        raise InputError(
+            f"settings: `years: periods` must be a list of break years such as [1978, 1992], "
+            f"got {periods!r}"
+        )
+    return list(periods)
+
+
+def study_documents(
+    corpus: CorpusTables, settings: dict[str, Any], notes: list[dict[str, str]] | None = None
+) -> pd.DataFrame:
+    """The documents table the measures pool by: the corpus documents with ``decade`` (and
+    ``period``, with ``years: periods`` in the settings) derived from ``year``, and a column per
+    crossed grouping the settings ask for (``genre×decade``)."""
+    docs = add_year_bins(corpus.documents, periods=year_periods(settings))
+    crossings = [
+        g
+        for g in wanted_groupings(settings)
+        if len(g) > 1 and all(member in docs.columns for member in g)
+    ]
+    return add_crossings(docs, crossings) if crossings else docs
+
+
+def metadata_in_use(documents: pd.DataFrame, groupings: list[str]) -> list[str]:
+    """``year`` and the member columns of every grouping used, where some document has a
+    value: the metadata columns that travel with per-document and per-group rows."""
+    columns: dict[str, None] = {}
+    for column in ["year", *[m for g in groupings for m in g.split("×")]]:
+        if column in documents.columns and documents[column].notna().any():
+            columns.setdefault(column, None)
+    return list(columns)
+
+
+def documents_table(corpus: CorpusTables, documents: pd.DataFrame) -> pd.DataFrame:
+    """``documents.csv``: :func:`document_summary` and then every other metadata column of the
+    corpus (those of the metadata CSV, and ``decade``/``period`` derived from ``year``)."""
+    summary = document_summary(corpus)
+    skip = {"text", "translation", "raw_text", *summary.columns}
+    extra = [
+        c
+        for c in documents.columns
+        if c not in skip and "×" not in c and documents[c].notna().any()
+    ]
+    return pd.concat(
+        [summary.reset_index(drop=True), documents[extra].reset_index(drop=True)], axis=1
+    )
 
 
 @dataclass(frozen=True)
@@ -118,6 +240,12 @@ class StudyResults:
     network: nx.Graph
     clustering: DocumentClustering | None = None
     ca: CorrespondenceAnalysis | None = None
+    #: What was left out and why (``{"what", "reason"}``), for the manifest's ``skipped`` list.
+    notes: tuple[dict[str, str], ...] = ()
+    #: The documents the measures pooled (with derived and crossed grouping columns).
+    documents: pd.DataFrame | None = None
+    #: Metadata columns attached to per-document and per-group rows.
+    metadata_columns: tuple[str, ...] = ()
 
 
 def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any] | None:
@@ -142,7 +270,7 @@ def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any
 
 
 def _correspondence(
-    settings: dict[str, Any], corpus: CorpusTables
+    settings: dict[str, Any], corpus: CorpusTables, notes: list[dict[str, str]] | None = None
 ) -> CorrespondenceAnalysis | None:
     """The CA of the run, or ``None`` with a warning saying why there is none.
 
@@ -150,10 +278,14 @@ def _correspondence(
     among thousands of one-sentence documents); they are left out of the map with a warning
     rather than stopping the run.
     """
-    skipped = "correspondence analysis skipped ({}), so ca_coordinates.csv is not written"
+
+    def skipped(reason: str) -> None:
+        if notes is not None:
+            _note(notes, "correspondence analysis", reason)
+
     opts = _ca_options(settings, corpus)
     if opts is None:
-        warnings.warn(skipped.format("it needs 2 documents and 2 counted terms"), stacklevel=3)
+        skipped("it needs 2 documents and 2 counted terms")
         return None
     top_terms = opts.get("top_terms", 60)
     d = top_terms_by_frequency(sorted_by_doc(as_dfm(corpus.tokens, "textstat_ca")), top_terms)
@@ -169,36 +301,93 @@ def _correspondence(
         d = Dfm(d.matrix[has_terms], d.docs[has_terms], d.terms)
     available = min(len(d.docs), len(d.terms)) - 1
     if available < 1:
-        warnings.warn(skipped.format("fewer than 2 documents have counted terms"), stacklevel=3)
+        skipped("fewer than 2 documents have counted terms")
         return None
     opts["dimensions"] = min(opts.get("dimensions", 2), available)
     counts = d.matrix.toarray()
     profiles = counts / counts.sum(axis=1, keepdims=True)
     if np.allclose(profiles, profiles[0]):
-        warnings.warn(
-            skipped.format("every document has the same profile of frequent terms"), stacklevel=3
-        )
+        skipped("every document has the same profile of frequent terms")
         return None
     return textstat_ca(d, **opts)
 
 
+#: Tables whose per-document or per-group rows carry the metadata columns in use.
+WITH_METADATA = (
+    "slogan_counts",
+    "slogan_trends",
+    "term_frequencies",
+    "keyness",
+    "kwic",
+    "slogan_cooccurrence",
+)
+
+
+#: The settings sections each step of :func:`compute_tables` reads (named in its errors).
+STEP_SECTIONS = {
+    "frequencies": ("frequencies",),
+    "dispersion": ("dispersion",),
+    "keyness": ("keyness",),
+    "tfidf": ("tfidf",),
+    "similarity": ("similarity", "clustering"),
+    "slogan_counts": ("slogan_counts",),
+    "trends": ("trends", "years"),
+    "cooccurrence": ("cooccurrence",),
+    "collocates": ("collocates", "collocation_network"),
+    "concordance": ("kwic",),
+    "formulae": ("formulae",),
+    "correspondence": ("correspondence",),
+}
+
+
+def one_line_text(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def compute_tables(
-    corpus: CorpusTables, settings: dict[str, Any], *, progress: bool = False
+    corpus: CorpusTables,
+    settings: dict[str, Any],
+    *,
+    progress: bool = False,
+    settings_file: str | Path | None = None,
 ) -> StudyResults:
-    """All statistics tables (by name), the slogan collocation network, clustering and CA."""
+    """All statistics tables (by name), the slogan collocation network, clustering and CA.
+
+    Documents are pooled by the groupings of each section's ``group_by`` (metadata columns,
+    ``decade``/``period`` derived from ``year``, and crossings such as ``genre×decade``); rows of
+    the tables in :data:`WITH_METADATA` then carry ``year`` and the member columns of every
+    grouping used (:func:`analysis.groupings.attach_metadata`).
+
+    An option a measure refuses (say ``confidence: 1.5``) is an InputError naming
+    ``settings_file`` and the section.
+    """
     from tqdm.auto import tqdm
 
-    docs, tokens, sentences = corpus.documents, corpus.tokens, corpus.sentences
+    notes: list[dict[str, str]] = []
+    docs = study_documents(corpus, settings, notes)
+    tokens, sentences = corpus.tokens, corpus.sentences
     mentions, lexicon = corpus.mentions, corpus.slogans
     tables: dict[str, pd.DataFrame] = {
-        "documents": document_summary(corpus),
+        "documents": documents_table(corpus, docs),
         "cleaning_log": corpus.cleaning_log,
         "slogan_mentions": mentions,
+        "texts": corpus.documents[["doc_id", "text", "translation"]].reset_index(drop=True),
     }
+    boilerplate = getattr(corpus, "boilerplate", None)
+    if boilerplate is not None:  # most shared first, then by code point (a stated total order)
+        tables["shared_boilerplate"] = boilerplate.sort_values(
+            ["n_docs", "line"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
     found: dict[str, Any] = {}
+    used_groupings: dict[str, None] = {}
+
+    def grouped(section: str, func: Callable[..., Any]) -> dict[str, Any]:
+        opts = _grouped(settings, section, func, docs, notes)
+        used_groupings.update(dict.fromkeys(opts.get("group_by", [])))
+        return opts
 
     def frequencies() -> None:
-        opts = _grouped(settings, "frequencies", textstat_frequency, docs)
+        opts = grouped("frequencies", textstat_frequency)
         tables["term_frequencies"] = textstat_frequency(tokens, docs, **opts)
 
     def dispersion() -> None:
@@ -215,13 +404,13 @@ def compute_tables(
 
     def keyness() -> None:
         if len(docs) < 2:
-            warnings.warn(
-                "keyness skipped: one document has no rest to compare it with, so keyness.csv "
-                "is not written; add documents to compare",
-                stacklevel=2,
+            _note(
+                notes,
+                "keyness",
+                "one document has no rest to compare it with; add documents to compare",
             )
             return
-        opts = _grouped(settings, "keyness", keyness_table, docs)
+        opts = grouped("keyness", keyness_table)
         tables["keyness"] = keyness_table(tokens, docs, **opts)
 
     def tfidf() -> None:
@@ -231,18 +420,14 @@ def compute_tables(
         opts = options(settings, "similarity", textstat_simil)
         tables["similarity"] = textstat_simil(tokens, **opts)
         if len(docs) < 2:
-            warnings.warn(
-                "clustering skipped: one document cannot be clustered, so similarity_clusters.csv "
-                "is not written",
-                stacklevel=2,
-            )
+            _note(notes, "similarity_clusters", "one document cannot be clustered")
         else:
             opts = options(settings, "clustering", cluster_documents)
             found["clustering"] = cluster_documents(tokens, **opts)
             tables["similarity_clusters"] = found["clustering"].merges
 
     def slogan_counts() -> None:
-        opts = _grouped(settings, "slogan_counts", textstat_slogans, docs)
+        opts = grouped("slogan_counts", textstat_slogans)
         tables["slogan_counts"] = textstat_slogans(docs, mentions, lexicon, **opts)
         found_names = set(mentions["slogan"])
         never = [name for name in lexicon.names if name not in found_names]
@@ -254,8 +439,14 @@ def compute_tables(
                 stacklevel=2,
             )
 
+    def trends() -> None:
+        table = slogan_trends(docs, mentions, lexicon, settings, notes)
+        if table is not None:
+            tables["slogan_trends"] = table
+            used_groupings.update(dict.fromkeys(g for g in table["grouping"].unique() if g))
+
     def cooccurrence() -> None:
-        opts = _grouped(settings, "cooccurrence", textstat_slogan_cooccurrence, docs)
+        opts = grouped("cooccurrence", textstat_slogan_cooccurrence)
         tables["slogan_cooccurrence"] = textstat_slogan_cooccurrence(
             docs, sentences, mentions, lexicon, **opts
         )
@@ -282,7 +473,7 @@ def compute_tables(
         tables["formula_occurrences"] = occurrences
 
     def correspondence() -> None:
-        ca = _correspondence(settings, corpus)
+        ca = _correspondence(settings, corpus, notes)
         if ca is not None:
             found["ca"] = ca
             tables["ca_coordinates"] = ca.coordinates
@@ -295,6 +486,7 @@ def compute_tables(
         tfidf,
         similarity,
         slogan_counts,
+        trends,
         cooccurrence,
         collocates,
         concordance,
@@ -304,5 +496,78 @@ def compute_tables(
     bar = tqdm(steps, desc="statistics", unit="table", disable=not progress)
     for step in bar:
         bar.set_postfix_str(step.__name__)
-        step()
-    return StudyResults(tables, found["network"], found.get("clustering"), found.get("ca"))
+        try:
+            step()
+        except ValueError as exc:
+            # the measures check their options at the top; here the options come from settings
+            sections = " or ".join(f"`{s}`" for s in STEP_SECTIONS[step.__name__])
+            raise InputError(
+                f"{settings_file or 'settings'}: {sections}: {one_line_text(exc)}; fix the "
+                "value in that section"
+            ) from exc
+    metadata = metadata_in_use(docs, list(used_groupings))
+    for name in WITH_METADATA:
+        if name in tables and metadata:
+            tables[name] = attach_metadata(tables[name], docs, metadata)
+    return StudyResults(
+        tables,
+        found["network"],
+        found.get("clustering"),
+        found.get("ca"),
+        notes=tuple(notes),
+        documents=docs,
+        metadata_columns=tuple(metadata),
+    )
+
+
+def slogan_trends(
+    documents: pd.DataFrame,
+    mentions: pd.DataFrame,
+    lexicon: Any,
+    settings: dict[str, Any],
+    notes: list[dict[str, str]] | None = None,
+) -> pd.DataFrame | None:
+    """The ``slogan_trends`` table with the settings' ``trends:`` options, or ``None`` (with a
+    note) when no document has a year.
+
+    Defaults: ``time: year``; ``group_by`` as ``slogan_counts``, leaving out groupings built
+    on the time axis (``year``, ``decade``, ``period``); the bootstrap options of
+    ``slogan_counts``; ``periods`` from ``years: periods``.
+    """
+    if "year" not in documents.columns or documents["year"].isna().all():
+        if notes is not None:
+            _note(
+                notes,
+                "slogan_trends",
+                "no document has a year; add a year column to the metadata CSV (or write the "
+                "year in the file names, e.g. report_1998.txt) to follow slogans over time",
+            )
+        return None
+    opts = options(settings, "trends", textstat_slogan_trends)
+    counts = settings.get("slogan_counts") or {}
+    for key in ("resample", "bootstrap_resamples", "confidence", "seed"):
+        if key not in opts and key in counts:
+            opts[key] = counts[key]
+    if "group_by" in opts:
+        wanted = [grouping_name(g) for g in parse_groupings(opts["group_by"] or [])]
+    else:
+        wanted = [
+            grouping_name(g) for g in parse_groupings(counts.get("group_by", ["level", "genre"]))
+        ]
+    time_columns = {"year", "decade", "period"}
+    wanted = [g for g in wanted if not set(g.split("×")) & time_columns]
+    opts["group_by"] = usable_groupings(documents, wanted, notes)
+    opts.setdefault("periods", year_periods(settings))
+    if opts.get("time") == "period" and not opts["periods"]:
+        raise InputError(
+            "settings: `trends: time: period` needs break years under `years: periods` (e.g. "
+            "[1978, 1992, 2002, 2012]) or --periods"
+        )
+    undated = int(documents["year"].isna().sum())
+    if undated:
+        warnings.warn(
+            f"{undated} of {len(documents)} documents have no year and are left out of "
+            "slogan_trends (add the year to the metadata CSV)",
+            stacklevel=2,
+        )
+    return textstat_slogan_trends(documents, mentions, lexicon, **opts)

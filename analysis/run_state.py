@@ -59,8 +59,8 @@ def run_fingerprint(
 
 
 def is_up_to_date(out: Path, fingerprint: str) -> bool:
-    """Whether ``out`` holds a complete run with this fingerprint: no interrupted commit, and
-    every output its manifest lists still there, byte for byte."""
+    """Whether ``out`` holds a complete run with this fingerprint: no interrupted commit, no
+    failed figure or notebook, and every output its manifest lists still there, byte for byte."""
     from analysis.manifest import changed_outputs, read_manifest
 
     if any(Path(out).glob(".commit-*.json")):
@@ -73,6 +73,7 @@ def is_up_to_date(out: Path, fingerprint: str) -> bool:
     return (
         state.get("fingerprint") == fingerprint
         and manifest.get("fingerprint") == fingerprint
+        and manifest.get("status", "complete") == "complete"  # a failed notebook: run again
         and all(Path(f).exists() for f in state.get("files", []))
         and not changed_outputs(manifest, Path(out).resolve())
     )

@@ -16,6 +16,7 @@ import yaml
 
 from analysis.errors import InputError
 from analysis.paths import data_dir, data_file
+from analysis.yaml_files import load_yaml, yaml_problem
 
 DEFAULTS: dict[str, Any] = {
     "lexicons": {
@@ -37,6 +38,7 @@ SECTIONS = (
     "similarity",
     "clustering",
     "slogan_counts",
+    "trends",
     "cooccurrence",
     "collocates",
     "collocation_network",
@@ -44,15 +46,9 @@ SECTIONS = (
     "formulae",
     "correspondence",
     "figures",
+    "years",
+    "outputs",
 )
-
-
-def yaml_problem(exc: yaml.YAMLError) -> str:
-    """A YAML error in one line: where and what (PyYAML's own message spans several)."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    what = getattr(exc, "problem", None) or str(exc)
-    return where + " ".join(str(what).split())
 
 
 def _check_known(raw: dict[str, Any], path: Path) -> None:
@@ -91,7 +87,7 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
     """
     path = Path(path) if path is not None else data_file("settings.yml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        raw = load_yaml(path.read_text(encoding="utf-8-sig")) or {}
     except OSError as exc:
         raise InputError(f"{path}: cannot read the settings file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
@@ -102,6 +98,13 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
         raise InputError(f"{path}: expected a mapping of sections at the top level")
     _check_known(raw, path)
     settings = _merge(DEFAULTS, raw, str(path))
+    for key in ("hmm", "pos"):
+        value = settings["segmentation"][key]
+        if not isinstance(value, bool):
+            raise InputError(
+                f"{path}: `segmentation`: {key} must be true or false, got {value!r}; write "
+                f"{key}: true or {key}: false (without quotes)"
+            )
     settings["base_dir"] = str(path.resolve().parent)
     return settings
 

@@ -1,9 +1,12 @@
 """Finding slogan mentions in cleaned documents: the ``mentions`` table.
 
 A mention is a match of a slogan's variants (or of its parts, in order, with only punctuation or
-white space between them) in the cleaned text, so 团结 inside 团结协调 counts. Matches of one slogan
-do not overlap (the longest variant wins at a position); different slogans may overlap (讲团结 in
-树正气、讲团结、求发展 is also a mention of 团结).
+white space between them, or of its regular expression) in the cleaned text, so 团结 inside 团结协调
+counts. Matches of one slogan do not overlap: they are :func:`re.finditer`'s leftmost matches (the
+longest variant wins at a position; a regular expression matches as Python's ``re`` does, and
+:class:`~analysis.lexicon.Slogan` refuses one that could match the empty string). Different
+slogans may overlap (讲团结 in 树正气、讲团结、求发展 is also a mention of 团结). Ad-hoc slogans
+named on the command line (``--slogans 改革开放,re:民主.{0,2}制``) are found the same way.
 
 Columns: ``doc_id``, ``slogan`` (canonical name), ``variant`` (the text matched), ``start``,
 ``end`` (0-based, half-open offsets into the cleaned text), ``para``, ``sent``, ``is_token`` and

@@ -69,10 +69,29 @@ def study_corpus(cache_dir):
 
 @pytest.fixture(scope="session")
 def full_run(tmp_path_factory, cache_dir):
-    """`python -m analysis run` on the five documents with figures and notebooks (once)."""
+    """`python -m analysis run` on the five documents with figures and notebooks (once).
+
+    Under pytest-xdist (`make test` runs the suite on every CPU) the workers share one run: the
+    first to need it makes it under a file lock, the others wait and read it."""
+    from filelock import FileLock
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent
+        root = shared / "full-run"
+        with FileLock(str(shared / "full-run.lock")):
+            if not (root / "done").exists():
+                _full_run(root, cache_dir)
+                (root / "done").write_text("ok", encoding="utf-8")
+    else:
+        root = tmp_path_factory.mktemp("full-run")
+        _full_run(root, cache_dir)
+    return root / "results", root / "figures"
+
+
+def _full_run(root: Path, cache_dir: Path) -> None:
     from analysis.cli import main
 
-    root = tmp_path_factory.mktemp("full-run")
+    root.mkdir(parents=True, exist_ok=True)
     out, figures = root / "results", root / "figures"
     previous = os.environ.get("ANALYSIS_CACHE")
     os.environ["ANALYSIS_CACHE"] = str(cache_dir)
@@ -89,4 +108,9 @@ def full_run(tmp_path_factory, cache_dir):
         else:
             os.environ["ANALYSIS_CACHE"] = previous
     assert code == 0
-    return out, figures
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` first (otherwise in collection order): pytest-xdist hands tests out
+    in this order, and a minutes-long test handed out last would run alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -331,3 +331,70 @@ def test_links_are_removed_and_punctuation_is_judged_without_them():
     assert cleaned.text == "看视频[链接]（），然后团结。"
     assert ("url", "https://tv.cctv.com/2022/09/25/VIDEabc.shtml") in rules_of(raw)
     assert clean_text(cleaned.text, RULES).text == cleaned.text
+
+
+# --- shared boilerplate (rule shared_boilerplate; see tests/test_boilerplate.py) ----------------
+
+
+def _shared_rules():
+    from dataclasses import replace
+
+    footer, tail = "本作品属于公有领域", "。"
+    return replace(
+        RULES,
+        shared_lines=frozenset({footer, tail, "Publicdomain", "false"}),
+        shared_common_lines=frozenset({footer, tail}),
+    )
+
+
+SHARED_RULES = _shared_rules()
+footer_like = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "本作品属于公有领域",
+                "本作品属于\u200b公有 领域",
+                "。",
+                "Public domain",
+                "false",
+                "各位代表：",
+                "\u3000\u3000加强领导班子团结。",
+                "时间:2022-09-29 09:46:00",
+                "1313984",
+                "",
+                "同志们，今天我们在这里召开全市领导班子建设工作会议，主要任务是总结经验、部署工作。",
+            ]
+        ),
+        chinese_like,
+    ),
+    max_size=12,
+).flatmap(lambda lines: st.sampled_from(["\n", "\r\n", "\n\n"]).map(lambda nl: nl.join(lines)))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(footer_like)
+def test_with_shared_lines_the_audit_restores_the_text_and_cleaning_is_idempotent(raw):
+    cleaned = clean_text(raw, SHARED_RULES)
+    audit = audit_table("d", raw, cleaned.edits)
+    assert restore_raw_text(cleaned.text, audit) == raw
+    assert clean_text(cleaned.text, SHARED_RULES).text == cleaned.text
+    for row in audit[audit["rule"] == "shared_boilerplate"].itertuples():
+        assert row.clean_start == row.clean_end and raw[row.start : row.end] == row.text
+
+
+def test_a_footer_block_goes_with_shared_lines_and_stays_without():
+    raw = "加强领导班子团结。\n本作品属于公有领域\n。\nPublic domain\nfalse"
+    assert clean_text(raw, RULES).text == raw
+    cleaned = clean_text(raw, SHARED_RULES)
+    assert cleaned.text == "加强领导班子团结。"
+    assert rules_of_with(raw, SHARED_RULES) == [
+        ("final_line_break", "\n"),
+        ("shared_boilerplate", "本作品属于公有领域\n"),
+        ("shared_boilerplate", "。\n"),
+        ("shared_boilerplate", "Public domain\n"),
+        ("shared_boilerplate", "false"),
+    ]
+
+
+def rules_of_with(text: str, rules) -> list[tuple[str, str]]:
+    return [(e.rule, text[e.start : e.end]) for e in clean_text(text, rules).edits]

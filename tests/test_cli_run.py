@@ -26,7 +26,10 @@ def test_run_on_the_study_documents_writes_the_three_tables(tmp_path, monkeypatc
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     assert main(["run", "--out", str(tmp_path), "--quiet", "--no-figures", "--no-notebooks"]) == 0
     documents = read(tmp_path, "documents")
-    assert list(documents.columns) == DOCUMENT_SUMMARY_COLUMNS
+    # the summary columns, then every other metadata column of data/metadata.csv and decade
+    assert list(documents.columns)[: len(DOCUMENT_SUMMARY_COLUMNS)] == DOCUMENT_SUMMARY_COLUMNS
+    assert {"region", "speaker_or_issuer", "year_basis", "decade"} <= set(documents.columns)
+    assert (documents["decade"] == "2000s").all()
     assert documents["doc_id"].tolist() == STUDY_DOC_IDS
     assert (documents["n_chars"] < documents["n_chars_raw"]).all()
     assert (
@@ -62,8 +65,10 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(tmp_path, capsys):
     assert main(["run", "--texts", str(tmp_path / "missing"), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "missing" in err and err.count("\n") == 1
-    (tmp_path / "empty.txt").write_bytes(b"")
-    assert main(["run", "--texts", str(tmp_path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "empty.txt").write_bytes(b"")
+    argv = ["run", "--texts", str(tmp_path / "texts"), "--out", str(tmp_path / "o"), "--quiet"]
+    assert main(argv) == 2
     assert "empty.txt" in capsys.readouterr().err
 
 

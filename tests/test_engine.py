@@ -90,3 +90,75 @@ def test_dask_local_cluster_produces_every_table_of_the_local_run(study_corpus, 
     for name in local_tables:
         pd.testing.assert_frame_equal(dask_tables[name], local_tables[name], obj=name)
     assert sorted(dask_network.edges(data=True)) == sorted(local_network.edges(data=True))
+
+
+# --- two passes: shared boilerplate ------------------------------------------------------------
+
+FOOTER_TEXTS = [f"第{i}篇：加强领导班子团结。\n\n本作品属于公有领域\n。\n" for i in range(5)] + [
+    "第5篇：坚持民主集中制。"
+]
+
+
+def test_the_second_pass_cleans_again_only_the_documents_with_shared_lines():
+    from analysis.boilerplate import with_shared_lines
+    from analysis.clean import clean_text
+    from analysis.engine import process_corpus_texts
+
+    processed, found = process_corpus_texts(FOOTER_TEXTS, WORK, jobs=1)
+    assert found.lines == frozenset({"本作品属于公有领域", "。"})
+    assert found.documents == (0, 1, 2, 3, 4)
+    again = with_shared_lines(WORK.rules, found)
+    assert [p.cleaned for p in processed[:5]] == [clean_text(t, again) for t in FOOTER_TEXTS[:5]]
+    assert processed[5].cleaned == clean_text(FOOTER_TEXTS[5], WORK.rules)
+    assert [p.cleaned.text for p in processed] == [
+        *(f"第{i}篇：加强领导班子团结。" for i in range(5)),
+        "第5篇：坚持民主集中制。",
+    ]
+    assert same(process_corpus_texts(FOOTER_TEXTS, WORK, jobs=2).processed, processed)
+
+
+def test_without_the_rule_or_with_few_documents_there_is_one_pass():
+    from dataclasses import replace
+
+    from analysis.engine import process_corpus_texts
+
+    off = DocumentWork(replace(WORK.rules, shared_boilerplate=None), WORK.config)
+    processed, found = process_corpus_texts(FOOTER_TEXTS, off, jobs=1)
+    assert found is None
+    assert same(processed, process_texts(FOOTER_TEXTS, off, jobs=1))
+    processed, found = process_corpus_texts(FOOTER_TEXTS[:4], WORK, jobs=1)
+    assert found.lines == frozenset() and found.n_documents == 4
+    assert same(processed, process_texts(FOOTER_TEXTS[:4], WORK, jobs=1))
+
+
+def footer_corpus(folder):
+    folder.mkdir()
+    for i, text in enumerate(FOOTER_TEXTS):
+        (folder / f"d{i}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_two_passes_give_identical_tables_for_any_number_of_processes(tmp_path):
+    texts = footer_corpus(tmp_path / "t")
+    serial = build_corpus(texts, jobs=1, cache_dir=tmp_path / "c1")
+    parallel = build_corpus(texts, jobs=2, cache_dir=tmp_path / "c2")
+    assert_same_tables(parallel, serial)
+    pd.testing.assert_frame_equal(parallel.boilerplate, serial.boilerplate)
+    assert serial.boilerplate["n_docs_removed"].tolist() == [5, 5]
+    assert (serial.cleaning_log["rule"] == "shared_boilerplate").sum() == 10
+
+
+@pytest.mark.slow
+def test_two_passes_on_a_dask_cluster_give_the_local_tables(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    texts = footer_corpus(tmp_path / "t")
+    local = build_corpus(texts, jobs=1, cache_dir=tmp_path / "c1")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        on_dask = build_corpus(
+            texts, engine="dask", scheduler=cluster.scheduler_address, cache_dir=tmp_path / "c2"
+        )
+    assert_same_tables(on_dask, local)
+    pd.testing.assert_frame_equal(on_dask.boilerplate, local.boilerplate)
+    assert (on_dask.cleaning_log["rule"] == "shared_boilerplate").sum() == 10

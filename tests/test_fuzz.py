@@ -118,8 +118,11 @@ piece = st.one_of(
         st.integers(1, 2_000),
     ),
 )
-#: Arbitrary text without lone surrogates (as any decoded file is).
-texts = st.lists(piece, max_size=30).map("".join)
+#: Arbitrary text without lone surrogates (as any decoded file is; some strategies above can
+#: still yield one, as Hypothesis found with st.characters(categories=[…, "Cn", …]) once).
+texts = st.lists(piece, max_size=30).map(
+    lambda pieces: "".join(c for c in "".join(pieces) if not "\ud800" <= c <= "\udfff")
+)
 lone_surrogate = st.integers(0xD800, 0xDFFF).map(chr)
 #: Arbitrary text that may hold lone surrogates (as a researcher's own strings may).
 texts_with_surrogates = st.lists(st.one_of(piece, lone_surrogate), max_size=30).map("".join)

@@ -1,16 +1,24 @@
-"""The notebooks: committed without outputs, executed top to bottom with a real kernel on the
-five documents and on a folder of new texts, exported as standalone HTML."""
+"""The notebooks: committed without outputs, reading a run (never computing again), executed top
+to bottom with a real kernel by `run`, adapting to the metadata a corpus has, and showing only
+numbers that are in the run's tables."""
 
 from __future__ import annotations
 
 import json
-import shutil
 
 import nbformat
 import pytest
-from conftest import PROJECT, shared_path
+from conftest import PROJECT
+from shown_numbers import check_shown_numbers, shown_tables
 
-from analysis.notebooks import execute_notebook, notebook_parameters, study_notebooks
+from analysis.cli import main
+from analysis.errors import InputError
+from analysis.notebooks import (
+    NotebookFailed,
+    check_notebook_parameters,
+    execute_notebook,
+    study_notebooks,
+)
 
 NAMES = [
     "01_corpus_overview", "02_frequencies_and_keyness", "03_tfidf_and_similarity",
@@ -23,6 +31,15 @@ def outputs(path):
     return [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
+def plain_text(path) -> str:
+    texts = []
+    for o in outputs(path):
+        data = o.get("data", {})
+        texts.append(str(data.get("text/markdown", "")) + str(data.get("text/plain", "")))
+        texts.append(str(o.get("text", "")))
+    return "\n".join(texts)
+
+
 def test_notebooks_are_committed_without_outputs_and_start_with_parameters():
     assert [p.stem for p in study_notebooks()] == NAMES
     for path in study_notebooks():
@@ -30,7 +47,20 @@ def test_notebooks_are_committed_without_outputs_and_start_with_parameters():
         code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
         assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
         assert "parameters" in code[0]["metadata"].get("tags", []), path.name
+        assert 'results_dir = "../results"' in "".join(code[0]["source"]), path.name
         assert notebook["cells"][0]["cell_type"] == "markdown"
+
+
+def test_notebooks_compute_nothing_themselves():
+    """Every notebook reads the run: none builds a corpus or calls a measure with defaults."""
+    forbidden = ("build_corpus", "compute_tables", "load_settings", "textstat_", "load_corpus")
+    for path in study_notebooks():
+        code = "\n".join(
+            "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        )
+        assert "setup_notebook(results_dir" in code, path.name
+        assert not [word for word in forbidden if word in code], path.name
 
 
 def test_every_notebook_ran_with_figures_and_no_errors_or_glyph_warnings(full_run):
@@ -42,13 +72,68 @@ def test_every_notebook_ran_with_figures_and_no_errors_or_glyph_warnings(full_ru
         stderr = "".join(o.get("text", "") for o in cells if o.get("name") == "stderr")
         assert "Glyph" not in stderr and "missing from" not in stderr, name
         images = [o for o in cells if "image/png" in o.get("data", {})]
-        assert images or name == "01_corpus_overview", f"{name} drew no figure"
+        assert images or name == "01_corpus_overview", f"{name} shows no figure"
         html = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert "@font-face{font-family:'CJK Embedded'" in html
         assert html.count("data:image/png;base64") >= len(images)  # the template adds an icon
 
 
-def test_notebook_06_runs_on_new_texts(tmp_path, cache_dir, monkeypatch):
+def test_the_executed_notebooks_point_at_their_own_run(full_run):
+    """`run` executes them inside OUT with results_dir = "..", so an executed copy opened from
+    OUT/notebooks reads the tables beside it, not a staging folder that no longer exists."""
+    out, _ = full_run
+    for name in NAMES:
+        notebook = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and 'results_dir = ".."' in injected[0].source, name
+        assert ".staging-" not in plain_text(out / "notebooks" / f"{name}.ipynb"), name
+
+
+def test_numbers_shown_by_the_notebooks_are_the_runs_tables(full_run):
+    out, _ = full_run
+    checked = {
+        name: check_shown_numbers(out / "notebooks" / f"{name}.ipynb", out / "tables")
+        for name in NAMES
+    }
+    assert all(checked[name] > 0 for name in NAMES if name != "03_tfidf_and_similarity"), checked
+    sources = {s for name in NAMES for s, _ in shown_tables(out / "notebooks" / f"{name}.ipynb")}
+    assert {"documents", "term_frequencies", "keyness", "slogan_counts", "slogan_trends", "kwic",
+            "collocates", "formulae", "tfidf", "similarity", "slogan_cooccurrence"} <= sources
+
+
+def test_the_number_check_catches_a_number_that_is_not_in_the_table(full_run, tmp_path):
+    """The check above can fail: one changed digit in one shown cell is caught."""
+    out, _ = full_run
+    path = out / "notebooks" / "04_slogans.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("metadata", {}).get("analysis", {}).get("table") == "slogan_counts":
+                output["data"]["text/html"] = output["data"]["text/html"].replace(
+                    "<td>59</td>", "<td>58</td>", 1
+                )
+    broken = tmp_path / "04_slogans.ipynb"
+    nbformat.write(notebook, broken)
+    with pytest.raises(AssertionError, match="is not in slogan_counts"):
+        check_shown_numbers(broken, out / "tables")
+
+
+def test_the_study_notebooks_show_the_studys_groups_and_trend(full_run):
+    out, _ = full_run
+    slogans = plain_text(out / "notebooks" / "04_slogans.ipynb")
+    assert "cityoffice_speech_2003" in slogans and "【团结】" in slogans
+    sources = [s for s, _ in shown_tables(out / "notebooks" / "04_slogans.ipynb")]
+    assert "slogan_trends" in sources
+    overview = plain_text(out / "notebooks" / "01_corpus_overview.ipynb")
+    assert "raw text rebuilt exactly" in overview and "False" not in overview.split(
+        "raw text rebuilt exactly"
+    )[1][:400]
+
+
+@pytest.mark.slow
+def test_notebooks_adapt_to_a_corpus_without_metadata(tmp_path, cache_dir, monkeypatch):
+    """A folder of texts with no metadata CSV: every notebook runs, sections that need a missing
+    column say so in one line, and every number shown is the run's."""
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -58,51 +143,63 @@ def test_notebook_06_runs_on_new_texts(tmp_path, cache_dir, monkeypatch):
     (texts / "speech_2005.txt").write_bytes(
         "同志們：要講團結，堅持民主集中制，加強領導班子建設。".encode("big5")
     )
-    (texts / "notice_2010.txt").write_text(
-        "加强领导班子建设，坚持集体领导、民主集中、个别酝酿、会议决定的原则。", encoding="utf-8"
+    (texts / "notice.txt").write_text(
+        "加强领导班子建设，坚持集体领导、民主集中、个别酝酿、会议决定的原则，增强团结。",
+        encoding="utf-8",
     )
-    parameters = notebook_parameters(texts=texts, metadata=None, figures=tmp_path / "figs")
-    parameters["out_dir"] = str(tmp_path / "tables")
-    notebook = PROJECT / "notebooks" / "06_rerun_on_your_texts.ipynb"
-    executed, html = execute_notebook(notebook, tmp_path / "run", parameters)
-    cells = outputs(executed)
-    assert not [o for o in cells if o.output_type == "error"]
-    assert (tmp_path / "tables" / "documents.csv").exists()
-    assert (tmp_path / "figs" / "slogan_rates.png").exists()
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cells)
-    assert "report_1998" in text and "speech_2005" in text
-    assert html.exists()
+    out = tmp_path / "out"
+    code = main(["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--quiet"])
+    assert code == 0
+    for name in NAMES:
+        executed = out / "notebooks" / f"{name}.ipynb"
+        assert not [o for o in outputs(executed) if o.output_type == "error"], name
+        check_shown_numbers(executed, out / "tables")
+    groups = plain_text(out / "notebooks" / "04_slogans.ipynb")
+    assert "No groups: this corpus has no metadata to pool documents by" in groups
+    assert "drew no figures (--no-figures)" in groups
+    rerun = plain_text(out / "notebooks" / "06_rerun_on_your_texts.ipynb")
+    assert "report_1998" in rerun and "speech_2005" in rerun
+    skipped = plain_text(out / "notebooks" / "01_corpus_overview.ipynb")
+    assert "grouping level" in skipped and "no document has a level" in skipped
 
 
-@pytest.mark.shared
-def test_notebook_06_runs_on_the_political_corpus(tmp_path, cache_dir, monkeypatch):
-    """Real texts it was not written for (Wikisource, ../shared), no metadata file."""
-    source = shared_path("corpora", "political", "txt")
+def test_notebook_06_follows_any_term_over_the_years(tmp_path, cache_dir, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))
     texts = tmp_path / "texts"
     texts.mkdir()
-    names = ["gwr_1954.txt", "gwr_1998.txt", "gwr_2010.txt", "cpc_congress_03.txt",
-             "npc_resolution_on_gwr_01.txt"]
-    for name in names:
-        shutil.copy(source / name, texts / name)
-    parameters = notebook_parameters(texts=texts, metadata=None, figures=tmp_path / "figs")
-    parameters["out_dir"] = str(tmp_path / "tables")
+    (texts / "a_1990.txt").write_text("坚持改革开放。民主集中制。", encoding="utf-8")
+    (texts / "b_2000.txt").write_text("改革开放，改革开放。民主的集中制。", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--texts", str(texts), "--out", str(out), "--no-figures",
+                 "--no-notebooks", "--quiet"]) == 0
     notebook = PROJECT / "notebooks" / "06_rerun_on_your_texts.ipynb"
-    executed, html = execute_notebook(notebook, tmp_path / "run", parameters)
+    executed, _ = execute_notebook(
+        notebook, tmp_path / "nb", {"results_dir": str(out), "terms": "改革开放,re:民主.{0,2}制"}
+    )
     cells = outputs(executed)
     assert not [o for o in cells if o.output_type == "error"]
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cells)
-    assert all(name.removesuffix(".txt") in text for name in names)
-    assert (tmp_path / "figs" / "tfidf.png").exists() and html.exists()
+    assert any("image/png" in o.get("data", {}) for o in cells), "the trend figure is drawn"
+    text = plain_text(executed)
+    assert "re:民主.{0,2}制" in text and "改革开放" in text
 
 
-def test_a_failing_notebook_names_the_cell(tmp_path):
-    from analysis.errors import InputError
+def test_a_wrong_notebook_parameter_is_named(tmp_path):
+    with pytest.raises(InputError, match=r"results_dir=.* holds no run"):
+        check_notebook_parameters(results_dir=str(tmp_path))
+    with pytest.raises(InputError, match="results_dir=True"):
+        check_notebook_parameters(results_dir=True)
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="terms=5"):
+        check_notebook_parameters(results_dir=str(tmp_path), terms=5)
+    assert check_notebook_parameters(results_dir=str(tmp_path)) == tmp_path
 
+
+def test_a_failing_notebook_names_the_cell_and_keeps_its_executed_copy(tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
     path = tmp_path / "broken.ipynb"
     nbformat.write(notebook, path)
-    with pytest.raises(InputError, match=r"broken\.ipynb: cell 2 failed with ZeroDivisionError"):
+    with pytest.raises(NotebookFailed, match=r"broken\.ipynb: cell 2 failed with ZeroDivisionError") as error:
         execute_notebook(path, tmp_path / "out", {})
+    assert error.value.executed.exists() and error.value.html.exists()

@@ -9,7 +9,14 @@ import pytest
 from filelock import FileLock
 
 from analysis.errors import InputError
-from analysis.outputs import LOCK_FILE, StagedRun, recover, roll_forward, staged_run
+from analysis.outputs import (
+    LOCK_FILE,
+    StagedRun,
+    mark_made_by_run,
+    recover,
+    roll_forward,
+    staged_run,
+)
 
 
 def _previous_run(out, figures):
@@ -19,7 +26,14 @@ def _previous_run(out, figures):
     (out / "tables" / "gone.csv").write_text("old table no longer written\n", encoding="utf-8")
     (out / "notebooks").mkdir()
     (out / "notebooks" / "01.html").write_text("old notebook", encoding="utf-8")
-    (out / "manifest.json").write_text('{"run_id": "old"}', encoding="utf-8")
+    recorded = [("out", "tables/a.csv"), ("out", "tables/gone.csv"), ("out", "notebooks/01.html"),
+                ("figures", "keep.png"), ("figures", "stale.png")]
+    manifest = {
+        "run_id": "old",
+        "folders": {"out": str(out.resolve()), "figures": str(figures.resolve())},
+        "outputs": [{"folder": f, "path": p, "bytes": 0, "sha256": ""} for f, p in recorded],
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     figures.mkdir(parents=True)
     (figures / "README.md").write_text("the researcher's note", encoding="utf-8")
     (figures / "keep.png").write_bytes(b"old keep")
@@ -38,8 +52,8 @@ def _staged_after_previous_run(out, figures, run_id: str) -> StagedRun:
     """A previous run's results, and a new run's files staged beside them (no journal yet)."""
     _previous_run(out, figures)
     stage = StagedRun(run_id, out, figures)
-    stage.staging.mkdir()
-    stage.staging_figures.mkdir()
+    mark_made_by_run(stage.staging)
+    mark_made_by_run(stage.staging_figures)
     _stage_new_files(stage)
     return stage
 
@@ -68,7 +82,7 @@ def test_nothing_is_visible_before_the_commit_and_everything_after(tmp_path):
     assert _visible(figures) == ["README.md", "keep.png"]
     assert (figures / "keep.png").read_bytes() == b"new keep"
     leftovers = [p.name for p in [*out.iterdir(), *figures.iterdir()] if p.name.startswith(".")]
-    assert leftovers == [LOCK_FILE]
+    assert leftovers == [LOCK_FILE, LOCK_FILE]  # one lock in each folder
 
 
 def test_a_failing_run_leaves_the_previous_results_and_no_staging(tmp_path):
@@ -80,6 +94,7 @@ def test_a_failing_run_leaves_the_previous_results_and_no_staging(tmp_path):
         raise RuntimeError("boom")
     after = {p: p.read_bytes() for p in [*out.rglob("*"), *figures.rglob("*")] if p.is_file()}
     after.pop(out / LOCK_FILE)
+    after.pop(figures / LOCK_FILE)
     assert after == before
 
 

@@ -271,3 +271,22 @@ def test_other_matplotlib_warnings_reach_the_caller(tmp_path):
             save_figure(fig, "tiny", folder=tmp_path, formats=("png",))
     finally:
         plt.close(fig)
+
+
+def test_a_path_is_taken_as_savefig_takes_it_and_the_result_says_where(slogan_figure, tmp_path, monkeypatch):
+    """`save_figure(fig, "/some/dir/name")` writes /some/dir/name.{png,pdf,svg}, not
+    figures/some_dir_name.*; an extension alone chooses the format, as for Figure.savefig."""
+    monkeypatch.chdir(tmp_path)
+    paths = save_figure(slogan_figure, str(tmp_path / "paper" / "fig1"))
+    assert [p.name for p in paths] == ["fig1.png", "fig1.pdf", "fig1.svg"]
+    assert all(p.parent == (tmp_path / "paper").resolve() and p.is_file() for p in paths)
+    assert repr(paths) == f"saved fig1.png, fig1.pdf, fig1.svg in {(tmp_path / 'paper').resolve()}"
+    [pdf] = save_figure(slogan_figure, "drafts/fig2.pdf")  # relative to the working folder
+    assert pdf == (tmp_path / "drafts" / "fig2.pdf").resolve()
+    [svg] = save_figure(slogan_figure, tmp_path / "fig3.svg")  # a Path
+    assert svg.name == "fig3.svg"
+    both = save_figure(slogan_figure, "fig4.png", formats=("png", "svg"))
+    assert [p.name for p in both] == ["fig4.png", "fig4.svg"]
+    assert not (tmp_path / "figures").exists()  # nothing went to the default folder
+    [named] = save_figure(slogan_figure, "counts", formats="png")  # a bare name: figures/
+    assert named == (tmp_path / "figures" / "counts.png").resolve()

@@ -25,6 +25,8 @@ from analysis.cli import main
 from analysis.manifest import LIBRARIES, read_manifest, verify_manifest
 from analysis.settings import lexicon_path, load_settings
 
+#: the tests sharing ``previous_results`` run on one pytest-xdist worker, which builds it once
+ON_ONE_WORKER = pytest.mark.xdist_group("previous_results")
 RUN_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
 
@@ -121,7 +123,7 @@ def test_a_second_run_from_fresh_segmentation_writes_byte_identical_tables(
 # --- interrupted and disturbed runs ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once on the worker that runs ON_ONE_WORKER tests
 def previous_results(tmp_path_factory, cache_dir):
     """A complete run on two study texts (no metadata), with figures: the results to protect."""
     root = tmp_path_factory.mktemp("previous")
@@ -130,7 +132,8 @@ def previous_results(tmp_path_factory, cache_dir):
     for name in ("jilin_news_2007.txt", "cidu_opinion_2005.txt"):
         shutil.copy(RAW / name, texts / name)
     out, figures = root / "out", root / "figures"
-    args = ["--texts", str(texts), "--out", str(out), "--figures", str(figures), "--no-notebooks"]
+    args = ["--texts", str(texts), "--out", str(out), "--figures", str(figures), "--no-notebooks",
+            "--formats", "png"]
     env_cache = {"ANALYSIS_CACHE": str(cache_dir)}
     completed = _run(args, env_cache)
     assert completed.returncode == 0, completed.stderr
@@ -193,6 +196,7 @@ def _assert_complete_and_unchanged(out: Path, figures: Path, before: dict) -> No
         pd.read_csv(table, encoding="utf-8-sig")  # every table still reads
 
 
+@ON_ONE_WORKER
 @pytest.mark.parametrize(
     "moment, ready",
     [
@@ -213,6 +217,7 @@ def test_a_run_killed_midway_leaves_the_previous_results_complete(previous_resul
     _assert_complete_and_unchanged(out, figures, before)
 
 
+@ON_ONE_WORKER
 def test_a_text_edited_during_the_run_stops_it_and_nothing_is_written(previous_results):
     texts, out, figures, args, env = previous_results
     before = {"out": visible_files(out), "figures": visible_files(figures)}
@@ -233,6 +238,7 @@ def test_a_text_edited_during_the_run_stops_it_and_nothing_is_written(previous_r
     assert not list(figures.glob(".staging-*")), "a failed run removes its staging folder"
 
 
+@ON_ONE_WORKER
 def test_the_next_run_completes_and_clears_what_a_killed_run_left(previous_results):
     _, out, figures, args, env = previous_results
     old_run = read_manifest(out)["run_id"]
@@ -245,7 +251,7 @@ def test_the_next_run_completes_and_clears_what_a_killed_run_left(previous_resul
     completed = _run([*args, "--force"], env)
     assert completed.returncode == 0, completed.stderr
     hidden = sorted(p.name for p in [*out.iterdir(), *figures.iterdir()] if p.name[0] == ".")
-    assert hidden == [".lock"]
+    assert hidden == [".lock", ".lock"]  # one lock in each folder
     assert read_manifest(out)["run_id"] != old_run
     assert verify_manifest(out) == []
 
@@ -280,7 +286,8 @@ def test_nothing_is_written_outside_the_chosen_folders_whatever_the_file_names(
     before = tree_sha256(tmp_path)
     project_before = visible_files(PROJECT / "data")
     args = ["run", "--texts", str(texts), "--out", str(tmp_path / "out")]
-    assert main([*args, "--figures", str(tmp_path / "fig"), "--no-notebooks", "--quiet"]) == 0
+    options = ["--figures", str(tmp_path / "fig"), "--formats", "png", "--no-notebooks", "--quiet"]
+    assert main([*args, *options]) == 0
     after = tree_sha256(tmp_path)
     new = sorted(set(after) - set(before))
     assert {path.split("/")[0] for path in new} == {"out", "fig", "cache"}

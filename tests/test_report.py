@@ -30,6 +30,9 @@ EXPECTED = {
     "formula_occurrences",
     "ca_coordinates",
     "ca_inertia",
+    "texts",
+    "shared_boilerplate",
+    "slogan_trends",
 }
 
 
@@ -45,7 +48,8 @@ def computed(study_corpus):
 def test_every_table_is_computed_for_the_five_documents(computed):
     tables, network = computed
     assert set(tables) == EXPECTED
-    assert all(len(t) for t in tables.values())
+    assert all(len(t) for name, t in tables.items() if name != "shared_boilerplate")
+    assert tables["shared_boilerplate"].empty  # no line recurs in five of five documents
     assert isinstance(network, nx.Graph) and network.number_of_nodes() > 10
 
 
@@ -72,7 +76,58 @@ def test_unknown_settings_keys_are_errors_naming_the_section():
     assert options({}, "tfidf", textstat_tfidf) == {}
 
 
-def test_groupings_without_values_are_skipped_with_a_warning(study_corpus):
+def test_groupings_without_values_are_skipped_with_a_note_not_a_warning(study_corpus):
     documents = study_corpus.documents.assign(level=None)
-    with pytest.warns(UserWarning, match="grouping by 'level' skipped"):
-        assert usable_groupings(documents, ["level", "genre"]) == ["genre"]
+    notes = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert usable_groupings(documents, ["level", "genre", "region×level"], notes) == ["genre"]
+    assert [n["what"] for n in notes] == ["grouping level", "grouping region×level"]
+    assert notes[0]["reason"].startswith("no document has a level")
+
+
+def test_a_grouping_some_documents_lack_is_used_with_one_warning(study_corpus):
+    documents = study_corpus.documents.assign(
+        genre=study_corpus.documents["genre"].where(study_corpus.documents["doc_id"] != "jilin_news_2007")
+    )
+    with pytest.warns(UserWarning, match="1 of 5 documents have no genre; they are left out"):
+        assert usable_groupings(documents, ["genre"]) == ["genre"]
+
+
+def test_crossed_groupings_and_year_bins_pool_documents_and_travel_with_rows(study_corpus):
+    settings = load_settings()
+    for section in ("frequencies", "keyness", "slogan_counts", "cooccurrence"):
+        settings[section] = {**settings[section], "group_by": ["genre", "decade", "genre×decade"]}
+    results = compute_tables(study_corpus, settings)
+    counts = results.tables["slogan_counts"]
+    crossed = counts[(counts["grouping"] == "genre×decade") & (counts["slogan"] == "团结")]
+    assert crossed["group"].tolist() == ["news report×2000s", "opinion×2000s", "speech×2000s"]
+    assert crossed["genre"].tolist() == ["news report", "opinion", "speech"]
+    assert crossed["decade"].tolist() == ["2000s", "2000s", "2000s"]
+    speech = crossed[crossed["genre"] == "speech"].iloc[0]
+    assert speech["count"] == 29 + 20 and speech["n_docs"] == 2  # cityoffice 2003 + nansha 2007
+    decades = counts[(counts["grouping"] == "decade") & (counts["slogan"] == "团结")]
+    assert decades[["group", "count", "n_docs"]].values.tolist() == [["2000s", 59, 5]]
+    doc_rows = counts[counts["scope"] == "document"].set_index("doc_id")
+    assert doc_rows.loc["cityoffice_speech_2003", "year"].iloc[0] == 2003
+    assert list(results.metadata_columns) == ["year", "genre", "decade"]
+    freq = results.tables["term_frequencies"]
+    assert "genre×decade" in set(freq["grouping"]) and "decade" in freq.columns
+    keyness = results.tables["keyness"]
+    assert "genre×decade" in set(keyness["grouping"])
+    assert set(results.documents.columns) >= {"decade", "genre×decade"}
+    assert "decade" in results.tables["documents"].columns
+
+
+def test_trends_follow_the_settings_and_their_groups(study_corpus):
+    settings = load_settings()
+    settings["trends"] = {"time": "decade", "group_by": ["level"], "bootstrap_resamples": 0}
+    trends = compute_tables(study_corpus, settings).tables["slogan_trends"]
+    unity = trends[trends["slogan"] == "团结"]
+    assert unity[["grouping", "group", "time", "count"]].values.tolist() == [
+        ["", "all documents", "2000s", 59],
+        ["level", "city", "2000s", 35],
+        ["level", "district", "2000s", 20],
+        ["level", "province", "2000s", 4],
+    ]
+    assert set(unity["ci_method"]) == {"none"}

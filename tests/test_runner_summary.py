@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.report import compute_tables
-from analysis.runner import summary_tables, write_summary
+from analysis.runner import LATEX_MAX_ROWS, summary_tables, write_summary
 from analysis.settings import load_settings
 
 DOCS = [
@@ -94,3 +94,14 @@ def test_the_workbook_is_the_same_bytes_whenever_it_is_written(results, tmp_path
     write_summary(summary, tmp_path / "b")
     assert (tmp_path / "b" / "summary.xlsx").read_bytes() == data
     assert pd.read_excel(tmp_path / "b" / "summary.xlsx", sheet_name=None).keys() == summary.keys()
+
+
+def test_a_latex_table_keeps_a_page_of_rows_and_says_so(tmp_path):
+    documents = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(LATEX_MAX_ROWS + 5)]})
+    write_summary({"documents": documents, "small": documents.head(3)}, tmp_path)
+    latex = (tmp_path / "latex" / "documents.tex").read_text(encoding="utf-8")
+    assert f"% the first {LATEX_MAX_ROWS} of {LATEX_MAX_ROWS + 5} rows" in latex
+    assert f"d{LATEX_MAX_ROWS - 1:03d}" in latex and f"d{LATEX_MAX_ROWS:03d}" not in latex
+    assert "the first" not in (tmp_path / "latex" / "small.tex").read_text(encoding="utf-8")
+    workbook = pd.read_excel(tmp_path / "summary.xlsx", sheet_name="documents")
+    assert len(workbook) == LATEX_MAX_ROWS + 5

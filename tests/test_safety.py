@@ -115,13 +115,12 @@ def test_yaml_with_a_python_tag_is_refused_and_never_run(tmp_path, load, file_na
 @pytest.mark.parametrize(
     "parameters, named",
     [
-        ({"texts_dir": 5}, "texts_dir=5"),
-        ({"texts_dir": "/no/such/folder"}, "texts_dir='/no/such/folder'"),
-        ({"texts_dir": str(RAW), "metadata": "missing.csv"}, "metadata='missing.csv'"),
-        ({"texts_dir": str(RAW), "slogans": ["团结"]}, "slogans=['团结']"),
-        ({"texts_dir": str(RAW), "slogans": " "}, "slogans=' '"),
-        ({"texts_dir": str(RAW), "figures_dir": str(RAW / "jilin_news_2007.txt")}, "figures_dir="),
-        ({"texts_dir": str(RAW), "out_dir": True}, "out_dir=True"),
+        ({"results_dir": 5}, "results_dir=5"),
+        ({"results_dir": True}, "results_dir=True"),
+        ({"results_dir": " "}, "results_dir=' '"),
+        ({"results_dir": "/no/such/folder"}, "results_dir='/no/such/folder'"),
+        ({"results_dir": str(RAW)}, "holds no run"),
+        ({"results_dir": str(RAW), "terms": ["团结"]}, "results_dir="),
     ],
 )
 def test_a_wrong_notebook_parameter_is_named_with_what_to_give(parameters, named):
@@ -131,31 +130,29 @@ def test_a_wrong_notebook_parameter_is_named_with_what_to_give(parameters, named
 
 
 def test_good_notebook_parameters_pass(tmp_path):
-    check_notebook_parameters(
-        texts_dir=str(RAW),
-        metadata=str(RAW.parent / "metadata.csv"),
-        slogans="团结,一把手",
-        figures_dir=str(tmp_path / "new"),
-        out_dir=None,
-    )
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    assert check_notebook_parameters(results_dir=str(tmp_path), terms="团结,re:民主.{0,2}制") == tmp_path
+    with pytest.raises(InputError, match="terms=\\['团结'\\]"):
+        check_notebook_parameters(results_dir=str(tmp_path), terms=["团结"])
 
 
 def test_every_notebook_checks_its_parameters_before_reading_anything():
+    """The first cell after the parameters is the shared setup, which checks them
+    (analysis.notebooks.setup_notebook → check_notebook_parameters) before reading the run."""
     for notebook in study_notebooks():
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = [
             "".join(c["source"]) for c in cells
             if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
         ]
-        setup = code[0]
-        assert "check_notebook_parameters(" in setup, notebook.name
-        assert setup.index("check_notebook_parameters(") < setup.index("build_corpus("), notebook.name
+        assert "setup_notebook(results_dir" in code[0], notebook.name
+        assert not any("results_dir" in cell for cell in code[1:]), notebook.name
 
 
 def test_a_notebook_run_with_a_bad_parameter_stops_at_the_check(tmp_path):
     notebook = study_notebooks()[0]
     with pytest.raises(InputError) as error:
-        execute_notebook(notebook, tmp_path, {"texts_dir": str(tmp_path / "missing")})
+        execute_notebook(notebook, tmp_path, {"results_dir": str(tmp_path / "missing")})
     message = str(error.value)
     assert notebook.name in message and "InputError" in message
-    assert "notebook parameter texts_dir=" in message
+    assert "notebook parameter results_dir=" in message

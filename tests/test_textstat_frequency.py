@@ -243,13 +243,24 @@ def test_bad_tables_are_explained():
         textstat_frequency(TOKENS.drop(columns=["is_stop"]), DOCUMENTS)
     with pytest.raises(ValueError, match="n_chars"):
         textstat_frequency(TOKENS, DOCUMENTS.drop(columns=["n_chars"]))
-    gap = DOCUMENTS.assign(level=[None, "county"])
-    with pytest.raises(ValueError, match="'level' has no value for doc_id 'a'"):
-        textstat_frequency(TOKENS, gap)
     with pytest.raises(ValueError, match="doc_id 'b'"):
         textstat_frequency(TOKENS, DOCUMENTS.iloc[:1])
     with pytest.raises(ValueError, match="at least 1"):
         tokens_ngrams(TOKENS, 0)
+
+
+def test_a_document_without_a_group_value_is_left_out_of_that_grouping():
+    """As in slogan counts: the document keeps its own rows and counts in the corpus, but is in
+    no group of a column it has no value for."""
+    gap = DOCUMENTS.assign(level=[None, "county"])
+    table = textstat_frequency(TOKENS, gap, ngrams=[1], char_ngrams=[], group_by=["level"])
+    groups = table[table["scope"] == "group"]
+    assert set(groups["group"]) == {"county"}
+    only = TOKENS[TOKENS["doc_id"] == "b"]
+    full = textstat_frequency(only, gap.iloc[1:], ngrams=[1], char_ngrams=[], group_by=["level"])
+    only_b = full[full["scope"] == "group"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(groups.reset_index(drop=True), only_b)
+    assert set(table.loc[table["scope"] == "document", "doc_id"]) == {"a", "b"}
 
 
 def test_inputs_are_not_modified():

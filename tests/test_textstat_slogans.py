@@ -249,3 +249,131 @@ def test_study_corpus_values(study_corpus):
     assert (docs["n_chars"].to_numpy() == chars.reindex(docs["doc_id"]).to_numpy()).all()
     assert (table["ci_low"] <= table["per_10k_chars"]).all()
     assert (table["per_10k_chars"] <= table["ci_high"]).all()
+
+
+# --- the document (cluster) bootstrap of pooled rows ----------------------------------------------
+
+
+def _documents(docs: list[tuple[int, int]]):
+    """A documents and mentions table of one-paragraph documents from (characters, mentions of
+    团结) per document, doc ids d00, d01, …"""
+    ids, texts, rows = [], [], []
+    for i, (chars, count) in enumerate(docs):
+        doc_id = f"d{i:02d}"
+        ids.append(doc_id)
+        texts.append("字" * chars)
+        rows += [(doc_id, "团结", k, k + 1, True) for k in range(count)]
+    mentions = pd.DataFrame(rows, columns=["doc_id", "slogan", "start", "end", "is_token"])
+    return pd.DataFrame({"doc_id": ids, "text": texts}), mentions
+
+
+def test_ci_method_names_what_each_row_resampled():
+    default = textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=200)
+    assert list(default.columns).index("ci_method") == list(default.columns).index("ci_high") + 1
+    assert set(default["ci_method"]) == {"paragraphs"}
+    skipped = textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=0,
+                               resample="documents")
+    assert set(skipped["ci_method"]) == {"none"} and skipped["ci_low"].isna().all()
+    clusters = textstat_slogans(DOCUMENTS, MENTIONS, LEX, bootstrap_resamples=200,
+                                resample="documents")
+    methods = clusters.drop_duplicates(["scope", "grouping", "group", "doc_id"])
+    assert methods[["scope", "grouping", "group", "doc_id", "n_docs", "ci_method"]].values.tolist() == [
+        ["document", "", "", "a", 1, "paragraphs"],
+        ["document", "", "", "b", 1, "paragraphs"],
+        ["document", "", "", "c", 1, "paragraphs"],
+        ["group", "level", "city", "", 2, "documents"],
+        ["group", "level", "province", "", 1, "none"],  # one document: no between-document CI
+        ["group", "genre", "opinion", "", 1, "none"],
+        ["group", "genre", "speech", "", 2, "documents"],
+        ["corpus", "", "", "", 3, "documents"],
+    ]
+    single = clusters[clusters["ci_method"] == "none"]
+    assert single["ci_low"].isna().all() and single["ci_high"].isna().all()
+    # Document rows, counts and rates are those of the default, to the bit (the paragraph
+    # draws come from their own generator, untouched by the document draws).
+    same = [c for c in SLOGAN_COUNT_COLUMNS if c not in ("ci_low", "ci_high", "ci_method")]
+    pd.testing.assert_frame_equal(clusters[same], default[same])
+    documents_only = clusters["scope"] == "document"
+    pd.testing.assert_frame_equal(clusters[documents_only], default[documents_only])
+
+
+def test_document_bootstrap_of_two_documents_by_hand():
+    # level = city pools a (2 mentions of 团结 in 20 characters: 1000 per 10k) and b (2 in 25:
+    # 800). Drawing 2 of the 2 documents with replacement: a+a gives 1000 (p = 1/4), b+b 800
+    # (1/4), a+b or b+a the pooled 4/45 (1/2). Quantiles 2.5/97.5% (and 20/80%) fall on the
+    # extremes, 30/70% on the pooled rate.
+    def city(confidence):
+        table = textstat_slogans(DOCUMENTS, MENTIONS, LEX, group_by=["level"],
+                                 resample="documents", confidence=confidence,
+                                 bootstrap_resamples=4000)
+        return row(table, scope="group", grouping="level", group="city")
+
+    wide = city(0.95)
+    assert wide["per_10k_chars"] == pytest.approx(4 / 45 * 1e4)
+    assert (wide["ci_low"], wide["ci_high"]) == pytest.approx((800.0, 1000.0), abs=1e-9)
+    assert (city(0.6)["ci_low"], city(0.6)["ci_high"]) == pytest.approx((800.0, 1000.0))
+    narrow = city(0.4)
+    assert narrow["ci_low"] == narrow["ci_high"] == pytest.approx(4 / 45 * 1e4)
+    # 一把手 in the city documents: only b (1 in 25: 400); a+a gives 0, b+b 400.
+    table = textstat_slogans(DOCUMENTS, MENTIONS, LEX, group_by=["level"], resample="documents")
+    leader = row(table, slogan="一把手", scope="group", grouping="level", group="city")
+    assert (leader["ci_low"], leader["ci_high"]) == pytest.approx((0.0, 400.0), abs=1e-9)
+
+
+def test_document_bootstrap_agrees_with_scipy_stats_bootstrap():
+    docs = [(40, 3), (25, 0), (60, 5), (10, 1), (35, 0), (80, 2), (15, 4), (50, 1), (20, 0),
+            (45, 2), (30, 1), (70, 0), (55, 6), (12, 2)]
+    documents, mentions = _documents(docs)
+    ours = row(
+        textstat_slogans(documents, mentions, LEX, group_by=(), slogans=["团结"],
+                         resample="documents", bootstrap_resamples=200_000),
+    )
+    chars = np.array([d[0] for d in docs], dtype=float)
+    counts = np.array([d[1] for d in docs], dtype=float)
+    # The same ratio statistic on documents resampled as (count, characters) pairs.
+    theirs = stats.bootstrap(
+        (counts, chars),
+        lambda m, c, axis: m.sum(axis=axis) / c.sum(axis=axis) * 1e4,
+        paired=True, vectorized=True, n_resamples=200_000, method="percentile",
+        confidence_level=0.95, rng=np.random.default_rng(2),
+    ).confidence_interval
+    assert ours["ci_method"] == "documents" and ours["n_docs"] == 14
+    assert ours["per_10k_chars"] == pytest.approx(counts.sum() / chars.sum() * 1e4)
+    # Two independent Monte Carlo runs of one percentile interval (spread measured ≤ 0.5%).
+    assert ours["ci_low"] == pytest.approx(theirs.low, rel=0.015)
+    assert ours["ci_high"] == pytest.approx(theirs.high, rel=0.015)
+    # The paragraph bootstrap of one-paragraph documents cannot vary: it is a different model.
+    paragraphs = row(textstat_slogans(documents, mentions, LEX, group_by=(), slogans=["团结"]))
+    assert paragraphs["ci_low"] == paragraphs["ci_high"] == paragraphs["per_10k_chars"]
+
+
+def test_document_draws_follow_the_documented_stream():
+    docs = [(40, 3), (25, 0), (60, 5), (10, 1), (35, 0)]
+    documents, mentions = _documents(docs)
+    table = textstat_slogans(documents, mentions, LEX, group_by=(), slogans=["团结"],
+                             resample="documents", bootstrap_resamples=999, seed=11)
+    # numpy.random.default_rng((seed, 1)); each resample floor(u · D) of D uniforms.
+    u = np.random.default_rng((11, 1)).random((999, 5))
+    drawn = np.floor(u * 5).astype(int)
+    chars = np.array([d[0] for d in docs], dtype=float)
+    counts = np.array([d[1] for d in docs], dtype=float)
+    rates = counts[drawn].sum(axis=1) / chars[drawn].sum(axis=1) * 1e4
+    low, high = np.quantile(rates, [0.025, 0.975])
+    corpus = row(table)
+    assert (corpus["ci_low"], corpus["ci_high"]) == pytest.approx((low, high), rel=1e-12)
+    # Whatever the chunking of the resamples, the same numbers.
+    chunked = textstat_slogans(documents, mentions, LEX, group_by=(), slogans=["团结"],
+                               resample="documents", bootstrap_resamples=999, seed=11,
+                               _max_cells=13)
+    pd.testing.assert_frame_equal(table, chunked)
+
+
+def test_bad_options_are_input_errors():
+    for options, message in [
+        ({"resample": "sentences"}, "resample must be one of paragraphs, documents"),
+        ({"bootstrap_resamples": 1.5}, "bootstrap_resamples"),
+        ({"confidence": 1}, "confidence"),
+        ({"seed": -3}, "seed"),
+    ]:
+        with pytest.raises(InputError, match=message):
+            textstat_slogans(DOCUMENTS, MENTIONS, LEX, **options)

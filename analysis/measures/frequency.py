@@ -351,15 +351,17 @@ def dfm_char_ngrams(documents: pd.DataFrame, n: int, *, docs: Sequence[str] | No
 
 
 def _labels(documents: pd.DataFrame, column: str) -> dict[str, str]:
+    """Each document's value of ``column`` as text; documents without one are left out, and so
+    out of that grouping's groups (as in ``textstat_slogans``)."""
     values = documents[column]
-    missing = values.isna().to_numpy()
-    if missing.any():
-        doc = documents["doc_id"].to_numpy()[missing][0]
-        raise InputError(
-            f"group_by column {column!r} has no value for doc_id {doc!r}; fill it in the "
-            "metadata or leave the column out of group_by"
+    present = values.notna().to_numpy()
+    return dict(
+        zip(
+            documents["doc_id"].astype(str).to_numpy()[present],
+            values[present].astype(str),
+            strict=True,
         )
-    return dict(zip(documents["doc_id"].astype(str), values.astype(str), strict=True))
+    )
 
 
 def _long_rows(counts: Dfm, binary: Dfm, words: np.ndarray, chars: np.ndarray) -> dict:
@@ -530,7 +532,12 @@ def textstat_frequency(
         pd.Index(["words", "chars"], name="term"),
     )
     grouped_totals = [
-        (unit, grouping, mapping, (totals if mapping is None else dfm_group(totals, mapping)))
+        (
+            unit,
+            grouping,
+            mapping,
+            (totals if mapping is None else dfm_group(totals, mapping, missing="drop")),
+        )
         for unit, grouping, mapping in unit_specs
     ]
     # Rows carry integer codes into small vocabularies (labels, terms, groupings), turned into
@@ -549,7 +556,8 @@ def textstat_frequency(
             if mapping is None:
                 c, b = counts, binary
             else:
-                c, b = dfm_group(counts, mapping), dfm_group(binary, mapping)
+                c = dfm_group(counts, mapping, missing="drop")
+                b = dfm_group(binary, mapping, missing="drop")
             label_codes = np.array(
                 [labels.setdefault(str(label), len(labels)) for label in c.docs], dtype=np.int64
             )

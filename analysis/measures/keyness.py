@@ -517,13 +517,9 @@ def keyness_table(
         )
         frames.append(("doc_id", present))
     for column in group_by:
-        values = documents.set_index(documents["doc_id"].astype(str))[column]
-        if values.isna().any():
-            raise InputError(
-                f"group_by column {column!r} has no value for doc_id "
-                f"{values.index[values.isna()][0]!r}; fill it in the metadata"
-            )
-        grouped = dfm_group(counts, values.astype(str).to_dict())
+        # Documents without a value are left out of this grouping (target and rest alike).
+        values = documents.set_index(documents["doc_id"].astype(str))[column].dropna()
+        grouped = dfm_group(counts, values.astype(str).to_dict(), missing="drop")
         labels = sorted(grouped.docs)
         if versus == "rest":
             pairs = [(g, None) for g in labels]

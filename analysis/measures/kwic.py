@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis.errors import InputError
 from analysis.export import write_csv
-from analysis.lexicon import SloganLexicon
+from analysis.lexicon import REGEX_PREFIX, SloganLexicon
 from analysis.paths import write_text_atomic
 from analysis.sentences import corpus_sentences
 
@@ -50,14 +50,27 @@ _LINE_BREAK = re.compile("\n")
 def resolve_pattern(
     pattern: str, slogans: SloganLexicon | None = None
 ) -> tuple[re.Pattern[str], str]:
-    """``(compiled pattern, slogan name or "")`` for a slogan name or a regular expression."""
+    """``(compiled pattern, slogan name or "")`` for a slogan name or a regular expression.
+
+    A name of a slogan in ``slogans`` (from the lexicon file or ad hoc, such as ``改革开放`` or
+    ``re:民主.{0,2}制`` given to ``--slogans``) is that slogan. Anything else is a regular
+    expression; a leading ``re:`` (as in ``--slogans``) is dropped.
+    """
     if not isinstance(pattern, str) or not pattern:
         raise InputError(f"pattern must be a slogan name or a regular expression, got {pattern!r}")
     for slogan in slogans or ():
         if slogan.name == pattern:
             return slogan.pattern, slogan.name
+    regex = pattern
+    if pattern.startswith(REGEX_PREFIX):
+        regex = pattern[len(REGEX_PREFIX) :].strip()
+        if not regex:
+            raise InputError(
+                f"{pattern!r} has nothing after {REGEX_PREFIX}; write the regular expression "
+                f"after it ({REGEX_PREFIX}民主.{{0,2}}制)"
+            )
     try:
-        return re.compile(pattern), ""
+        return re.compile(regex), ""
     except re.error as exc:
         raise InputError(
             f"{pattern!r} is neither a slogan in the lexicon nor a valid regular expression "

@@ -30,6 +30,12 @@ Rows and columns (fixed, whatever the data):
     (total mentions / total characters), so long documents weigh more than short ones.
 ``ci_low``, ``ci_high``
     percentile bootstrap interval of ``per_10k_chars`` at level ``confidence``.
+``ci_method``
+    what the row's interval resampled: ``"paragraphs"`` (every document row; pooled rows with
+    the default ``resample="paragraphs"``), ``"documents"`` (pooled rows of two or more
+    documents with ``resample="documents"``) or ``"none"`` (no interval: NaN, with
+    ``bootstrap_resamples=0`` or for a pooled row of one document with
+    ``resample="documents"``).
 ``confidence``, ``n_resamples``, ``seed``
     what the interval was computed with, so anyone can reproduce it.
 
@@ -50,12 +56,39 @@ variance.
 
 Group and corpus rows use a *stratified* bootstrap: each resample draws paragraphs within each
 member document (the very same draws as the document rows) and pools them,
-``rate* = Σ_d mentions*_d / Σ_d characters*_d``. Resampling whole documents instead would be the
-right model for generalising to a population of documents, but this study's groups hold one to
-three documents (a group of one would get a zero-width interval), so the interval describes the
-uncertainty of the rate within the documents at hand, conditional on which documents there are.
+``rate* = Σ_d mentions*_d / Σ_d characters*_d``. Resampling whole documents instead
+(``resample="documents"``, below) is the right model for generalising to a population of
+documents, but this study's groups hold one to three documents (a group of one gets no
+interval), so by default the interval describes the uncertainty of the rate within the documents
+at hand, conditional on which documents there are.
 With few paragraphs the interval is coarse (a one-paragraph document gets ``ci_low == ci_high``);
 ``n_paragraphs`` shows when.
+
+Document (cluster) bootstrap of pooled rows, ``resample="documents"``: where the question is how
+the rate would vary across *other documents like these* (a genre's rate in a decade, drawn from
+many reports), the resampling units of a group are its documents, whole, as in the first stage of
+two-stage (cluster) sampling (Davison & Hinkley 1997, *Bootstrap Methods and their
+Application*, §3.8 "Hierarchical data": resample clusters with replacement and keep each
+cluster intact; Field & Welsh 2007, "Bootstrapping clustered data", *JRSS B* 69(3), 369–390,
+the "cluster bootstrap"). A group of ``D = n_docs`` documents with counts ``c_d`` and characters
+``n_d`` gets, in each resample, ``D`` documents drawn with replacement, ``d*_1 … d*_D``, and
+
+    rate* = Σ_k c_{d*_k} / Σ_k n_{d*_k} × 10,000   (a ratio estimator, as the point estimate),
+
+with the same percentile interval as above (resamples whose drawn documents have no characters
+at all have no rate and are left out: ``numpy.nanquantile``). Between-document variation is
+what the interval then measures, so a group of one document cannot have one: every resample
+draws that document, and the zero-width interval it would give claims a certainty that one
+document cannot support; such rows get NaN and ``ci_method = "none"``. Document rows keep the
+paragraph bootstrap (with the very same numbers as under the default).
+
+Randomness of the document bootstrap: a second, separate generator,
+``numpy.random.default_rng((seed, 1))``, so the paragraph draws above (and every number of the
+default) do not change with ``resample``. Pooled rows are drawn in table order (grouping in
+``group_by`` order, group value, then the corpus row; rows of one document draw nothing),
+resample by resample, each resample's ``D`` draws as ``⌊u·D⌋`` of ``D`` uniform numbers
+``u ∈ [0, 1)`` from ``Generator.random`` (a stream that does not depend on how the work is
+chunked; the bias of ``⌊u·D⌋`` is below ``D · 2⁻⁵³``).
 
 Randomness: one ``numpy.random.default_rng(seed)`` stream, drawn document by document in
 ``doc_id`` order, paragraph by paragraph, so results depend only on ``seed``, ``n_resamples``
@@ -69,6 +102,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -79,10 +113,15 @@ from analysis.lexicon import SloganLexicon
 
 SLOGAN_COUNT_COLUMNS = [
     "scope", "grouping", "group", "doc_id", "slogan", "n_docs", "n_paragraphs", "n_chars",
-    "count", "token_count", "per_10k_chars", "ci_low", "ci_high", "confidence", "n_resamples",
-    "seed",
+    "count", "token_count", "per_10k_chars", "ci_low", "ci_high", "ci_method", "confidence",
+    "n_resamples", "seed",
 ]
 SCOPES = ("document", "group", "corpus")
+Resample = Literal["paragraphs", "documents"]
+RESAMPLE_UNITS: tuple[str, ...] = ("paragraphs", "documents")
+CI_METHODS = ("paragraphs", "documents", "none")
+# Second argument of the document bootstrap's seed: its own stream, apart from the paragraphs'.
+_DOCUMENT_STREAM = 1
 PER_CHARS = 10_000
 # Cells of the per-chunk draw and result arrays; bounds memory on large corpora.
 _MAX_CELLS = 4_000_000
@@ -92,14 +131,14 @@ _MAX_CELLS = 4_000_000
 
 
 def require_columns(table: object, name: str, needed: Sequence[str], caller: str) -> None:
-    """Raise a ValueError naming the columns ``table`` lacks."""
+    """Raise an InputError naming the columns ``table`` lacks."""
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
             f"{caller}: `{name}` must be a pandas DataFrame, got {type(table).__name__}"
         )
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise ValueError(
+        raise InputError(
             f"{caller}: the {name} table lacks column(s) {', '.join(missing)}; pass the {name} "
             "table of analysis.build_corpus (CorpusTables)"
         )
@@ -138,17 +177,17 @@ def check_group_by(documents: pd.DataFrame, group_by: Sequence[str], caller: str
     columns = list(group_by)
     for column in columns:
         if not isinstance(column, str) or column not in documents.columns:
-            raise ValueError(
+            raise InputError(
                 f"{caller}: group_by names {column!r}, which is not a column of the documents "
                 f"table (columns: {', '.join(map(str, documents.columns))}); add it to the "
                 "metadata or pass group_by=()"
             )
         if column == "doc_id":
-            raise ValueError(
+            raise InputError(
                 f"{caller}: group_by may not be doc_id; document rows are always given"
             )
     if len(set(columns)) != len(columns):
-        raise ValueError(f"{caller}: group_by lists a column twice ({columns}); list each once")
+        raise InputError(f"{caller}: group_by lists a column twice ({columns}); list each once")
     return columns
 
 
@@ -156,9 +195,9 @@ def sorted_documents(documents: pd.DataFrame, caller: str) -> pd.DataFrame:
     """Documents in ``doc_id`` order (so no result depends on row order); ids must be unique."""
     ids = documents["doc_id"]
     if ids.isna().any():
-        raise ValueError(f"{caller}: a document has no doc_id; give every document an id")
+        raise InputError(f"{caller}: a document has no doc_id; give every document an id")
     if ids.duplicated().any():
-        raise ValueError(
+        raise InputError(
             f"{caller}: doc_id {ids[ids.duplicated()].iloc[0]!r} appears twice in the documents "
             "table; pass each document once"
         )
@@ -305,6 +344,54 @@ def _bootstrap_intervals(
     return doc_ci, pooled_ci
 
 
+def _document_bootstrap_intervals(
+    counts: np.ndarray,
+    doc_chars: np.ndarray,
+    membership: sparse.csr_matrix,
+    *,
+    n_resamples: int,
+    confidence: float,
+    seed: int,
+    max_cells: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster-bootstrap percentile intervals of pooled rows (pooled × slogans × 2), resampling
+    each pooled row's documents whole, and whether each row got one (``n_docs ≥ 2``)."""
+    n_pooled = membership.shape[0]
+    n_slogans = counts.shape[1]
+    quantiles = [(1 - confidence) / 2, (1 + confidence) / 2]
+    pooled_ci = np.full((n_pooled, n_slogans, 2), np.nan)
+    resampled = np.zeros(n_pooled, dtype=bool)
+    rng = np.random.default_rng((seed, _DOCUMENT_STREAM))
+    for p in range(n_pooled):
+        members = np.sort(membership.indices[membership.indptr[p] : membership.indptr[p + 1]])
+        size = len(members)
+        if size < 2:
+            continue  # one document: no between-document variation to resample
+        resampled[p] = True
+        member_counts = counts[members].astype(float)
+        member_chars = doc_chars[members].astype(float)
+        rates = np.empty((n_resamples, n_slogans))
+        # Resamples in chunks that keep the draw arrays under max_cells; the uniform stream is
+        # read in the same order whatever the chunk size, so results do not depend on it.
+        step = max(1, max_cells // (size + n_slogans))
+        for b0 in range(0, n_resamples, step):
+            b1 = min(b0 + step, n_resamples)
+            drawn = np.minimum((rng.random((b1 - b0, size)) * size).astype(np.int64), size - 1)
+            # weights[b, d]: how often resample b drew member d
+            weights = sparse.csr_matrix(
+                (np.ones(drawn.size), (np.repeat(np.arange(b1 - b0), size), drawn.ravel())),
+                shape=(b1 - b0, size),
+            )
+            num = weights @ member_counts
+            den = weights @ member_chars
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rates[b0:b1] = num / den[:, None] * PER_CHARS
+        if np.isnan(rates).all():
+            continue  # no characters in any of the group's documents: no rate, no interval
+        pooled_ci[p] = np.nanquantile(rates, quantiles, axis=0).T
+    return pooled_ci, resampled
+
+
 # --- the measure -------------------------------------------------------------------------------
 
 
@@ -315,6 +402,7 @@ def textstat_slogans(
     *,
     slogans: str | Sequence[str] | None = None,
     group_by: Sequence[str] = ("level", "genre"),
+    resample: Resample = "paragraphs",
     bootstrap_resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 20071020,
@@ -327,12 +415,21 @@ def textstat_slogans(
     ``is_token``); ``lexicon`` the :class:`~analysis.lexicon.SloganLexicon` it was found with.
     ``slogans`` restricts the table to some slogans (an unknown name is an
     :class:`~analysis.errors.InputError`). ``bootstrap_resamples=0`` skips the bootstrap
-    (intervals are NaN). Defaults are those of ``slogan_counts:`` in ``data/settings.yml``.
+    (intervals are NaN). ``resample`` chooses what the intervals of pooled rows resample:
+    ``"paragraphs"`` within each member document (stratified; the uncertainty of the rate of
+    these documents) or ``"documents"`` (cluster bootstrap; the variation between documents of a
+    group, for groups of two or more documents); document rows always resample paragraphs, and
+    ``ci_method`` names the choice on every row. Defaults are those of ``slogan_counts:`` in
+    ``data/settings.yml``. Bad options are an :class:`~analysis.errors.InputError`.
 
     Formulas (see the module docstring for the bootstrap):
 
     * ``per_10k_chars = count / n_chars × 10,000`` (NaN for a document without characters);
-    * pooled: ``Σ_d count_d / Σ_d n_chars_d × 10,000``.
+    * pooled: ``Σ_d count_d / Σ_d n_chars_d × 10,000``;
+    * intervals: percentile bootstrap, paragraphs within documents (Efron & Tibshirani 1993) or,
+      for pooled rows with ``resample="documents"``, whole documents (Davison & Hinkley 1997
+      §3.8; Field & Welsh 2007), ``rate* = Σ_k count_{d*_k} / Σ_k n_chars_{d*_k} × 10,000``
+      over the ``n_docs`` documents ``d*_k`` drawn with replacement.
 
     Returns the columns :data:`SLOGAN_COUNT_COLUMNS`.
     """
@@ -347,20 +444,25 @@ def textstat_slogans(
         or not isinstance(bootstrap_resamples, (int, np.integer))
         or bootstrap_resamples < 0
     ):
-        raise ValueError(
+        raise InputError(
             f"{caller}: bootstrap_resamples must be a whole number ≥ 0 (0 skips the bootstrap), "
             f"got {bootstrap_resamples!r}"
         )
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
         0 < confidence < 1
     ):
-        raise ValueError(
+        raise InputError(
             f"{caller}: confidence must be a number between 0 and 1 (e.g. 0.95), got {confidence!r}"
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{caller}: seed must be a whole number ≥ 0, got {seed!r}")
+        raise InputError(f"{caller}: seed must be a whole number ≥ 0, got {seed!r}")
+    if not isinstance(resample, str) or resample not in RESAMPLE_UNITS:
+        raise InputError(
+            f"{caller}: resample must be one of {', '.join(RESAMPLE_UNITS)} (what the intervals "
+            f"of pooled rows resample), got {resample!r}"
+        )
     if documents["text"].isna().any():
-        raise ValueError(f"{caller}: a document has no text; pass the cleaned documents table")
+        raise InputError(f"{caller}: a document has no text; pass the cleaned documents table")
 
     docs = sorted_documents(documents, caller)
     doc_index = pd.Index(docs["doc_id"].astype(str))
@@ -371,14 +473,14 @@ def textstat_slogans(
     m_doc = doc_index.get_indexer(selected["doc_id"].astype(str))
     if (m_doc < 0).any():
         unknown = selected["doc_id"].to_numpy()[m_doc < 0][0]
-        raise ValueError(
+        raise InputError(
             f"{caller}: the mentions table has doc_id {unknown!r}, which is not in the documents "
             "table; pass the mentions found in these documents"
         )
     m_start = selected["start"].to_numpy(dtype=np.int64)
     m_end = selected["end"].to_numpy(dtype=np.int64)
     if ((m_start < 0) | (m_end <= m_start) | (m_end > texts_len[m_doc])).any():
-        raise ValueError(
+        raise InputError(
             f"{caller}: some mention offsets do not fit their document's text; pass the "
             "mentions found in these cleaned texts"
         )
@@ -417,6 +519,15 @@ def textstat_slogans(
     else:
         doc_ci = np.full((n_docs, n_slogans, 2), np.nan)
         pooled_ci = np.full((len(pooled), n_slogans, 2), np.nan)
+    doc_method = "paragraphs" if bootstrap_resamples > 0 else "none"
+    pooled_method = np.full(len(pooled), doc_method, dtype=object)
+    if bootstrap_resamples > 0 and resample == "documents":
+        pooled_ci, resampled = _document_bootstrap_intervals(
+            counts, doc_chars, membership,
+            n_resamples=int(bootstrap_resamples), confidence=float(confidence), seed=int(seed),
+            max_cells=_max_cells,
+        )
+        pooled_method = np.where(resampled, "documents", "none").astype(object)
 
     doc_part = pd.DataFrame(
         {
@@ -431,6 +542,7 @@ def textstat_slogans(
             "token_count": token_counts.ravel(),
             "ci_low": doc_ci[:, :, 0].ravel(),
             "ci_high": doc_ci[:, :, 1].ravel(),
+            "ci_method": doc_method,
         }
     )
     pooled_part = pd.DataFrame(
@@ -446,6 +558,7 @@ def textstat_slogans(
             "token_count": pooled_tokens.ravel(),
             "ci_low": pooled_ci[:, :, 0].ravel(),
             "ci_high": pooled_ci[:, :, 1].ravel(),
+            "ci_method": np.repeat(pooled_method, n_slogans),
         }
     )
     doc_part["slogan"] = np.tile(np.asarray(names, dtype=object), n_docs)
@@ -462,7 +575,8 @@ def textstat_slogans(
             "scope": "str", "grouping": "str", "group": "str", "doc_id": "str", "slogan": "str",
             "n_docs": "int64", "n_paragraphs": "int64", "n_chars": "int64", "count": "int64",
             "token_count": "int64", "per_10k_chars": "float64", "ci_low": "float64",
-            "ci_high": "float64", "confidence": "float64", "n_resamples": "int64",
+            "ci_high": "float64", "ci_method": "str", "confidence": "float64",
+            "n_resamples": "int64",
             "seed": "int64",
         }
     )

@@ -64,6 +64,7 @@ from analysis.plots.style import (
 )
 from analysis.plots.term_scatter import textplot_term_scatter
 from analysis.plots.tfidf import textplot_tfidf
+from analysis.plots.trends import textplot_slogan_trends
 from analysis.plots.wordcloud import textplot_comparison_cloud, textplot_wordcloud
 from analysis.plots.xray import textplot_xray
 
@@ -111,6 +112,7 @@ __all__ = [
     "textplot_similarity",
     "textplot_slogan_cooccurrence",
     "textplot_slogan_rates",
+    "textplot_slogan_trends",
     "textplot_term_scatter",
     "textplot_tfidf",
     "textplot_wordcloud",

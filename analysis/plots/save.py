@@ -169,36 +169,82 @@ def check_glyphs(fig: Figure) -> None:
         )
 
 
+class SavedFiles(list):
+    """The files :func:`save_figure` wrote (a list of paths), shown as where it wrote them."""
+
+    def __repr__(self) -> str:
+        if not self:
+            return "saved nothing"
+        folder = self[0].parent
+        names = ", ".join(p.name for p in self)
+        return f"saved {names} in {folder}"
+
+    __str__ = __repr__
+
+
+def _target(name: str, folder: str | Path | None, formats) -> tuple[Path, str, object]:
+    """The folder, file stem and formats of a save: ``name`` is a path (like
+    ``Figure.savefig``'s) when it has a folder or a known extension and ``folder`` is not given,
+    else a name in ``folder`` (default ``figures``)."""
+    text = str(name) if isinstance(name, Path) else name
+    if not isinstance(text, str):
+        raise TypeError(f"figure name must be a string or path, got {type(name).__name__}")
+    as_path = Path(text)
+    extension = as_path.suffix.lower().lstrip(".")
+    is_path = folder is None and (
+        isinstance(name, Path) or as_path.parent != Path(".") or extension in SUPPORTED_FORMATS
+    )
+    if not is_path:
+        return (
+            Path(folder if folder is not None else "figures"),
+            _drop_known_extension(text),
+            formats,
+        )
+    if formats is None and extension in SUPPORTED_FORMATS:
+        formats = (extension,)  # as savefig: the extension says the format
+    return as_path.parent, _drop_known_extension(as_path.name), formats
+
+
 def save_figure(
     fig: Figure,
-    name: str,
+    name: str | Path,
     *,
-    folder: str | Path = "figures",
-    formats: Sequence[FigureFormat] = SUPPORTED_FORMATS,
+    folder: str | Path | None = None,
+    formats: Sequence[FigureFormat] | None = None,
     dpi: float = EXPORT_DPI,
     run_id: str | None = None,
-) -> list[Path]:
-    """Write ``fig`` as ``folder/<safe name>.<format>`` for each format; return the paths.
+) -> SavedFiles:
+    """Write ``fig`` as PNG, PDF and SVG; return the paths (shown as where they were written).
 
-    ``name`` may be any document id (see :func:`safe_figure_name`); a trailing ``.png``, ``.pdf``
-    or ``.svg`` is dropped. ``dpi`` applies to PNG (and to any raster parts of PDF and SVG).
-    ``run_id`` (letters, digits, ``_.:-``) is written into each file's metadata
+    ``name`` is either
+
+    * a path, as ``Figure.savefig`` takes one (``"paper/fig1.pdf"``, ``"/tmp/trends"``), when it
+      names a folder or ends in ``.png``/``.pdf``/``.svg`` and ``folder`` is not given: the
+      files go into that folder (created if needed); an extension alone chooses the format,
+      unless ``formats`` is given; or
+    * a name in ``folder`` (default ``figures``), made safe from any document id (see
+      :func:`safe_figure_name`; a name with ``/`` stays inside ``folder``); a trailing
+      ``.png``, ``.pdf`` or ``.svg`` is dropped.
+
+    ``formats`` defaults to all three. ``dpi`` applies to PNG (and to any raster parts of PDF
+    and SVG). ``run_id`` (letters, digits, ``_.:-``) is written into each file's metadata
     (:data:`RUN_ID_KEYS`: PNG ``Run-ID``, PDF ``Subject``, SVG ``dc:identifier``), tying the file
     to its run's ``manifest.json``; without it the file is the same bytes at every save.
     Raises MissingGlyphError before writing anything if some text cannot be drawn; warns with
     FigureSizeWarning when a PDF exceeds 2 MB. The figure stays open and unchanged.
     """
     _require_figure(fig)
-    chosen = _normalise_formats(formats)
+    target_folder, stem_name, formats = _target(name, folder, formats)
+    chosen = _normalise_formats(SUPPORTED_FORMATS if formats is None else formats)
     _require_dpi(dpi)
     if run_id is not None and (not isinstance(run_id, str) or not _RUN_ID.match(run_id)):
         raise InputError(
             f"run_id {run_id!r}: use letters, digits and '_.:-' only (at most 80), e.g. the "
             "run_id of manifest.json"
         )
-    stem = safe_figure_name(_drop_known_extension(name))
-    targets = [safe_child(folder, f"{stem}.{fmt}") for fmt in chosen]
-    written = []
+    stem = safe_figure_name(stem_name)
+    targets = [safe_child(target_folder, f"{stem}.{fmt}") for fmt in chosen]
+    written = SavedFiles()
     with mpl.rc_context(export_rc_params()):
         check_glyphs(fig)
         for fmt, target in zip(chosen, targets, strict=True):
@@ -247,8 +293,12 @@ def _recording_missing_glyphs() -> Iterator[list[str]]:
                 missing.append(chr(int(found.group(1))))
         else:
             warnings.warn_explicit(
-                record.message, record.category, record.filename, record.lineno,
-                module=_module_of(record.filename), source=record.source,
+                record.message,
+                record.category,
+                record.filename,
+                record.lineno,
+                module=_module_of(record.filename),
+                source=record.source,
             )
 
 

@@ -1,0 +1,197 @@
+"""Bad inputs a second adversarial round found (issue 12): each gets its exact outcome — the
+result, or one ``error:`` line with exit 2 naming the file and the fix — and the inputs stay
+byte for byte as they were."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import PROJECT, tree_sha256, two_short_texts
+
+from analysis.cli import main, whole_number
+from analysis.corpus import load_corpus, text_files
+from analysis.errors import InputError
+from analysis.lexicon import load_slogans
+from analysis.settings import load_settings
+
+QUICK = ["--no-figures", "--no-notebooks", "--quiet"]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "cache"))
+
+
+def one_error_line(code: int, err: str, *gist: str) -> str:
+    lines = [line for line in err.strip().splitlines() if not line.startswith("warning:")]
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    for part in gist:
+        assert str(part) in lines[0], (part, lines[0])
+    return lines[0]
+
+
+# --- what is a text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hidden", [".ipynb_checkpoints", ".Trash-1000", ".venv/lib"])
+def test_hidden_folders_are_not_read(tmp_path, hidden):
+    texts = two_short_texts(tmp_path / "T")
+    (texts / hidden).mkdir(parents=True)
+    (texts / hidden / "a-checkpoint.txt").write_text("团结", encoding="utf-8")
+    assert [p.name for p in text_files(texts, (".txt",))] == ["a.txt", "b.txt"]
+    assert load_corpus(texts)["doc_id"].tolist() == ["a", "b"]
+
+
+def test_a_link_inside_the_folder_is_read(tmp_path):
+    texts = two_short_texts(tmp_path / "T")
+    (texts / "sub").mkdir()
+    (texts / "sub" / "c.txt").symlink_to(texts / "a.txt")
+    assert [p.name for p in text_files(texts, (".txt",))] == ["a.txt", "b.txt", "c.txt"]
+
+
+@pytest.mark.parametrize(
+    ("make_link", "gist"),
+    [
+        (lambda t: (t / "passwd.txt").symlink_to("/etc/passwd"), "outside the texts folder"),
+        (lambda t: (t / "broken.txt").symlink_to(t / "nowhere.txt"), "does not exist"),
+        (lambda t: (t / "loop.txt").symlink_to(t / "loop.txt"), "loop of links"),
+    ],
+)
+def test_links_out_of_the_folder_broken_or_looping_are_errors(tmp_path, capsys, make_link, gist):
+    texts = two_short_texts(tmp_path / "T")
+    make_link(texts)
+    code = main(["run", "--texts", str(texts), "--out", str(tmp_path / "R"), *QUICK])
+    one_error_line(code, capsys.readouterr().err, texts, gist)
+    assert not (tmp_path / "R" / "tables").exists()
+
+
+def test_a_linked_folder_is_not_followed_and_said(tmp_path):
+    texts = two_short_texts(tmp_path / "T")
+    (texts / "again").symlink_to(texts)
+    with pytest.warns(UserWarning, match="1 linked folder"):
+        assert [p.name for p in text_files(texts, (".txt",))] == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize("command", ["run", "info", "kwic", "add"])
+def test_a_file_name_in_gbk_bytes_is_one_line_naming_it(tmp_path, capsys, command):
+    texts = two_short_texts(tmp_path / "T")
+    gbk_name = "中文.txt".encode("gbk")
+    with open(os.path.join(os.fsencode(texts), gbk_name), "wb") as handle:
+        handle.write("团结".encode())
+    before = tree_sha256(texts)
+    new_text = tmp_path / "new.txt"
+    new_text.write_text("坚持民主集中制。", encoding="utf-8")
+    argv = {
+        "run": ["run", "--texts", str(texts), "--out", str(tmp_path / "R"), *QUICK],
+        "info": ["info", "--texts", str(texts)],
+        "kwic": ["kwic", "团结", "--texts", str(texts)],
+        "add": ["add", str(new_text), "--to", str(texts)],
+    }[command]
+    code = main(argv)
+    line = one_error_line(code, capsys.readouterr().err, "中文.txt", "not UTF-8")
+    assert "convmv" in line or "rename" in line
+    assert tree_sha256(texts) == before
+
+
+def test_a_metadata_path_through_a_sub_folder_and_back_is_the_same_file(tmp_path):
+    texts = two_short_texts(tmp_path / "T")
+    (texts / "sub").mkdir()
+    metadata = tmp_path / "meta.csv"
+    metadata.write_text("doc_id,file\nfirst,sub/../a.txt\nsecond,b.txt\n", encoding="utf-8")
+    corpus = load_corpus(texts, metadata)
+    assert dict(zip(corpus["doc_id"], corpus["file"], strict=True)) == {
+        "first": "a.txt", "second": "b.txt"}
+    metadata.write_text("doc_id,file\nfirst,sub/../../a.txt\n", encoding="utf-8")
+    with pytest.raises(InputError, match="outside the texts folder"):
+        load_corpus(texts, metadata)
+
+
+# --- YAML that expands ----------------------------------------------------------------------------
+
+BOMB = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)),
+    ]
+)
+
+
+@pytest.mark.parametrize("where", ["slogans", "settings", "cleaning"])
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path, where):
+    path = tmp_path / "bomb.yml"
+    path.write_text(BOMB + "\n", encoding="utf-8")
+    from analysis.cleaning_rules import load_cleaning_rules
+
+    load = {"slogans": load_slogans, "settings": load_settings,
+            "cleaning": load_cleaning_rules}[where]
+    with pytest.raises(InputError, match=r"line 2, column \d+: an alias \(\*a\)") as error:
+        load(path)
+    assert str(path) in str(error.value)
+
+
+def test_the_alias_bomb_on_the_command_line_is_one_line(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    (tmp_path / "bomb.yml").write_text(BOMB + "\n", encoding="utf-8")
+    code = main(["slogans", "--texts", str(texts), "--slogans", str(tmp_path / "bomb.yml")])
+    one_error_line(code, capsys.readouterr().err, tmp_path / "bomb.yml", "aliases are not allowed")
+
+
+# --- settings out of range -------------------------------------------------------------------------
+
+
+def _settings_with(tmp_path: Path, section: str, key: str, value) -> Path:
+    settings = yaml.safe_load((PROJECT / "data" / "settings.yml").read_text(encoding="utf-8"))
+    settings[section] = {**(settings.get(section) or {}), key: value}
+    settings["lexicons"] = {k: str(PROJECT / "data" / v) for k, v in settings["lexicons"].items()}
+    path = tmp_path / "bad settings.yml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "gist"),
+    [
+        ("slogan_counts", "confidence", 1.5, "confidence must be a number between 0 and 1"),
+        ("slogan_counts", "seed", -1, "seed must be a whole number"),
+        ("slogan_counts", "bootstrap_resamples", -1, "bootstrap_resamples must be"),
+        ("collocates", "span", 0, "span must be a whole number"),
+        ("cooccurrence", "window_chars", -30, "window_chars must be"),
+        ("formulae", "min_length", 0, "min_length must be"),
+        ("segmentation", "hmm", "no", "hmm must be true or false, got 'no'"),
+    ],
+)
+def test_a_setting_out_of_range_names_the_file_and_the_section(
+    tmp_path, capsys, section, key, value, gist
+):
+    texts = two_short_texts(tmp_path / "T")
+    settings = _settings_with(tmp_path, section, key, value)
+    code = main(["run", "--texts", str(texts), "--config", str(settings),
+                 "--out", str(tmp_path / "R"), *QUICK])
+    one_error_line(code, capsys.readouterr().err, settings, f"`{section}`", gist)
+    assert not (tmp_path / "R" / "tables").exists()
+
+
+def test_a_negative_bootstrap_on_the_command_line_is_refused(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    with pytest.raises(SystemExit) as stop:
+        main(["slogans", "--texts", str(texts), "--bootstrap", "-5"])
+    assert stop.value.code == 2
+    assert "argument --bootstrap: -5 is less than 0" in capsys.readouterr().err
+
+
+def test_jobs_beyond_the_cpus_count_as_all_of_them():
+    assert whole_number(1, at_most_cpus=True)("1000") == (os.cpu_count() or 1)
+    assert whole_number(1, at_most_cpus=True)("1") == 1
+
+
+def test_unknown_figure_formats_are_one_line(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    code = main(["run", "--texts", str(texts), "--out", str(tmp_path / "R"), "--formats", "png,gif",
+                 "--no-notebooks", "--quiet"])
+    one_error_line(code, capsys.readouterr().err, "`figures`", "formats must be a list of",
+                   "'gif'")
+    assert not (tmp_path / "R" / "tables").exists()
