@@ -125,6 +125,10 @@ def execute_notebook(
                 cwd=str(cwd or output_dir),
                 progress_bar=False,
                 execution_timeout=timeout,
+                # the kernel's log (a warning that it talks to us over local TCP, the
+                # interrupt it gets at shutdown) is noise in a researcher's terminal; a failing
+                # cell or a dead kernel is reported by papermill all the same
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except papermill.PapermillExecutionError as exc:
             html = _export_html(executed, nbformat) if executed.exists() else None
