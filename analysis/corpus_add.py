@@ -2,17 +2,21 @@
 
 The file is copied byte for byte (raw texts are never changed) as ``<doc_id><suffix>`` and, when
 the corpus has a metadata CSV, a row is appended with the file's SHA-256. Refused, with the
-reason: a file that cannot be decoded as text, a doc id the corpus already has, content identical
-to a text already in the folder, or a target file that exists. Both writes are atomic, and the
-metadata is written only after the text is in place.
+reason: a file that cannot be decoded as text, a file ending the corpus is not read with, a doc id
+the corpus already has, content identical to a text already in the folder, a target file that
+exists, a year not written in digits, or a field for a column the metadata lacks. The metadata
+row is appended: every existing byte (BOM, CRLF line endings, quoting, odd headers) stays as it
+was. Both writes are atomic, the new metadata is read back as ``run`` reads it before it
+replaces the old, and the metadata is written only after the text is in place.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
 from pathlib import Path
-
-import pandas as pd
 
 from analysis.corpus import (
     MAX_DOC_ID_BYTES,
@@ -74,24 +78,41 @@ def add_text(
         raise InputError(
             f"doc id {doc_id!r} is already in the corpus; pass --doc-id with another id"
         )
-    target = safe_child(folder, f"{doc_id}{source.suffix.lower() or '.txt'}")
+    suffix = source.suffix.lower() or extensions[0]
+    if suffix not in extensions:
+        raise InputError(
+            f"{source} ends in {suffix} but the corpus is read as {'/'.join(extensions)} files, "
+            f"so the next run would not see it; rename it to {extensions[0]}, or pass --ext "
+            f"{suffix} here and to every run of this corpus"
+        )
+    target = safe_child(folder, f"{doc_id}{suffix}")
     if target.exists():
         raise InputError(f"{target} already exists; pass --doc-id with another id")
 
+    given = {k: str(v).strip() for k, v in (fields or {}).items() if v not in (None, "")}
+    if "year" in given:
+        _check_year(given["year"])
     row: dict[str, object] = {
         "doc_id": doc_id,
         "file": target.relative_to(folder.resolve()).as_posix(),
         "source_file": source.name,
-        **{k: v for k, v in (fields or {}).items() if v not in (None, "")},
+        **given,
         "sha256": digest,
     }
     if "year" not in row and (year := year_from_name(source.name)) is not None:
         row["year"] = year
+    updated = None
+    if meta_path is not None:
+        updated = (
+            _metadata_with_row(meta_path, row, explicit=set(given))
+            if table is not None
+            else _new_metadata(row)
+        )
     data = source.read_bytes()
     atomic_write(target, lambda tmp: tmp.write_bytes(data))
-    if meta_path is not None:
+    if meta_path is not None and updated is not None:
         try:
-            _append_row(meta_path, table, row)
+            atomic_write(meta_path, lambda tmp: _write_checked(tmp, updated, meta_path))
         except BaseException:
             target.unlink(missing_ok=True)  # keep text and metadata in step
             raise
@@ -99,17 +120,78 @@ def add_text(
     return target, row
 
 
-def _append_row(path: Path, table: pd.DataFrame | None, row: dict[str, object]) -> None:
-    """Write the metadata with ``row`` appended, keeping its columns (and BOM, if it had one)."""
-    if table is None:
-        updated = pd.DataFrame([row])
-        bom = False
-    else:
-        updated = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
-        first = list(table.columns)
-        updated = updated[first + [c for c in updated.columns if c not in first]]
-    encoding = "utf-8-sig" if bom else "utf-8"
-    atomic_write(
-        path, lambda tmp: updated.to_csv(tmp, index=False, encoding=encoding, lineterminator="\n")
-    )
+def _check_year(year: str) -> None:
+    if not re.fullmatch(r"[0-9]{1,4}", year):
+        raise InputError(
+            f"--year {year!r} is not a year in digits; write it as a whole number such as "
+            "--year 2009 (put uncertainty in the metadata's year_basis column)"
+        )
+
+
+def _newline_of(text: str) -> str:
+    """The line ending the file already uses (Excel on Windows writes CRLF)."""
+    end = text.find("\n")
+    if end > 0 and text[end - 1] == "\r":
+        return "\r\n"
+    if end < 0 and "\r" in text:
+        return "\r"
+    return "\n"
+
+
+def _csv_line(values: list[str], newline: str) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerow(values)
+    return buffer.getvalue()
+
+
+def _metadata_with_row(path: Path, row: dict[str, object], *, explicit: set[str]) -> bytes:
+    """The metadata file's bytes with one row appended, every existing byte kept.
+
+    Values go under the columns the header already has (the first of duplicated names); a
+    value given on the command line for a column the file lacks is refused rather than
+    rewriting the file, while automatic ones (``sha256``, ``source_file``, a year read from the
+    file name) are left out.
+    """
+    raw = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    text = raw[len(bom) :].decode("utf-8")  # read_metadata has checked it decodes
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
+    names = [name.strip() for name in header]
+    lacking = sorted(explicit - set(names))
+    if lacking:
+        raise InputError(
+            f"{path} has no column {', '.join(lacking)}; add the column to its header (a new "
+            "column in your spreadsheet) or leave out "
+            + ", ".join("--" + name.replace("_", "-") for name in lacking)
+            + "; nothing was added"
+        )
+    values, filled = [], set()
+    for name in names:
+        if name in row and name not in filled:
+            values.append(str(row[name]))
+            filled.add(name)
+        else:
+            values.append("")
+    newline = _newline_of(text)
+    separator = "" if not text or text.endswith(("\n", "\r")) else newline
+    return raw + (separator + _csv_line(values, newline)).encode("utf-8")
+
+
+def _new_metadata(row: dict[str, object]) -> bytes:
+    """A new metadata file: UTF-8 with BOM, so that Excel shows the Chinese."""
+    names = list(row)
+    return b"\xef\xbb\xbf" + (
+        _csv_line(names, "\r\n") + _csv_line([str(row[n]) for n in names], "\r\n")
+    ).encode("utf-8")
+
+
+def _write_checked(tmp: Path, content: bytes, shown_as: Path) -> None:
+    """Write the new metadata and read it back as ``run`` will, before it replaces the old."""
+    tmp.write_bytes(content)
+    try:
+        read_metadata(tmp)
+    except InputError as exc:
+        raise InputError(
+            str(exc).replace(str(tmp), str(shown_as))
+            + " (found after appending; nothing was added)"
+        ) from exc

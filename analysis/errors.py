@@ -12,6 +12,11 @@ class InputError(ValueError):
     """Bad input: a file that cannot be read, malformed metadata or settings, an unknown name."""
 
 
+class CannotDraw(InputError):
+    """A figure has nothing it can show well for these data: no keyword on either side, or more
+    rows than fit a page. A run records the figure as skipped with this message, not failed."""
+
+
 def reject_lone_surrogates(text: str, what: str) -> None:
     """Raise :class:`InputError` if ``text`` holds a lone surrogate (U+D800–U+DFFF).
 

@@ -6,8 +6,10 @@ returns the figure — and ``save_all_figures`` saves each with
 the slogan figures show, the comparison of the term scatter and the limits on per-document
 figures come from the ``figures:`` section of the
 settings. A figure whose data the corpus lacks (no genre in the metadata, a single document) is
-skipped with a note (in the run's manifest), never drawn empty; a figure that fails is recorded
-and the others are still drawn.
+skipped with a note (in the run's manifest), never drawn empty; a per-document figure with more
+rows than fit a page shows the documents that mention the slogans most, with a note; a figure
+with nothing to show for these data (two identical documents have no keywords) is skipped with
+the reason; a figure that fails is recorded and the others are still drawn.
 
 ==============================  ====================================================
 file name                       figure
@@ -41,6 +43,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.errors import CannotDraw
 from analysis.pipeline import CorpusTables
 from analysis.plots import (
     SUPPORTED_FORMATS,
@@ -60,6 +63,8 @@ from analysis.plots import (
     textplot_wordcloud,
     textplot_xray,
 )
+from analysis.plots.slogan_rates import rows_that_fit
+from analysis.plots.xray import documents_that_fit
 from analysis.report import StudyResults
 
 DEFAULTS: dict[str, Any] = {
@@ -72,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
     # a subset of the CJK font, about a second per figure)
     "formats": ["png", "pdf", "svg"],
 }
+#: What drawing one figure gave: the files written, a failure, a skip with its reason.
+Outcome = tuple[list[Path], dict[str, str] | None, dict[str, str] | None]
 MAX_COMPARISON_DOCS = 7  # the comparison cloud's sectors stay legible up to this many
 
 
@@ -174,27 +181,45 @@ def study_figures(
         skipped.append({"what": f"figure {name}", "reason": reason})
 
     many = f"more than {options['max_documents']} documents (settings figures: max_documents)"
-    # Many documents: rates by the first metadata grouping, else the 20 documents that mention
-    # the slogans most, rather than an unreadable row per document.
-    if few_docs:
-        by: dict[str, Any] = {}
-    elif groupings:
-        by = {"grouping": groupings[0]}
-    else:
-        most = corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
-        by = {"doc_ids": list(most.sort_values(ascending=False, kind="stable").index[:20])}
+    mentions_per_doc = corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
+    most_mentioning = list(mentions_per_doc.sort_values(ascending=False, kind="stable").index)
+
+    def fitted_rows(name: str, fit: int) -> dict[str, Any]:
+        """The rows of a per-document figure: every document when they fit a page; with many
+        documents the first metadata grouping's groups; else the documents that mention the
+        slogans most, as many as fit (at most 20 beyond max_documents), with a note."""
+        if few_docs and n_docs <= fit:
+            return {}
+        if not few_docs and groupings:
+            return {"grouping": groupings[0]}
+        keep = min(fit, n_docs if few_docs else 20)
+        skip(
+            f"{name}: {n_docs - keep} of the {n_docs} documents left out",
+            f"a row per document would not fit a page, so it shows the {keep} that mention "
+            "the slogans most; slogan_counts.csv has every document",
+        )
+        return {"doc_ids": most_mentioning[:keep]}
+
     if slogans:
+        # the corpus row ("All documents") takes one of the rows that fit
+        by = fitted_rows("slogan_rates", rows_that_fit(len(slogans), width="single") - 1)
         figures.append(
             (
                 "slogan_rates",
-                lambda: textplot_slogan_rates(counts, slogans=slogans, width="single", **by),
+                lambda by=by: textplot_slogan_rates(
+                    counts, slogans=slogans, width="single", **by
+                ),
             )
         )
         occurring = list(corpus.mentions["slogan"].value_counts().index)
+        by_all = fitted_rows(
+            "slogan_rates_all",
+            rows_that_fit(len(occurring), layout="facet", width="double") - 1,
+        )
         figures.append(
             (
                 "slogan_rates_all",
-                lambda: textplot_slogan_rates(
+                lambda by=by_all: textplot_slogan_rates(
                     counts, slogans=occurring, layout="facet", width="double", **by
                 ),
             )
@@ -216,7 +241,11 @@ def study_figures(
                 ),
             )
         )
-        figures.append(("xray", lambda: textplot_xray(corpus.mentions, docs, slogans=slogans)))
+        xray_rows = fitted_rows("xray", documents_that_fit(len(slogans), width="double"))
+        xray_docs = docs[docs["doc_id"].isin(xray_rows.get("doc_ids", docs["doc_id"]))]
+        figures.append(
+            ("xray", lambda: textplot_xray(corpus.mentions, xray_docs, slogans=slogans))
+        )
     elif slogans:
         skip("slogan_cooccurrence", many)
         skip("xray", many)
@@ -326,16 +355,21 @@ def _draw_and_save(
     folder: str | Path,
     run_id: str | None,
     formats: Sequence[str] = SUPPORTED_FORMATS,
-) -> tuple[list[Path], dict[str, str] | None]:
+) -> Outcome:
     """Draw one figure and save it; a failure is returned, not raised (one figure must not cost
-    the others: it is recorded, and the run ends with exit code 1)."""
+    the others: it is recorded, and the run ends with exit code 1). A figure that has nothing
+    it can show well for these data (:class:`~analysis.errors.CannotDraw`) is returned as
+    skipped, with the reason."""
     figure = None
     try:
         figure = draw()
         saved = save_figure(figure, name, folder=folder, run_id=run_id, formats=formats)
-        return list(saved), None
+        return list(saved), None, None
+    except CannotDraw as exc:
+        return [], None, {"what": f"figure {name}", "reason": str(exc)}
     except Exception as exc:
-        return [], {"stage": "figure", "name": name, "error": f"{type(exc).__name__}: {exc}"}
+        failure = {"stage": "figure", "name": name, "error": f"{type(exc).__name__}: {exc}"}
+        return [], failure, None
     finally:
         if figure is not None:
             figure.clear()  # frees the artists; the figures are not registered with pyplot
@@ -349,7 +383,7 @@ _PLAN: (
 ) = None
 
 
-def _draw_planned(index: int) -> tuple[list[Path], dict[str, str] | None]:
+def _draw_planned(index: int) -> Outcome:
     if _PLAN is None:  # an internal invariant: the plan is set before the workers fork
         raise RuntimeError("figure worker started without a plan")
     figures, folder, run_id, formats = _PLAN
@@ -386,7 +420,7 @@ def save_all_figures(
     formats = tuple(figure_settings(settings)["formats"])
     jobs = min(default_jobs() if jobs is None else jobs, len(plan.figures))
     bar = tqdm(total=len(plan.figures), desc="figures", unit="figure", disable=not progress)
-    outcomes: list[tuple[list[Path], dict[str, str] | None]] = []
+    outcomes: list[Outcome] = []
     try:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _PLAN = (plan.figures, folder, run_id, formats)
@@ -408,6 +442,7 @@ def save_all_figures(
     finally:
         _PLAN = None
         bar.close()
-    written = [path for files, _ in outcomes for path in files]
-    failures = [failure for _, failure in outcomes if failure is not None]
-    return SavedFigures(written, failures, plan.skipped)
+    written = [path for files, _, _ in outcomes for path in files]
+    failures = [failure for _, failure, _ in outcomes if failure is not None]
+    skipped = [skip for _, _, skip in outcomes if skip is not None]
+    return SavedFigures(written, failures, plan.skipped + skipped)

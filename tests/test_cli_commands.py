@@ -96,7 +96,9 @@ def test_add_copies_the_text_and_appends_metadata(tmp_path, capsys):
     corpus.mkdir()
     (corpus / "old.txt").write_text("坚持民主集中制。", encoding="utf-8")
     metadata = corpus / "metadata.csv"
-    metadata.write_text("doc_id,file,title,year\nold,old.txt,旧,2001\n", encoding="utf-8")
+    metadata.write_text(
+        "doc_id,file,title,year,genre,sha256\nold,old.txt,旧,2001,,\n", encoding="utf-8"
+    )
     source = tmp_path / "新讲话 2008.txt"
     source.write_bytes("同志們：要講團結。".encode("big5"))
     args = ["add", str(source), "--to", str(corpus), "--metadata", str(metadata)]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -113,7 +113,7 @@ def textplot_formulae(
     fig_width = COLUMN_WIDTH_INCHES[width]
     fig_height = n_rows * ROW_INCHES + HEADER_INCHES + (0.25 if title else 0.0)
     if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise InputError(
+        raise CannotDraw(
             f"{caller}: {n_rows} formulae need a figure {fig_height:.1f} in tall, more than a "
             f"page; use a smaller top_n (at most {_max_rows()})"
         )

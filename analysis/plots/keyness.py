@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     HATCHES,
@@ -71,7 +71,7 @@ def textplot_keyness(
     if not show_negative:
         negative = negative.iloc[:0]
     if positive.empty and negative.empty:
-        raise InputError(
+        raise CannotDraw(
             f"textplot_keyness: {target!r} against {reference!r} has no term with positive or "
             "negative keyness to plot (every term is equally frequent on both sides)"
         )

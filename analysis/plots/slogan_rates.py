@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MARKERS,
@@ -124,18 +124,14 @@ def textplot_slogan_rates(
             "panel; use layout='facet' or choose fewer slogans (slogans=[...])"
         )
     columns = 1 if mode == "dodge" else _n_columns(ncols, len(chosen), width, caller)
-    n_panels = 1 if mode == "dodge" else len(chosen)
-    panel_rows = math.ceil(n_panels / columns)
     fig_width = COLUMN_WIDTH_INCHES[width]
-    legend_inches = 0.35 * math.ceil(len(chosen) / 3) if mode == "dodge" else 0.0
-    panel_height = len(row_keys) * ROW_INCHES[mode] + PANEL_EXTRA_INCHES
-    fig_height = (panel_rows * panel_height + legend_inches + (0.45 if note else 0.3)
-                  + (0.25 if title else 0.0))
+    frame, per_row = _height_parts(len(chosen), mode, columns, note, title)
+    fig_height = frame + len(row_keys) * per_row
     if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise InputError(
+        raise CannotDraw(
             f"{caller}: {len(chosen)} slogans × {len(row_keys)} rows need a figure "
-            f"{fig_height:.1f} in tall, more than a page: choose fewer slogans, more columns "
-            "(ncols=...) or width='double'"
+            f"{fig_height:.1f} in tall, more than a page: choose fewer slogans or rows "
+            "(doc_ids=[...] or grouping=...), more columns (ncols=...) or width='double'"
         )
     confidence = _confidence(rows)
     # Row labels take the left of the figure; the panels share the rest.
@@ -149,6 +145,7 @@ def textplot_slogan_rates(
             ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(3, len(chosen)),
                       handletextpad=0.3, columnspacing=1.0, borderaxespad=0.3)
         else:
+            panel_rows = math.ceil(len(chosen) / columns)
             axes = fig.subplots(panel_rows, columns, squeeze=False, sharey=True).ravel()
             for index, ax in enumerate(axes):
                 if index >= len(chosen):
@@ -316,6 +313,41 @@ def _rows_axis(ax: Axes, row_keys: Sequence[str], labels: Mapping[str, str]) -> 
     ax.set_axisbelow(True)
     if CORPUS_LABEL in row_keys:
         ax.axhline(len(row_keys) - 1.5, color="0.6", linewidth=0.5, linestyle="-")
+
+
+def _height_parts(
+    n_slogans: int, mode: str, columns: int, note: bool, title: str | None
+) -> tuple[float, float]:
+    """The figure's height in inches as ``frame + rows × per_row``."""
+    n_panels = 1 if mode == "dodge" else n_slogans
+    panel_rows = math.ceil(n_panels / columns)
+    legend_inches = 0.35 * math.ceil(n_slogans / 3) if mode == "dodge" else 0.0
+    frame = (panel_rows * PANEL_EXTRA_INCHES + legend_inches + (0.45 if note else 0.3)
+             + (0.25 if title else 0.0))
+    return frame, panel_rows * ROW_INCHES[mode]
+
+
+def rows_that_fit(
+    n_slogans: int,
+    *,
+    layout: Literal["auto", "dodge", "facet"] = "auto",
+    width: ColumnWidth = "single",
+    ncols: int | None = None,
+    note: bool = True,
+    title: str | None = None,
+) -> int:
+    """How many rows (documents or groups, and the corpus row if included) a figure of
+    :func:`textplot_slogan_rates` with these options can show within a page."""
+    caller = "rows_that_fit"
+    if isinstance(n_slogans, bool) or not isinstance(n_slogans, int) or n_slogans < 1:
+        raise InputError(f"{caller}: n_slogans must be a whole number >= 1, got {n_slogans!r}")
+    check_width(width, caller)
+    mode = layout if layout != "auto" else (
+        "dodge" if n_slogans <= DODGE_MAX_SLOGANS else "facet"
+    )
+    columns = 1 if mode == "dodge" else _n_columns(ncols, n_slogans, width, caller)
+    frame, per_row = _height_parts(n_slogans, mode, columns, note, title)
+    return max(0, math.floor((MAX_FIGURE_HEIGHT_INCHES - frame) / per_row + 1e-9))
 
 
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:

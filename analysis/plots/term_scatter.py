@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from analysis.dfm import dfm, dfm_group
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.measures.keyness import textstat_keyness
 from analysis.plots.correspondence import (
     draw_leader,
@@ -84,7 +84,7 @@ def textplot_term_scatter(
     group_of = _groups(documents, grouping, group_a, group_b)
     scores = _term_scores(tokens, group_of, group_a, group_b, min_count)
     if scores.empty:
-        raise InputError(
+        raise CannotDraw(
             f"textplot_term_scatter: no term occurs {min_count} times or more in {group_a!r} and "
             f"{group_b!r} together; lower min_count"
         )

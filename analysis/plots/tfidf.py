@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -122,7 +122,7 @@ def _check_table(table: object) -> None:
         source="the output of analysis.measures.tfidf.textstat_tfidf",
     )
     if table.empty:
-        raise InputError(
+        raise CannotDraw(
             "textplot_tfidf: the TF-IDF table is empty, so there is nothing to plot; check that "
             "the tokens table has counted (non-stopword) tokens"
         )

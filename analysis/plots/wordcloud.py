@@ -30,7 +30,7 @@ from PIL import ImageFont
 from wordcloud import WordCloud
 
 from analysis.dfm import Dfm, dfm
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.fonts import missing_characters, resolve_cjk_font
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
@@ -259,7 +259,7 @@ def textplot_comparison_cloud(
     labels = _doc_labels(doc_labels, doc_ids, caller)
     weights = comparison_weights(tokens, doc_ids).head(max_words)
     if weights.empty:
-        raise InputError(
+        raise CannotDraw(
             f"{caller}: the documents use every term at the same rate, so no term is "
             "over-used anywhere; there is nothing to compare"
         )
@@ -499,7 +499,7 @@ def _check_tokens(tokens: object, caller: str) -> None:
         source="corpus.tokens from analysis.build_corpus",
     )
     if tokens.empty:
-        raise InputError(f"{caller}: the tokens table is empty; there is nothing to draw")
+        raise CannotDraw(f"{caller}: the tokens table is empty; there is nothing to draw")
 
 
 def _check_count(value: object, name: str, caller: str) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
-from analysis.errors import InputError
+from analysis.errors import CannotDraw, InputError
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -127,10 +127,10 @@ def textplot_xray(
     columns = _n_columns(ncols, n_panels, width, caller)
     rows = math.ceil(n_panels / columns)
     fig_width = COLUMN_WIDTH_INCHES[width]
-    panel_height = len(doc_ids) * ROW_INCHES + PANEL_EXTRA_INCHES
-    fig_height = rows * panel_height + 0.35 + (0.25 if title else 0.0)
+    frame, per_row = _height_parts(rows, title)
+    fig_height = frame + len(doc_ids) * per_row
     if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise InputError(
+        raise CannotDraw(
             f"{caller}: {n_panels} slogans × {len(doc_ids)} documents need a figure "
             f"{fig_height:.1f} in tall, more than a page ({MAX_FIGURE_HEIGHT_INCHES} in): choose "
             "fewer slogans (slogans=[...]), more columns (ncols=...) or width='double'"
@@ -226,6 +226,30 @@ def _row_labels(
         )
     names = {d: str((doc_labels or {}).get(d, d)) for d in doc_ids}
     return {d: f"{names[d]} ({lengths[d]:,})" for d in doc_ids}
+
+
+def _height_parts(panel_rows: int, title: str | None) -> tuple[float, float]:
+    """The figure's height in inches as ``frame + documents × per_row``."""
+    frame = panel_rows * PANEL_EXTRA_INCHES + 0.35 + (0.25 if title else 0.0)
+    return frame, panel_rows * ROW_INCHES
+
+
+def documents_that_fit(
+    n_slogans: int,
+    *,
+    width: ColumnWidth = "double",
+    ncols: int | None = None,
+    title: str | None = None,
+) -> int:
+    """How many document rows a figure of :func:`textplot_xray` with ``n_slogans`` panels and
+    these options can show within a page."""
+    caller = "documents_that_fit"
+    if isinstance(n_slogans, bool) or not isinstance(n_slogans, int) or n_slogans < 1:
+        raise InputError(f"{caller}: n_slogans must be a whole number >= 1, got {n_slogans!r}")
+    check_width(width, caller)
+    rows = math.ceil(n_slogans / _n_columns(ncols, n_slogans, width, caller))
+    frame, per_row = _height_parts(rows, title)
+    return max(0, math.floor((MAX_FIGURE_HEIGHT_INCHES - frame) / per_row + 1e-9))
 
 
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:

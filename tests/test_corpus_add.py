@@ -1,0 +1,105 @@
+"""``add`` appends one metadata row and keeps every existing byte; what it refuses it refuses
+before anything is written (issue 12, defect 7)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from analysis.cli import main
+from analysis.corpus import load_corpus, read_metadata
+from analysis.corpus_add import add_text
+from analysis.errors import InputError
+
+BOM = b"\xef\xbb\xbf"
+# What Excel on Chinese Windows and hand editing leave: BOM, CRLF, a duplicated header, a
+# trailing comma on every line, a year written as 2012.0, a quoted title with a comma.
+AWKWARD_METADATA = BOM + (
+    "doc_id,file,title,year,title,genre,\r\n"
+    'old,old.txt,"旧,稿",2012.0,副标题,speech,\r\n'
+).encode()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "old.txt").write_text("坚持民主集中制。", encoding="utf-8")
+    return folder
+
+
+def _new_text(tmp_path, name="新讲话 2009.txt", text="要讲团结。"):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+def test_the_row_is_appended_and_every_existing_byte_kept(tmp_path, corpus):
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(AWKWARD_METADATA)
+    target, row = add_text(
+        _new_text(tmp_path), corpus, metadata=metadata, doc_id="new", fields={"title": "新"}
+    )
+    assert target == (corpus / "new.txt").resolve()
+    assert metadata.read_bytes() == AWKWARD_METADATA + b"new,new.txt,\xe6\x96\xb0,2009,,,\r\n"
+    loaded = load_corpus(corpus, metadata).set_index("doc_id")
+    assert loaded.loc["new", "year"] == 2009 and loaded.loc["old", "year"] == 2012
+    assert row["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def test_a_last_line_without_newline_gets_one_before_the_new_row(tmp_path, corpus):
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(b"doc_id,file,sha256\nold,old.txt,")
+    add_text(_new_text(tmp_path, "a.txt"), corpus, metadata=metadata)
+    digest = hashlib.sha256("要讲团结。".encode()).hexdigest()
+    assert metadata.read_bytes() == f"doc_id,file,sha256\nold,old.txt,\na,a.txt,{digest}\n".encode()
+
+
+def test_a_new_metadata_file_is_utf8_with_bom_and_loads(tmp_path, corpus):
+    metadata = corpus / "metadata.csv"
+    add_text(_new_text(tmp_path), corpus, metadata=metadata, fields={"genre": "讲话"})
+    assert metadata.read_bytes().startswith(BOM)
+    table = read_metadata(metadata)
+    assert table.loc[0, "doc_id"] == "新讲话_2009" and table.loc[0, "genre"] == "讲话"
+    assert table.loc[0, "year"] == 2009
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--year", "二〇〇九"], "--year '二〇〇九' is not a year in digits"),
+        (["--year", "2009.5"], "is not a year in digits"),
+        (["--region", "北京"], "has no column region; add the column to its header"),
+    ],
+)
+def test_refused_fields_change_nothing(tmp_path, corpus, capsys, arguments, expected):
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(AWKWARD_METADATA)
+    before = sorted(p.name for p in corpus.iterdir())
+    code = main(["add", str(_new_text(tmp_path)), "--to", str(corpus), "--metadata", str(metadata), *arguments])
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
+    assert metadata.read_bytes() == AWKWARD_METADATA
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
+def test_a_file_the_corpus_would_not_read_is_refused(tmp_path, corpus, capsys):
+    source = _new_text(tmp_path, "news.md")
+    assert main(["add", str(source), "--to", str(corpus)]) == 2
+    err = capsys.readouterr().err
+    assert "ends in .md but the corpus is read as .txt files" in err and "--ext .md" in err
+    assert not (corpus / "news.md").exists()
+    # with the corpus's own ending it is added, and a run with that ending reads it
+    assert main(["add", str(source), "--to", str(corpus), "--ext", ".txt,.md"]) == 0
+    loaded = load_corpus(corpus, extensions=(".txt", ".md"))
+    assert set(loaded["doc_id"]) == {"old", "news"}
+
+
+def test_a_metadata_file_run_would_refuse_is_reported_and_left_alone(tmp_path, corpus):
+    metadata = corpus / "metadata.csv"
+    broken = b"doc_id,file\nold,old.txt\nold,again.txt\n"
+    metadata.write_bytes(broken)
+    with pytest.raises(InputError, match="appears on rows 2, 3"):
+        add_text(_new_text(tmp_path), corpus, metadata=metadata)
+    assert metadata.read_bytes() == broken and not (corpus / "新讲话_2009.txt").exists()

@@ -1,0 +1,99 @@
+"""The plan of a run's figures adapts to the corpus (issue 12, defect 1): 24–40 documents get
+the rows that fit a page with a note, and a figure with nothing to show (two identical
+documents have no keywords) is skipped with its reason, never a failure of the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import CannotDraw
+from analysis.figures import _draw_and_save, study_figures
+from analysis.pipeline import build_corpus
+from analysis.plots.slogan_rates import rows_that_fit, textplot_slogan_rates
+from analysis.plots.style import MAX_FIGURE_HEIGHT_INCHES
+from analysis.plots.xray import documents_that_fit
+from analysis.report import compute_tables
+from analysis.settings import load_settings
+
+WORDS = ["团结", "民主集中制", "一把手", "集体领导", "班子", "干部", "群众", "改革", "发展", "学习"]
+
+
+def distinct_texts(folder: Path, n_docs: int) -> Path:
+    """``n_docs`` short texts, each mentioning the slogans a different number of times."""
+    folder.mkdir()
+    for i in range(n_docs):
+        sentences = [
+            f"要坚持{WORDS[(i + k) % 10]}和{WORDS[(i * 3 + k) % 10]}，加强{WORDS[(i + 2 * k) % 10]}"
+            for k in range(12)
+        ]
+        (folder / f"d{i:02d}.txt").write_text("。".join(sentences) + "。", encoding="utf-8")
+    return folder
+
+
+def planned(tmp_path, texts):
+    settings = load_settings()
+    corpus = build_corpus(texts, settings=settings, cache_dir=tmp_path / "cache")
+    results = compute_tables(corpus, settings)
+    return corpus, study_figures(corpus, results, settings)
+
+
+def test_rows_that_fit_are_the_most_a_page_holds():
+    fit = rows_that_fit(3, width="single")
+    table = _slogan_table(fit)
+    height = textplot_slogan_rates(table, include_corpus=False).get_figheight()
+    assert height <= MAX_FIGURE_HEIGHT_INCHES
+    with pytest.raises(CannotDraw, match=rf"3 slogans × {fit + 1} rows need a figure"):
+        textplot_slogan_rates(_slogan_table(fit + 1), include_corpus=False)
+    assert documents_that_fit(3, width="double") == 64  # (9 − 0.65) / 0.13 rows
+    assert rows_that_fit(16, layout="facet", width="double") < rows_that_fit(4, width="double")
+
+
+def _slogan_table(n_rows: int):
+    import pandas as pd
+
+    rows = [
+        {
+            "scope": "document", "grouping": None, "group": None, "doc_id": f"d{i:02d}",
+            "slogan": slogan, "n_chars": 1000, "count": i % 4, "token_count": i % 4,
+            "per_10k_chars": 10.0 * (i % 4), "ci_low": 0.0, "ci_high": 40.0, "confidence": 0.95,
+        }
+        for i in range(n_rows)
+        for slogan in ("团结", "民主集中制", "一把手")
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_thirty_documents_show_the_rows_that_fit_with_a_note(tmp_path):
+    corpus, plan = planned(tmp_path, distinct_texts(tmp_path / "T", 30))
+    figures = dict(plan.figures)
+    notes = {s["what"]: s["reason"] for s in plan.skipped}
+    fit = rows_that_fit(3, width="single") - 1
+    assert notes[f"figure slogan_rates: {30 - fit} of the 30 documents left out"] == (
+        f"a row per document would not fit a page, so it shows the {fit} that mention the "
+        "slogans most; slogan_counts.csv has every document"
+    )
+    for name in ("slogan_rates", "slogan_rates_all", "xray"):
+        figure = figures[name]()
+        assert figure.get_figheight() <= MAX_FIGURE_HEIGHT_INCHES, name
+    shown = [t.get_text() for t in figures["slogan_rates"]().axes[0].get_yticklabels()]
+    most = corpus.mentions["doc_id"].value_counts()
+    assert len(shown) == fit + 1 and shown[-1] == "All documents"
+    assert min(most[d] for d in shown[:-1]) >= most.drop(shown[:-1]).max()
+
+
+def test_two_identical_documents_skip_the_figures_with_nothing_to_show(tmp_path):
+    texts = tmp_path / "T"
+    texts.mkdir()
+    for name in ("a", "b"):
+        text = "我们要加强团结，坚持民主集中制。一把手要带头。"
+        (texts / f"{name}.txt").write_text(text, encoding="utf-8")
+    _, plan = planned(tmp_path, texts)
+    figures = dict(plan.figures)
+    for name in ("keyness_a", "comparison_cloud"):
+        files, failure, skip = _draw_and_save(name, figures[name], tmp_path / "F", None, ("png",))
+        assert files == [] and failure is None
+        assert skip["what"] == f"figure {name}"
+        assert "no term" in skip["reason"] or "nothing to compare" in skip["reason"]
+    assert not (tmp_path / "F").exists() or not any((tmp_path / "F").iterdir())
