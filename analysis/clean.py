@@ -44,7 +44,12 @@ import pandas as pd
 
 from analysis.boilerplate import RULE as SHARED_BOILERPLATE
 from analysis.boilerplate import line_key, removable_lines
-from analysis.cleaning_rules import CleaningRules, SharedBoilerplateSettings, load_cleaning_rules
+from analysis.cleaning_rules import (
+    BlockRule,
+    CleaningRules,
+    SharedBoilerplateSettings,
+    load_cleaning_rules,
+)
 from analysis.errors import InputError, reject_lone_surrogates
 
 AUDIT_COLUMNS = [
@@ -433,8 +438,32 @@ def _repeats(key: str, earlier: str, min_overlap: float) -> bool:
     return _overlap(key, earlier) >= min_overlap
 
 
-def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
+def _block_lines(kept: list[int], views: list[str], rule: BlockRule) -> list[int]:
+    """The kept lines inside blocks of ``rule``, matched on each line's normalised text before
+    inline removals (the inline ``html_tag`` rule removes the very tags that mark a block)."""
+    inside: list[int] | None = None
+    found: list[int] = []
+    for i in kept:
+        text = views[i]
+        if inside is None:
+            openings = list(rule.start.finditer(text))
+            opening = openings[-1] if openings else None
+            if opening is not None and not rule.end.search(text, opening.end()):
+                inside = [i]
+        else:
+            inside.append(i)
+            if rule.end.search(text):
+                found += inside
+                inside = None
+    return found  # a block never closed removes nothing: a stray tag must not eat the text
+
+
+def _removed_lines(
+    lines: list[_Line], rules: CleaningRules, views: list[str] | None = None
+) -> dict[int, str]:
     """Index of each removed line → the rule that removed it.
+
+    First the block rules (``views`` holds each line's normalised text before inline removals),
 
     The rules run in file order, each on the lines the earlier ones left, and the whole sequence
     repeats until it removes nothing more, so cleaning a cleaned text removes nothing (zones are
@@ -444,8 +473,13 @@ def _removed_lines(lines: list[_Line], rules: CleaningRules) -> dict[int, str]:
     found them; then the sequence repeats again.
     """
     removed = {}
+    # blocks first, on every line: html_tag leaves a block's opening line blank
+    for rule in rules.block_rules:
+        unblocked = [i for i in range(len(lines)) if i not in removed]
+        for i in _block_lines(unblocked, views or [], rule):
+            removed[i] = rule.name
     for i, line in enumerate(lines):
-        if not line.content:
+        if not line.content and i not in removed:
             translated = any(e.rule == "translation" for e in line.inline)
             removed[i] = "translation" if translated else "blank_line"
     kept = [i for i in range(len(lines)) if i not in removed]
@@ -527,7 +561,8 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
     for line in lines:
         line.content = _content(view, line)
 
-    removed = _removed_lines(lines, rules)
+    views = [view[line.start : line.content_end] for line in lines] if rules.block_rules else []
+    removed = _removed_lines(lines, rules, views)
     kept = [i for i in range(len(lines)) if i not in removed]
     edits: list[Edit] = [Edit(lines[i].start, lines[i].end, removed[i]) for i in sorted(removed)]
     keep = np.zeros(len(raw), dtype=bool)

@@ -33,6 +33,17 @@ class LineRule:
 
 
 @dataclass(frozen=True)
+class BlockRule:
+    """Remove the lines from one where ``start`` matches (with no ``end`` after it on that line)
+    through the next line where ``end`` matches; nothing when no line closes the block."""
+
+    name: str
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class InlineRule:
     """Remove every match of ``pattern`` inside kept lines."""
 
@@ -75,6 +86,7 @@ class CleaningRules:
     """
 
     header_max_chars: int = 40
+    block_rules: tuple[BlockRule, ...] = ()
     line_rules: tuple[LineRule, ...] = ()
     repeated_title_min_overlap: float | None = 0.8
     repeated_title_min_chars: int = 4
@@ -146,6 +158,20 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
                 name=str(item["name"]),
                 pattern=compile_pattern(f"{key}.pattern", item["pattern"]),
                 zone=zone,
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+
+    block_rules = []
+    for i, item in enumerate(raw.get("block_rules") or []):
+        key = f"block_rules[{i}]"
+        if not isinstance(item, dict) or not {"name", "start", "end"} <= set(item):
+            raise fail(key, "must be a mapping with `name`, `start` and `end`")
+        block_rules.append(
+            BlockRule(
+                name=str(item["name"]),
+                start=compile_pattern(f"{key}.start", item["start"]),
+                end=compile_pattern(f"{key}.end", item["end"]),
                 description=str(item.get("description", "")).strip(),
             )
         )
@@ -230,6 +256,7 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         header_max_chars=int(
             number("header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)
         ),
+        block_rules=tuple(block_rules),
         line_rules=tuple(line_rules),
         repeated_title_min_overlap=(
             None

@@ -859,13 +859,33 @@ def _main(argv: list[str] | None) -> int:
             print(f"error: {one_line(str(exc))}", file=sys.stderr)
             return 2
         except OSError as exc:  # a folder that cannot be written, a full disk: not a bug
-            where = exc.filename if exc.filename is not None else "a file"
-            print(
-                f"error: {one_line(str(where))}: {exc.strerror or exc}; check that the path is "
-                "right, that you may read or write there and that the disk has space",
-                file=sys.stderr,
-            )
+            print(f"error: {os_error_line(exc)}", file=sys.stderr)
             return 2
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an error of the file system: what happened, where if known, and what to do
+    (a run has then committed nothing: earlier outputs are as they were)."""
+    import errno
+
+    where = f" ({one_line(str(exc.filename))})" if exc.filename is not None else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"the disk is full{where}; free some space, or pass --out (and --figures) on a "
+            "disk with room, and run again; nothing of this run was kept and earlier outputs "
+            "are as they were"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"not allowed to write or read here{where}: {exc.strerror}; choose a folder you "
+            "may write to (--out) or fix its permissions"
+        )
+    reason = exc.strerror or " ".join(str(exc).split())
+    place = one_line(str(exc.filename)) + ": " if exc.filename is not None else ""
+    return (
+        f"{place}{reason}; check that the path is right, that you may read or write there and "
+        "that the disk has space"
+    )
 
 
 if __name__ == "__main__":

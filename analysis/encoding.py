@@ -58,10 +58,7 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>") -> tuple[str, s
         if text is None:
             text, encoding = _decode_legacy(data)
     if text is None:
-        raise InputError(
-            f"{source}: cannot be decoded as UTF-8, UTF-16 with BOM, GB18030/GBK or Big5; "
-            "open it in an editor and save it as UTF-8"
-        )
+        raise InputError(f"{source}: {_undecodable(data, encoding)}")
     if len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise InputError(
             f"{source}: decoded as {encoding} but is full of control characters, so it is probably "
@@ -75,6 +72,30 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>") -> tuple[str, s
     if problem:
         raise InputError(f"{source}: {problem}")
     return text, encoding
+
+
+def _undecodable(data: bytes, tried: str) -> str:
+    """Where the bytes stop being text: the first byte UTF-8 (or the BOM's encoding) refuses,
+    its line and what precedes it, so that the researcher can find it in an editor."""
+    encoding = "utf-16" if tried.startswith("utf-16") else "utf-8"
+    skip = 3 if tried == "utf-8-sig" else 0  # the BOM, which utf-8-sig leaves out of offsets
+    try:
+        data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[skip : skip + exc.start].decode(encoding, errors="replace")
+        line = before.count("\n") + 1
+        context = before.splitlines()[-1][-12:] if before.strip() else ""
+        start = skip + exc.start
+        bad = data[start : min(skip + exc.end + 2, start + 4)].hex(" ")
+        where = f"byte {start + 1:,} (line {line}" + (
+            f", after “{context}”" if context else ""
+        ) + f": bytes {bad})"
+        legacy = "" if skip or encoding != "utf-8" else ", nor is the file GB18030/GBK or Big5 text"
+        return (
+            f"is not valid {encoding.upper()} at {where}{legacy}; delete "
+            "or retype what is there in an editor, or save it as UTF-8"
+        )
+    return "cannot be decoded as UTF-8, UTF-16 with BOM, GB18030/GBK or Big5; save it as UTF-8"
 
 
 def _decode_legacy(data: bytes) -> tuple[str | None, str]:

@@ -72,6 +72,9 @@ class Processed(NamedTuple):
     segments: Segments
     sentences: np.ndarray
     words: pa.Array
+    #: Why the tokens could not be written to the cache (the folder vanished, the disk is
+    #: full); the run goes on without, and says so once.
+    cache_problem: str | None = None
 
 
 _SEGMENTERS: dict[str, Segmenter] = {}  # one per process and configuration
@@ -94,12 +97,16 @@ def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
     cache = TokenCache(work.cache_dir) if work.cache_dir else None
     key = cache.key(work.config, cleaned.text) if cache is not None else ""
     segments = cache.get(key) if cache is not None else None
+    problem = None
     if segments is None:
         segments = _segmenter(work.config).segment(cleaned.text)
         if cache is not None:
-            cache.put(key, segments)
+            try:
+                cache.put(key, segments)
+            except OSError as exc:  # a cache is only a cache: the run needs the tokens
+                problem = f"{exc.filename or cache.folder}: {exc.strerror or exc}"
     words = pa.array(segments.words(cleaned.text), type=pa.string())
-    return Processed(cleaned, segments, sentence_spans(cleaned.text), words)
+    return Processed(cleaned, segments, sentence_spans(cleaned.text), words, problem)
 
 
 def process_batch(raws: Sequence[str], work: DocumentWork) -> list[Processed]:

@@ -18,6 +18,7 @@ measure, figure and notebook starts from:
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,14 @@ def build_corpus(
         scheduler=scheduler,
         progress=progress,
     )
+    problems = [p.cache_problem for p in processed if p.cache_problem]
+    if problems:
+        warnings.warn(
+            f"the token cache could not be written for {len(problems)} document(s) (first: "
+            f"{problems[0]}); the run goes on without caching them. If the cache folder was "
+            "deleted or its disk is full, free space or pass --no-cache",
+            stacklevel=2,
+        )
     documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
     _check_not_emptied(documents, audit, Path(texts_dir), rules.source)
     sentences = sentences_table(documents, [p.sentences for p in processed])

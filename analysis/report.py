@@ -34,6 +34,7 @@ ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textstat_ca`
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import warnings
 from collections.abc import Callable
@@ -95,6 +96,10 @@ def options(settings: dict[str, Any], section: str, func: Callable[..., Any]) ->
     return dict(given)
 
 
+class UnknownGrouping(InputError):
+    """A ``group_by`` name that is no column of the documents but close to one (a typo)."""
+
+
 def _note(notes: list[dict[str, str]], what: str, reason: str) -> None:
     if not any(n["what"] == what for n in notes):
         notes.append({"what": what, "reason": reason})
@@ -108,6 +113,7 @@ def usable_groupings(
     """The groupings of ``wanted`` (metadata columns, or crossings such as ``genre×decade``
     added by :func:`analysis.groupings.add_crossings`) that some document has a value for.
 
+    A name that is no column but close to one (``gnere``) is an error suggesting the column.
     A grouping no document has a value for (any folder of texts without a metadata CSV has no
     ``level`` or ``genre``) is left out with a note (``notes``, which the run writes into its
     manifest) rather than a warning on every run. Documents without a value are left out of
@@ -115,7 +121,15 @@ def usable_groupings(
     warning saying how many.
     """
     usable = []
+    known = [c for c in documents.columns if c not in ("text", "raw_text")]
     for column in wanted:
+        for member in column.split("×"):
+            close = difflib.get_close_matches(member, known, n=1, cutoff=0.75)
+            if member not in documents.columns and close:
+                raise UnknownGrouping(
+                    f"group_by: the documents have no column {member!r}; did you mean "
+                    f"{close[0]!r}? Fix the name in --group-by or in the settings' group_by"
+                )
         values = documents[column] if column in documents.columns else None
         if values is None or values.isna().all():
             members = column.split("×")
@@ -498,6 +512,8 @@ def compute_tables(
         bar.set_postfix_str(step.__name__)
         try:
             step()
+        except UnknownGrouping:
+            raise  # from --group-by or any section's group_by: the message names both
         except ValueError as exc:
             # the measures check their options at the top; here the options come from settings
             sections = " or ".join(f"`{s}`" for s in STEP_SECTIONS[step.__name__])

@@ -30,6 +30,7 @@ import importlib.metadata
 import logging
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -347,10 +348,21 @@ def segment_texts(
                     fresh.append(segments)
                     bar.update(1)
         bar.close()
+        unwritten: OSError | None = None
         for i, segments in zip(todo, fresh, strict=True):
             results[i] = segments
-            if cache is not None:
-                cache.put(keys[i], segments)  # type: ignore[arg-type]
+            if cache is not None and unwritten is None:
+                try:
+                    cache.put(keys[i], segments)  # type: ignore[arg-type]
+                except OSError as exc:  # a cache is only a cache: keep the tokens, say so
+                    unwritten = exc
+        if unwritten is not None:
+            warnings.warn(
+                f"the token cache {cache.folder} could not be written "  # type: ignore[union-attr]
+                f"({unwritten.strerror or unwritten}); the tokens are used without caching. If "
+                "the folder was deleted or its disk is full, free space or pass --no-cache",
+                stacklevel=2,
+            )
     return results  # type: ignore[return-value]
 
 

@@ -195,3 +195,101 @@ def test_unknown_figure_formats_are_one_line(tmp_path, capsys):
     one_error_line(code, capsys.readouterr().err, "`figures`", "formats must be a list of",
                    "'gif'")
     assert not (tmp_path / "R" / "tables").exists()
+
+
+# --- the machine: cache, disk, bytes, names -----------------------------------------------------
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on(
+    tmp_path, monkeypatch, capsys
+):
+    # what deleting .cache mid-run does to the writes: the folder is not there to write into
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_CACHE", str(blocker / "cache"))
+    texts = two_short_texts(tmp_path / "T")
+    code = main(["run", "--texts", str(texts), "--out", str(tmp_path / "R"),
+                 "--no-figures", "--no-notebooks"])
+    err = capsys.readouterr().err
+    warned = [line for line in err.splitlines() if "token cache" in line]
+    assert code == 0 and len(warned) == 1 and "Traceback" not in err
+    assert "could not be written for 2 document(s)" in warned[0] and "--no-cache" in warned[0]
+    assert (tmp_path / "R" / "tables" / "term_frequencies.csv").exists()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 40 MB file system of its own (tmpfs), where the machine lets the tests mount one."""
+    import shutil
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if shutil.which("mount") is None or subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_said_and_the_earlier_outputs_stay(small_disk, tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    out = small_disk / "R"
+    assert main(["run", "--texts", str(texts), "--out", str(out), *QUICK]) == 0
+    before = tree_sha256(out)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    with (small_disk / "filler").open("wb") as filler:
+        filler.truncate(0)
+        filler.write(b"\0" * (free - 64 * 1024))  # tmpfs has no holes: the bytes fill it
+    capsys.readouterr()
+    code = main(["run", "--texts", str(texts), "--out", str(out), "--force", *QUICK])
+    line = one_error_line(code, capsys.readouterr().err, "the disk is full", "free some space")
+    assert "a file" not in line
+    assert tree_sha256(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_invalid_utf8_is_located_to_the_byte(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    (texts / "c.txt").write_bytes("我们要加强团结，".encode() + b"\xff\xfe\x80" + "坚持。".encode())
+    code = main(["info", "--texts", str(texts)])
+    one_error_line(
+        code, capsys.readouterr().err, texts / "c.txt",
+        "is not valid UTF-8 at byte 25 (line 1, after “我们要加强团结，”: bytes ff fe 80)",
+    )
+
+
+@pytest.mark.parametrize(("option", "typo", "column"), [
+    ("--group-by", "gnere", "genre"),
+    ("--group-by", "genre*levle", "level"),
+])
+def test_a_misspelt_grouping_suggests_the_column(tmp_path, capsys, option, typo, column):
+    texts = two_short_texts(tmp_path / "T")
+    metadata = tmp_path / "meta.csv"
+    metadata.write_text("doc_id,file,genre,level\na,a.txt,speech,city\nb,b.txt,opinion,county\n",
+                        encoding="utf-8")
+    code = main(["run", "--texts", str(texts), "--metadata", str(metadata), option, typo,
+                 "--out", str(tmp_path / "R"), *QUICK])
+    one_error_line(code, capsys.readouterr().err, f"did you mean {column!r}?", "--group-by")
+    assert not (tmp_path / "R" / "tables").exists()
+
+
+def test_script_in_a_saved_web_page_is_not_counted_as_words(tmp_path):
+    from analysis.pipeline import build_corpus
+
+    texts = tmp_path / "T"
+    texts.mkdir()
+    (texts / "page.txt").write_text(
+        "<html><head><script type=\"text/javascript\">\nvar tuanjie = \"团结\";\n"
+        "document.write(tuanjie);\n</script></head>\n<body><p>我们要加强团结。</p>"
+        "<script>track(\"一把手\")</script>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    corpus = build_corpus(texts, cache_dir=tmp_path / "cache")
+    assert corpus.documents.loc[0, "text"] == "我们要加强团结。"
+    assert list(corpus.mentions["slogan"]) == ["团结"]
+    rules = set(corpus.cleaning_log["rule"])
+    assert {"html_script", "html_script_inline"} <= rules

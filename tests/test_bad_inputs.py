@@ -177,7 +177,7 @@ MOJIBAKE = [
         "only to rare characters",
         id="random-bytes-valid-in-gb18030",
     ),
-    pytest.param(FRENCH.encode("latin-1"), "cannot be decoded", id="latin1-french"),
+    pytest.param(FRENCH.encode("latin-1"), "is not valid UTF-8 at byte", id="latin1-french"),
 ]
 
 

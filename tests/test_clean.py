@@ -398,3 +398,32 @@ def test_a_footer_block_goes_with_shared_lines_and_stays_without():
 
 def rules_of_with(text: str, rules) -> list[tuple[str, str]]:
     return [(e.rule, text[e.start : e.end]) for e in clean_text(text, rules).edits]
+
+
+WEB_PAGE = """<html><head><title>团结就是力量</title>
+<script type="text/javascript">
+var msg = "团结一把手";
+
+document.write(msg);
+</script>
+</head><body><p>我们要加强团结。<script>x("团结")</script>一把手要带头。</p>
+<!-- 团结
+comment -->
+<p>未闭合 <script 的文字保留：团结。</p>
+</body></html>"""
+
+
+def test_scripts_and_comments_of_a_web_page_go_whole_and_are_audited():
+    cleaned = clean_text(WEB_PAGE)
+    assert cleaned.text == "团结就是力量\n我们要加强团结。一把手要带头。\n未闭合 <script 的文字保留：团结。"
+    audit = audit_table("page", WEB_PAGE, cleaned.edits)
+    block = audit.loc[audit["rule"] == "html_script", "text"].tolist()
+    assert block == [
+        '<script type="text/javascript">\n', 'var msg = "团结一把手";\n', "\n",
+        "document.write(msg);\n", "</script>\n", "<!-- 团结\n", "comment -->\n",
+    ]
+    assert audit.loc[audit["rule"] == "html_script_inline", "text"].tolist() == [
+        '<script>x("团结")</script>'
+    ]
+    assert restore_raw_text(cleaned.text, audit) == WEB_PAGE
+    assert clean_text(cleaned.text).text == cleaned.text  # cleaning the cleaned removes nothing

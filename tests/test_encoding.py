@@ -44,7 +44,7 @@ def test_traditional_text_in_big5_is_not_mistaken_for_gbk():
         (b"", "empty"),
         (b"  \n\t ", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        (bytes([0x80, 0xFF, 0xFE, 0x81, 0x30]) * 3, "cannot be decoded"),
+        (bytes([0x80, 0xFF, 0xFE, 0x81, 0x30]) * 3, "is not valid UTF-8 at byte 1 "),
     ],
 )
 def test_bad_files_are_errors_that_name_the_file(data, message):
