@@ -53,8 +53,14 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
-    """A token cache private to the test session."""
-    return tmp_path_factory.mktemp("token-cache")
+    """A token cache private to the test session, shared by its xdist workers (cache files are
+    written atomically, so workers filling it at once is safe): a corpus is segmented once."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "token-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

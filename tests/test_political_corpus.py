@@ -24,13 +24,13 @@ def political(tmp_path_factory, cache_dir):
     return texts, folder, write_political_metadata(texts, folder / "metadata.csv")
 
 
-def test_the_new_corpus_command_with_year_and_genre(political, monkeypatch):
+def test_the_new_corpus_command_with_year_and_genre(political, monkeypatch, cache_dir):
     """One run, without figures and notebooks (the suite must stay under ten minutes on two
     cores): the README's new-corpus command with a metadata CSV of year and genre, crossed groups
     and ad-hoc slogans. The notebooks are checked against the tables on the five documents and on
     a corpus without metadata in test_notebooks.py."""
     texts, folder, metadata = political
-    monkeypatch.setenv("ANALYSIS_CACHE", str(folder / "cache"))
+    monkeypatch.setenv("ANALYSIS_CACHE", str(cache_dir))  # the session's: segmented once
     out = folder / "metadata"
     assert main(["run", "--texts", str(texts), "--metadata", str(metadata), "--out", str(out),
                  "--no-figures", "--no-notebooks", "--quiet", "--group-by", "genre,decade",
