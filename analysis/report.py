@@ -65,7 +65,7 @@ from analysis.measures.correspondence import (
 from analysis.measures.dispersion import textstat_dispersion
 from analysis.measures.formulae import formula_occurrences, summarise_formulae
 from analysis.measures.frequency import textstat_frequency
-from analysis.measures.keyness import keyness_table
+from analysis.measures.keyness import keyness_table, single_document_groups
 from analysis.measures.kwic import kwic
 from analysis.measures.similarity import DocumentClustering, cluster_documents, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
@@ -426,6 +426,14 @@ def compute_tables(
             return
         opts = grouped("keyness", keyness_table)
         tables["keyness"] = keyness_table(tokens, docs, **opts)
+        if opts.get("versus", "rest") == "rest":
+            for group, doc_id in single_document_groups(docs, opts.get("group_by", [])).items():
+                _note(
+                    notes,
+                    f"keyness of {group}",
+                    f"the group is one document, {doc_id}: its keywords are the rows of "
+                    f"{doc_id} against the rest (grouping doc_id), not repeated",
+                )
 
     def tfidf() -> None:
         tables["tfidf"] = textstat_tfidf(tokens, **options(settings, "tfidf", textstat_tfidf))

@@ -15,8 +15,8 @@ FIGURES = {
     "formulae", "term_scatter", "correspondence",
     "keyness_jilin_news_2007", "keyness_cidu_opinion_2005", "keyness_nansha_speech_2007",
     "keyness_yangzhou_opinion_2007", "keyness_cityoffice_speech_2003",
-    "keyness_genre_speech", "keyness_genre_opinion", "keyness_genre_news_report",
-    "keyness_level_province", "keyness_level_city", "keyness_level_district",
+    # groups of one document (province, district, news report) are that document's keyness
+    "keyness_genre_speech", "keyness_genre_opinion", "keyness_level_city",
 }
 
 

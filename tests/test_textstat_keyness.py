@@ -18,6 +18,7 @@ from analysis.measures.keyness import (
     KEYNESS_TABLE_COLUMNS,
     adjust_pvalues,
     keyness_table,
+    single_document_groups,
     textstat_keyness,
 )
 
@@ -97,7 +98,7 @@ def test_zero_counts_use_the_half_adjustment():
     assert new["log_ratio"] == pytest.approx(4.0)
     assert new["pct_diff"] == pytest.approx(1500.0)
     absent = term_row(textstat_keyness(x, "r"), "new")
-    assert absent["pmi"] == -np.inf and absent["log_ratio"] == pytest.approx(-4.0)
+    assert np.isnan(absent["pmi"]) and absent["log_ratio"] == pytest.approx(-4.0)
     assert textstat_keyness(x, "t", zero_adjustment=0.25)["log_ratio"].iloc[0] == pytest.approx(5)
 
 
@@ -234,8 +235,13 @@ def test_keyness_table_comparisons():
         ["doc_id", "q", "rest"],
         ["doc_id", "r", "rest"],
         ["level", "city", "rest"],
-        ["level", "county", "rest"],
-    ]  # genre has one value: nothing to compare
+    ]  # genre has one value: nothing to compare; county is r alone, so r's rows are its rows
+    assert single_document_groups(META, ["level", "genre"]) == {"level=county": "r"}
+    # with a document outside every level, county against the rest is no longer r's comparison
+    partial = META.assign(level=["city", None, "county"])
+    kept = keyness_table(tokens_of(DOCS), partial, min_count=1)
+    assert ["level", "county", "rest"] in kept[["grouping", "target", "reference"]].values.tolist()
+    assert single_document_groups(partial, ["level"]) == {}
     # Document against rest: target + reference counts are the corpus counts.
     docs = k[k["grouping"] == "doc_id"]
     corpus = {"团结": 3, "民主": 3, "班子": 5, "一把手": 1}

@@ -35,7 +35,8 @@ Statistics (columns of :data:`KEYNESS_COLUMNS`):
     astronomically large values; the shared adjustment keeps the two effect sizes consistent.
 ``pmi``
     pointwise mutual information of term and target, ``ln(a / E11)`` (natural log, as
-    quanteda's ``measure = "pmi"``); ``-inf`` when ``a = 0``.
+    quanteda's ``measure = "pmi"``); undefined (``NaN``, an empty cell in ``keyness.csv``) when
+    ``a = 0``, where quanteda gives ``-Inf``: a spreadsheet reads the text ``-inf`` as a word.
 ``p_value``
     ``P(χ²₁ ≥ |g2|)``, from the (optionally Williams-corrected) G² with one degree of freedom.
 ``p_adjusted``
@@ -166,7 +167,7 @@ def _keyness_arrays(
         b_adj = np.where(b > 0, b, zero_adjustment) / r
         log_ratio = np.log2(a_adj / b_adj)
         pct_diff = 100.0 * (a_adj - b_adj) / b_adj
-        pmi = np.where(a > 0, np.log(a / expected[0]), -np.inf)
+        pmi = np.where(a > 0, np.log(a / expected[0]), np.nan)
     p_value = stats.chi2.sf(g2, df=1)
     return {
         "g2": sign * g2,
@@ -522,7 +523,11 @@ def keyness_table(
         grouped = dfm_group(counts, values.astype(str).to_dict(), missing="drop")
         labels = sorted(grouped.docs)
         if versus == "rest":
-            pairs = [(g, None) for g in labels]
+            # A group of one document against all the others is that document's comparison,
+            # already in the rows of grouping doc_id: not repeated.
+            members = values.astype(str).value_counts()
+            whole = len(values) == len(doc_ids)
+            pairs = [(g, None) for g in labels if not (whole and members[g] == 1)]
         else:
             pairs = [(g, h) for i, g in enumerate(labels) for h in labels[i + 1 :]]
         for target, reference in pairs if len(labels) > 1 else []:
@@ -546,3 +551,20 @@ def keyness_table(
     )
     rows = keys.sort_values(list(keys.columns), kind="stable").index.to_numpy()
     return result.iloc[rows].reset_index(drop=True)
+
+
+def single_document_groups(documents: pd.DataFrame, group_by: Sequence[str]) -> dict[str, str]:
+    """``"column=value"`` → doc id for each group of one document that :func:`keyness_table`
+    (``versus="rest"``) leaves out, as it repeats that document's own comparison."""
+    found = {}
+    for column in group_by:
+        if column not in documents.columns or documents[column].isna().any():
+            continue
+        values = documents[column].astype(str)
+        members = values.value_counts()
+        if len(members) < 2:
+            continue
+        for value in sorted(members.index[members == 1]):
+            found[f"{column}={value}"] = str(documents.loc[values == value, "doc_id"].iloc[0])
+    return found
+
