@@ -14,8 +14,10 @@ space; together the tokens cover every other character of the text exactly once)
 
 ``doc_id``, ``para``, ``sent`` (as in the sentences table), ``position`` (1, 2, … within the
 document), ``token``, ``start``, ``end`` (0-based, half-open offsets into the cleaned text),
-``is_punct`` (punctuation, symbols and placeholders), ``is_stop`` (in the stopword list), and
-``pos`` when part-of-speech tags are asked for.
+``is_punct`` (punctuation, symbols and placeholders), ``is_number`` (a number or list marker:
+``2005``, ``70%``, ``3.5``, ``①``, ``Ⅳ``, ``十七``), ``is_stop`` (in the stopword list, or a
+number: numbers and list markers are not terms, so every measure that leaves stopwords out of
+its terms leaves them out too), and ``pos`` when part-of-speech tags are asked for.
 
 Flags are flags: nothing is removed, each measure decides what to skip. POS tags come from the
 dictionary (jieba's ``dict.txt`` tags and the user dictionary's); a word the dictionary lacks
@@ -57,6 +59,7 @@ TOKEN_COLUMNS = [
     "start",
     "end",
     "is_punct",
+    "is_number",
     "is_stop",
 ]
 DEFAULT_PLACEHOLDER = r"\*{2,}|＊{2,}|×{2,}"
@@ -147,6 +150,20 @@ class SegmenterConfig:
 
 def _is_punct(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in token)
+
+
+# Arabic numerals (full-width too) with decimal or thousands marks and a percent sign; circled,
+# parenthesised and Roman numerals (list markers ① ⑴ Ⅳ); Chinese numerals standing alone.
+_NUMBER = re.compile(
+    r"[0-9０-９]+(?:[.．,，:：/][0-9０-９]+)*[%％‰]?"
+    r"|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\u2160-\u2188]+"
+    r"|[零〇一二三四五六七八九十百千万亿两]+"
+)
+
+
+def _is_number(token: str) -> bool:
+    """A number or a list marker, which the term measures do not count as a term."""
+    return _NUMBER.fullmatch(token) is not None
 
 
 def _fallback_tag(token: str) -> str:
@@ -451,7 +468,10 @@ def tokens_table(
     codes, uniques = pd.factorize(table["token"])
     unique_words = np.asarray(uniques, dtype=object)
     table["is_punct"] = np.fromiter(map(_is_punct, unique_words), bool, len(unique_words))[codes]
-    table["is_stop"] = np.isin(unique_words, list(stopwords))[codes] if stopwords else False
+    number = np.fromiter(map(_is_number, unique_words), bool, len(unique_words))
+    table["is_number"] = number[codes]
+    listed = np.isin(unique_words, list(stopwords)) if stopwords else np.zeros(len(number), bool)
+    table["is_stop"] = (listed | number)[codes]
     if with_pos:
         tags = [
             tag

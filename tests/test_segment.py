@@ -73,6 +73,23 @@ def test_the_tokens_table_of_the_five_documents(study_corpus):
     assert tokens.loc[tokens["token"] == "团结", "is_stop"].eq(False).all()
     assert tokens.loc[tokens["token"].isin(["，", "。", "“", "**"]), "is_punct"].all()
     assert not tokens["token"].str.isspace().any()
+    # numbers and list markers: flagged, and left out of the terms with the stopwords
+    numbers = set(tokens.loc[tokens["is_number"], "token"])
+    assert {"2005", "70%", "①", "④", "1", "二"} <= numbers
+    assert tokens.loc[tokens["is_number"], "is_stop"].all()
+    assert not numbers & {"一把手", "团结", "班子", "四强一硬"}
+
+
+@pytest.mark.parametrize(
+    ("token", "is_number"),
+    [("2005", True), ("70%", True), ("3.5", True), ("1,000", True), ("２００５", True),
+     ("①", True), ("⑴", True), ("Ⅳ", True), ("十七", True), ("一", True),
+     ("一把手", False), ("三个代表", False), ("2005年", False), ("G20", False), ("%", False)],
+)
+def test_what_counts_as_a_number(token, is_number):
+    from analysis.segment import _is_number
+
+    assert _is_number(token) is is_number
 
 
 def test_tokens_fall_within_their_sentence(study_corpus):
