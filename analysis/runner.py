@@ -21,15 +21,10 @@ with exit code 1); a failure of the statistics commits nothing.
 
 from __future__ import annotations
 
-import io
-import re
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from analysis.errors import InputError
 from analysis.export import CsvLimits, write_tables
@@ -44,183 +39,10 @@ from analysis.manifest import (
 )
 from analysis.measures.collocates import write_graphml
 from analysis.outputs import MANIFEST_FILE, StagedRun, previous_figure_files
-from analysis.paths import atomic_write, safe_child, write_text_atomic
 from analysis.pipeline import CorpusTables
-from analysis.report import StudyResults, compute_tables
+from analysis.report import compute_tables
 from analysis.run_state import record_run
-
-WIDE_DOCUMENTS = 20
-
-
-def _slogan_cells(rows: pd.DataFrame) -> pd.DataFrame:
-    """Adds the display cells ``rate (95% CI)`` and ``mentions (tokens)`` to slogan-count rows."""
-    rows = rows.copy()
-    rows["rate (95% CI)"] = [
-        f"{r:.1f} [{lo:.1f}, {hi:.1f}]" if pd.notna(lo) else f"{r:.1f}"
-        for r, lo, hi in zip(rows["per_10k_chars"], rows["ci_low"], rows["ci_high"], strict=True)
-    ]
-    rows["mentions (tokens)"] = [
-        f"{c} ({t})" for c, t in zip(rows["count"], rows["token_count"], strict=True)
-    ]
-    return rows
-
-
-def summary_tables(
-    results: StudyResults,
-    *,
-    top_terms: int = 5,
-    top_formulae: int = 25,
-    top_pairs: int = 25,
-    wide_documents: int = WIDE_DOCUMENTS,
-) -> dict[str, pd.DataFrame]:
-    """Compact tables for a paper: documents, slogan rates and counts, top TF-IDF terms,
-    formulae, similarity and the CA inertia.
-
-    With at most ``wide_documents`` documents, slogans and similarity are laid out with a column
-    per document (as a paper prints five documents). Above that a column per document no longer
-    fits a page or a spreadsheet: slogan rates and counts get a column per metadata group and one
-    for the whole corpus, top terms a row per document, and similarity becomes the ``top_pairs``
-    most similar pairs of documents.
-    """
-    if wide_documents < 1 or top_terms < 1 or top_formulae < 1 or top_pairs < 1:
-        raise ValueError(
-            "summary_tables: top_terms, top_formulae, top_pairs and wide_documents must be ≥ 1"
-        )
-    tables = results.tables
-    summary: dict[str, pd.DataFrame] = {}
-    docs = tables["documents"]
-    wide = len(docs) <= wide_documents
-    summary["documents"] = docs[
-        [
-            "doc_id",
-            "title",
-            "level",
-            "genre",
-            "year",
-            "script",
-            "n_chars_raw",
-            "n_chars",
-            "n_tokens",
-        ]
-    ]
-    counts = tables["slogan_counts"]
-    if wide:
-        rows = counts[counts["scope"].isin(["document", "corpus"])]
-        column = rows["doc_id"].where(rows["scope"] == "document", "all documents")
-    else:
-        rows = counts[counts["scope"] != "document"]
-        column = (rows["grouping"] + " = " + rows["group"].astype(str)).where(
-            rows["scope"] != "corpus", "all documents"
-        )
-    rows = _slogan_cells(rows.assign(column=column))
-    order = pd.unique(rows["slogan"])
-    for name, values in (("slogan_rates", "rate (95% CI)"), ("slogan_counts", "mentions (tokens)")):
-        summary[name] = (
-            rows.pivot(index="slogan", columns="column", values=values)
-            .reindex(index=order, columns=pd.unique(rows["column"]))
-            .rename_axis(columns=None)
-            .reset_index()
-        )
-    tfidf = tables["tfidf"]
-    top = tfidf[tfidf["rank"] <= top_terms]
-    top = top.assign(
-        entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)]
-    )
-    if wide:
-        summary["top_tfidf_terms"] = top.pivot(index="rank", columns="doc_id", values="entry")
-    else:
-        summary["top_tfidf_terms"] = top.pivot(index="doc_id", columns="rank", values="entry")
-    summary["top_tfidf_terms"] = summary["top_tfidf_terms"].rename_axis(columns=None).reset_index()
-    formulae = tables["formulae"].head(top_formulae)
-    summary["formulae"] = formulae[["text", "length", "n_docs", "doc_ids"]]
-    similarity = tables["similarity"]
-    if wide:
-        summary["similarity"] = (
-            similarity.pivot(index="doc_a", columns="doc_b", values="cosine")
-            .round(3)
-            .rename_axis(columns=None)
-            .reset_index()
-            .rename(columns={"doc_a": "cosine"})
-        )
-    else:
-        # Each unordered pair once, whether the table holds both orders or one ("upper").
-        pairs = similarity[similarity["doc_a"] != similarity["doc_b"]]
-        first = pairs["doc_a"].where(pairs["doc_a"] < pairs["doc_b"], pairs["doc_b"])
-        second = pairs["doc_b"].where(pairs["doc_a"] < pairs["doc_b"], pairs["doc_a"])
-        pairs = pairs.assign(doc_a=first, doc_b=second).drop_duplicates(["doc_a", "doc_b"])
-        summary["similarity"] = (
-            pairs.sort_values(["cosine", "doc_a", "doc_b"], ascending=[False, True, True])
-            .head(top_pairs)[["doc_a", "doc_b", "cosine", "jaccard"]]
-            .round(3)
-            .reset_index(drop=True)
-        )
-    if "ca_inertia" in tables:
-        summary["ca_inertia"] = tables["ca_inertia"]
-    return summary
-
-
-# An .xlsx is a zip archive that records when it was written twice over: in each member's zip
-# header and in docProps/core.xml. Fixing both makes the workbook a function of its tables alone,
-# so two runs of the same analysis write byte-identical files.
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can hold
-FIXED_XLSX_TIME = "1980-01-01T00:00:00Z"
-_XLSX_TIMESTAMP = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def reproducible_xlsx(data: bytes) -> bytes:
-    """The workbook ``data`` with its creation and modification times and every zip member's
-    time set to 1980-01-01, member order and contents otherwise unchanged."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "docProps/core.xml":
-                content = _XLSX_TIMESTAMP.sub(
-                    lambda m: m.group(1) + FIXED_XLSX_TIME.encode() + m.group(3), content
-                )
-            member = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = info.external_attr
-            target.writestr(member, content)
-    return out.getvalue()
-
-
-#: Rows of a summary table written as LaTeX (the workbook keeps every row).
-LATEX_MAX_ROWS = 60
-
-
-def write_summary(summary: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
-    """``summary.xlsx`` (a sheet per table) and ``latex/<name>.tex`` (booktabs) in ``folder``."""
-
-    def workbook(tmp: Path) -> None:
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for name, table in summary.items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
-        tmp.write_bytes(reproducible_xlsx(buffer.getvalue()))
-
-    written = [atomic_write(safe_child(folder, "summary.xlsx"), workbook)]
-    for name, full in summary.items():
-        # a table for a paper fits on a page or two; a corpus of thousands of documents would
-        # otherwise give a LaTeX table of thousands of rows that no float can hold
-        table = full.head(LATEX_MAX_ROWS)
-        cut = (
-            f"% the first {LATEX_MAX_ROWS} of {len(full):,} rows; every row is in summary.xlsx\n"
-            if len(full) > LATEX_MAX_ROWS
-            else ""
-        )
-        latex = (
-            table.style.hide(axis="index")
-            .format(precision=3, na_rep="")
-            .to_latex(hrules=True, column_format="l" * len(table.columns))
-        )
-        header = (
-            f"% {name}: generated by `python -m analysis run`; needs \\usepackage{{booktabs}}\n"
-            "% and, for the Chinese text, XeLaTeX or LuaLaTeX with \\usepackage{xeCJK}.\n"
-            + cut
-        )
-        written.append(write_text_atomic(safe_child(folder, f"latex/{name}.tex"), header + latex))
-    return written
+from analysis.summary_export import summary_tables, write_summary
 
 
 @dataclass(frozen=True)
