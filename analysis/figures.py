@@ -44,6 +44,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.errors import CannotDraw
+from analysis.measures.tfidf import describe_weighting
 from analysis.pipeline import CorpusTables
 from analysis.plots import (
     SUPPORTED_FORMATS,
@@ -253,7 +254,9 @@ def study_figures(
         (
             "tfidf",
             lambda: textplot_tfidf(
-                tables["tfidf"], doc_ids=None if few_docs else list(docs["doc_id"][:9])
+                tables["tfidf"],
+                doc_ids=None if few_docs else list(docs["doc_id"][:9]),
+                note=describe_weighting(**(settings.get("tfidf") or {})),
             ),
         )
     )

@@ -338,20 +338,28 @@ def _interval_phrase(rows: pd.DataFrame) -> str:
 def _tfidf_table(tfidf: pd.DataFrame, top_terms: int, *, wide: bool) -> SummaryTable:
     columns = {
         "doc_id": _DOC_ID,
-        "rank": Column("rank of the term in the document, 1 = highest TF-IDF weight", "", "count"),
+        "rank": Column(
+            "rank of the term in the document, 1 = highest TF-IDF weight (equal weights share "
+            "a rank; listed by term)", "", "count"
+        ),
         "term": Column("the term (a word token)"),
         "tfidf": Column("TF-IDF weight of the term in the document", "weight", "score"),
     }
-    top = rounded(tfidf[tfidf["rank"] <= top_terms][list(columns)], columns)
+    # the first top_terms rows of each document (the table lists ties by term), laid out by
+    # that place: tied ranks would collide in the columns of the printed table
+    place = tfidf.groupby("doc_id", sort=False).cumcount() + 1
+    top = rounded(tfidf[place <= top_terms][list(columns)], columns)
+    places = place[place <= top_terms].to_numpy()
     top = top.assign(
         entry=[f"{t} ({w:.3f})" for t, w in zip(top["term"], top["tfidf"], strict=True)]
     )
+    laid = top.assign(rank=places)
     if wide:
-        layout = top.pivot(index="rank", columns="doc_id", values="entry")
+        layout = laid.pivot(index="rank", columns="doc_id", values="entry")
         kinds = {"rank": "count", **{str(d): "text" for d in layout.columns}}
         shape = "a column per document"
     else:
-        layout = top.pivot(index="doc_id", columns="rank", values="entry")
+        layout = laid.pivot(index="doc_id", columns="rank", values="entry")
         layout.columns = [str(rank) for rank in layout.columns]
         kinds = {"doc_id": "text", **{str(r): "text" for r in layout.columns}}
         shape = "a row per document, a column per rank"

@@ -10,11 +10,17 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.stats import rankdata
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis.dfm import dfm
 from analysis.errors import InputError
-from analysis.measures.tfidf import TFIDF_COLUMNS, textstat_tfidf, tfidf_matrix
+from analysis.measures.tfidf import (
+    TFIDF_COLUMNS,
+    describe_weighting,
+    textstat_tfidf,
+    tfidf_matrix,
+)
 
 # Three documents (N = 3). After dropping 的 (stopword) and 。 (punctuation):
 #   a: 团结 团结 民主     b: 团结 班子     c: 班子
@@ -32,13 +38,14 @@ TOKENS = pd.DataFrame(
 # smooth idf: 团结, 班子 ln(4/3) + 1 = 1.287682; 民主 ln(4/2) + 1 = 1.693147
 # a: (2 · 1.287682, 1.693147) = (2.575364, 1.693147), ‖·‖₂ = 3.082085
 #    → 团结 0.835592, 民主 0.549351
-# b: 团结 and 班子 both 1.287682 → 1/√2 = 0.707107 each (tie: 团 U+56E2 before 班 U+73ED)
+# b: 团结 and 班子 both 1.287682 → 1/√2 = 0.707107 each: a tie, both rank 1 (competition
+#    ranking, as term_frequencies), listed by code point: 团 U+56E2 before 班 U+73ED
 # c: 班子 alone → 1
 SMOOTH_L2 = [
     ["a", "团结", 0.8355915419449176, 1],
     ["a", "民主", 0.5493512310263033, 2],
     ["b", "团结", 1 / sqrt(2), 1],
-    ["b", "班子", 1 / sqrt(2), 2],
+    ["b", "班子", 1 / sqrt(2), 1],
     ["c", "班子", 1.0, 1],
 ]
 
@@ -123,6 +130,34 @@ def test_matches_scikit_learn_tfidf_vectorizer(smooth, sublinear, norm):
     np.testing.assert_allclose(ours, theirs[:, [names.index(t) for t in d.terms]], rtol=1e-12)
 
 
+@pytest.mark.parametrize(("min_df", "max_df"), [(1, 1.0), (2, 1.0), (1, 0.5), (1, 1), (2, 2)])
+def test_document_frequency_limits_match_scikit_learn(min_df, max_df):
+    kept = TOKENS[~TOKENS["is_punct"] & ~TOKENS["is_stop"]]
+    docs = kept.groupby("doc_id", sort=False)["token"].apply(list)
+    vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, min_df=min_df, max_df=max_df)
+    theirs = vectorizer.fit_transform(docs.tolist()).tocoo()
+    names = vectorizer.get_feature_names_out()
+    cells = zip(theirs.row, theirs.col, theirs.data, strict=True)
+    expected = sorted((docs.index[r], names[c], v) for r, c, v in cells)
+    ours = textstat_tfidf(TOKENS, min_df=min_df, max_df=max_df, top_n=None)
+    got = sorted(ours[["doc_id", "term", "tfidf"]].itertuples(index=False, name=None))
+    assert [(d, t) for d, t, _ in got] == [(d, t) for d, t, _ in expected]
+    np.testing.assert_allclose([w for *_, w in got], [w for *_, w in expected], rtol=1e-12)
+
+
+def test_max_df_leaves_out_the_words_every_document_uses():
+    # df: 团结 2, 班子 2, 民主 1 of 3 documents; at most half of them (1.5) keeps only 民主
+    assert set(textstat_tfidf(TOKENS, max_df=0.5)["term"]) == {"民主"}
+    assert set(textstat_tfidf(TOKENS, min_df=2)["term"]) == {"团结", "班子"}
+
+
+def test_the_weighting_is_described_for_a_caption():
+    assert describe_weighting() == "weight = count × ln((1+N)/(1+df)) + 1, scaled to unit length"
+    assert describe_weighting(
+        idf="classic", smooth_idf=False, sublinear_tf=True, norm="none", max_df=0.8, top_n=20
+    ) == "weight = 1 + ln(count) × ln(N/df); terms in at most 80%"
+
+
 def test_accepts_a_dfm_and_does_not_mutate_its_input():
     before = TOKENS.copy()
     d = dfm(TOKENS)
@@ -149,6 +184,9 @@ def test_empty_documents_and_empty_tables():
         ({"top_n": 0}, "top_n must be a whole number"),
         ({"top_n": 2.5}, "top_n must be a whole number"),
         ({"top_n": True}, "top_n must be a whole number"),
+        ({"max_df": 1.5}, "max_df must be a whole number of documents"),
+        ({"min_df": 0}, "min_df must be a whole number of documents"),
+        ({"max_df": "80%"}, "max_df must be a whole number of documents"),
     ],
 )
 def test_bad_arguments_are_explained(kwargs, message):
@@ -196,8 +234,9 @@ def test_rows_are_unit_length_and_ranks_consistent(tokens, options):
     sums = out.groupby("doc_id")["tfidf"].apply(lambda w: float(np.sum(w**2)))
     np.testing.assert_allclose(sums.to_numpy(), 1.0, rtol=1e-12)
     for _, group in out.groupby("doc_id", sort=False):
-        assert group["rank"].tolist() == list(range(1, len(group) + 1))
-        # ranks follow the weight down, then the term
+        # competition ranking (scipy's "min"): ties share the best rank
+        assert group["rank"].tolist() == rankdata(-group["tfidf"], method="min").tolist()
+        # rows follow the weight down, then the term
         keys = list(zip(-group["tfidf"], group["term"], strict=True))
         assert keys == sorted(keys)
     assert out["doc_id"].tolist() == sorted(out["doc_id"])
@@ -219,7 +258,10 @@ def test_document_order_changes_nothing(tokens, options, rnd):
 
 def test_study_documents(study_corpus):
     out = textstat_tfidf(study_corpus.tokens)
-    assert out.groupby("doc_id").size().tolist() == [20] * 5  # top_n = 20 (settings.yml)
+    # top_n = 20 (settings.yml): ranks 1–20, and the terms tied at the cut all kept
+    assert out["rank"].max() == 20 and out.groupby("doc_id").size().tolist() == [22, 20, 22, 20, 21]
+    for _, group in out.groupby("doc_id"):
+        assert group["tfidf"].iloc[19:].nunique() == 1
     top = out[out["rank"] == 1].set_index("doc_id")["term"].to_dict()
     assert top == {
         "cidu_opinion_2005": "活动",
@@ -232,7 +274,7 @@ def test_study_documents(study_corpus):
     # numbers and list markers are not terms (is_number), so the vectors hold words only
     assert weight["cityoffice_speech_2003", "办公厅"] == pytest.approx(0.338707, abs=1e-6)
     assert weight["cidu_opinion_2005", "四强一硬"] == pytest.approx(0.246948, abs=1e-6)
-    # Four Jilin terms tie at 0.260922 and are ranked by code point: 全 < 和 < 按 < 王.
-    jilin = out[(out["doc_id"] == "jilin_news_2007") & (out["rank"].between(2, 5))]
+    # Four Jilin terms tie at 0.260922: all rank 2, listed by code point: 全 < 和 < 按 < 王.
+    jilin = out[(out["doc_id"] == "jilin_news_2007") & (out["rank"] == 2)]
     assert jilin["term"].tolist() == ["全省", "和谐共事", "按章办事", "王珉"]
     assert jilin["tfidf"].nunique() == 1

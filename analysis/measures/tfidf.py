@@ -82,6 +82,51 @@ def code_point_rank(labels: pd.Index) -> np.ndarray:
     return rank
 
 
+def _within_doc_freq(d: Dfm, min_df: int | float, max_df: int | float) -> Dfm:
+    """The terms of ``d`` found in ``min_df`` to ``max_df`` documents (scikit-learn's rule: a
+    float is a share of the documents, an int a number of them)."""
+    n_docs = d.shape[0]
+    low = min_df if isinstance(min_df, int | np.integer) else min_df * n_docs
+    high = max_df if isinstance(max_df, int | np.integer) else max_df * n_docs
+    if low == 1 and high >= n_docs:
+        return d
+    df = d.doc_freq().to_numpy()
+    keep = (df >= low) & (df <= high)
+    return Dfm(d.matrix[:, keep].tocsr(), d.docs, d.terms[keep])
+
+
+def describe_weighting(
+    *,
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    norm: Norm | None = "l2",
+    idf: Idf = "sklearn",
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    **_: object,
+) -> str:
+    """One line saying how the TF-IDF weights were made, for a figure's caption."""
+    tf = "1 + ln(count)" if sublinear_tf else "count"
+    idf_text = {
+        ("sklearn", True): "ln((1+N)/(1+df)) + 1",
+        ("sklearn", False): "ln(N/df) + 1",
+        ("classic", True): "ln((1+N)/(1+df))",
+        ("classic", False): "ln(N/df)",
+    }.get((idf, bool(smooth_idf)), "1")
+    scaled = {"l2": ", scaled to unit length", "l1": ", scaled to sum 1"}.get(str(norm), "")
+    kept = []
+    if min_df != 1:
+        kept.append(f"in at least {_share(min_df)} of the documents")
+    if max_df != 1.0 and max_df != 1:
+        kept.append(f"in at most {_share(max_df)}")
+    terms = f"; terms {' and '.join(kept)}" if kept else ""
+    return f"weight = {tf} × {idf_text}{scaled}{terms}"
+
+
+def _share(value: int | float) -> str:
+    return f"{value:.0%}" if isinstance(value, float) else f"{value}"
+
+
 def check_weighting(caller: str, *, smooth_idf: object, sublinear_tf: object, idf: object) -> None:
     """Validate the weighting options shared by TF-IDF, similarity and clustering."""
     for name, value in (("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
@@ -131,22 +176,41 @@ def textstat_tfidf(
     sublinear_tf: bool = False,
     norm: Norm | None = "l2",
     idf: Idf = "sklearn",
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
     top_n: int | None = 20,
 ) -> pd.DataFrame:
     """TF-IDF of every term in every document, best ``top_n`` per document (``tfidf.csv``).
 
-    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation and stopwords
-    dropped) or a :class:`Dfm`. Weighting (formulas and sources in the module docstring):
-    ``smooth_idf``, ``sublinear_tf``, ``norm`` as in scikit-learn's ``TfidfTransformer``, and
-    ``idf="classic"`` for ``ln(N / df)``. ``top_n=None`` keeps every non-zero cell.
+    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation, numbers and
+    stopwords dropped) or a :class:`Dfm`. Weighting (formulas and sources in the module
+    docstring): ``smooth_idf``, ``sublinear_tf``, ``norm`` as in scikit-learn's
+    ``TfidfTransformer``, and ``idf="classic"`` for ``ln(N / df)``. ``min_df`` and ``max_df``
+    keep only the terms found in at least ``min_df`` and at most ``max_df`` documents — a whole
+    number counts documents, a fraction in (0, 1] is a share of them — as scikit-learn's
+    ``TfidfVectorizer`` does, before weighting (``max_df=0.8`` on five documents drops the words
+    all five use, which otherwise fill every top list with the idf's floor of 1).
+    ``top_n=None`` keeps every non-zero cell.
 
     Returns one row per non-zero weight, columns :data:`TFIDF_COLUMNS`:
 
-    ``doc_id``, ``term``, ``tfidf`` (the weight), ``rank`` (1 = highest weight in the document;
-    equal weights are ranked by term in code-point order). Rows are sorted by ``doc_id``
-    (code-point order) and ``rank``, whatever order the documents came in.
+    ``doc_id``, ``term``, ``tfidf`` (the weight), ``rank``: competition ranking, as
+    ``term_frequencies``' rank — 1 + the number of terms of the document with a higher weight,
+    so equal weights share a rank (1, 2, 2, 4) and are listed by term in code-point order.
+    ``top_n`` keeps the rows of rank ``top_n`` or better (every term tied at the cut, so a
+    document may have a few more). Rows are sorted by ``doc_id`` (code-point order), rank and
+    term, whatever order the documents came in.
     """
     check_weighting("textstat_tfidf", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    for name, value in (("min_df", min_df), ("max_df", max_df)):
+        if isinstance(value, bool) or not (
+            (isinstance(value, int | np.integer) and value >= 1)
+            or (isinstance(value, float) and 0 < value <= 1)
+        ):
+            raise InputError(
+                f"textstat_tfidf: {name} must be a whole number of documents (at least 1) or a "
+                f"share of them between 0 and 1 (e.g. 0.8), got {value!r}"
+            )
     if norm not in (*NORMS, None):
         raise InputError(
             f"textstat_tfidf: norm must be one of l2, l1, none (or None), got {norm!r}"
@@ -158,7 +222,7 @@ def textstat_tfidf(
             f"textstat_tfidf: top_n must be a whole number of at least 1, or None for every "
             f"term; got {top_n!r}"
         )
-    d = as_dfm(x, "textstat_tfidf")
+    d = _within_doc_freq(as_dfm(x, "textstat_tfidf"), min_df, max_df)
     weights = tfidf_matrix(
         d, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, norm=norm, idf=idf
     ).tocoo()
@@ -166,10 +230,12 @@ def textstat_tfidf(
     term_key = code_point_rank(d.terms)[weights.col]
     # One sort gives both the output order and the rank: by document, weight down, term.
     order = np.lexsort((term_key, -weights.data, doc_key))
-    doc_sorted = doc_key[order]
+    doc_sorted, weight_sorted = doc_key[order], weights.data[order]
     first = np.r_[True, doc_sorted[1:] != doc_sorted[:-1]] if len(order) else np.array([], bool)
     starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-    rank = np.arange(len(order)) - starts + 1
+    # competition ranking: a weight equal to the one before keeps that one's rank
+    new_weight = first | np.r_[True, weight_sorted[1:] != weight_sorted[:-1]]
+    rank = np.maximum.accumulate(np.where(new_weight, np.arange(len(order)), 0)) - starts + 1
     keep = rank <= top_n if top_n is not None else np.ones(len(order), dtype=bool)
     rows, cols = weights.row[order][keep], weights.col[order][keep]
     return pd.DataFrame(

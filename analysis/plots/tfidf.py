@@ -44,6 +44,7 @@ def textplot_tfidf(
     doc_labels: Mapping[str, str] | None = None,
     ncols: int | None = None,
     width: ColumnWidth = "double",
+    note: str | None = None,
 ) -> Figure:
     """Bars of the ``top_n`` highest TF-IDF terms of each document, one panel per document.
 
@@ -52,7 +53,10 @@ def textplot_tfidf(
     least as many terms as you plot. ``doc_ids`` picks and orders the panels (default: every
     document, in code-point order); ``doc_labels`` maps doc ids to panel titles (default: the
     doc id). ``ncols`` panels per row (default 2 at single, 3 at double width). Panels share the
-    TF-IDF axis, so bar lengths compare across documents. Returns a new Figure; nothing is saved.
+    TF-IDF axis, so bar lengths compare across documents. ``note`` is a line under the axis
+    title saying how the weights were made (a run passes
+    :func:`analysis.measures.tfidf.describe_weighting` of its settings). Returns a new Figure;
+    nothing is saved.
     """
     _check_table(tfidf_table)
     _check_whole(top_n, "top_n")
@@ -60,6 +64,8 @@ def textplot_tfidf(
         _check_whole(ncols, "ncols")
     if width not in COLUMN_WIDTH_INCHES:
         raise InputError(f"textplot_tfidf: width must be 'single' or 'double', got {width!r}")
+    if note is not None and (not isinstance(note, str) or "\n" in note):
+        raise InputError(f"textplot_tfidf: note must be one line of text or None, got {note!r}")
     available = sorted(pd.unique(tfidf_table["doc_id"].astype(str)))
     chosen = _chosen_docs(doc_ids, available)
     labels = {doc: str((doc_labels or {}).get(doc, doc)) for doc in chosen}
@@ -90,7 +96,7 @@ def textplot_tfidf(
         # The shared axis shows its tick labels under every visible panel's column bottom.
         for ax in axes.flat[: len(chosen)]:
             ax.xaxis.set_tick_params(labelbottom=True)
-        fig.supxlabel("TF-IDF weight", fontsize=8)
+        fig.supxlabel("TF-IDF weight" + (f"\n{note}" if note else ""), fontsize=8)
         _fit_titles(fig, list(axes.flat[: len(chosen)]), titles, ncols)
     return fig
 
