@@ -714,6 +714,13 @@ def cleaned_corpus(corpus: pd.DataFrame, cleaned: Sequence[CleanedText]) -> Clea
                     stacklevel=2,
                 )
     documents["script"] = scripts
+    if "title" in documents.columns:
+        # the text is counted in Simplified; a Traditional title is kept as written, beside it
+        documents.insert(
+            documents.columns.get_loc("title") + 1,
+            "title_simplified",
+            [to_simplified(t) if isinstance(t, str) else t for t in documents["title"]],
+        )
     documents["text"] = [result.text for result in cleaned]
     documents["translation"] = [result.translation for result in cleaned]
     documents["n_chars"] = [count_chars(result.text) for result in cleaned]

@@ -43,6 +43,7 @@ DOCUMENT_SUMMARY_COLUMNS = [
     "doc_id",
     "file",
     "title",
+    "title_simplified",
     "level",
     "genre",
     "year",
@@ -209,18 +210,21 @@ def document_summary(corpus: CorpusTables) -> pd.DataFrame:
 
     ``n_chars_raw`` and ``n_chars`` count characters without line breaks before and after
     cleaning; ``n_tokens`` counts word tokens (punctuation excluded, stopwords included);
-    ``n_sentences`` and ``n_paragraphs`` are as in the sentences table. A missing title is the
-    doc id. ``flags`` is :func:`document_flags` with the thresholds of ``document_flags`` in the
-    cleaning rules (``""`` for every document when that section is null).
+    ``n_sentences`` and ``n_paragraphs`` are as in the sentences table. ``title`` is as written
+    in the metadata, ``title_simplified`` the same in Simplified characters (OpenCC t2s), as the
+    text is counted; a missing title is the doc id. ``flags`` is :func:`document_flags` with
+    the thresholds of ``document_flags`` in the cleaning rules (``""`` for every document when
+    that section is null).
     """
     docs = corpus.documents
     words = corpus.tokens.loc[~corpus.tokens["is_punct"], "doc_id"].value_counts()
     sents = corpus.sentences.groupby("doc_id")["sent"].nunique()
     paras = corpus.sentences.groupby("doc_id")["para"].nunique()
     summary = docs[[c for c in DOCUMENT_SUMMARY_COLUMNS if c in docs.columns]].copy()
-    summary["title"] = (
-        summary["title"].astype("object").where(summary["title"].notna(), summary["doc_id"])
-    )
+    for column in ("title", "title_simplified"):
+        summary[column] = (
+            summary[column].astype("object").where(summary[column].notna(), summary["doc_id"])
+        )
     summary["n_tokens"] = docs["doc_id"].map(words).fillna(0).astype("int64")
     summary["n_sentences"] = docs["doc_id"].map(sents).fillna(0).astype("int64")
     summary["n_paragraphs"] = docs["doc_id"].map(paras).fillna(0).astype("int64")

@@ -427,3 +427,13 @@ def test_scripts_and_comments_of_a_web_page_go_whole_and_are_audited():
     ]
     assert restore_raw_text(cleaned.text, audit) == WEB_PAGE
     assert clean_text(cleaned.text).text == cleaned.text  # cleaning the cleaned removes nothing
+
+
+def test_a_traditional_title_is_kept_beside_its_simplified_form(study_corpus):
+    from analysis.pipeline import document_summary
+
+    summary = document_summary(study_corpus).set_index("doc_id")
+    assert summary.loc["cidu_opinion_2005", "title"] == "四強一硬好班子活動意見"
+    assert summary.loc["cidu_opinion_2005", "title_simplified"] == "四强一硬好班子活动意见"
+    same = summary.loc["nansha_speech_2007"]
+    assert same["title"] == same["title_simplified"] == "思想政治建设工作会议上的讲话"
