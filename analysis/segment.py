@@ -15,9 +15,11 @@ space; together the tokens cover every other character of the text exactly once)
 ``doc_id``, ``para``, ``sent`` (as in the sentences table), ``position`` (1, 2, … within the
 document), ``token``, ``start``, ``end`` (0-based, half-open offsets into the cleaned text),
 ``is_punct`` (punctuation, symbols and placeholders), ``is_number`` (a number or list marker:
-``2005``, ``70%``, ``3.5``, ``①``, ``Ⅳ``, ``十七``), ``is_stop`` (in the stopword list, or a
-number: numbers and list markers are not terms, so every measure that leaves stopwords out of
-its terms leaves them out too), and ``pos`` when part-of-speech tags are asked for.
+``2005``, ``70%``, ``3.5``, ``①``, ``Ⅳ``, ``十七``; and a counter right after a censorship
+placeholder, the rest of a hidden number: 届 in 党的**届**全会), ``is_stop`` (in the stopword
+list, or a number: numbers and list markers are not terms, so every measure that leaves
+stopwords out of its terms leaves them out too), and ``pos`` when part-of-speech tags are asked
+for.
 
 Flags are flags: nothing is removed, each measure decides what to skip. POS tags come from the
 dictionary (jieba's ``dict.txt`` tags and the user dictionary's); a word the dictionary lacks
@@ -159,6 +161,28 @@ _NUMBER = re.compile(
     r"|[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf\u2160-\u2188]+"
     r"|[零〇一二三四五六七八九十百千万亿两]+"
 )
+
+
+# A counter right after a censorship placeholder is what is left of a hidden number: 党的**届**
+# 全会 (the **th plenum) gives the token 届, which is no term of the text.
+_COUNTERS = frozenset("届次号期个项条名位年月日大")
+_PLACEHOLDER_TOKEN = re.compile(DEFAULT_PLACEHOLDER)
+
+
+def _counters_of_hidden_numbers(
+    table: pd.DataFrame, unique_words: np.ndarray, codes: np.ndarray
+) -> np.ndarray:
+    """Rows holding a one-character counter whose token before it, in the same document, is a
+    placeholder (``**``)."""
+    placeholder = np.fromiter(
+        (_PLACEHOLDER_TOKEN.fullmatch(w) is not None for w in unique_words), bool, len(unique_words)
+    )
+    counter = np.isin(unique_words, list(_COUNTERS))
+    after = np.zeros(len(table), dtype=bool)
+    if len(table) > 1:
+        same_doc = table["doc_id"].to_numpy()[1:] == table["doc_id"].to_numpy()[:-1]
+        after[1:] = placeholder[codes[:-1]] & same_doc
+    return counter[codes] & after
 
 
 def _is_number(token: str) -> bool:
@@ -469,9 +493,10 @@ def tokens_table(
     unique_words = np.asarray(uniques, dtype=object)
     table["is_punct"] = np.fromiter(map(_is_punct, unique_words), bool, len(unique_words))[codes]
     number = np.fromiter(map(_is_number, unique_words), bool, len(unique_words))
-    table["is_number"] = number[codes]
+    is_number = number[codes] | _counters_of_hidden_numbers(table, unique_words, codes)
+    table["is_number"] = is_number
     listed = np.isin(unique_words, list(stopwords)) if stopwords else np.zeros(len(number), bool)
-    table["is_stop"] = (listed | number)[codes]
+    table["is_stop"] = listed[codes] | is_number
     if with_pos:
         tags = [
             tag

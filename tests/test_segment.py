@@ -78,6 +78,10 @@ def test_the_tokens_table_of_the_five_documents(study_corpus):
     assert {"2005", "70%", "①", "④", "1", "二"} <= numbers
     assert tokens.loc[tokens["is_number"], "is_stop"].all()
     assert not numbers & {"一把手", "团结", "班子", "四强一硬"}
+    # 党的**届**全会: the 届 of a hidden number is no term; 届 elsewhere would be
+    after_placeholder = tokens["token"].shift().str.fullmatch(r"\*{2,}").fillna(False)
+    hidden = tokens[(tokens["token"] == "届") & after_placeholder]
+    assert len(hidden) == 3 and hidden["is_number"].all()
 
 
 @pytest.mark.parametrize(
