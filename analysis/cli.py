@@ -144,6 +144,38 @@ def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
     return None
 
 
+def check_file_outputs(args: argparse.Namespace, paths: list[Path]) -> None:
+    """``kwic --out`` and ``trends --out`` write the files the researcher names (and trends a
+    table beside its figure): never a folder, one of the inputs (a text, the metadata, the
+    settings) or a file in the project's own folders."""
+    from analysis.outputs import PROJECT_SOURCE_FOLDERS
+
+    texts = Path(args.texts).resolve()
+    inputs = {
+        p.resolve()
+        for p in (
+            _metadata_for(Path(args.texts), getattr(args, "metadata", None)),
+            Path(args.config) if getattr(args, "config", None) else None,
+        )
+        if p is not None
+    }
+    sources = [PROJECT_ROOT / name for name in PROJECT_SOURCE_FOLDERS]
+    for path in paths:
+        where = path.resolve()
+        if path.is_dir():
+            raise InputError(f"--out {path}: is a folder; give a file name such as {path}/out.csv")
+        if where in inputs or where == texts or texts in where.parents:
+            raise InputError(
+                f"--out {path}: is one of this command's inputs (a text, the metadata or the "
+                "settings) and would be replaced; choose another file name"
+            )
+        if any(where == s or s in where.parents for s in sources):
+            raise InputError(
+                f"--out {path}: is inside the project's own folders ({where.parent}); write it "
+                "elsewhere, e.g. in results/"
+            )
+
+
 def _extensions(value: str) -> tuple[str, ...]:
     endings = tuple(
         e.strip() if e.strip().startswith(".") else f".{e.strip()}"
@@ -234,7 +266,7 @@ def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.manifest import input_files
-    from analysis.outputs import staged_run
+    from analysis.outputs import previous_figures_folder, staged_run
     from analysis.run_state import is_up_to_date, run_fingerprint
     from analysis.runner import RunRequest, failure_line, run_analysis
 
@@ -289,7 +321,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     figures = None if args.no_figures else figures_folder(args.out, args.figures)
     read = [texts, request.settings_file, *([metadata] if metadata else [])]
-    with staged_run(Path(args.out), figures, request.run_id, inputs=read) as stage:
+    # without figures, those of the run being replaced go with its tables
+    old_figures = previous_figures_folder(Path(args.out)) if figures is None else None
+    with staged_run(
+        Path(args.out), figures, request.run_id, inputs=read, old_figures=old_figures
+    ) as stage:
         corpus = _build(args, settings, lexicon)
         outcome = run_analysis(
             corpus,
@@ -348,6 +384,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".png", ".pdf", ".svg"):
         raise InputError(f"--out {args.out}: give a file ending in .csv, .png, .pdf or .svg")
+    if out is not None:
+        check_file_outputs(args, [out, out.with_suffix(".csv")])
     settings, lexicon = _settings_and_slogans(args)
     args.group_by = None
     settings = _apply_grouping_options(args, settings)
@@ -375,12 +413,25 @@ def cmd_trends(args: argparse.Namespace) -> int:
             )
         return 0
     csv = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
+    if csv != out and csv.is_file() and not _is_trends_table(csv, table):
+        raise InputError(
+            f"{csv}: exists and is not a trends table (its header differs), and the table of "
+            f"--out {out} goes there; choose another --out or move that file"
+        )
     written = [write_csv(table, csv)]
     if out.suffix.lower() != ".csv":
         figure = textplot_slogan_trends(table)
         written += save_figure(figure, str(out))
     _say(args, "wrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _is_trends_table(path: Path, table: pd.DataFrame) -> bool:
+    """Whether ``path`` starts with the header a trends table is written with (an earlier
+    ``trends --out`` of the same shape, which may be replaced)."""
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return first == ",".join(map(str, table.columns))
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -423,6 +474,8 @@ def cmd_kwic(args: argparse.Namespace) -> int:
     settings, lexicon = _settings_and_slogans(args)
     width = args.width if args.width is not None else (settings.get("kwic") or {}).get("width", 20)
     check_kwic_request(args.pattern, lexicon, width=width, sort=args.sort, out=args.out)
+    if args.out is not None:
+        check_file_outputs(args, [Path(args.out)])
     corpus = _build(args, settings, lexicon)
     table = kwic(
         corpus.documents,

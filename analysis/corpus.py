@@ -290,7 +290,7 @@ def load_corpus(
             )
         rows.append({**record, "file": rel, "_path": by_file.pop(rel)})
     unlisted = sorted(by_file)
-    if unlisted and not meta.empty:
+    if unlisted and metadata is not None:  # a header-only file too: the rows are missing
         warnings.warn(
             f"{len(unlisted)} text(s) in {folder} have no row in {source} (first: {unlisted[0]}); "
             "their doc_id comes from the file name",

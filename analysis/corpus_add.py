@@ -15,8 +15,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import posixpath
 import re
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
 
 from analysis.corpus import (
     MAX_DOC_ID_BYTES,
@@ -29,6 +35,8 @@ from analysis.corpus import (
 from analysis.encoding import read_text_file
 from analysis.errors import InputError
 from analysis.paths import atomic_write, safe_child
+
+LOCK_WAIT_SECONDS = 60  # another add takes a second or two: wait for it rather than fail
 
 
 def _sha256(path: Path) -> str:
@@ -46,16 +54,58 @@ def add_text(
 ) -> tuple[Path, dict[str, object]]:
     """Copy ``source`` into ``texts_dir`` and append its metadata row; return both.
 
-    ``fields`` fills metadata columns (``title``, ``year``, ``level``, ``genre`` …); a column the
-    metadata file lacks is added. Without ``doc_id`` it comes from the file name, and without a
-    ``year`` one written in the file name is used.
+    ``fields`` fills metadata columns (``title``, ``year``, ``level``, ``genre`` …) the
+    metadata file has. Without ``doc_id`` it comes from the file name, and without a ``year``
+    one written in the file name is used. One add at a time per folder and metadata file (a
+    lock; a second add waits for the first).
     """
     source, folder = Path(source), Path(texts_dir)
+    if source.exists() and not source.is_file():
+        raise InputError(
+            f"{source}: is not a regular file (a folder, pipe or device); give the path of a "
+            "text file to add"
+        )
     if not source.is_file():
         raise InputError(f"{source}: no such file; give the path of the text to add")
     if not folder.is_dir():
         raise InputError(f"{folder}: corpus folder not found; create it or pass --to the right one")
     _, encoding = read_text_file(source)  # refuse what the corpus could not load later
+    meta_path = Path(metadata) if metadata is not None else None
+    # Two adds at once would each append to the metadata they read and the last write would
+    # win, losing the other's row: one add at a time per corpus folder and metadata file.
+    locks = sorted({_lock_for(folder)} | ({_lock_for(meta_path)} if meta_path else set()))
+    with ExitStack() as held:
+        for lock in locks:
+            try:
+                held.enter_context(FileLock(str(lock), timeout=LOCK_WAIT_SECONDS))
+            except Timeout:
+                raise InputError(
+                    f"{folder}: another add is writing to this corpus; wait for it to finish "
+                    "and add again"
+                ) from None
+        return _add_locked(
+            source, folder, meta_path, doc_id=doc_id, fields=fields, extensions=extensions,
+            encoding=encoding,
+        )
+
+
+def _lock_for(path: Path) -> Path:
+    """A lock file for ``path`` in the system's temporary folder, named by a hash of its full
+    path: the researcher's corpus folder gets no file of ours beside the texts."""
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return Path(tempfile.gettempdir()) / f"analysis-add-{key[:16]}.lock"
+
+
+def _add_locked(
+    source: Path,
+    folder: Path,
+    meta_path: Path | None,
+    *,
+    doc_id: str | None,
+    fields: dict[str, str] | None,
+    extensions: tuple[str, ...],
+    encoding: str,
+) -> tuple[Path, dict[str, object]]:
     doc_id = doc_id or doc_id_from_path(source.name)
     if not is_safe_doc_id(doc_id):  # the loader's rule, so an added text always loads
         raise InputError(
@@ -70,8 +120,9 @@ def add_text(
                 f"{source} has the same content as {existing}, already in the corpus; "
                 "nothing was added"
             )
-    meta_path = Path(metadata) if metadata is not None else None
     table = read_metadata(meta_path) if meta_path is not None and meta_path.exists() else None
+    if table is not None:
+        _check_rows_are_in(folder, table, meta_path)
     known_ids = set(table["doc_id"]) if table is not None else set()
     known_ids |= {doc_id_from_path(p.name) for p in text_files(folder, extensions)}
     if doc_id in known_ids:
@@ -118,6 +169,19 @@ def add_text(
             raise
     row["encoding"] = encoding
     return target, row
+
+
+def _check_rows_are_in(folder: Path, table: pd.DataFrame, meta_path: Path) -> None:
+    """The metadata names its files relative to the folder ``run --texts`` reads; a row written
+    relative to another folder (``--to`` a sub-folder of the corpus) would break the corpus."""
+    for rel in table["file"]:
+        if not (folder / posixpath.normpath(str(rel).replace("\\", "/"))).is_file():
+            raise InputError(
+                f"{meta_path} names {rel!r}, which is not in {folder}: its files are relative "
+                "to another folder. Pass --to the corpus folder that run reads with --texts "
+                "(the new text may go in a sub-folder there later), so the row is written as "
+                "run reads it; nothing was added"
+            )
 
 
 def _check_year(year: str) -> None:

@@ -63,6 +63,9 @@ class StagedRun:
     run_id: str
     out: Path
     figures: Path | None
+    #: The previous run's figures folder, when this run draws no figures: its figures are
+    #: retired with its tables, so no figure is left that the new tables do not match.
+    old_figures: Path | None = None
     staging: Path = field(init=False)
     staging_figures: Path | None = field(init=False)
 
@@ -131,11 +134,13 @@ class StagedRun:
             if (self.out / name).exists()
         ]
         moves: list[list[str]] = []
-        if self.figures is not None and self.staging_figures is not None:
+        retire_from = self.figures if self.figures is not None else self.old_figures
+        if retire_from is not None:
             for name in sorted(set(previous_figures) - set(new_figures)):
-                old = self.figures / name
-                if old.parent == self.figures and old.is_file():
+                old = retire_from / name
+                if old.parent == retire_from and old.is_file():
                     retire.append([str(old), str(trash / "figures" / name), None])
+        if self.figures is not None and self.staging_figures is not None:
             moves += [
                 [str(self.staging_figures / name), str(self.figures / name)]
                 for name in sorted(new_figures)
@@ -213,6 +218,16 @@ def _run_id_of(journal: Path) -> str:
     return journal.stem.removeprefix(JOURNAL_PREFIX)
 
 
+def previous_figures_folder(out: Path) -> Path | None:
+    """The figures folder of the run now in ``out`` (by its manifest), if it drew figures."""
+    try:
+        manifest = json.loads((Path(out) / MANIFEST_FILE).read_text(encoding="utf-8"))
+        folder = manifest["folders"]["figures"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Path(folder) if isinstance(folder, str) and Path(folder).is_dir() else None
+
+
 def previous_figure_files(out: Path, figures: Path | None) -> list[str]:
     """The figure files (names in ``figures``) that the run now in ``out`` wrote there, by its
     manifest; empty without a manifest or when that run used another figures folder."""
@@ -230,7 +245,12 @@ def previous_figure_files(out: Path, figures: Path | None) -> list[str]:
 
 @contextmanager
 def staged_run(
-    out: Path, figures: Path | None, run_id: str, *, inputs: Iterable[Path] = ()
+    out: Path,
+    figures: Path | None,
+    run_id: str,
+    *,
+    inputs: Iterable[Path] = (),
+    old_figures: Path | None = None,
 ) -> Iterator[StagedRun]:
     """Stage a run's outputs; commit them when the block ends normally, discard them otherwise.
 
@@ -245,6 +265,8 @@ def staged_run(
     folders = [Path(out)] if figures is None else [Path(out), Path(figures)]
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
+    if figures is None and old_figures is not None:
+        folders.append(Path(old_figures))  # its old figures are retired: locked like the rest
     with ExitStack() as locks:
         # sorted, so two runs sharing both folders take the locks in one order
         for folder in sorted({f.resolve() for f in folders}):
@@ -260,7 +282,7 @@ def staged_run(
             locks.callback(lock.release)
         recover(out, figures)
         check_nothing_in_the_way(out, None)
-        stage = StagedRun(run_id, out, figures)
+        stage = StagedRun(run_id, out, figures, None if figures else old_figures)
         for folder in (stage.staging, stage.staging_figures):
             if folder is not None:
                 folder.mkdir(parents=True)

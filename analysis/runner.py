@@ -246,7 +246,9 @@ def run_analysis(
     write_manifest(manifest(staged_view=False), stage.staging / MANIFEST_FILE)
     if request.fingerprint:
         record_run(stage.staging, request.fingerprint, finals)
-    stage.commit(previous_figures=previous_figure_files(stage.out, stage.figures))
+    stage.commit(
+        previous_figures=previous_figure_files(stage.out, stage.figures or stage.old_figures)
+    )
     if csv_cut:
         lines.append(
             "CSV cut to spreadsheet size: "

@@ -293,3 +293,46 @@ def test_script_in_a_saved_web_page_is_not_counted_as_words(tmp_path):
     assert list(corpus.mentions["slogan"]) == ["团结"]
     rules = set(corpus.cleaning_log["rule"])
     assert {"html_script", "html_script_inline"} <= rules
+
+
+# --- the third adversarial round --------------------------------------------------------------
+
+
+def test_trends_never_replaces_a_file_it_did_not_write(tmp_path, capsys):
+    texts = tmp_path / "T"
+    texts.mkdir()
+    (texts / "a_1990.txt").write_text("坚持团结。", encoding="utf-8")
+    (texts / "b_2000.txt").write_text("团结，团结。", encoding="utf-8")
+    mine = tmp_path / "mine.csv"
+    mine.write_text("my precious data\n", encoding="utf-8")
+    code = main(["trends", "团结", "--texts", str(texts), "--out", str(tmp_path / "mine.png"),
+                 "--quiet"])
+    one_error_line(code, capsys.readouterr().err, "mine.csv", "is not a trends table")
+    assert mine.read_text(encoding="utf-8") == "my precious data\n"
+    # its own table from an earlier trends is replaced
+    assert main(["trends", "团结", "--texts", str(texts), "--out", str(tmp_path / "t.png"),
+                 "--quiet"]) == 0
+    assert main(["trends", "团结", "--texts", str(texts), "--out", str(tmp_path / "t.png"),
+                 "--quiet"]) == 0
+
+
+@pytest.mark.parametrize("command", ["kwic", "trends"])
+def test_kwic_and_trends_never_write_over_their_inputs(tmp_path, capsys, command):
+    texts = two_short_texts(tmp_path / "T")
+    metadata = tmp_path / "meta.csv"
+    metadata.write_text("doc_id,file,year\na,a.txt,1990\nb,b.txt,2000\n", encoding="utf-8")
+    before = tree_sha256(tmp_path)
+    pattern = "团结"
+    for out in (metadata, texts / "new.csv", tmp_path):
+        code = main([command, pattern, "--texts", str(texts), "--metadata", str(metadata),
+                     "--out", str(out)])
+        one_error_line(code, capsys.readouterr().err, str(out))
+    assert tree_sha256(tmp_path) == before
+
+
+def test_a_header_only_metadata_file_says_the_texts_have_no_row(tmp_path):
+    texts = two_short_texts(tmp_path / "T")
+    metadata = tmp_path / "meta.csv"
+    metadata.write_text("doc_id,file,title,year\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="2 text"):
+        load_corpus(texts, metadata)

@@ -103,3 +103,45 @@ def test_a_metadata_file_run_would_refuse_is_reported_and_left_alone(tmp_path, c
     with pytest.raises(InputError, match="appears on rows 2, 3"):
         add_text(_new_text(tmp_path), corpus, metadata=metadata)
     assert metadata.read_bytes() == broken and not (corpus / "新讲话_2009.txt").exists()
+
+
+def test_adds_at_the_same_time_keep_every_row(tmp_path, corpus):
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(b"doc_id,file,year\nold,old.txt,2001\n")
+    sources = []
+    for i in range(4):
+        source = tmp_path / f"n{i}.txt"
+        source.write_text(f"第{i}篇：要讲团结。" * (i + 1), encoding="utf-8")
+        sources.append(source)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "analysis", "add", str(source), "--to", str(corpus),
+             "--metadata", str(metadata), "--year", "2010"],
+            cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for source in sources
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    loaded = load_corpus(corpus, metadata)
+    assert sorted(loaded["doc_id"]) == ["n0", "n1", "n2", "n3", "old"]
+    assert loaded["year"].tolist().count(2010) == 4  # every row written, none lost
+
+
+def test_a_sub_folder_of_a_corpus_is_refused_as_the_target(tmp_path, corpus, capsys):
+    (corpus / "1978").mkdir()
+    (corpus / "old.txt").rename(corpus / "1978" / "old.txt")
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(b"doc_id,file,year\nold,1978/old.txt,1978\n")
+    code = main(["add", str(_new_text(tmp_path)), "--to", str(corpus / "1978"),
+                 "--metadata", str(metadata)])
+    err = capsys.readouterr().err
+    assert code == 2 and "names '1978/old.txt', which is not in" in err and "Pass --to" in err
+    assert metadata.read_bytes() == b"doc_id,file,year\nold,1978/old.txt,1978\n"
+    assert sorted(p.name for p in (corpus / "1978").iterdir()) == ["old.txt"]

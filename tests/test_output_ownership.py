@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from analysis.cli import main
 from analysis.errors import InputError
+from analysis.manifest import verify_manifest
 from analysis.outputs import (
     LOCK_FILE,
     RUN_MARK,
@@ -292,3 +293,21 @@ def test_an_interrupt_prints_one_line_cleans_up_and_exits(tmp_path, signum, code
     assert "Traceback" not in err
     assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE, "figures"]
     assert [p.name for p in (out / "figures").iterdir()] == [LOCK_FILE]
+
+
+def test_a_run_without_figures_retires_the_figures_of_the_run_it_replaces(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    out = tmp_path / "R"
+    with_figures = ["run", "--texts", str(texts), "--out", str(out), "--no-notebooks",
+                    "--formats", "png", "--quiet"]
+    assert main(with_figures) == 0
+    drawn = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert drawn
+    (out / "figures" / "mine.txt").write_text("the researcher's", encoding="utf-8")
+    assert main(["run", "--texts", str(texts), "--out", str(out), *QUICK, "--force"]) == 0
+    # no figure is left that the new tables do not match; the researcher's file stays
+    assert sorted(p.name for p in (out / "figures").iterdir() if p.name[0] != ".") == ["mine.txt"]
+    assert verify_manifest(out) == []
+    # and figures again afterwards are the run's own, not "another run's"
+    assert main(with_figures) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (out / "figures").glob("*.png")) == drawn
