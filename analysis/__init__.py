@@ -12,17 +12,69 @@ or stage by stage: :func:`load_corpus` → :func:`clean_corpus` → :func:`corpu
 A finished run of ``python -m analysis run`` is read back with :func:`load_results`.
 """
 
-from analysis.clean import clean_corpus, clean_text, restore_raw_text
-from analysis.cleaning_rules import load_cleaning_rules
-from analysis.corpus import load_corpus, read_metadata
-from analysis.errors import InputError
-from analysis.lexicon import load_slogans, load_stopwords, load_userdict
-from analysis.pipeline import CorpusTables, build_corpus, document_summary
-from analysis.results import RunResults, load_results
-from analysis.segment import Segmenter, SegmenterConfig, TokenCache, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences, split_sentences
-from analysis.settings import load_settings
-from analysis.slogans import find_slogan_mentions
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+# Where each public name lives. They are imported on first use (PEP 562), so that
+# ``python -m analysis`` starts its command line, and answers Ctrl-C, before pandas and jieba load.
+_WHERE = {
+    "clean_corpus": "analysis.clean",
+    "clean_text": "analysis.clean",
+    "restore_raw_text": "analysis.clean",
+    "load_cleaning_rules": "analysis.cleaning_rules",
+    "load_corpus": "analysis.corpus",
+    "read_metadata": "analysis.corpus",
+    "InputError": "analysis.errors",
+    "load_slogans": "analysis.lexicon",
+    "load_stopwords": "analysis.lexicon",
+    "load_userdict": "analysis.lexicon",
+    "CorpusTables": "analysis.pipeline",
+    "build_corpus": "analysis.pipeline",
+    "document_summary": "analysis.pipeline",
+    "RunResults": "analysis.results",
+    "load_results": "analysis.results",
+    "Segmenter": "analysis.segment",
+    "SegmenterConfig": "analysis.segment",
+    "TokenCache": "analysis.segment",
+    "segment_texts": "analysis.segment",
+    "tokens_table": "analysis.segment",
+    "corpus_sentences": "analysis.sentences",
+    "split_sentences": "analysis.sentences",
+    "load_settings": "analysis.settings",
+    "find_slogan_mentions": "analysis.slogans",
+}
+
+if TYPE_CHECKING:  # what type checkers and editors see
+    from analysis.clean import clean_corpus, clean_text, restore_raw_text
+    from analysis.cleaning_rules import load_cleaning_rules
+    from analysis.corpus import load_corpus, read_metadata
+    from analysis.errors import InputError
+    from analysis.lexicon import load_slogans, load_stopwords, load_userdict
+    from analysis.pipeline import CorpusTables, build_corpus, document_summary
+    from analysis.results import RunResults, load_results
+    from analysis.segment import (
+        Segmenter,
+        SegmenterConfig,
+        TokenCache,
+        segment_texts,
+        tokens_table,
+    )
+    from analysis.sentences import corpus_sentences, split_sentences
+    from analysis.settings import load_settings
+    from analysis.slogans import find_slogan_mentions
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value  # once imported, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "CorpusTables",

@@ -2,6 +2,10 @@
 
 import sys
 
-from analysis.cli import main
+try:
+    from analysis.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the libraries load: nothing has started yet
+    print("error: interrupted while starting; nothing was read or written", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -253,6 +253,11 @@ def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
             raise InputError(
                 f"--periods {args.periods!r}: give break years such as 1978,1992,2002,2012"
             ) from None
+        if breaks != sorted(set(breaks)):
+            raise InputError(
+                f"--periods {args.periods!r}: give break years in increasing order, each once, "
+                "such as 1978,1992,2002,2012"
+            )
         settings["years"] = {**(settings.get("years") or {}), "periods": breaks}
     if getattr(args, "formats", None):
         formats = [f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip()]
@@ -911,6 +916,10 @@ def _main(argv: list[str] | None) -> int:
         except InputError as exc:
             print(f"error: {one_line(str(exc))}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # `... | head`: the reader has what it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's flush at exit must not fail again
+            return 0
         except OSError as exc:  # a folder that cannot be written, a full disk: not a bug
             print(f"error: {os_error_line(exc)}", file=sys.stderr)
             return 2

@@ -226,6 +226,11 @@ def text_files(folder: Path, extensions: tuple[str, ...]) -> list[Path]:
                     )
             if path.is_file():
                 found.append(path)
+            elif path.exists():
+                raise InputError(
+                    f"{path}: is not a regular file (a pipe, socket or device) and cannot be "
+                    "read as a text; remove it from the texts folder"
+                )
     if linked_folders:
         warnings.warn(
             f"{len(linked_folders)} linked folder(s) in {folder} are not read (first: "

@@ -141,11 +141,38 @@ def execute_notebook(
     return executed, _export_html(executed, nbformat)
 
 
+#: nbconvert's lab template without the scripts it loads from a CDN, so that a page asks the
+#: network for nothing: offline, a page waiting on a blocking CDN script in its head stays blank.
+#: None is needed here: require.js and the widget manager serve Jupyter widgets (the notebooks
+#: show none; the concordance browser is a plain script), mermaid renders ```mermaid diagrams
+#: (none; their source stays readable), and MathJax typesets math (none in the notebooks; TeX
+#: stays readable as written, ``$...$``).
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 def _export_html(executed: Path, nbformat) -> Path:
+    """Write ``executed`` as one self-contained HTML page beside it: no script, style or font
+    from the network (:data:`_OFFLINE_TEMPLATE`), images of outputs and of markdown cells
+    embedded, and the CJK font embedded (:func:`embed_cjk_font`)."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(
-        nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="offline.html.j2",
+        extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})],
+        # a markdown image given by a path (relative to the page) is embedded, not linked
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(
+        nbformat.read(executed, as_version=4),
+        # the page's title is the notebook's name, not nbconvert's "Notebook"
+        resources={"metadata": {"name": executed.stem, "path": str(executed.parent)}},
     )
     return write_text_atomic(executed.with_suffix(".html"), embed_cjk_font(body))
 

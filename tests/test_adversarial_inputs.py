@@ -336,3 +336,46 @@ def test_a_header_only_metadata_file_says_the_texts_have_no_row(tmp_path):
     metadata.write_text("doc_id,file,title,year\n", encoding="utf-8")
     with pytest.warns(UserWarning, match="2 text"):
         load_corpus(texts, metadata)
+
+
+def test_ctrl_c_while_the_libraries_load_is_one_line(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    texts = two_short_texts(tmp_path / "T")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "info", "--texts", str(texts)],
+        cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(0.3)  # inside `import analysis` (about a second)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "error: interrupted while starting; nothing was read or written"
+    ] or err.strip().startswith("error: interrupted")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "gist"),
+    [
+        (["slogans", "--bootstrap", "100000000", "--quiet"], "to 100,000"),
+        (["kwic", "re:^"], "can match no text at all"),
+        (["kwic", "re:(?=团结)"], "can match no text at all"),
+        (["run", "--periods", "2000,1980", "--out", "R", *QUICK], "in increasing order"),
+    ],
+)
+def test_the_third_rounds_small_mistakes_are_one_line(tmp_path, capsys, arguments, gist):
+    texts = two_short_texts(tmp_path / "T")
+    arguments = [str(tmp_path / a) if a == "R" else a for a in arguments]
+    code = main([arguments[0], *arguments[1:], "--texts", str(texts)])
+    one_error_line(code, capsys.readouterr().err, gist)
+
+
+def test_a_pipe_in_the_texts_folder_is_named(tmp_path, capsys):
+    texts = two_short_texts(tmp_path / "T")
+    os.mkfifo(texts / "pipe.txt")
+    code = main(["info", "--texts", str(texts)])
+    one_error_line(code, capsys.readouterr().err, texts / "pipe.txt", "not a regular file")

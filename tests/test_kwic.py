@@ -77,9 +77,10 @@ def test_sorting_like_antconc():
     assert kwic(texts, "团结", sort="position")["start"].tolist() == [2, 8, 14]
 
 
-def test_empty_matches_are_skipped_and_matches_do_not_overlap():
+def test_empty_matches_are_refused_and_matches_do_not_overlap():
     texts = pd.DataFrame({"doc_id": ["d"], "text": ["啊啊啊"]})
-    assert kwic(texts, "x*").empty
+    with pytest.raises(InputError, match="can match no text at all"):
+        kwic(texts, "x*")  # as a slogan's pattern: it would match between every character
     assert kwic(texts, "啊啊")["start"].tolist() == [0]
 
 

@@ -70,12 +70,19 @@ def resolve_pattern(
                 f"after it ({REGEX_PREFIX}民主.{{0,2}}制)"
             )
     try:
-        return re.compile(regex), ""
+        compiled = re.compile(regex)
     except re.error as exc:
         raise InputError(
             f"{pattern!r} is neither a slogan in the lexicon nor a valid regular expression "
             f"({exc}); escape special characters such as ( * + ? with a backslash"
         ) from exc
+    if compiled.fullmatch("") is not None or regex.startswith(("(?=", "(?!", "(?<")):
+        raise InputError(
+            f"{pattern!r} can match no text at all (an empty or look-around match), so it has "
+            "no concordance line; make it match at least one character, e.g. 团结 or "
+            "re:团结(?=协调)"
+        )
+    return compiled, ""
 
 
 def _check_options(width: object, sort: object) -> None:

@@ -130,6 +130,9 @@ _MAX_CELLS = 4_000_000
 # --- helpers shared by the slogan measures -----------------------------------------------------
 
 
+#: Intervals from more resamples than this differ in no digit shown; each costs memory.
+MAX_BOOTSTRAP_RESAMPLES = 100_000
+
 def require_columns(table: object, name: str, needed: Sequence[str], caller: str) -> None:
     """Raise an InputError naming the columns ``table`` lacks."""
     if not isinstance(table, pd.DataFrame):
@@ -442,11 +445,12 @@ def textstat_slogans(
     if (
         isinstance(bootstrap_resamples, bool)
         or not isinstance(bootstrap_resamples, (int, np.integer))
-        or bootstrap_resamples < 0
+        or not 0 <= bootstrap_resamples <= MAX_BOOTSTRAP_RESAMPLES
     ):
         raise InputError(
-            f"{caller}: bootstrap_resamples must be a whole number ≥ 0 (0 skips the bootstrap), "
-            f"got {bootstrap_resamples!r}"
+            f"{caller}: bootstrap_resamples must be a whole number from 0 (skips the bootstrap) "
+            f"to {MAX_BOOTSTRAP_RESAMPLES:,} (more moves no interval at the precision shown, "
+            f"and costs memory), got {bootstrap_resamples!r}"
         )
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
         0 < confidence < 1
