@@ -125,6 +125,7 @@ def build_corpus(
         hmm=bool(seg.get("hmm", True)),
         pos=bool(seg.get("pos", False)),
         placeholder=rules.placeholder.pattern if rules.placeholder is not None else None,
+        compounds=tuple(seg.get("compounds") or ()),
     )
 
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)

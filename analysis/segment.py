@@ -107,12 +107,30 @@ class SegmenterConfig:
     pos: bool = False
     terms: tuple[DictionaryTerm, ...] = ()
     placeholder: str | None = DEFAULT_PLACEHOLDER
+    #: Regular expressions whose every match is one token, whatever the dictionary says: the
+    #: bracketed enumerations of administrative levels (县（市、区）委, "the county (city,
+    #: district) committee") that jieba cuts into 县/（/市/、/区/）/委 (settings
+    #: ``segmentation: compounds``; quanteda's ``tokens_compound`` does this after tokenising).
+    compounds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise InputError(
                 f"unknown segmenter {self.backend!r}; choose one of {', '.join(BACKENDS)}"
             )
+        for pattern in self.compounds:
+            try:
+                compiled = re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                raise InputError(
+                    f"segmentation: compounds: {pattern!r} is not a valid regular expression "
+                    f"({exc}); escape ( ) with a backslash to match them literally"
+                ) from None
+            if compiled.fullmatch("") is not None:
+                raise InputError(
+                    f"segmentation: compounds: {pattern!r} can match the empty string; make it "
+                    "match at least one character"
+                )
         if self.backend == "rjieba" and _version("rjieba") == "absent":
             raise InputError(
                 "segmenter rjieba is not installed; install the `fast` extra "
@@ -144,6 +162,7 @@ class SegmenterConfig:
             f"hmm={self.hmm}",
             f"pos={self.pos}",
             f"placeholder={self.placeholder}",
+            *(f"compound={c}" for c in self.compounds),
             *(f"{t.term}\t{t.frequency}\t{t.tag}" for t in self.terms),
         ):
             digest.update(part.encode("utf-8") + b"\0")
@@ -205,7 +224,11 @@ class Segmenter:
 
     def __init__(self, config: SegmenterConfig):
         self.config = config
-        self._placeholder = re.compile(config.placeholder) if config.placeholder else None
+        # placeholders and compounds: each match is one token, never cut by the dictionary
+        kept_whole = [p for p in (config.placeholder, *config.compounds) if p]
+        self._placeholder = (
+            re.compile("|".join(f"(?:{p})" for p in kept_whole)) if kept_whole else None
+        )
         if config.backend == "jieba":
             import jieba
 

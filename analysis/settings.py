@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
         "stopwords": "lexicon/stopwords.txt",
         "cleaning_rules": "cleaning.yml",
     },
-    "segmentation": {"segmenter": "jieba", "hmm": True, "pos": False},
+    "segmentation": {"segmenter": "jieba", "hmm": True, "pos": False, "compounds": []},
 }
 #: The sections the package reads (each measure's options are checked by the measure).
 SECTIONS = (
@@ -105,6 +105,12 @@ def load_settings(path: str | Path | None = None) -> dict[str, Any]:
                 f"{path}: `segmentation`: {key} must be true or false, got {value!r}; write "
                 f"{key}: true or {key}: false (without quotes)"
             )
+    compounds = settings["segmentation"]["compounds"]
+    if not isinstance(compounds, list) or not all(isinstance(c, str) and c for c in compounds):
+        raise InputError(
+            f"{path}: `segmentation`: compounds must be a list of regular expressions, got "
+            f"{compounds!r}; write one per line after `compounds:` as - '县（[市区、]+）委'"
+        )
     settings["base_dir"] = str(path.resolve().parent)
     return settings
 

@@ -190,3 +190,30 @@ def test_tokens_table_is_rebuilt_identically_from_the_cache(study_corpus, cache_
 
     again = build_corpus(RAW, METADATA, cache_dir=cache_dir)
     pd.testing.assert_frame_equal(again.tokens, study_corpus.tokens)
+
+
+ADMIN = "[省市县区乡镇村州盟旗]（[省市县区乡镇村州盟旗、]+）(?:党委|委)?"
+
+
+def test_compounds_are_one_token_whatever_the_dictionary_says():
+    text = "各县（市、区）委要抓好乡（镇）班子建设。"
+    plain = Segmenter(SegmenterConfig()).words(text)
+    assert "市" in plain and "区" in plain  # jieba cuts the enumeration apart
+    kept = Segmenter(SegmenterConfig(compounds=(ADMIN,))).words(text)
+    assert "县（市、区）委" in kept and "乡（镇）" in kept and "区" not in kept
+    assert "".join(kept) == text  # still every character once
+    assert SegmenterConfig(compounds=(ADMIN,)).fingerprint != SegmenterConfig().fingerprint
+
+
+@pytest.mark.parametrize(("pattern", "gist"), [("县(", "not a valid regular"), ("x*", "empty")])
+def test_a_bad_compound_pattern_is_explained(pattern, gist):
+    with pytest.raises(InputError, match=gist):
+        SegmenterConfig(compounds=(pattern,))
+
+
+def test_the_study_settings_keep_the_county_committee_whole(study_corpus):
+    tokens = study_corpus.tokens
+    yangzhou = tokens[tokens["doc_id"] == "yangzhou_opinion_2007"]
+    assert (yangzhou["token"] == "县（市、区）委").sum() == 16
+    # 市 stays where the text means the city itself (市经济开发区, 省、市党代会): 6 times, not 22
+    assert (yangzhou["token"] == "市").sum() == 6 and not (yangzhou["token"] == "区").any()
