@@ -164,10 +164,15 @@ def check_file_outputs(args: argparse.Namespace, paths: list[Path]) -> None:
         where = path.resolve()
         if path.is_dir():
             raise InputError(f"--out {path}: is a folder; give a file name such as {path}/out.csv")
-        if where in inputs or where == texts or texts in where.parents:
+        if where in inputs:
             raise InputError(
-                f"--out {path}: is one of this command's inputs (a text, the metadata or the "
-                "settings) and would be replaced; choose another file name"
+                f"--out {path}: is one of this command's inputs (the metadata or the settings) "
+                "and would be replaced; choose another file name"
+            )
+        if where == texts or texts in where.parents:
+            raise InputError(
+                f"--out {path}: is inside the texts folder {texts}, which holds this command's "
+                "inputs; write it elsewhere"
             )
         if any(where == s or s in where.parents for s in sources):
             raise InputError(

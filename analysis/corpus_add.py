@@ -70,7 +70,8 @@ def add_text(
     if not folder.is_dir():
         raise InputError(f"{folder}: corpus folder not found; create it or pass --to the right one")
     _, encoding = read_text_file(source)  # refuse what the corpus could not load later
-    meta_path = Path(metadata) if metadata is not None else None
+    # a linked metadata file is written through the link, where the researcher keeps it
+    meta_path = Path(metadata).resolve() if metadata is not None else None
     # Two adds at once would each append to the metadata they read and the last write would
     # win, losing the other's row: one add at a time per corpus folder and metadata file.
     locks = sorted({_lock_for(folder)} | ({_lock_for(meta_path)} if meta_path else set()))

@@ -275,10 +275,27 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
+def figures_folder_of(manifest: dict[str, Any], out: Path) -> Path | None:
+    """Where the figures of the run whose manifest is in ``out`` are: a figures folder that was
+    inside the run's output folder moves with it (a copied or moved run has its own figures);
+    one elsewhere is where the run wrote it."""
+    folders = manifest.get("folders") or {}
+    figures, written_out = folders.get("figures"), folders.get("out")
+    if not isinstance(figures, str):
+        return None
+    if isinstance(written_out, str):
+        try:
+            return Path(out) / Path(figures).relative_to(written_out)
+        except ValueError:
+            pass
+    return Path(figures)
+
+
 def changed_outputs(manifest: dict[str, Any], out: Path) -> list[str]:
     """Outputs of ``manifest`` missing or not as written (outputs in ``out``, figures where the
-    run wrote them)."""
-    folders = {**manifest.get("folders", {}), "out": str(out)}
+    run wrote them: inside ``out`` if they were inside its output folder)."""
+    figures = figures_folder_of(manifest, out)
+    folders = {"figures": None if figures is None else str(figures), "out": str(out)}
     problems = []
     outputs = manifest["outputs"]
     if not isinstance(outputs, list) or not all(

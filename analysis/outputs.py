@@ -43,6 +43,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from analysis.errors import InputError
+from analysis.manifest import figures_folder_of, file_sha256
 from analysis.paths import PROJECT_ROOT, write_text_atomic
 
 #: Folders under OUT that a run owns and replaces whole.
@@ -219,28 +220,32 @@ def _run_id_of(journal: Path) -> str:
 
 
 def previous_figures_folder(out: Path) -> Path | None:
-    """The figures folder of the run now in ``out`` (by its manifest), if it drew figures."""
+    """The figures folder of the run now in ``out``, when it is inside ``out`` (``OUT/figures``):
+    a run without figures retires those. A figures folder elsewhere may be shared or be another
+    copy's, so a run that draws none leaves it alone."""
     try:
-        manifest = json.loads((Path(out) / MANIFEST_FILE).read_text(encoding="utf-8"))
-        folder = manifest["folders"]["figures"]
-    except (OSError, ValueError, KeyError, TypeError):
+        _, _, folder = _recorded(Path(out).resolve())
+    except InputError:
         return None
-    return Path(folder) if isinstance(folder, str) and Path(folder).is_dir() else None
+    if folder is None or not Path(folder).is_dir():
+        return None
+    inside = Path(out).resolve() in Path(folder).resolve().parents
+    return Path(folder) if inside else None
 
 
 def previous_figure_files(out: Path, figures: Path | None) -> list[str]:
     """The figure files (names in ``figures``) that the run now in ``out`` wrote there, by its
-    manifest; empty without a manifest or when that run used another figures folder."""
-    try:
-        manifest = json.loads((Path(out) / MANIFEST_FILE).read_text(encoding="utf-8"))
-        same_folder = (
-            figures is not None
-            and manifest["folders"]["figures"] == str(Path(figures).resolve())
-        )
-        outputs = manifest["outputs"] if same_folder else []
-        return [e["path"] for e in outputs if e["folder"] == "figures" and "/" not in e["path"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    manifest, and that are still as it wrote them (same SHA-256); empty without a manifest or
+    when that run used another figures folder."""
+    if figures is None:
         return []
+    try:
+        _, in_figures, folder = _recorded(Path(out).resolve())
+    except InputError:
+        return []
+    if folder != str(Path(figures).resolve()):
+        return []
+    return sorted(_still_as_written(Path(figures).resolve(), in_figures))
 
 
 @contextmanager
@@ -307,25 +312,40 @@ PROJECT_SOURCE_FOLDERS = (
 )
 
 
-def _recorded(out: Path) -> tuple[set[str], set[str], str | None]:
-    """What the run now in ``out`` recorded as its own: files in ``out`` and in its figures
-    folder (names relative to each) and that figures folder. Nothing without a manifest; an
-    error when ``manifest.json`` there is not one of ours (a run would overwrite it)."""
+def _recorded(out: Path) -> tuple[set[str], dict[str, str], str | None]:
+    """What the run now in ``out`` recorded as its own: files in ``out`` (names), files in its
+    figures folder (name → SHA-256 written) and that figures folder (moved with ``out`` when it
+    was inside it). Nothing without a manifest; an error when ``manifest.json`` there is not
+    one of ours (a run would overwrite it)."""
     path = out / MANIFEST_FILE
     if not path.exists():
-        return set(), set(), None
+        return set(), {}, None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        in_out, in_figures = {MANIFEST_FILE, "run-state.json"}, set()
+        in_out, in_figures = {MANIFEST_FILE, "run-state.json"}, {}
         for entry in manifest["outputs"]:
-            (in_out if entry["folder"] == "out" else in_figures).add(str(entry["path"]))
-        figures_folder = manifest["folders"]["figures"]
+            if entry["folder"] == "out":
+                in_out.add(str(entry["path"]))
+            else:
+                in_figures[str(entry["path"])] = str(entry["sha256"])
+        figures_folder = figures_folder_of(manifest, out)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(
             f"{path} is not the manifest of a run of this tool ({type(exc).__name__}), and a run "
             "would overwrite it; move it away or choose another --out"
         ) from None
     return in_out, in_figures, None if figures_folder is None else str(figures_folder)
+
+
+def _still_as_written(folder: Path, recorded: dict[str, str]) -> set[str]:
+    """The recorded figure files in ``folder`` whose bytes are still those the run wrote: only
+    these are the run's to replace or retire (a figure edited, replaced, or written since by
+    another run into a shared folder is not)."""
+    return {
+        name
+        for name, sha in recorded.items()
+        if "/" not in name and (folder / name).is_file() and file_sha256(folder / name) == sha
+    }
 
 
 def files_in_the_way(
@@ -353,7 +373,8 @@ def files_in_the_way(
             in_the_way.append(out / name)
     if figures is not None:
         figures = Path(figures).resolve()
-        ours = in_figures if str(figures) == figures_folder else set()
+        named = {n: in_figures[n] for n in new_figures if n in in_figures}
+        ours = _still_as_written(figures, named) if str(figures) == figures_folder else set()
         in_the_way += [
             figures / name
             for name in sorted(new_figures)

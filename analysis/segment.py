@@ -131,6 +131,18 @@ class SegmenterConfig:
                     f"segmentation: compounds: {pattern!r} can match the empty string; make it "
                     "match at least one character"
                 )
+            if compiled.search("甲\n乙") is not None and "\n" in compiled.search("甲\n乙")[0]:
+                raise InputError(
+                    f"segmentation: compounds: {pattern!r} can match across a line break, so "
+                    "whole paragraphs could become one token; match the words of one phrase"
+                )
+        try:
+            re.compile(_kept_whole_pattern(self.placeholder, self.compounds) or "x")
+        except re.error as exc:
+            raise InputError(
+                f"segmentation: compounds: {exc}; a flag such as (?i) must be written for its "
+                "part only, as (?i:...)"
+            ) from None
         if self.backend == "rjieba" and _version("rjieba") == "absent":
             raise InputError(
                 "segmenter rjieba is not installed; install the `fast` extra "
@@ -219,16 +231,19 @@ def _fallback_tag(token: str) -> str:
     return "un"
 
 
+def _kept_whole_pattern(placeholder: str | None, compounds: tuple[str, ...]) -> str:
+    """One expression matching a placeholder or any compound (each a group of its own)."""
+    return "|".join(f"(?:{p})" for p in (placeholder, *compounds) if p)
+
+
 class Segmenter:
     """A loaded segmenter for one :class:`SegmenterConfig`. Build once per process."""
 
     def __init__(self, config: SegmenterConfig):
         self.config = config
         # placeholders and compounds: each match is one token, never cut by the dictionary
-        kept_whole = [p for p in (config.placeholder, *config.compounds) if p]
-        self._placeholder = (
-            re.compile("|".join(f"(?:{p})" for p in kept_whole)) if kept_whole else None
-        )
+        kept_whole = _kept_whole_pattern(config.placeholder, config.compounds)
+        self._placeholder = re.compile(kept_whole) if kept_whole else None
         if config.backend == "jieba":
             import jieba
 

@@ -361,7 +361,7 @@ def test_ctrl_c_while_the_libraries_load_is_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "gist"),
     [
-        (["slogans", "--bootstrap", "100000000", "--quiet"], "to 100,000"),
+        (["slogans", "--bootstrap", "100000000", "--quiet"], "to 1,000,000"),
         (["kwic", "re:^"], "can match no text at all"),
         (["kwic", "re:(?=团结)"], "can match no text at all"),
         (["run", "--periods", "2000,1980", "--out", "R", *QUICK], "in increasing order"),

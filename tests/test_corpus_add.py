@@ -145,3 +145,14 @@ def test_a_sub_folder_of_a_corpus_is_refused_as_the_target(tmp_path, corpus, cap
     assert code == 2 and "names '1978/old.txt', which is not in" in err and "Pass --to" in err
     assert metadata.read_bytes() == b"doc_id,file,year\nold,1978/old.txt,1978\n"
     assert sorted(p.name for p in (corpus / "1978").iterdir()) == ["old.txt"]
+
+
+def test_a_linked_metadata_file_gets_the_row_where_it_is_kept(tmp_path, corpus):
+    kept = tmp_path / "keep" / "meta.csv"
+    kept.parent.mkdir()
+    kept.write_bytes(b"doc_id,file\nold,old.txt\n")
+    link = corpus / "metadata.csv"
+    link.symlink_to(kept)
+    add_text(_new_text(tmp_path, "a.txt"), corpus, metadata=link)
+    assert link.is_symlink() and link.resolve() == kept.resolve()
+    assert kept.read_bytes() == b"doc_id,file\nold,old.txt\na,a.txt\n"

@@ -283,3 +283,9 @@ def test_study_corpus_four_part_formula(study_corpus):
     assert table["doc_id"].tolist() == FOUR_PART_DOCS
     assert table["match"].tolist()[1] == "集体领导，民主集中，个别酝酿，会议决定"
     assert table["right"].str.contains("的原则").all()
+
+
+def test_a_traditional_pattern_finds_the_simplified_text():
+    texts = pd.DataFrame({"doc_id": ["d"], "text": ["要讲团结，四强一硬。"]})
+    assert kwic(texts, "團結")["match"].tolist() == ["团结"]
+    assert kwic(texts, "re:四強.硬")["match"].tolist() == ["四强一硬"]

@@ -4,6 +4,7 @@ for byte as it was — and a property test over random folder layouts."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import matplotlib.font_manager  # noqa: F401  (its font cache is read before HOME moves)
 import pytest
 from conftest import PROJECT, tree_sha256, two_short_texts
 from filelock import FileLock
@@ -173,7 +175,11 @@ def _complete_run(out: Path, figures: Path, run_id: str, names: list[str]) -> No
         manifest = {
             "run_id": run_id,
             "folders": {"out": str(out.resolve()), "figures": str(figures.resolve())},
-            "outputs": [{"folder": f, "path": p, "bytes": 0, "sha256": ""} for f, p in entries],
+            "outputs": [
+                {"folder": f, "path": p, "bytes": len(run_id),
+                 "sha256": hashlib.sha256(run_id.encode()).hexdigest()}
+                for f, p in entries
+            ],
         }
         (stage.staging / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         stage.commit(previous_figures=previous_figure_files(out, figures))
@@ -311,3 +317,50 @@ def test_a_run_without_figures_retires_the_figures_of_the_run_it_replaces(tmp_pa
     # and figures again afterwards are the run's own, not "another run's"
     assert main(with_figures) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (out / "figures").glob("*.png")) == drawn
+
+
+def test_a_figure_changed_since_the_run_is_not_its_own_any_more(tmp_path):
+    figures = tmp_path / "figures"
+    _complete_run(tmp_path / "A", figures, "a", ["x.png", "y.png"])
+    (figures / "y.png").write_text("edited by the researcher", encoding="utf-8")
+    # B writes x.png over A's in the shared folder: A's record no longer matches it
+    (figures / "x.png").write_text("b", encoding="utf-8")
+    before = tree_sha256(tmp_path)
+    with pytest.raises(InputError, match="did not write it"):
+        _complete_run(tmp_path / "A", figures, "a2", ["x.png"])
+    assert tree_sha256(tmp_path) == before
+    # drawing no x.png, A's next run retires nothing that changed: y.png stays
+    _complete_run(tmp_path / "A", figures, "a3", ["z.png"])
+    assert (figures / "y.png").read_text(encoding="utf-8") == "edited by the researcher"
+    assert (figures / "x.png").read_text(encoding="utf-8") == "b"
+
+
+def test_a_copied_run_without_figures_leaves_the_originals_figures(tmp_path, capsys):
+    import shutil
+
+    texts = two_short_texts(tmp_path / "T")
+    out = tmp_path / "o5"
+    figures = tmp_path / "shared_figures"
+    assert main(["run", "--texts", str(texts), "--out", str(out), "--figures", str(figures),
+                 "--no-notebooks", "--formats", "png", "--quiet"]) == 0
+    shutil.copytree(out, tmp_path / "copy")
+    originals = tree_sha256(figures)
+    assert main(["run", "--texts", str(texts), "--out", str(tmp_path / "copy"), *QUICK,
+                 "--force"]) == 0
+    assert tree_sha256(figures) == originals  # a figures folder outside OUT is left alone
+    assert verify_manifest(out) == []
+
+
+def test_verify_of_a_moved_run_checks_its_own_figures(tmp_path, capsys):
+    import shutil
+
+    texts = two_short_texts(tmp_path / "T")
+    out = tmp_path / "R"
+    assert main(["run", "--texts", str(texts), "--out", str(out), "--no-notebooks",
+                 "--formats", "png", "--quiet"]) == 0
+    moved = tmp_path / "moved"
+    shutil.move(out, moved)
+    assert verify_manifest(moved) == []
+    drawn = sorted((moved / "figures").glob("*.png"))[0]
+    drawn.unlink()
+    assert verify_manifest(moved) == [f"output {drawn} is missing"]

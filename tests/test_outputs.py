@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
@@ -26,18 +27,23 @@ def _previous_run(out, figures):
     (out / "tables" / "gone.csv").write_text("old table no longer written\n", encoding="utf-8")
     (out / "notebooks").mkdir()
     (out / "notebooks" / "01.html").write_text("old notebook", encoding="utf-8")
-    recorded = [("out", "tables/a.csv"), ("out", "tables/gone.csv"), ("out", "notebooks/01.html"),
-                ("figures", "keep.png"), ("figures", "stale.png")]
-    manifest = {
-        "run_id": "old",
-        "folders": {"out": str(out.resolve()), "figures": str(figures.resolve())},
-        "outputs": [{"folder": f, "path": p, "bytes": 0, "sha256": ""} for f, p in recorded],
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     figures.mkdir(parents=True)
     (figures / "README.md").write_text("the researcher's note", encoding="utf-8")
     (figures / "keep.png").write_bytes(b"old keep")
     (figures / "stale.png").write_bytes(b"old stale")
+    recorded = [("out", "tables/a.csv"), ("out", "tables/gone.csv"), ("out", "notebooks/01.html"),
+                ("figures", "keep.png"), ("figures", "stale.png")]
+    root = {"out": out, "figures": figures}
+    manifest = {
+        "run_id": "old",
+        "folders": {"out": str(out.resolve()), "figures": str(figures.resolve())},
+        "outputs": [
+            {"folder": f, "path": p, "bytes": (root[f] / p).stat().st_size,
+             "sha256": hashlib.sha256((root[f] / p).read_bytes()).hexdigest()}
+            for f, p in recorded
+        ],
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def _stage_new_files(stage: StagedRun) -> None:

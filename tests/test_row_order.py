@@ -28,7 +28,7 @@ ROW_ORDER: dict[str, list[tuple[str, str]]] = {
         ("grouping", "listed"), ("target", "asc"), ("reference", "asc"),
         ("direction", "listed"), ("g2", "desc"), ("term", "asc"),
     ],
-    "tfidf": [("doc_id", "asc"), ("rank", "asc")],
+    "tfidf": [("doc_id", "asc"), ("rank", "asc"), ("term", "asc")],
     "similarity": [("doc_a", "asc"), ("doc_b", "asc")],
     "similarity_clusters": [("step", "asc")],
     "slogan_counts": [

@@ -205,7 +205,11 @@ def test_compounds_are_one_token_whatever_the_dictionary_says():
     assert SegmenterConfig(compounds=(ADMIN,)).fingerprint != SegmenterConfig().fingerprint
 
 
-@pytest.mark.parametrize(("pattern", "gist"), [("县(", "not a valid regular"), ("x*", "empty")])
+@pytest.mark.parametrize(
+    ("pattern", "gist"),
+    [("县(", "not a valid regular"), ("x*", "empty"), ("[\\s\\S]+", "across a line break"),
+     ("(?s).+", "across a line break"), ("(?i)abc", "for its part only")],
+)
 def test_a_bad_compound_pattern_is_explained(pattern, gist):
     with pytest.raises(InputError, match=gist):
         SegmenterConfig(compounds=(pattern,))

@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.clean import to_simplified
 from analysis.errors import InputError
 from analysis.export import write_csv
 from analysis.lexicon import REGEX_PREFIX, SloganLexicon
@@ -54,10 +55,13 @@ def resolve_pattern(
 
     A name of a slogan in ``slogans`` (from the lexicon file or ad hoc, such as ``改革开放`` or
     ``re:民主.{0,2}制`` given to ``--slogans``) is that slogan. Anything else is a regular
-    expression; a leading ``re:`` (as in ``--slogans``) is dropped.
+    expression; a leading ``re:`` (as in ``--slogans``) is dropped. Traditional characters are
+    converted to Simplified first (OpenCC t2s), as the cleaned texts are.
     """
     if not isinstance(pattern, str) or not pattern:
         raise InputError(f"pattern must be a slogan name or a regular expression, got {pattern!r}")
+    # the cleaned text is in Simplified characters: 團結 finds what 团结 finds
+    pattern = to_simplified(pattern)
     for slogan in slogans or ():
         if slogan.name == pattern:
             return slogan.pattern, slogan.name

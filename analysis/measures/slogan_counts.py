@@ -131,7 +131,7 @@ _MAX_CELLS = 4_000_000
 
 
 #: Intervals from more resamples than this differ in no digit shown; each costs memory.
-MAX_BOOTSTRAP_RESAMPLES = 100_000
+MAX_BOOTSTRAP_RESAMPLES = 1_000_000
 
 def require_columns(table: object, name: str, needed: Sequence[str], caller: str) -> None:
     """Raise an InputError naming the columns ``table`` lacks."""
