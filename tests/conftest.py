@@ -118,5 +118,14 @@ def _full_run(root: Path, cache_dir: Path) -> None:
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``slow`` first (otherwise in collection order): pytest-xdist hands tests out
-    in this order, and a minutes-long test handed out last would run alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    in this order, and a minutes-long test handed out last would run alone at the end. Among
+    the slow ones, the one that makes the shared ``full_run`` (two minutes) comes first; among
+    the others, those that read ``full_run`` come last, so that no worker waits idle for it
+    while the one making it works."""
+
+    def order(item) -> tuple[bool, bool]:
+        slow = item.get_closest_marker("slow") is not None
+        uses_full_run = "full_run" in getattr(item, "fixturenames", ())
+        return (not slow, not uses_full_run if slow else uses_full_run)
+
+    items.sort(key=order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from analysis.outputs import LOCK_FILE
@@ -20,6 +21,7 @@ FIGURES = {
 }
 
 
+@pytest.mark.slow  # makes the shared full_run first, while the other workers go on
 def test_every_figure_is_saved_in_three_formats(full_run):
     _, figures = full_run
     files = {p.name for p in figures.iterdir() if p.name != LOCK_FILE}

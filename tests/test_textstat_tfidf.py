@@ -152,7 +152,9 @@ def test_max_df_leaves_out_the_words_every_document_uses():
 
 
 def test_the_weighting_is_described_for_a_caption():
-    assert describe_weighting() == "weight = count × ln((1+N)/(1+df)) + 1, scaled to unit length"
+    assert describe_weighting() == (
+        "weight = count × (ln((1+N)/(1+df)) + 1), scaled to unit length"
+    )
     assert describe_weighting(
         idf="classic", smooth_idf=False, sublinear_tf=True, norm="none", max_df=0.8, top_n=20
     ) == "weight = 1 + ln(count) × ln(N/df); terms in at most 80%"

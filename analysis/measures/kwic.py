@@ -60,6 +60,9 @@ def resolve_pattern(
     """
     if not isinstance(pattern, str) or not pattern:
         raise InputError(f"pattern must be a slogan name or a regular expression, got {pattern!r}")
+    for slogan in slogans or ():
+        if slogan.name == pattern:
+            return slogan.pattern, slogan.name
     # the cleaned text is in Simplified characters: 團結 finds what 团结 finds
     pattern = to_simplified(pattern)
     for slogan in slogans or ():

@@ -108,8 +108,8 @@ def describe_weighting(
     """One line saying how the TF-IDF weights were made, for a figure's caption."""
     tf = "1 + ln(count)" if sublinear_tf else "count"
     idf_text = {
-        ("sklearn", True): "ln((1+N)/(1+df)) + 1",
-        ("sklearn", False): "ln(N/df) + 1",
+        ("sklearn", True): "(ln((1+N)/(1+df)) + 1)",
+        ("sklearn", False): "(ln(N/df) + 1)",
         ("classic", True): "ln((1+N)/(1+df))",
         ("classic", False): "ln(N/df)",
     }.get((idf, bool(smooth_idf)), "1")
