@@ -269,9 +269,10 @@ def write_one_line_file(folder: Path, size: int) -> str:
 
 
 @pytest.mark.slow
-def test_fifty_megabytes_on_one_line_load_clean_split_and_segment(tmp_path):
-    pytest.importorskip("rjieba")  # jieba takes 40 s for this alone
-    text = write_one_line_file(tmp_path / "t", 50_000_000)
+def test_fifteen_megabytes_on_one_line_load_clean_split_and_segment(tmp_path):
+    # 50 MB passed the same checks in 53 s (docs/RELIABILITY.md); 15 MB keeps the suite short
+    pytest.importorskip("rjieba")  # jieba takes 40 s for 50 MB alone
+    text = write_one_line_file(tmp_path / "t", 15_000_000)
     corpus = build_corpus(
         tmp_path / "t",
         settings=load_settings(LARGE_SETTINGS),
@@ -279,7 +280,7 @@ def test_fifty_megabytes_on_one_line_load_clean_split_and_segment(tmp_path):
         use_cache=False,
     )
     big = corpus.documents.set_index("doc_id").loc["big"]
-    assert big["n_chars_raw"] == big["n_chars"] == len(text) > 16_000_000
+    assert big["n_chars_raw"] == big["n_chars"] == len(text) > 4_800_000
     assert big["text"] == text  # already clean: cleaning changes nothing
     tokens = corpus.tokens[corpus.tokens["doc_id"] == "big"]
     # tokens tile the line: in order, no overlap, nothing but white space between two
@@ -288,7 +289,7 @@ def test_fifty_megabytes_on_one_line_load_clean_split_and_segment(tmp_path):
     gaps = np.flatnonzero(starts[1:] != ends[:-1])
     assert all(text[ends[i] : starts[i + 1]].isspace() for i in gaps)
     sentences = corpus.sentences[corpus.sentences["doc_id"] == "big"]
-    assert len(sentences) > 300_000 and set(sentences["para"]) == {1}
+    assert len(sentences) > 80_000 and set(sentences["para"]) == {1}
     unity = corpus.mentions[
         (corpus.mentions["doc_id"] == "big") & (corpus.mentions["slogan"] == "团结")
     ]
@@ -548,7 +549,7 @@ def test_a_one_document_corpus_with_figures(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_three_thousand_tiny_documents(tmp_path, capsys):
+def test_a_thousand_tiny_documents(tmp_path, capsys):
     sentences = [
         s + "。"
         for s in re.split(r"[。！？\n]", one_line_study_text())
@@ -556,20 +557,20 @@ def test_three_thousand_tiny_documents(tmp_path, capsys):
     ]
     texts = tmp_path / "t"
     texts.mkdir()
-    for i in range(3_000):  # 10,000 take 92 s outside the suite (docs/RELIABILITY.md)
+    for i in range(1_000):  # 3,000 take 23 s, 10,000 92 s outside the suite (RELIABILITY.md)
         pair = sentences[i % len(sentences)] + sentences[(i * 7 + 3) % len(sentences)]
         (texts / f"d{i:05d}.txt").write_text(pair, encoding="utf-8")
     # no --config, as a researcher would type it: above 300 texts the large settings are used
     code, err = run(capsys, texts, tmp_path / "out", quiet=False)
     assert code == 0, err
-    assert f"note: 3,000 texts (more than 300): using {LARGE_SETTINGS}" in err
+    assert f"note: 1,000 texts (more than 300): using {LARGE_SETTINGS}" in err
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["file"] == str(LARGE_SETTINGS.resolve())
     # one-sentence documents often lack every one of the 60 terms the CA maps: left out, said
     assert any("left out of the map" in w for w in warning_lines(err))
-    assert len(table(tmp_path / "out", "documents")) == 3_000
+    assert len(table(tmp_path / "out", "documents")) == 1_000
     counts = table(tmp_path / "out", "slogan_counts")
-    assert (counts["scope"] == "document").sum() == 3_000 * len(load_slogans())
+    assert (counts["scope"] == "document").sum() == 1_000 * len(load_slogans())
     for name in ("term_frequencies", "keyness", "similarity", "ca_coordinates"):
         assert len(table(tmp_path / "out", name)), name
 

@@ -25,8 +25,11 @@ from analysis.cli import main
 from analysis.manifest import LIBRARIES, read_manifest, verify_manifest
 from analysis.settings import lexicon_path, load_settings
 
-#: the tests sharing ``previous_results`` run on one pytest-xdist worker, which builds it once
-ON_ONE_WORKER = pytest.mark.xdist_group("previous_results")
+
+def ON_ONE_WORKER(test):
+    """The tests sharing ``previous_results`` run on one pytest-xdist worker, which builds it
+    once; marked slow so that this two-minute chain starts early rather than ends the suite."""
+    return pytest.mark.slow(pytest.mark.xdist_group("previous_results")(test))
 RUN_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
 
