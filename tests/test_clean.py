@@ -309,7 +309,7 @@ chinese_like = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chinese_like)
 def test_any_text_cleans_without_error_and_the_audit_restores_it(raw):
     cleaned = clean_text(raw, RULES)
@@ -318,7 +318,7 @@ def test_any_text_cleans_without_error_and_the_audit_restores_it(raw):
     assert "\n\n" not in cleaned.text and not cleaned.text.endswith("\n")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chinese_like)
 def test_cleaning_is_idempotent(raw):
     once = clean_text(raw, RULES).text
@@ -371,7 +371,7 @@ footer_like = st.lists(
 ).flatmap(lambda lines: st.sampled_from(["\n", "\r\n", "\n\n"]).map(lambda nl: nl.join(lines)))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(footer_like)
 def test_with_shared_lines_the_audit_restores_the_text_and_cleaning_is_idempotent(raw):
     cleaned = clean_text(raw, SHARED_RULES)

@@ -187,7 +187,7 @@ def oracle(texts: dict[str, str], min_length: int) -> set[tuple[str, str, int, i
 TEXT = st.text(alphabet="甲乙丙丁、，。\n*", max_size=40)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(TEXT, min_size=1, max_size=4), st.integers(min_value=1, max_value=5))
 def test_matches_the_brute_force_definition(texts, min_length):
     table = docs(**{f"d{i}": t for i, t in enumerate(texts)})
