@@ -34,13 +34,10 @@ from analysis.corpus import (
 )
 from analysis.encoding import read_text_file
 from analysis.errors import InputError
+from analysis.manifest import file_sha256
 from analysis.paths import atomic_write, safe_child
 
 LOCK_WAIT_SECONDS = 60  # another add takes a second or two: wait for it rather than fail
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def add_text(
@@ -114,9 +111,10 @@ def _add_locked(
             f"starting with a letter or digit (at most {MAX_DOC_ID_BYTES} bytes in UTF-8, i.e. "
             f"{MAX_DOC_ID_BYTES // 3} Chinese characters); pass --doc-id"
         )
-    digest = _sha256(source)
-    for existing in text_files(folder, extensions):
-        if _sha256(existing) == digest:
+    digest = file_sha256(source)
+    present = text_files(folder, extensions)
+    for existing in present:
+        if file_sha256(existing) == digest:
             raise InputError(
                 f"{source} has the same content as {existing}, already in the corpus; "
                 "nothing was added"
@@ -125,7 +123,7 @@ def _add_locked(
     if table is not None:
         _check_rows_are_in(folder, table, meta_path)
     known_ids = set(table["doc_id"]) if table is not None else set()
-    known_ids |= {doc_id_from_path(p.name) for p in text_files(folder, extensions)}
+    known_ids |= {doc_id_from_path(p.name) for p in present}
     if doc_id in known_ids:
         raise InputError(
             f"doc id {doc_id!r} is already in the corpus; pass --doc-id with another id"
