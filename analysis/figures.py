@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.document_sample import DocumentSample, representative_documents
 from analysis.errors import CannotDraw
 from analysis.measures.tfidf import describe_weighting
 from analysis.pipeline import CorpusTables
@@ -64,6 +65,7 @@ from analysis.plots import (
     textplot_wordcloud,
     textplot_xray,
 )
+from analysis.plots.labels import FIGURE_LANGUAGES, figure_text
 from analysis.plots.slogan_rates import rows_that_fit
 from analysis.plots.xray import documents_that_fit
 from analysis.report import StudyResults
@@ -77,10 +79,14 @@ DEFAULTS: dict[str, Any] = {
     # the files each figure is saved as; PNG alone is fastest for a first look (a PDF embeds
     # a subset of the CJK font, about a second per figure)
     "formats": ["png", "pdf", "svg"],
+    # the words of the figures (axis titles, legends, notes): en (English) or zh (Chinese)
+    "language": "en",
 }
 #: What drawing one figure gave: the files written, a failure, a skip with its reason.
 Outcome = tuple[list[Path], dict[str, str] | None, dict[str, str] | None]
 MAX_COMPARISON_DOCS = 7  # the comparison cloud's sectors stay legible up to this many
+TFIDF_PANELS = 9  # TF-IDF panels of a corpus with more documents than max_documents
+SIMILARITY_DOCUMENTS = 30  # rows of the similarity heatmap of such a corpus
 
 
 def figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +110,13 @@ def figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
         raise InputError(
             f"settings: `figures`: formats must be a list of {', '.join(SUPPORTED_FORMATS)} "
             f"(e.g. [png, pdf]), got {formats!r}"
+        )
+    if merged["language"] not in FIGURE_LANGUAGES:
+        from analysis.errors import InputError
+
+        raise InputError(
+            "settings: `figures`: language must be en (English figure labels) or zh (Chinese), "
+            f"got {merged['language']!r}"
         )
     return merged
 
@@ -172,6 +185,7 @@ def study_figures(
     n_docs = len(docs)
     few_docs = n_docs <= options["max_documents"]
     seed = options["seed"]
+    language = options["language"]
     slogans = _main_slogans(corpus, list(options["slogans"]))
     counts = tables["slogan_counts"]
     groupings = list(counts.loc[counts["scope"] == "group", "grouping"].dropna().unique())
@@ -208,7 +222,7 @@ def study_figures(
             (
                 "slogan_rates",
                 lambda by=by: textplot_slogan_rates(
-                    counts, slogans=slogans, width="single", **by
+                    counts, slogans=slogans, width="single", language=language, **by
                 ),
             )
         )
@@ -221,7 +235,8 @@ def study_figures(
             (
                 "slogan_rates_all",
                 lambda by=by_all: textplot_slogan_rates(
-                    counts, slogans=occurring, layout="facet", width="double", **by
+                    counts, slogans=occurring, layout="facet", width="double",
+                    language=language, **by
                 ),
             )
         )
@@ -230,7 +245,12 @@ def study_figures(
             skip(name, "no slogan occurs in any document")
     if slogans and "slogan_trends" in tables:
         trends = tables["slogan_trends"]
-        figures.append(("slogan_trends", lambda: textplot_slogan_trends(trends, slogans=slogans)))
+        figures.append(
+            (
+                "slogan_trends",
+                lambda: textplot_slogan_trends(trends, slogans=slogans, language=language),
+            )
+        )
     elif slogans:
         skip("slogan_trends", "no document has a year")
     if slogans and few_docs:
@@ -238,25 +258,63 @@ def study_figures(
             (
                 "slogan_cooccurrence",
                 lambda: textplot_slogan_cooccurrence(
-                    tables["slogan_cooccurrence"], slogans=slogans, width="double"
+                    tables["slogan_cooccurrence"], slogans=slogans, width="double",
+                    language=language,
                 ),
             )
         )
         xray_rows = fitted_rows("xray", documents_that_fit(len(slogans), width="double"))
-        xray_docs = docs[docs["doc_id"].isin(xray_rows.get("doc_ids", docs["doc_id"]))]
+        # Rows in the order of the other per-document figures: that of the slogan counts
+        # table (doc_id), or the documents that mention the slogans most, most first.
+        xray_order = xray_rows.get("doc_ids") or list(
+            dict.fromkeys(counts.loc[counts["scope"] == "document", "doc_id"].astype(str))
+        )
+        row_of = {d: k for k, d in enumerate(xray_order)}
+        xray_docs = (
+            docs.assign(_row=docs["doc_id"].astype(str).map(row_of))
+            .dropna(subset="_row")
+            .sort_values("_row", kind="stable")
+            .drop(columns="_row")
+        )
         figures.append(
-            ("xray", lambda: textplot_xray(corpus.mentions, xray_docs, slogans=slogans))
+            (
+                "xray",
+                lambda: textplot_xray(
+                    corpus.mentions, xray_docs, slogans=slogans, language=language
+                ),
+            )
         )
     elif slogans:
         skip("slogan_cooccurrence", many)
         skip("xray", many)
+    spread_over = next(
+        (g for g in groupings if g in docs.columns and docs[g].notna().any()), None
+    )
+    weighting = describe_weighting(**(settings.get("tfidf") or {}), language=language)
+    tfidf_docs = sorted(pd.unique(tables["tfidf"]["doc_id"].astype(str)))
+    if len(tfidf_docs) > TFIDF_PANELS and not few_docs:
+        sample = representative_documents(
+            docs[docs["doc_id"].astype(str).isin(tfidf_docs)], TFIDF_PANELS, grouping=spread_over
+        )
+        how = _sample_description(sample, language)
+        skip(
+            f"tfidf: {len(tfidf_docs) - len(sample.doc_ids)} of the {len(tfidf_docs)} documents "
+            "left out",
+            f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')} "
+            "(analysis.document_sample); tfidf.csv has every document",
+        )
+        weighting = figure_text(
+            "documents_shown", language, shown=len(sample.doc_ids), total=len(tfidf_docs),
+            how=how,
+        ) + "\n" + weighting
+        tfidf_ids: list[str] | None = sample.doc_ids
+    else:
+        tfidf_ids = None
     figures.append(
         (
             "tfidf",
             lambda: textplot_tfidf(
-                tables["tfidf"],
-                doc_ids=None if few_docs else list(docs["doc_id"][:9]),
-                note=describe_weighting(**(settings.get("tfidf") or {})),
+                tables["tfidf"], doc_ids=tfidf_ids, note=weighting, language=language
             ),
         )
     )
@@ -279,7 +337,7 @@ def study_figures(
                 (
                     name,
                     lambda g=grouping, t=target: textplot_keyness(
-                        keyness, target=t, grouping=g, width="single"
+                        keyness, target=t, grouping=g, width="single", language=language
                     ),
                 )
             )
@@ -288,7 +346,9 @@ def study_figures(
     figures.append(
         (
             "wordcloud",
-            lambda: textplot_wordcloud(corpus.tokens, seed=seed, title="All documents"),
+            lambda: textplot_wordcloud(
+                corpus.tokens, seed=seed, title=figure_text("all_documents", language)
+            ),
         )
     )
     if 2 <= n_docs <= 12:
@@ -306,7 +366,9 @@ def study_figures(
         figures.append(
             (
                 "comparison_cloud",
-                lambda: textplot_comparison_cloud(corpus.tokens, docs, seed=seed),
+                lambda: textplot_comparison_cloud(
+                    corpus.tokens, docs, seed=seed, language=language
+                ),
             )
         )
     else:
@@ -317,11 +379,35 @@ def study_figures(
         figures.append(
             (
                 "similarity",
-                lambda: textplot_similarity(tables["similarity"], results.clustering),
+                lambda: textplot_similarity(
+                    tables["similarity"], results.clustering, language=language
+                ),
+            )
+        )
+    elif results.clustering is not None:
+        clustered = {str(d) for d in results.clustering.docs}
+        sample = representative_documents(
+            docs[docs["doc_id"].astype(str).isin(clustered)], SIMILARITY_DOCUMENTS,
+            grouping=spread_over,
+        )
+        skip(
+            f"similarity: {len(clustered) - len(sample.doc_ids)} of the {len(clustered)} "
+            "documents left out",
+            f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')}, in "
+            "the order of the clustering of all (analysis.document_sample); similarity.csv and "
+            "similarity_clusters.csv have every document",
+        )
+        figures.append(
+            (
+                "similarity",
+                lambda ids=sample.doc_ids: textplot_similarity(
+                    tables["similarity"], results.clustering, doc_ids=ids, width="double",
+                    language=language,
+                ),
             )
         )
     else:
-        skip("similarity", many if results.clustering is not None else "fewer than 2 documents")
+        skip("similarity", "fewer than 2 documents")
     if results.network.number_of_edges():
         figures.append(
             (
@@ -332,7 +418,12 @@ def study_figures(
     else:
         skip("collocate_network", "no slogan has a collocate above the settings' min_count")
     if len(tables["formulae"]) and few_docs:
-        figures.append(("formulae", lambda: textplot_formulae(tables["formulae"], width="double")))
+        figures.append(
+            (
+                "formulae",
+                lambda: textplot_formulae(tables["formulae"], width="double", language=language),
+            )
+        )
     else:
         skip("formulae", many if len(tables["formulae"]) else "no formula is shared")
     scatter, reason = _term_scatter_groups(docs, options["term_scatter"])
@@ -340,7 +431,9 @@ def study_figures(
         figures.append(
             (
                 "term_scatter",
-                lambda: textplot_term_scatter(corpus.tokens, docs, **scatter),
+                lambda: textplot_term_scatter(
+                    corpus.tokens, docs, language=language, **scatter
+                ),
             )
         )
     else:
@@ -350,6 +443,17 @@ def study_figures(
     else:
         skip("correspondence", "the correspondence analysis has fewer than two dimensions")
     return FigurePlan(figures, skipped)
+
+
+def _sample_description(sample: DocumentSample, language: str) -> str:
+    """How :func:`~analysis.document_sample.representative_documents` chose, in words."""
+    if sample.by_group and sample.by_year:
+        return figure_text("spread_groups_years", language, grouping=sample.by_group)
+    if sample.by_group:
+        return figure_text("spread_groups", language, grouping=sample.by_group)
+    if sample.by_year:
+        return figure_text("spread_years", language)
+    return figure_text("spread_doc_ids", language)
 
 
 def _draw_and_save(

@@ -40,12 +40,16 @@ def planned(tmp_path, texts):
 
 
 def test_rows_that_fit_are_the_most_a_page_holds():
-    fit = rows_that_fit(3, width="single")
-    table = _slogan_table(fit)
-    height = textplot_slogan_rates(table, include_corpus=False).get_figheight()
-    assert height <= MAX_FIGURE_HEIGHT_INCHES
-    with pytest.raises(CannotDraw, match=rf"3 slogans × {fit + 1} rows need a figure"):
-        textplot_slogan_rates(_slogan_table(fit + 1), include_corpus=False)
+    # rows_that_fit knows the number of slogans, not their names or rates, so it allows for a
+    # legend of one row per slogan, three-line panel titles and either layout "auto" may take:
+    # at most a few rows short of the most a page holds, never more.
+    for layout in ("auto", "dodge", "facet"):
+        fit = rows_that_fit(3, layout=layout, width="single")
+        table = _slogan_table(fit)
+        height = textplot_slogan_rates(table, include_corpus=False, layout=layout).get_figheight()
+        assert height <= MAX_FIGURE_HEIGHT_INCHES
+        with pytest.raises(CannotDraw, match=rf"3 slogans × {fit + 3} rows need a figure"):
+            textplot_slogan_rates(_slogan_table(fit + 3), include_corpus=False, layout=layout)
     assert documents_that_fit(3, width="double") == 64  # (9 − 0.65) / 0.13 rows
     assert rows_that_fit(16, layout="facet", width="double") < rows_that_fit(4, width="double")
 
@@ -97,3 +101,37 @@ def test_two_identical_documents_skip_the_figures_with_nothing_to_show(tmp_path)
         assert skip["what"] == f"figure {name}"
         assert "no term" in skip["reason"] or "nothing to compare" in skip["reason"]
     assert not (tmp_path / "F").exists() or not any((tmp_path / "F").iterdir())
+
+
+def test_a_large_corpus_shows_documents_spread_over_groups_and_years(tmp_path):
+    texts = distinct_texts(tmp_path / "T", 45)
+    rows = ["doc_id,file,year,genre"]
+    for i in range(45):
+        genre = "speech" if i < 30 else "opinion"  # in file order: the first nine are speeches
+        rows.append(f"d{i:02d},d{i:02d}.txt,{1980 + i},{genre}")
+    (tmp_path / "meta.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    settings = load_settings()
+    corpus = build_corpus(texts, metadata=tmp_path / "meta.csv", settings=settings,
+                          cache_dir=tmp_path / "cache")
+    results = compute_tables(corpus, settings)
+    plan = study_figures(corpus, results, settings)
+    figures = dict(plan.figures)
+    notes = {s["what"]: s["reason"] for s in plan.skipped}
+
+    # Nine TF-IDF panels: speeches and opinions in proportion (30:15 → 6:3), each spread from
+    # its first year to its last, not the first nine files.
+    assert "figure tfidf: 36 of the 45 documents left out" in notes
+    assert "spread over genre and the years" in notes["figure tfidf: 36 of the 45 documents left out"]
+    tfidf = figures["tfidf"]()
+    shown = [ax.get_title(loc="left") for ax in tfidf.axes if ax.get_visible()]
+    assert shown == ["d00", "d06", "d12", "d17", "d23", "d29", "d30", "d37", "d44"]
+    assert "9 of 45 documents, spread over genre and the years" in tfidf.get_supxlabel()
+
+    # The similarity heatmap: 30 of them, in the order of the clustering of all 45.
+    assert "figure similarity: 15 of the 45 documents left out" in notes
+    similarity = figures["similarity"]()
+    labels = [t.get_text() for t in similarity.axes[0].get_yticklabels()]
+    assert len(labels) == 30
+    leaves = [d for d in results.clustering.leaves if d in set(labels)]
+    assert labels == leaves
+    assert "30 of 45 documents" in similarity.get_supxlabel()

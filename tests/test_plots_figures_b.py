@@ -91,7 +91,8 @@ FIGURES = {
     "xray": (lambda t: textplot_xray(t["corpus"].mentions, t["corpus"].documents), "double"),
     "formulae": (lambda t: textplot_formulae(t["formulae"], doc_ids=doc_order(t)), "single"),
     "slogan_rates_dodge": (
-        lambda t: textplot_slogan_rates(t["slogan_counts"], slogans=CORE, doc_ids=doc_order(t)),
+        lambda t: textplot_slogan_rates(t["slogan_counts"], slogans=CORE, doc_ids=doc_order(t),
+                                        layout="dodge"),
         "single",
     ),
     "slogan_rates_facet": (
@@ -319,12 +320,50 @@ def test_slogan_rates_plot_the_table_values(tables):
 
 
 def test_slogan_rates_dodge_tells_slogans_apart_by_colour_and_marker(tables):
-    fig = textplot_slogan_rates(tables["slogan_counts"], slogans=CORE)
+    fig = textplot_slogan_rates(tables["slogan_counts"], slogans=CORE, layout="dodge")
     points = [line for line in fig.axes[0].lines if line.get_marker() != "None"]
     assert len({p.get_marker() for p in points}) == 3
     assert len({p.get_color() for p in points}) == 3
-    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == CORE
+
+
+def test_slogan_rates_auto_gives_slogans_on_different_scales_their_own_panels(tables):
+    counts = tables["slogan_counts"]
+    docs = counts[counts["scope"] == "document"]
+    reach = docs.assign(top=docs[["per_10k_chars", "ci_high"]].max(axis=1)).groupby("slogan")["top"].max()
+    # 团结 reaches several times the rate of 民主集中制 in these documents.
+    assert reach["团结"] > 3 * reach["民主集中制"]
+    fig = textplot_slogan_rates(counts, slogans=["团结", "民主集中制"])
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in panels] == ["团结", "民主集中制"]
+    assert panels[0].get_xlim()[1] > 3 * panels[1].get_xlim()[1]  # each its own scale
+    assert "own scale" in fig.get_supxlabel()
+
+    # Slogans of comparable reach share one panel, told apart by a legend.
+    close = [s for s in reach.index if reach["民主集中制"] / 3 <= reach[s] <= reach["民主集中制"] * 3]
+    assert "民主集中制" in close and len(close) >= 2
+    fig = textplot_slogan_rates(counts, slogans=close[:2])
+    assert len(fig.axes) == 1 and fig.legends
+
+
+def test_slogan_rates_wraps_a_long_slogan_over_lines_of_its_panel_title(tables):
+    long_name = "集体领导、民主集中、个别酝酿、会议决定"
+    fig = textplot_slogan_rates(tables["slogan_counts"], slogans=["团结", long_name])
+    title = fig.axes[1].get_title(loc="left")
+    assert title.replace("\n", "") == long_name and "\n" in title
+    fig.canvas.draw()
+    box = fig.axes[1].title.get_window_extent()
+    assert box.x1 <= fig.bbox.x1  # within the figure, nothing cut
+
+
+def test_slogan_rates_legend_of_long_names_fits_the_figure(tables):
+    long_name = "集体领导、民主集中、个别酝酿、会议决定"
+    fig = textplot_slogan_rates(tables["slogan_counts"], slogans=["团结", "民主集中制", long_name],
+                                layout="dodge")
+    fig.canvas.draw()
+    legend_box = fig.legends[0].get_window_extent()
+    assert fig.bbox.x0 <= legend_box.x0 and legend_box.x1 <= fig.bbox.x1
 
 
 def test_cooccurrence_panels_share_one_colour_scale(tables):

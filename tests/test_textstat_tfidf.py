@@ -157,7 +157,10 @@ def test_the_weighting_is_described_for_a_caption():
     )
     assert describe_weighting(
         idf="classic", smooth_idf=False, sublinear_tf=True, norm="none", max_df=0.8, top_n=20
-    ) == "weight = 1 + ln(count) × ln(N/df); terms in at most 80%"
+    ) == "weight = (1 + ln(count)) × ln(N/df); terms in at most 80%"
+    assert describe_weighting(language="zh", max_df=0.8) == (
+        "权重 = 词频 × (ln((1+N)/(1+df)) + 1)，归一化为单位长度；仅保留至多出现在 80% 的文档中的词"
+    )
 
 
 def test_accepts_a_dfm_and_does_not_mutate_its_input():

@@ -103,27 +103,50 @@ def describe_weighting(
     idf: Idf = "sklearn",
     min_df: int | float = 1,
     max_df: int | float = 1.0,
+    language: Literal["en", "zh"] = "en",
     **_: object,
 ) -> str:
-    """One line saying how the TF-IDF weights were made, for a figure's caption."""
-    tf = "1 + ln(count)" if sublinear_tf else "count"
+    """One line saying how the TF-IDF weights were made, for a figure's caption, in English
+    (``language="en"``) or Chinese (``"zh"``)."""
+    if language not in _CAPTION_WORDS:
+        raise InputError(
+            f"describe_weighting: language must be 'en' or 'zh', got {language!r}"
+        )
+    words = _CAPTION_WORDS[language]
+    tf = f"(1 + ln({words['count']}))" if sublinear_tf else words["count"]
     idf_text = {
         ("sklearn", True): "(ln((1+N)/(1+df)) + 1)",
         ("sklearn", False): "(ln(N/df) + 1)",
         ("classic", True): "ln((1+N)/(1+df))",
         ("classic", False): "ln(N/df)",
     }.get((idf, bool(smooth_idf)), "1")
-    scaled = {"l2": ", scaled to unit length", "l1": ", scaled to sum 1"}.get(str(norm), "")
+    scaled = words.get(f"norm_{norm}", "")
     kept = []
     if min_df != 1:
-        kept.append(f"in at least {_share(min_df)} of the documents")
+        kept.append(words["min_df"].format(_share(min_df, language)))
     if max_df != 1.0 and max_df != 1:
-        kept.append(f"in at most {_share(max_df)}")
-    terms = f"; terms {' and '.join(kept)}" if kept else ""
-    return f"weight = {tf} × {idf_text}{scaled}{terms}"
+        kept.append(words["max_df"].format(_share(max_df, language)))
+    terms = words["terms"].format(words["and"].join(kept)) if kept else ""
+    return f"{words['weight']} = {tf} × {idf_text}{scaled}{terms}"
 
 
-def _share(value: int | float) -> str:
+_CAPTION_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "weight": "weight", "count": "count", "norm_l2": ", scaled to unit length",
+        "norm_l1": ", scaled to sum 1", "min_df": "in at least {} of the documents",
+        "max_df": "in at most {}", "terms": "; terms {}", "and": " and ",
+    },
+    "zh": {
+        "weight": "权重", "count": "词频", "norm_l2": "，归一化为单位长度",
+        "norm_l1": "，归一化为总和 1", "min_df": "至少出现在 {}中",
+        "max_df": "至多出现在 {}中", "terms": "；仅保留{}的词", "and": "且",
+    },
+}
+
+
+def _share(value: int | float, language: str = "en") -> str:
+    if language == "zh":
+        return f"{value:.0%} 的文档" if isinstance(value, float) else f"{value} 篇文档"
     return f"{value:.0%}" if isinstance(value, float) else f"{value}"
 
 

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from analysis.errors import InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -33,17 +34,13 @@ from analysis.plots.style import (
     figure_style,
     fit_text,
     text_ems,
+    wrap_text,
 )
 
 Unit = Literal["sentence", "paragraph", "document", "window"]
 TABLE_COLUMNS = ("scope", "doc_id", "unit", "slogan_a", "slogan_b", "count", "n_a", "jaccard")
-UNIT_TITLES = {
-    "sentence": "Sentences",
-    "paragraph": "Paragraphs",
-    "document": "Documents",
-    "window": "Windows",
-}
-CORPUS_LABEL = "All documents"
+UNITS = ("sentence", "paragraph", "document", "window")  # named in the figure's language
+CORPUS_LABEL = "All documents"  # the key of the corpus column (its title follows the language)
 # Reversed so that more co-occurrence is darker, in colour and in grayscale.
 CMAP = f"{SEQUENTIAL_CMAP}_r"
 DIAGONAL_COLOUR = "0.85"
@@ -55,7 +52,11 @@ MIN_TICK_POINTS, MAX_TICK_POINTS = 5.5, 7.0
 PANEL_GAP = 0.08  # inches between panels
 MAX_CELL_INCHES = 0.5  # larger cells only spread a few slogans over a page
 COLOURBAR_INCHES = 0.75  # the colour bar with its ticks and label
-LABEL_MAX_CHARS = 5  # slogan tick labels; long formulae end in "…"
+# Slogan tick labels: up to eight slogans get two lines of up to 10 characters where the cells
+# are tall enough (集体领导、民主集中、 / 个别酝酿、会议决定); more slogans, or smaller cells,
+# one line of up to 5 characters ending in "…", so that the matrices keep their room.
+LABEL_LINE_EMS = 10
+SHORT_LABEL_EMS = 5
 
 
 def textplot_slogan_cooccurrence(
@@ -71,6 +72,7 @@ def textplot_slogan_cooccurrence(
     ncols: int | None = None,
     doc_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Heatmaps of slogan co-occurrence: one row of panels per unit, one column per document.
 
@@ -85,12 +87,15 @@ def textplot_slogan_cooccurrence(
     occurs in a shown unit, in the table's lexicon order). ``annotate`` writes the values into
     the cells (default: when at most 8 slogans are shown); the diagonal (hatched) then gives, in
     grey, the number of units containing the slogan. ``doc_labels`` maps doc ids to panel titles.
+    Long slogan names wrap onto two lines where the cells are tall enough, long panel titles
+    too; ``language`` (``"en"`` or ``"zh"``) is that of the unit names and the colour bar.
 
     Layout: rows of panels per unit, documents across; when the matrices would have cells under
     0.11 in (too small for their slogan names), documents wrap onto further rows (``ncols``
     sets the panels per row).
     """
     caller = "textplot_slogan_cooccurrence"
+    check_language(language, caller)
     table = _validated(cooccurrence_table, caller)
     if isinstance(units, str):
         units = (units,)
@@ -129,10 +134,11 @@ def textplot_slogan_cooccurrence(
     # Masked cells (zeros and the diagonal's colour layer) are white.
     cmap = mpl.colormaps[CMAP].with_extremes(bad="white")
 
-    labels = [_short(s) for s in chosen]
     n_slogans, n_docs = len(chosen), len(columns)
     fig_width = COLUMN_WIDTH_INCHES[width]
-    longest_label = max(text_ems(lab) for lab in labels)
+    few = n_slogans <= ANNOTATE_MAX_SLOGANS
+    labels = [_tick_label(s, few=few) for s in chosen]
+    longest_label = _longest_line(labels)
     # Room for the panels: the figure less the row labels and the colour bar.
     available = fig_width - (longest_label * MAX_TICK_POINTS / 72 + 0.3) - COLOURBAR_INCHES
     if ncols is None:
@@ -146,10 +152,28 @@ def textplot_slogan_cooccurrence(
     # tall each); a cell larger than MAX_CELL_INCHES shows nothing more.
     panel = min(available / ncols - PANEL_GAP, n_slogans * MAX_CELL_INCHES)
     tick_points = float(np.clip(panel / n_slogans * 72 * 0.8, MIN_TICK_POINTS, MAX_TICK_POINTS))
+    if few and any("\n" in label for label in labels):
+        # Two lines of tick text per cell: smaller text if need be, else one line.
+        two_lines = panel / n_slogans * 72 / (2 * 1.2)
+        if two_lines >= MIN_TICK_POINTS:
+            tick_points = min(tick_points, two_lines)
+        else:
+            labels = [_tick_label(s, few=False) for s in chosen]
+            longest_label = _longest_line(labels)
+    titles = {
+        key: wrap_text(
+            str(figure_text("all_documents", language) if key == CORPUS_LABEL
+                else (doc_labels or {}).get(key, key)),
+            panel + 0.1, 7, max_lines=2,
+        )
+        for key in columns
+    }
+    title_inches = 0.12 * max(t.count("\n") for t in titles.values())
     rows_per_unit = -(-n_docs // ncols)
     n_rows = len(units) * rows_per_unit
     label_inches = longest_label * tick_points / 72 + 0.1
-    fig_height = n_rows * (panel + 0.22) + label_inches + 0.15 + (0.25 if title else 0.0)
+    fig_height = (n_rows * (panel + 0.22 + title_inches) + label_inches + 0.15
+                  + (0.25 if title else 0.0))
     if fig_height > MAX_FIGURE_HEIGHT_INCHES:
         raise InputError(
             f"{caller}: {len(units)} unit(s) × {n_docs} documents × {n_slogans} slogans need a "
@@ -180,10 +204,11 @@ def textplot_slogan_cooccurrence(
             # symmetric, and names between rows of panels would push the rows apart.
             ax.tick_params(length=0, labelsize=tick_points, labelleft=c == 0,
                            labelbottom=r == n_rows - 1)
-            name = CORPUS_LABEL if key == CORPUS_LABEL else (doc_labels or {}).get(key, key)
-            ax.set_title(fit_text(str(name), panel + 0.1, 7, strip=""), fontsize=7)
+            ax.set_title(titles[key], fontsize=7)
             if c == 0:
-                ax.set_ylabel(UNIT_TITLES.get(unit, unit))
+                ax.set_ylabel(
+                    figure_text(f"unit_{unit}", language) if unit in UNITS else unit
+                )
         for r in range(n_rows):
             for c in range(ncols):
                 if (r, c) not in used:
@@ -191,7 +216,7 @@ def textplot_slogan_cooccurrence(
         colourbar = fig.colorbar(image, ax=axes, shrink=min(0.8, 2.5 / fig_height + 0.2),
                                  aspect=25, pad=0.02)
         colourbar.set_label(
-            "Units with both slogans" if value == "count" else "Jaccard (units with both / either)"
+            figure_text("cooc_count" if value == "count" else "cooc_jaccard", language)
         )
         if ticks is not None:
             colourbar.set_ticks(ticks)
@@ -340,7 +365,13 @@ def _heatmap(
     return image
 
 
-def _short(slogan: str) -> str:
-    return slogan if len(slogan) <= LABEL_MAX_CHARS else slogan[: LABEL_MAX_CHARS - 1].rstrip(
-        "、，,"
-    ) + "…"
+def _tick_label(slogan: str, *, few: bool) -> str:
+    """The slogan as a tick label: two lines of LABEL_LINE_EMS characters (``few``) or one of
+    SHORT_LABEL_EMS, ending in "…" when that is not enough (sizes in ems, at any tick size)."""
+    if few:
+        return wrap_text(slogan, LABEL_LINE_EMS / 72, 1, max_lines=2)
+    return fit_text(slogan, SHORT_LABEL_EMS / 72, 1)
+
+
+def _longest_line(labels: Sequence[str]) -> float:
+    return max(text_ems(line) for label in labels for line in label.split("\n"))

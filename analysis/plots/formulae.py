@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.errors import CannotDraw, InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text, list_separator
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -51,23 +52,28 @@ def textplot_formulae(
     width: ColumnWidth = "single",
     doc_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """A matrix of the first ``top_n`` formulae (rows) by the documents sharing them (columns).
 
     ``formulae_table`` is the table of ``textstat_formulae`` (``formulae.csv``); its order is
     kept (``n_docs``, then ``length``, descending). Each row is labelled with the formula as
-    printed (the ``text`` column, with its punctuation, less quotation marks that the formula's
-    boundaries leave unpaired, as in 三个代表”重要思想), cut to ``max_chars`` characters ending
+    printed (the ``text`` column, with its punctuation; a quotation mark whose partner lies
+    outside the formula's boundaries gets its partner back, so 三个代表”重要思想 is shown as
+    “三个代表”重要思想), cut to ``max_chars`` characters ending
     in "…" (default: as many as fit beside the matrix, at most 16 in a single column and 30
     in a double). The number on the right is the
     formula's length in characters (without punctuation). A filled square means the document
-    contains the formula at least once; rules separate formulae shared by 4, 3, 2 … documents.
+    contains the formula at least once; rules separate formulae shared by 4, 3, 2 … documents,
+    and the note under the matrix says so. ``language`` (``"en"`` or ``"zh"``) is that of the
+    notes.
 
     ``doc_ids`` sets the columns and their order (e.g. ``corpus.documents["doc_id"]``, which also
     shows documents sharing nothing); by default the documents named in the table, sorted.
     ``doc_labels`` maps doc ids to column labels; ``width`` is the journal column.
     """
     caller = "textplot_formulae"
+    check_language(language, caller)
     check_table(
         formulae_table,
         FORMULA_COLUMNS,
@@ -157,14 +163,22 @@ def textplot_formulae(
                 fontsize=6,
                 color="0.35",
             )
-        ax.text(n_cols - 0.2, -0.9, "chars", va="bottom", ha="left", fontsize=6, color="0.35")
+        ax.text(n_cols - 0.2, -0.9, figure_text("formulae_chars", language), va="bottom",
+                ha="left", fontsize=6, color="0.35")
         # A rule between formulae shared by different numbers of documents (the sort's key).
         n_docs = shown["n_docs"].to_numpy()
         for row in np.flatnonzero(n_docs[1:] != n_docs[:-1]):
             ax.axhline(row + 0.5, color="0.6", linewidth=0.5, linestyle="-")
         total = len(formulae_table)
-        shown_of = f"{n_rows} of {total}" if total > n_rows else f"{n_rows}"
-        fig.supxlabel(f"{shown_of} shared formulae", fontsize=8)
+        caption = (
+            figure_text("formulae_shown", language, shown=n_rows, total=total)
+            if total > n_rows else figure_text("formulae_all", language, total=total)
+        )
+        if len(set(n_docs.tolist())) > 1:
+            counts = list(dict.fromkeys(int(n) for n in n_docs))
+            joined = list_separator(language).join(map(str, counts))
+            caption += "\n" + figure_text("formulae_groups", language, counts=joined)
+        fig.supxlabel(caption, fontsize=7)
         if title:
             fig.suptitle(title)
     return fig
@@ -184,25 +198,29 @@ def _max_rows() -> int:
 
 
 def _shorten(text: str, max_chars: int) -> str:
-    """The printed formula, without unpaired quotation marks, cut to ``max_chars`` with "…"."""
-    text = _drop_unpaired(text.strip())
+    """The printed formula, its quotation marks paired, cut to ``max_chars`` with "…"."""
+    text = _paired(text.strip())
     if len(text) <= max_chars:
         return text
     # A quotation the cut leaves open stays open: the "…" says the text goes on.
     return text[: max_chars - 1].rstrip("、，,；;：: ") + "…"
 
 
-def _drop_unpaired(text: str) -> str:
-    keep = [True] * len(text)
-    stack: list[int] = []
-    for i, ch in enumerate(text):
+def _paired(text: str) -> str:
+    """``text`` with the partner of each unpaired mark restored at its end: a formula cut out
+    of 以“三个代表”重要思想 starts inside the quotation (三个代表”重要思想), so its opening
+    mark goes back in front (“三个代表”重要思想); one that ends inside a quotation gets the
+    closing mark. A closing mark that does not match the open one is left as written."""
+    missing_openings: list[str] = []
+    stack: list[str] = []
+    for ch in text:
         if ch in _OPENING:
-            stack.append(i)
+            stack.append(ch)
         elif ch in _CLOSING:
-            if stack and _OPENING.index(text[stack[-1]]) == _CLOSING.index(ch):
+            partner = _OPENING[_CLOSING.index(ch)]
+            if stack and stack[-1] == partner:
                 stack.pop()
-            else:
-                keep[i] = False
-    for i in stack:
-        keep[i] = False
-    return "".join(ch for ch, k in zip(text, keep, strict=True) if k)
+            elif not stack:
+                missing_openings.append(partner)
+    closings = "".join(_CLOSING[_OPENING.index(ch)] for ch in reversed(stack))
+    return "".join(reversed(missing_openings)) + text + closings

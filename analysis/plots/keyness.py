@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from analysis.errors import CannotDraw, InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     HATCHES,
@@ -29,9 +30,9 @@ from analysis.plots.style import (
 )
 
 KeynessMeasure = Literal["g2", "log_ratio"]
-MEASURE_TITLES: dict[str, str] = {
-    "g2": "G² (log-likelihood)",
-    "log_ratio": "Log ratio (log2 of the ratio of relative frequencies)",
+MEASURE_TITLES: dict[str, str] = {  # figure text keys of the axis title
+    "g2": "keyness_g2",
+    "log_ratio": "keyness_log_ratio",
 }
 KEYNESS_PLOT_COLUMNS = ("target", "reference", "term", "g2", "log_ratio", "direction")
 TARGET_COLOUR, REFERENCE_COLOUR = PALETTE[0], PALETTE[1]
@@ -50,6 +51,7 @@ def textplot_keyness(
     measure: KeynessMeasure = "g2",
     show_negative: bool = True,
     width: ColumnWidth = "single",
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Bars of the target's ``top_n`` positive and ``top_n`` negative keywords.
 
@@ -63,9 +65,11 @@ def textplot_keyness(
     the difference) or ``"log_ratio"`` (Hardie's effect size; ties broken by G²). Positive
     keywords (``direction == "positive"``) are drawn top-down from the strongest; negative ones
     (under-represented in the target) below them, the strongest at the bottom, unless
-    ``show_negative`` is false. Returns a new Figure; nothing is saved.
+    ``show_negative`` is false. ``language`` (``"en"`` or ``"zh"``) is that of the axis title
+    and of the reference's name when it is "rest". Returns a new Figure; nothing is saved.
     """
     _check_arguments(keyness_table, top_n, measure, width, show_negative)
+    check_language(language, "textplot_keyness")
     comparison = _comparison(keyness_table, target, reference, grouping)
     positive, negative = _keywords(comparison, measure, top_n)
     if not show_negative:
@@ -100,9 +104,11 @@ def textplot_keyness(
         ax.axvline(0, color="black", linewidth=0.6)
         ax.xaxis.grid(True)
         ax.set_axisbelow(True)
-        ax.set_xlabel(MEASURE_TITLES[measure])
+        ax.set_xlabel(figure_text(MEASURE_TITLES[measure], language))
         target_label = str(comparison["target"].iloc[0])
-        reference_label = _reference_label(str(comparison["reference"].iloc[0]), comparison)
+        reference_label = _reference_label(
+            str(comparison["reference"].iloc[0]), comparison, language
+        )
         handles = [Patch(facecolor=TARGET_COLOUR, edgecolor=TARGET_COLOUR, label=target_label)]
         if len(negative):
             handles.append(Patch(facecolor="white", edgecolor=REFERENCE_COLOUR,
@@ -212,8 +218,10 @@ def _keywords(
     )
 
 
-def _reference_label(reference: str, comparison: pd.DataFrame) -> str:
+def _reference_label(reference: str, comparison: pd.DataFrame, language: str) -> str:
     if reference != "rest":
         return reference
     grouping = comparison["grouping"].iloc[0] if "grouping" in comparison.columns else None
-    return "rest (all other documents)" if grouping in (None, "doc_id") else "rest (all others)"
+    return figure_text(
+        "rest_documents" if grouping in (None, "doc_id") else "rest_groups", language
+    )

@@ -8,7 +8,7 @@ tables of :func:`analysis.measures.similarity.textstat_simil` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import matplotlib as mpl
@@ -22,18 +22,20 @@ from scipy.cluster import hierarchy
 
 from analysis.errors import InputError
 from analysis.measures.similarity import DocumentClustering
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     SEQUENTIAL_CMAP,
     ColumnWidth,
     figure_size,
     figure_style,
+    wrap_note,
 )
 
 SimilarityMeasure = Literal["cosine", "jaccard"]
-COLOURBAR_TITLES: dict[str, str] = {
-    "cosine": "Cosine similarity (TF-IDF)",
-    "jaccard": "Jaccard similarity (vocabulary)",
+COLOURBAR_TITLES: dict[str, str] = {  # figure text keys of the colour bar's title
+    "cosine": "similarity_cosine",
+    "jaccard": "similarity_jaccard",
 }
 SIMILARITY_PLOT_COLUMNS = ("doc_a", "doc_b")
 # Values are written in the cells up to this many documents; beyond, they would not fit.
@@ -52,6 +54,8 @@ def textplot_similarity(
     annotate: bool | None = None,
     doc_labels: Mapping[str, str] | None = None,
     width: ColumnWidth = "single",
+    doc_ids: Sequence[str] | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Heatmap of document similarities, ordered and topped by the clustering's dendrogram.
 
@@ -63,11 +67,29 @@ def textplot_similarity(
     hatched grey, so the colour scale, from 0 to the largest other similarity, spends its range
     on the pairs that differ. Cells show their values when ``annotate`` is true (default: at most 12
     documents); a pair missing from the table (``min_cosine``) or undefined is left white.
-    ``doc_labels`` maps doc ids to tick labels. Returns a new Figure; nothing is saved.
+    ``doc_labels`` maps doc ids to tick labels.
+
+    ``doc_ids`` shows only these documents (of a corpus too large for a heatmap of all): they
+    keep their order among the leaves of the clustering of *all* documents, so neighbours in
+    the full dendrogram stay neighbours; the dendrogram itself, which joins documents not
+    shown, is left out and a note says so. ``language`` (``"en"`` or ``"zh"``) is that of the
+    colour bar and notes. Returns a new Figure; nothing is saved.
     """
     _check_arguments(similarity_table, clustering, measure, annotate, width)
+    check_language(language, "textplot_similarity")
     tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True)
     leaves = [str(clustering.docs[i]) for i in tree["leaves"]]  # as drawn, left to right
+    n_all = len(leaves)
+    if doc_ids is not None:
+        wanted = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
+        unknown = [d for d in wanted if d not in set(leaves)]
+        if unknown or len(set(wanted)) < 2:
+            raise InputError(
+                "textplot_similarity: doc_ids must name at least two documents of the "
+                f"clustering; unknown: {', '.join(unknown) or '(none)'}"
+            )
+        leaves = [d for d in leaves if d in set(wanted)]
+    show_tree = len(leaves) == n_all
     matrix = _square_matrix(similarity_table, measure, clustering)
     ordered = matrix.loc[leaves, leaves].to_numpy(dtype=float)
     n_docs = len(leaves)
@@ -83,12 +105,22 @@ def textplot_similarity(
     with figure_style():
         fig = Figure(figsize=figure_size(width, 1.0 if width == "single" else 0.75),
                      layout="constrained")
-        grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
-        tree_ax = fig.add_subplot(grid[0, 0])
-        heat_ax = fig.add_subplot(grid[1, 0])
-        bar_ax = fig.add_subplot(grid[1, 1])
+        if show_tree:
+            grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
+            tree_ax = fig.add_subplot(grid[0, 0])
+            _draw_dendrogram(tree_ax, tree, clustering, n_docs, language)
+        else:
+            grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
+            fig.supxlabel(
+                wrap_note(
+                    figure_text("similarity_order", language, shown=n_docs, total=n_all),
+                    COLUMN_WIDTH_INCHES[width] - 0.2,
+                ),
+                fontsize=7,
+            )
+        heat_ax = fig.add_subplot(grid[-1, 0])
+        bar_ax = fig.add_subplot(grid[-1, 1])
 
-        _draw_dendrogram(tree_ax, tree, clustering, n_docs)
         heat_ax.set_facecolor("white")
         for i in range(n_docs):  # the diagonal as grey cells under the (transparent) NaNs
             heat_ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor=DIAGONAL_COLOUR,
@@ -107,7 +139,7 @@ def textplot_similarity(
         if annotate:
             _annotate(heat_ax, ordered, cmap, norm)
         colourbar = fig.colorbar(image, cax=bar_ax)
-        colourbar.set_label(COLOURBAR_TITLES[measure])
+        colourbar.set_label(figure_text(COLOURBAR_TITLES[measure], language))
         colourbar.outline.set_linewidth(0.4)
     return fig
 
@@ -183,7 +215,7 @@ def _square_matrix(
 
 
 def _draw_dendrogram(
-    ax: Axes, tree: dict, clustering: DocumentClustering, n_docs: int
+    ax: Axes, tree: dict, clustering: DocumentClustering, n_docs: int, language: str
 ) -> None:
     """The dendrogram's links, its leaves at x = 0 … n − 1 (the heatmap's column centres)."""
     # scipy puts leaf k at x = 10k + 5; rescale to the heatmap's cell centres.
@@ -194,7 +226,7 @@ def _draw_dendrogram(
     ax.set_ylim(0, float(np.max(clustering.linkage_matrix[:, 2])) * 1.05)
     ax.set_xticks([])
     ax.spines["bottom"].set_visible(False)
-    ax.set_ylabel("Cosine\ndistance", fontsize=7)
+    ax.set_ylabel(figure_text("cosine_distance", language), fontsize=7)
     ax.tick_params(axis="y", labelsize=6)
 
 

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from analysis.errors import CannotDraw, InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MARKERS,
@@ -31,7 +32,10 @@ from analysis.plots.style import (
     figure_size,
     figure_style,
     fit_text,
+    legend_columns,
     text_ems,
+    wrap_note,
+    wrap_text,
 )
 
 TABLE_COLUMNS = (
@@ -39,14 +43,17 @@ TABLE_COLUMNS = (
     "per_10k_chars", "ci_low", "ci_high", "confidence",
 )
 PER_CHARS = 10_000
-CORPUS_LABEL = "All documents"
-AXIS_TITLE = {
-    "mentions": "Mentions per 10,000 characters",
-    "tokens": "Whole-token mentions per 10,000 characters",
-}
+CORPUS_ROW = "All documents"  # the row key of the pooled rate (its label follows the language)
+AXIS_TITLE_KEY = {"mentions": "mentions_per_10k", "tokens": "token_mentions_per_10k"}
 DODGE_MAX_SLOGANS = 4  # beyond this, one panel per slogan reads better than a crowded legend
+# Slogans whose highest rates differ more than this share one axis badly: the rarer ones sit
+# squashed at zero, so "auto" gives each its own panel and scale.
+DODGE_MAX_SCALE_RATIO = 3.0
 ROW_INCHES = {"dodge": 0.3, "facet": 0.14}  # one document row
-PANEL_EXTRA_INCHES = 0.45  # a panel's title and x tick labels
+PANEL_EXTRA_INCHES = 0.45  # a panel's one-line title and x tick labels
+TITLE_LINE_INCHES = 0.14  # each further line of a wrapped panel title
+TITLE_POINTS = 8
+MAX_TITLE_LINES = 3  # a panel is narrow; the longest slogans (about 20 characters) still fit
 
 
 def textplot_slogan_rates(
@@ -63,6 +70,7 @@ def textplot_slogan_rates(
     doc_labels: Mapping[str, str] | None = None,
     note: bool = True,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Dot-and-whisker plot of slogan rates per 10,000 characters, one row per document.
 
@@ -78,18 +86,23 @@ def textplot_slogan_rates(
       groups; ``include_corpus`` adds the pooled rate of all documents as a last row.
     * ``layout="dodge"`` draws all slogans in one panel, told apart by colour *and* marker;
       ``"facet"`` one panel per slogan, each with its own rate scale (read the ticks before
-      comparing panels); ``"auto"`` dodges up to four slogans.
+      comparing panels; the note says so); ``"auto"`` dodges up to four slogans whose highest
+      rates (or interval ends) are within a factor of three of each other, and facets otherwise,
+      so that a rare slogan is not squashed against zero beside a frequent one.
 
     ``slogans`` selects and orders slogans (default: all of the table, in its lexicon order).
     ``note`` adds a line under the axis title saying what is counted. ``width`` is the journal
-    column; ``ncols`` the panels per row when faceting; ``doc_labels`` maps doc ids to labels.
+    column; ``ncols`` the panels per row when faceting; ``doc_labels`` maps doc ids to labels;
+    ``language`` ``"en"`` or ``"zh"`` the language of the axis title, note and corpus row.
+    Panel titles longer than their panel wrap onto up to three lines (then end in "…").
     """
     caller = "textplot_slogan_rates"
+    check_language(language, caller)
     table = _validated(slogan_counts_table, caller)
     for name, value in (("include_corpus", include_corpus), ("note", note)):
         if not isinstance(value, bool):
             raise InputError(f"{caller}: {name} must be True or False, got {value!r}")
-    if counts not in AXIS_TITLE:
+    if counts not in AXIS_TITLE_KEY:
         raise InputError(f"{caller}: counts must be 'mentions' or 'tokens', got {counts!r}")
     if layout not in ("auto", "dodge", "facet"):
         raise InputError(f"{caller}: layout must be 'auto', 'dodge' or 'facet', got {layout!r}")
@@ -109,15 +122,13 @@ def textplot_slogan_rates(
                 f"{caller}: the table has no corpus rows; pass include_corpus=False or the "
                 "full table of textstat_slogans"
             )
-        rows = pd.concat([rows, corpus.assign(row=CORPUS_LABEL)], ignore_index=True)
-        row_keys.append(CORPUS_LABEL)
-        labels[CORPUS_LABEL] = CORPUS_LABEL
+        rows = pd.concat([rows, corpus.assign(row=CORPUS_ROW)], ignore_index=True)
+        row_keys.append(CORPUS_ROW)
+        labels[CORPUS_ROW] = figure_text("all_documents", language)
     rows = rows[rows["slogan"].isin(chosen)]
     rates = _rates(rows, counts)
 
-    mode = layout if layout != "auto" else (
-        "dodge" if len(chosen) <= DODGE_MAX_SLOGANS else "facet"
-    )
+    mode = layout if layout != "auto" else _auto_layout(rates, chosen)
     if mode == "dodge" and len(chosen) > len(PALETTE):
         raise InputError(
             f"{caller}: {len(chosen)} slogans are more than the {len(PALETTE)} colours of one "
@@ -125,7 +136,28 @@ def textplot_slogan_rates(
         )
     columns = 1 if mode == "dodge" else _n_columns(ncols, len(chosen), width, caller)
     fig_width = COLUMN_WIDTH_INCHES[width]
-    frame, per_row = _height_parts(len(chosen), mode, columns, note, title)
+    confidence = _confidence(rows)
+    # Row labels take the left of the figure; the panels share the rest.
+    label_width = max(text_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
+    panel_width = (fig_width - label_width) / columns - 0.12
+    panel_titles = {s: wrap_text(s, panel_width, TITLE_POINTS, max_lines=MAX_TITLE_LINES)
+                    for s in chosen}
+    legend_labels = [fit_text(s, fig_width - 0.6, 7) for s in chosen]
+    n_legend_columns = legend_columns(legend_labels, fig_width)
+    axis_title = figure_text(AXIS_TITLE_KEY[counts], language)
+    if note:
+        note_text = _note(counts, confidence, language)
+        if mode == "facet" and len(chosen) > 1:
+            note_text += figure_text("clause_separator", language) + figure_text(
+                "own_scales", language
+            )
+        axis_title += "\n" + wrap_note(note_text, fig_width - 0.2)
+    frame, per_row = _height_parts(
+        len(chosen), mode, columns, note, title,
+        title_lines=max(t.count("\n") + 1 for t in panel_titles.values()),
+        legend_rows=math.ceil(len(chosen) / n_legend_columns),
+    )
+    frame += 0.12 * (axis_title.count("\n") - (1 if note else 0))  # a note of several lines
     fig_height = frame + len(row_keys) * per_row
     if fig_height > MAX_FIGURE_HEIGHT_INCHES:
         raise CannotDraw(
@@ -133,17 +165,13 @@ def textplot_slogan_rates(
             f"{fig_height:.1f} in tall, more than a page: choose fewer slogans or rows "
             "(doc_ids=[...] or grouping=...), more columns (ncols=...) or width='double'"
         )
-    confidence = _confidence(rows)
-    # Row labels take the left of the figure; the panels share the rest.
-    label_width = max(text_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
-    panel_width = (fig_width - label_width) / columns - 0.12
     with figure_style():
         fig = Figure(figsize=figure_size(width, fig_height / fig_width))
         if mode == "dodge":
             ax = fig.add_subplot()
-            _dodged(ax, rates, chosen, row_keys, labels)
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(3, len(chosen)),
-                      handletextpad=0.3, columnspacing=1.0, borderaxespad=0.3)
+            _dodged(ax, rates, chosen, legend_labels, row_keys, labels)
+            fig.legend(loc="outside upper center", ncols=n_legend_columns,
+                       handletextpad=0.3, columnspacing=1.0)
         else:
             panel_rows = math.ceil(len(chosen) / columns)
             axes = fig.subplots(panel_rows, columns, squeeze=False, sharey=True).ravel()
@@ -153,11 +181,8 @@ def textplot_slogan_rates(
                     continue
                 slogan = chosen[index]
                 _facet(ax, rates[rates["slogan"] == slogan], row_keys, labels)
-                ax.set_title(fit_text(slogan, panel_width, 8), fontsize=8, loc="left")
+                ax.set_title(panel_titles[slogan], fontsize=TITLE_POINTS, loc="left")
                 ax.tick_params(axis="y", labelleft=index % columns == 0)
-        axis_title = AXIS_TITLE[counts]
-        if note:
-            axis_title += "\n" + _note(counts, confidence)
         fig.supxlabel(axis_title, fontsize=8 if not note else 7)
         if title:
             fig.suptitle(title)
@@ -255,11 +280,28 @@ def _confidence(rows: pd.DataFrame) -> float | None:
     return float(levels[0]) if len(levels) == 1 else None
 
 
-def _note(counts: str, confidence: float | None) -> str:
+def _note(counts: str, confidence: float | None, language: FigureLanguage) -> str:
     if counts == "tokens":
-        return "only mentions that are whole tokens; no intervals"
-    level = f"{confidence:.0%} " if confidence is not None else ""
-    return f"all mentions, also inside longer words; lines: {level}bootstrap intervals"
+        return figure_text("rates_note_tokens", language)
+    level = (
+        figure_text("percent_interval", language, level=f"{confidence:.0%}")
+        if confidence is not None else ""
+    )
+    return figure_text("rates_note_mentions", language, level=level)
+
+
+def _auto_layout(rates: pd.DataFrame, slogans: Sequence[str]) -> str:
+    """``"dodge"`` for up to four slogans on comparable scales, else ``"facet"``."""
+    if len(slogans) > DODGE_MAX_SLOGANS:
+        return "facet"
+    reach = rates[["rate", "high"]].max(axis=1).groupby(rates["slogan"]).max()
+    highest = [float(reach.get(s, 0.0)) for s in slogans]
+    positive = [h for h in highest if h > 0]
+    if len(positive) < len(highest) or (
+        positive and max(positive) > DODGE_MAX_SCALE_RATIO * min(positive)
+    ):
+        return "facet"
+    return "dodge"
 
 
 # --- drawing ------------------------------------------------------------------------------------
@@ -269,16 +311,17 @@ def _dodged(
     ax: Axes,
     rates: pd.DataFrame,
     slogans: Sequence[str],
+    legend_labels: Sequence[str],
     row_keys: Sequence[str],
     labels: Mapping[str, str],
 ) -> None:
     position = {key: k for k, key in enumerate(row_keys)}
     spread = 0.7  # of the row's height, shared by the slogans
     step = spread / len(slogans)
-    for k, slogan in enumerate(slogans):
+    for k, (slogan, legend_label) in enumerate(zip(slogans, legend_labels, strict=True)):
         own = rates[rates["slogan"] == slogan]
         y = own["row"].map(position).to_numpy(dtype=float) - spread / 2 + (k + 0.5) * step
-        _whiskers(ax, own, y, PALETTE[k], MARKERS[k], label=slogan)
+        _whiskers(ax, own, y, PALETTE[k], MARKERS[k], label=legend_label)
     _rows_axis(ax, row_keys, labels)
 
 
@@ -311,18 +354,24 @@ def _rows_axis(ax: Axes, row_keys: Sequence[str], labels: Mapping[str, str]) -> 
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
-    if CORPUS_LABEL in row_keys:
+    if CORPUS_ROW in row_keys:
         ax.axhline(len(row_keys) - 1.5, color="0.6", linewidth=0.5, linestyle="-")
 
 
 def _height_parts(
-    n_slogans: int, mode: str, columns: int, note: bool, title: str | None
+    n_slogans: int, mode: str, columns: int, note: bool, title: str | None, *,
+    title_lines: int = MAX_TITLE_LINES, legend_rows: int | None = None,
 ) -> tuple[float, float]:
     """The figure's height in inches as ``frame + rows × per_row``."""
     n_panels = 1 if mode == "dodge" else n_slogans
     panel_rows = math.ceil(n_panels / columns)
-    legend_inches = 0.35 * math.ceil(n_slogans / 3) if mode == "dodge" else 0.0
-    frame = (panel_rows * PANEL_EXTRA_INCHES + legend_inches + (0.45 if note else 0.3)
+    if legend_rows is None:  # the most rows a legend of these slogans may take
+        legend_rows = n_slogans
+    legend_inches = 0.05 + 0.16 * legend_rows if mode == "dodge" else 0.0
+    panel_extra = PANEL_EXTRA_INCHES + (
+        (title_lines - 1) * TITLE_LINE_INCHES if mode == "facet" else 0.0
+    )
+    frame = (panel_rows * panel_extra + legend_inches + (0.5 if note else 0.3)
              + (0.25 if title else 0.0))
     return frame, panel_rows * ROW_INCHES[mode]
 
@@ -342,17 +391,21 @@ def rows_that_fit(
     if isinstance(n_slogans, bool) or not isinstance(n_slogans, int) or n_slogans < 1:
         raise InputError(f"{caller}: n_slogans must be a whole number >= 1, got {n_slogans!r}")
     check_width(width, caller)
-    mode = layout if layout != "auto" else (
-        "dodge" if n_slogans <= DODGE_MAX_SLOGANS else "facet"
+    # "auto" chooses by the rates too, so it must fit either way.
+    modes = [layout] if layout != "auto" else (
+        ["dodge", "facet"] if n_slogans <= DODGE_MAX_SLOGANS else ["facet"]
     )
-    columns = 1 if mode == "dodge" else _n_columns(ncols, n_slogans, width, caller)
-    frame, per_row = _height_parts(n_slogans, mode, columns, note, title)
-    return max(0, math.floor((MAX_FIGURE_HEIGHT_INCHES - frame) / per_row + 1e-9))
+    fits = []
+    for mode in modes:
+        columns = 1 if mode == "dodge" else _n_columns(ncols, n_slogans, width, caller)
+        frame, per_row = _height_parts(n_slogans, mode, columns, note, title)
+        fits.append(max(0, math.floor((MAX_FIGURE_HEIGHT_INCHES - frame) / per_row + 1e-9)))
+    return min(fits)
 
 
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:
     if ncols is None:
-        return min(n_panels, 3 if width == "single" else 5)
+        return min(n_panels, 2 if width == "single" else 5)
     if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
         raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
     return min(ncols, n_panels)

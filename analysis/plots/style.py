@@ -28,7 +28,9 @@ Choices, briefly:
 
 from __future__ import annotations
 
+import itertools
 import math
+import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -141,6 +143,76 @@ def fit_text(text: str, width_in: float, points: float, *, strip: str = "、，,
             break
         kept.append(ch)
     return "".join(kept).rstrip(strip) + "…"
+
+
+NO_LINE_START = frozenset("、，。；：！？）」』】》〉”’…,.;:!?)")
+BREAK_AFTER = frozenset("、，；， _-")
+
+
+def wrap_text(text: str, width_in: float, points: float, *, max_lines: int = 2) -> str:
+    """``text`` broken into lines of about ``width_in`` inches at ``points`` size, at most
+    ``max_lines`` of them, the last shortened with "…" when the text is longer still. Lines
+    break after an enumeration comma where that still fits in ``max_lines`` (求发展 stays
+    whole), else between any two characters; no line starts with a comma or a closing mark
+    (kinsoku): such a character stays at the line's end."""
+    room = max(width_in * 72 / points, 3)
+    if text_ems(text) <= room:
+        return text
+    lines = _broken_lines(text, room, at_commas=True)
+    if len(lines) > max_lines:
+        lines = _broken_lines(text, room, at_commas=False)
+    if len(lines) <= max_lines:
+        return "\n".join(lines)
+    rest = "".join(lines[max_lines - 1 :])
+    return "\n".join([*lines[: max_lines - 1], fit_text(rest, width_in, points)])
+
+
+def _broken_lines(text: str, room: float, *, at_commas: bool) -> list[str]:
+    lines, current, used = [], [], 0.0
+    for ch in text:
+        if used + text_ems(ch) > room and current and ch not in NO_LINE_START:
+            cut = len(current)
+            if at_commas:
+                cut = max((k + 1 for k, c in enumerate(current) if c in BREAK_AFTER), default=0)
+                cut = cut if cut * 2 >= len(current) else len(current)
+            lines.append("".join(current[:cut]))
+            current = current[cut:]
+            used = text_ems("".join(current))
+        current.append(ch)
+        used += text_ems(ch)
+    lines.append("".join(current))
+    return lines
+
+
+def wrap_note(text: str, width_in: float, points: float = 7) -> str:
+    """A note under a figure broken into lines of about ``width_in`` inches at ``points``:
+    at spaces where it has them (English), else between characters (Chinese, by
+    :func:`wrap_text` rules); the note's own line breaks are kept."""
+    room = max(width_in * 72 / points, 3)
+    lines = []
+    for paragraph in text.split("\n"):
+        if " " in paragraph.strip():
+            lines.extend(textwrap.wrap(paragraph, width=max(int(room / 0.55), 10)) or [""])
+        else:
+            lines.append(wrap_text(paragraph, width_in, points, max_lines=10))
+    return "\n".join(lines)
+
+
+def legend_columns(
+    labels: Sequence[str], width_in: float, *, points: float = 7, max_columns: int = 5
+) -> int:
+    """The most legend columns (at most ``max_columns``) whose entries, each with its handle,
+    fit across ``width_in`` inches."""
+    widths = [text_ems(label) * points / 72 + 0.5 for label in labels]
+    for columns in range(min(len(labels), max_columns), 1, -1):
+        # Matplotlib fills a legend column by column, the first columns one entry longer.
+        rows, longer = divmod(len(labels), columns)
+        sizes = [rows + 1] * longer + [rows] * (columns - longer)
+        starts = [sum(sizes[:k]) for k in range(columns + 1)]
+        needed = sum(max(widths[a:b]) for a, b in itertools.pairwise(starts))
+        if needed <= width_in - 0.2:
+            return columns
+    return 1
 
 
 def series_style(index: int) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from analysis.plots.correspondence import (
     point_label,
     stack_coincident,
 )
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MARKERS,
@@ -60,6 +61,7 @@ def textplot_term_scatter(
     min_count: int = 2,
     pseudo_count: float = 0.5,
     width: ColumnWidth = "double",
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Scatter of every term's frequency in ``group_a`` (x) against ``group_b`` (y).
 
@@ -76,11 +78,13 @@ def textplot_term_scatter(
     marks equal relative frequency. Labelled: the ``label_n`` terms with the largest positive
     (favouring A) and negative (favouring B) ``measure`` — ``"g2"``, the signed log-likelihood
     of :func:`analysis.measures.keyness.textstat_keyness` (target A, reference B), or
-    ``"log_ratio"`` (ties broken by G²). Terms sharing a position share a label. Returns a new
-    Figure; nothing is saved.
+    ``"log_ratio"`` (ties broken by G²). Terms sharing a position share a label. ``language``
+    (``"en"`` or ``"zh"``) is that of the axis titles and legend. Returns a new Figure; nothing
+    is saved.
     """
     _check_arguments(tokens, documents, grouping, group_a, group_b, measure, label_n,
                      min_count, pseudo_count, width)
+    check_language(language, "textplot_term_scatter")
     group_of = _groups(documents, grouping, group_a, group_b)
     scores = _term_scores(tokens, group_of, group_a, group_b, min_count)
     if scores.empty:
@@ -118,10 +122,10 @@ def textplot_term_scatter(
         # Equal limits put equal use on the corner-to-corner diagonal at any figure shape.
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        ax.set_xlabel(f"{group_a}: per 10,000 tokens (log scale)")
-        ax.set_ylabel(f"{group_b}: per 10,000 tokens (log scale)")
+        ax.set_xlabel(figure_text("per_10k_tokens_log", language, group=group_a))
+        ax.set_ylabel(figure_text("per_10k_tokens_log", language, group=group_b))
         # Outside the axes: both upper-left and lower-right corners hold labelled terms.
-        fig.legend(handles=_legend_handles(side_names, measure),
+        fig.legend(handles=_legend_handles(side_names, measure, language),
                    loc="outside lower center" if width == "single" else "outside right upper",
                    ncols=1, fontsize=6.5, handletextpad=0.3)
         _label_terms(fig, ax, sides)
@@ -231,16 +235,16 @@ def _top(points: pd.DataFrame, direction: str, n: int, *, descending: bool) -> p
     return ordered.head(n)
 
 
-def _legend_handles(side_names: list[str], measure: str) -> list[Line2D]:
-    measure_name = "G²" if measure == "g2" else "log ratio"
+def _legend_handles(side_names: list[str], measure: str, language: str) -> list[Line2D]:
+    measure_name = "G²" if measure == "g2" else figure_text("log_ratio", language)
     handles = [
         Line2D([], [], linestyle="none", marker=MARKERS[i], markersize=4, color=PALETTE[i],
                markeredgecolor="black", markeredgewidth=0.3,
-               label=f"favours {name} (top by {measure_name})")
+               label=figure_text("favours", language, group=name, measure=measure_name))
         for i, name in enumerate(side_names)
     ]
     handles.append(Line2D([], [], linestyle="none", marker="o", markersize=2.5,
-                          color=BACKGROUND_COLOUR, label="other terms"))
+                          color=BACKGROUND_COLOUR, label=figure_text("other_terms", language)))
     return handles
 
 

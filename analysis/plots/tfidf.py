@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analysis.errors import CannotDraw, InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -24,6 +25,7 @@ from analysis.plots.style import (
     check_table,
     figure_size,
     figure_style,
+    wrap_note,
 )
 
 TFIDF_TABLE_COLUMNS = ("doc_id", "term", "tfidf")
@@ -45,6 +47,7 @@ def textplot_tfidf(
     ncols: int | None = None,
     width: ColumnWidth = "double",
     note: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Bars of the ``top_n`` highest TF-IDF terms of each document, one panel per document.
 
@@ -55,17 +58,19 @@ def textplot_tfidf(
     doc id). ``ncols`` panels per row (default 2 at single, 3 at double width). Panels share the
     TF-IDF axis, so bar lengths compare across documents. ``note`` is a line under the axis
     title saying how the weights were made (a run passes
-    :func:`analysis.measures.tfidf.describe_weighting` of its settings). Returns a new Figure;
-    nothing is saved.
+    :func:`analysis.measures.tfidf.describe_weighting` of its settings, and which documents are
+    shown when not all are), wrapped to the figure's width. ``language`` (``"en"`` or ``"zh"``)
+    is that of the axis title. Returns a new Figure; nothing is saved.
     """
+    check_language(language, "textplot_tfidf")
     _check_table(tfidf_table)
     _check_whole(top_n, "top_n")
     if ncols is not None:
         _check_whole(ncols, "ncols")
     if width not in COLUMN_WIDTH_INCHES:
         raise InputError(f"textplot_tfidf: width must be 'single' or 'double', got {width!r}")
-    if note is not None and (not isinstance(note, str) or "\n" in note):
-        raise InputError(f"textplot_tfidf: note must be one line of text or None, got {note!r}")
+    if note is not None and not isinstance(note, str):
+        raise InputError(f"textplot_tfidf: note must be text or None, got {note!r}")
     available = sorted(pd.unique(tfidf_table["doc_id"].astype(str)))
     chosen = _chosen_docs(doc_ids, available)
     labels = {doc: str((doc_labels or {}).get(doc, doc)) for doc in chosen}
@@ -74,7 +79,9 @@ def textplot_tfidf(
     ncols = min(ncols or DEFAULT_COLUMNS[width], len(chosen))
     nrows = math.ceil(len(chosen) / ncols)
     panel_height = top_n * BAR_HEIGHT_INCHES + PANEL_OVERHEAD_INCHES
-    height = min(nrows * panel_height + 0.3, MAX_FIGURE_HEIGHT_INCHES)
+    note = wrap_note(note, COLUMN_WIDTH_INCHES[width] - 0.2) if note else None
+    note_inches = 0.12 * (note.count("\n") + 1) if note else 0.0
+    height = min(nrows * panel_height + 0.3 + note_inches, MAX_FIGURE_HEIGHT_INCHES)
     aspect = height / COLUMN_WIDTH_INCHES[width]
 
     with figure_style():
@@ -96,7 +103,8 @@ def textplot_tfidf(
         # The shared axis shows its tick labels under every visible panel's column bottom.
         for ax in axes.flat[: len(chosen)]:
             ax.xaxis.set_tick_params(labelbottom=True)
-        fig.supxlabel("TF-IDF weight" + (f"\n{note}" if note else ""), fontsize=8)
+        fig.supxlabel(figure_text("tfidf_weight", language) + (f"\n{note}" if note else ""),
+                      fontsize=8)
         _fit_titles(fig, list(axes.flat[: len(chosen)]), titles, ncols)
     return fig
 

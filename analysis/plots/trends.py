@@ -20,7 +20,6 @@ Groups are told apart by colour, line style *and* marker, so the figure reads in
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
 from analysis.errors import InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text, list_separator
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     LINESTYLES,
@@ -47,7 +47,9 @@ from analysis.plots.style import (
     figure_size,
     figure_style,
     fit_text,
+    legend_columns,
     text_ems,
+    wrap_text,
 )
 
 TREND_COLUMNS = (
@@ -69,20 +71,18 @@ ALL_DOCUMENTS_GROUPING = ""
 # Largest gap in years between two points a line may join, per time unit.
 TIME_STEP: dict[str, float] = {"year": 1, "decade": 10, "period": math.inf}
 # ci_method of analysis.measures.slogan_counts: what the percentile bootstrap resampled.
-CI_METHODS = {"paragraphs": "bootstrap of paragraphs", "documents": "bootstrap of documents"}
-INTERVAL_MARKS = {"band": "shaded", "whisker": "vertical lines"}
+CI_METHODS = {"paragraphs": "ci_paragraphs", "documents": "ci_documents"}  # figure text keys
+INTERVAL_MARKS = {"band": "interval_band", "whisker": "interval_whisker"}
 # Groups are dodged over this share of the distance between time steps (the nominal step when
 # there is one time step).
 DODGE_SHARE = 0.3
 NOMINAL_STEP = {"year": 1.0, "decade": 10.0, "period": 5.0}
-X_AXIS_TITLE = {"year": "Year", "decade": "Decade", "period": "Period"}
-Y_AXIS_TITLE = "Mentions per 10,000 characters"
+
 BAND_ALPHA = 0.18
 TITLE_POINTS = 8
 TICK_POINTS = 7
 NOTE_POINTS = 7
 MAX_TITLE_LINES = 2
-NO_LINE_START = frozenset("、，。；：！？）」』】》〉”’…,.;:!?)")
 # Panel heights in inches: preferred, and the least that still shows a trend.
 PANEL_INCHES = {"single": 1.45, "double": 1.75}
 MIN_PANEL_INCHES = 0.95
@@ -101,6 +101,7 @@ def textplot_slogan_trends(
     width: ColumnWidth = "double",
     max_groups: int = 8,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Small multiples of slogan rates per 10,000 characters over time, one line per group.
 
@@ -127,9 +128,12 @@ def textplot_slogan_trends(
       labelled with its ``time`` label at its ``year``.
 
     ``width`` is the journal column ("single" 3.5 in or "double" 7 in); ``title`` an optional
-    figure title. Returns a new Figure; nothing is saved, the input is not changed.
+    figure title; ``language`` (``"en"`` or ``"zh"``) that of the axis titles, legend and notes.
+    Returns a new Figure; nothing is saved, the input is not changed.
     """
+
     caller = "textplot_slogan_trends"
+    check_language(language, caller)
     table = _validated(trends, caller)
     if isinstance(min_docs, bool) or not isinstance(min_docs, int | np.integer) or min_docs < 1:
         raise InputError(
@@ -172,10 +176,10 @@ def textplot_slogan_trends(
 
     any_hollow = bool((rows["n_docs"].to_numpy() < min_docs).any())
     legend_entries = len(shown_groups) + any_hollow
-    hollow_label = _hollow_label(min_docs) if any_hollow else None
+    hollow_label = _hollow_label(min_docs, language) if any_hollow else None
     legend_columns = _legend_columns(shown_groups, fig_width, hollow_label)
     has_intervals = intervals and bool((rows["ci_low"].notna() & rows["ci_high"].notna()).any())
-    dropped_note = _dropped_note(shown_groups, dropped_groups, fig_width)
+    dropped_note = _dropped_note(shown_groups, dropped_groups, fig_width, language)
     n_notes = has_intervals + bool(dropped_note)
     legend_height = 0.19 * math.ceil(legend_entries / legend_columns) + 0.24 + 0.1
     extras = (
@@ -275,10 +279,10 @@ def textplot_slogan_trends(
             title=grouping or None,
             borderaxespad=0,
         )
-        panels_part.supylabel(Y_AXIS_TITLE, fontsize=8)
-        notes = [_interval_note(rows, drawn)] if has_intervals else []
+        panels_part.supylabel(figure_text("mentions_per_10k", language), fontsize=8)
+        notes = [_interval_note(rows, drawn, language)] if has_intervals else []
         notes += [dropped_note] if dropped_note else []
-        x_title = X_AXIS_TITLE[time_unit]
+        x_title = figure_text(f"time_{time_unit}", language)
         if notes:
             x_title += "\n" + "\n".join(notes)
         panels_part.supxlabel(x_title, fontsize=8 if not notes else NOTE_POINTS)
@@ -399,25 +403,39 @@ def _time_steps(rows: pd.DataFrame, caller: str) -> pd.DataFrame:
     return steps.reset_index(drop=True)
 
 
-def _interval_note(rows: pd.DataFrame, drawn: set[str]) -> str:
+def _interval_note(rows: pd.DataFrame, drawn: set[str], language: FigureLanguage) -> str:
     """What the bands and vertical lines are: level and method of the table's intervals."""
     with_ci = rows[rows["ci_low"].notna() & rows["ci_high"].notna()]
     levels = with_ci["confidence"].dropna().unique()
-    level = f"{float(levels[0]):.0%} " if len(levels) == 1 else ""
+    level = (
+        figure_text("percent_interval", language, level=f"{float(levels[0]):.0%}")
+        if len(levels) == 1 else ""
+    )
     methods = [m for m in dict.fromkeys(with_ci["ci_method"].dropna().astype(str)) if m]
-    method = " / ".join(CI_METHODS.get(m, m) for m in methods)
-    marks = " and ".join(mark for kind, mark in INTERVAL_MARKS.items() if kind in drawn)
-    return f"{marks or 'shaded'}: {level}intervals" + (f", {method}" if method else "")
+    method = " / ".join(
+        figure_text(CI_METHODS[m], language) if m in CI_METHODS else m for m in methods
+    )
+    marks = figure_text("interval_and", language).join(
+        figure_text(key, language) for kind, key in INTERVAL_MARKS.items() if kind in drawn
+    ) or figure_text("interval_band", language)
+    separator = "，" if language == "zh" else ", "
+    return figure_text(
+        "interval_note", language, marks=marks, level=level,
+        method=f"{separator}{method}" if method else "",
+    )
 
 
-def _dropped_note(shown: list[str], dropped: list[str], fig_width: float) -> str:
+def _dropped_note(
+    shown: list[str], dropped: list[str], fig_width: float, language: FigureLanguage
+) -> str:
     """Which groups beyond ``max_groups`` are left out ("" when none)."""
     if not dropped:
         return ""
-    n_groups = len(shown) + len(dropped)
     return fit_text(
-        f"{len(shown)} of {n_groups} groups shown (most characters); not shown: "
-        + ", ".join(dropped),
+        figure_text(
+            "groups_dropped", language, shown=len(shown), total=len(shown) + len(dropped),
+            dropped=list_separator(language).join(dropped),
+        ),
         fig_width - 0.3,
         NOTE_POINTS,
     )
@@ -684,31 +702,15 @@ def _rotate_if_crowded(ax: Axes, steps: pd.DataFrame, time_unit: str, panel_widt
 
 def _panel_title(slogan: str, panel_width: float) -> str:
     """The slogan on up to two lines of the panel's width; shortened with "…" beyond that."""
-    room = max(panel_width * 72 / TITLE_POINTS, 3)
-    if text_ems(slogan) <= room:
-        return slogan
-    lines, current, used = [], [], 0.0
-    for ch in slogan:
-        # No line starts with a comma or closing mark (kinsoku): it stays at the line's end.
-        if used + text_ems(ch) > room and current and ch not in NO_LINE_START:
-            lines.append("".join(current))
-            current, used = [], 0.0
-        current.append(ch)
-        used += text_ems(ch)
-    lines.append("".join(current))
-    if len(lines) <= MAX_TITLE_LINES:
-        return "\n".join(lines)
-    rest = "".join(lines[MAX_TITLE_LINES - 1 :])
-    kept = [*lines[: MAX_TITLE_LINES - 1], fit_text(rest, panel_width, TITLE_POINTS)]
-    return "\n".join(kept)
+    return wrap_text(slogan, panel_width, TITLE_POINTS, max_lines=MAX_TITLE_LINES)
 
 
 def _legend_label(group: str, fig_width: float) -> str:
     return fit_text(group, fig_width / 2.5, 7)
 
 
-def _hollow_label(min_docs: int) -> str:
-    return f"hollow: fewer than {min_docs} documents"
+def _hollow_label(min_docs: int, language: FigureLanguage) -> str:
+    return figure_text("hollow_few_documents", language, n=min_docs)
 
 
 def _legend_columns(groups: list[str], fig_width: float, hollow_label: str | None) -> int:
@@ -716,16 +718,7 @@ def _legend_columns(groups: list[str], fig_width: float, hollow_label: str | Non
     labels = [_legend_label(g, fig_width) for g in groups]
     if hollow_label:
         labels.append(hollow_label)
-    widths = [_label_inches(label) + 0.5 for label in labels]  # with handle and spacing
-    for columns in range(min(len(labels), MAX_LEGEND_COLUMNS), 1, -1):
-        # Matplotlib fills the legend column by column, the first columns one entry longer.
-        rows, longer = divmod(len(labels), columns)
-        sizes = [rows + 1] * longer + [rows] * (columns - longer)
-        starts = np.cumsum([0, *sizes])
-        needed = sum(max(widths[a:b]) for a, b in itertools.pairwise(starts))
-        if needed <= fig_width - 0.2:
-            return columns
-    return 1
+    return legend_columns(labels, fig_width, points=TICK_POINTS, max_columns=MAX_LEGEND_COLUMNS)
 
 
 def _n_columns(n_panels: int, width: str) -> int:

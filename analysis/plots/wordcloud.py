@@ -32,6 +32,7 @@ from wordcloud import WordCloud
 from analysis.dfm import Dfm, dfm
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.fonts import missing_characters, resolve_cjk_font
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     PALETTE,
@@ -59,7 +60,6 @@ HIGHLIGHT_COLOUR = PALETTE[1]  # orange (L* 71): apart from blue in colour and i
 SECTOR_GAP_POINTS = 1.5  # between a sector's words and its dividing line
 SECTOR_LINE_COLOUR = "0.75"
 LABEL_FONT_POINTS = 7.0  # the documents' names in a comparison cloud
-CORPUS_TITLE = "All documents"
 PANEL_ASPECT = 0.62  # height / width of one cloud
 
 
@@ -75,6 +75,7 @@ def textplot_wordcloud(
     highlight: Iterable[str] = (),
     doc_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """A word cloud of the most frequent terms of one document, several, or the whole corpus.
 
@@ -89,8 +90,10 @@ def textplot_wordcloud(
     fit at :data:`MIN_FONT_POINTS` are left out. ``highlight`` terms (e.g. ``corpus.slogans.names``)
     are drawn in orange, the others in blue. ``doc_labels`` maps doc ids to panel titles;
     ``title`` replaces the figure's title (``""``: none). ``width`` is the journal column
-    (3.5 or 7 in); ``ncols`` the panels per row of small multiples.
+    (3.5 or 7 in); ``ncols`` the panels per row of small multiples; ``language`` (``"en"`` or
+    ``"zh"``) that of the default title of a corpus cloud.
     """
+    check_language(language, "textplot_wordcloud")
     _check_tokens(tokens, "textplot_wordcloud")
     _check_count(max_words, "max_words", "textplot_wordcloud")
     _check_seed(seed, "textplot_wordcloud")
@@ -115,7 +118,7 @@ def textplot_wordcloud(
         if title is not None:
             heading = title
         elif doc_id is None:
-            heading = CORPUS_TITLE
+            heading = figure_text("all_documents", language)
         else:
             heading = " + ".join(labels[d] for d in doc_ids)
     empty = [label or heading for label, frequencies in panels if not frequencies]
@@ -199,6 +202,7 @@ def textplot_comparison_cloud(
     width: ColumnWidth = "single",
     doc_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """A comparison cloud: the terms each document uses more than the documents on average.
 
@@ -217,6 +221,7 @@ def textplot_comparison_cloud(
     shown (default: the doc ids).
     """
     caller = "textplot_comparison_cloud"
+    check_language(language, caller)
     _check_tokens(tokens, caller)
     _check_count(max_words, "max_words", caller)
     _check_seed(seed, caller)
@@ -296,7 +301,7 @@ def textplot_comparison_cloud(
                 ha="center", va="center", fontsize=LABEL_FONT_POINTS,
             )
         if title != "":
-            fig.suptitle(title if title is not None else "Terms over-used relative to the mean")
+            fig.suptitle(title if title is not None else figure_text("over_used", language))
     return fig
 
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
 from analysis.errors import CannotDraw, InputError
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MAX_FIGURE_HEIGHT_INCHES,
@@ -50,6 +51,7 @@ def textplot_xray(
     ncols: int | None = None,
     doc_labels: Mapping[str, str] | None = None,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """A dispersion plot of slogan mentions: one panel per slogan, one row per document.
 
@@ -68,9 +70,11 @@ def textplot_xray(
     ``slogans`` selects and orders the panels (default: every slogan mentioned, most mentioned
     first). ``width`` is the journal column, ``ncols`` the panels per row (default 1 for a single
     column with up to 6 slogans, else 2; 3 for a double column). ``doc_labels`` maps doc ids to
-    row labels; ``title`` adds a figure title.
+    row labels; ``title`` adds a figure title; ``language`` (``"en"`` or ``"zh"``) is that of
+    the axis title. Every panel shows its position scale.
     """
     caller = "textplot_xray"
+    check_language(language, caller)
     for table, name, columns in (
         (mentions, "mentions", MENTION_COLUMNS),
         (documents, "documents", DOCUMENT_COLUMNS),
@@ -168,8 +172,9 @@ def textplot_xray(
             ax.set_yticks(range(len(doc_ids)), [labels[d] for d in doc_ids])
             # Row labels once per row of panels (set_yticks would show them on every panel).
             ax.tick_params(axis="y", length=0, labelleft=index % columns == 0)
-            # The lowest panel of each column shows the position scale, even above an empty slot.
-            ax.tick_params(axis="x", labelbottom=index + columns >= n_panels)
+            # Every panel shows its scale: with shared axes only the lowest of a column would,
+            # and a first panel without numbers reads as a different kind of panel.
+            ax.tick_params(axis="x", labelbottom=True)
             ax.spines[["left", "top", "right"]].set_visible(False)
             ax.set_xlim(0, 1 if scale == "relative" else max(lengths.values()))
             if scale == "relative":
@@ -183,10 +188,9 @@ def textplot_xray(
             ax.set_ylim(len(doc_ids) - 0.5, -0.5)  # first document at the top
         # One line in a double column; two in a single column, where one would be clipped.
         joiner = "\n" if width == "single" else " "
-        if scale == "relative":
-            axis_title = f"Relative position in the document{joiner}(its length in characters)"
-        else:
-            axis_title = f"Position in the document{joiner}(characters from the start)"
+        axis_title = figure_text(
+            "xray_relative" if scale == "relative" else "xray_absolute", language, joiner=joiner
+        )
         fig.supxlabel(axis_title, fontsize=8)
         fig.get_layout_engine().set(wspace=0.08)  # room between columns of panels
         if title:
