@@ -267,6 +267,8 @@ def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
     if getattr(args, "formats", None):
         formats = [f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip()]
         settings["figures"] = {**(settings.get("figures") or {}), "formats": formats}
+    if getattr(args, "language", None):
+        settings["figures"] = {**(settings.get("figures") or {}), "language": args.language}
     if getattr(args, "group_by", None):
         groupings = [grouping_name(g) for g in groupings_from_option(args.group_by)]
         for section in GROUPED_SECTIONS:
@@ -308,6 +310,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "group_by",
             "periods",
             "formats",
+            "language",
         )
     }
     if not args.no_figures:
@@ -691,6 +694,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
         "all three)",
+    )
+    out.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default=None,
+        help="the words of the figures: en (English) or zh (Chinese, 中文图注) (default: "
+        "settings `figures: language`, en)",
     )
     out.add_argument(
         "--figures",

@@ -140,3 +140,15 @@ def test_a_figure_in_english_has_no_chinese_fixed_words(study_corpus):
     assert fig.get_supxlabel().startswith("Mentions per 10,000 characters")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[-1] == "All documents"
+
+
+def test_run_language_option_overrides_the_settings():
+    from analysis.cli import _apply_grouping_options, build_parser
+
+    args = build_parser().parse_args(["run", "--language", "zh"])
+    settings = _apply_grouping_options(args, load_settings())
+    assert figure_settings(settings)["language"] == "zh"
+    default = _apply_grouping_options(build_parser().parse_args(["run"]), load_settings())
+    assert figure_settings(default)["language"] == "en"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "--language", "fr"])
