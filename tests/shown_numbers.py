@@ -88,3 +88,65 @@ def check_shown_numbers(executed: Path, tables: Path) -> int:
                     )
             checked += 1
     return checked
+
+
+def read_csv_table(tables: Path, name: str) -> pd.DataFrame:
+    """``OUT/tables/NAME.csv`` with every cell as text (an empty cell for a missing value)."""
+    return pd.read_csv(
+        tables / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+
+
+def check_claims(claims: pd.DataFrame, tables: Path, text: str | None = None) -> int:
+    """Check every number a findings text cites (``analysis.findings.CLAIM_COLUMNS``) against
+    the run's CSV tables, read here without the package: a cell is looked up by its row keys, an
+    aggregate (sum, min, max, count, rows, distinct) recomputed over the keyed rows, a derived
+    number (ratio, difference, percent) recomputed from the claims it is made of. The printed
+    number must be the value rounded, and (given ``text``) appear in the text. Returns the
+    number of claims checked; raises AssertionError naming the first that is wrong."""
+    import json
+    import math
+
+    cache: dict[str, pd.DataFrame] = {}
+    checked: dict[str, float] = {}
+    for claim in claims.itertuples(index=False):
+        of = [c for c in claim.of.split(";") if c]
+        if of:
+            operands = [checked[c] for c in of]  # a derived number follows what it is made of
+            expected = {
+                "ratio": lambda a, b: a / b,
+                "difference": lambda a, b: a - b,
+                "percent": lambda a, b: 100 * a / b,
+            }[claim.how](*operands)
+        else:
+            if claim.table not in cache:
+                cache[claim.table] = read_csv_table(tables, claim.table)
+            frame = cache[claim.table]
+            mask = np.ones(len(frame), dtype=bool)
+            for column, value in json.loads(claim.keys).items():
+                mask &= (frame[column] == ("" if value is None else str(value))).to_numpy()
+            rows = frame[mask]
+            numbers = pd.to_numeric(rows[claim.column], errors="coerce") if len(rows) else None
+            if claim.how in ("cell", "percent"):
+                assert len(rows) == 1, f"{claim.claim}: {len(rows)} rows match {claim.keys}"
+                expected = float(numbers.iloc[0]) * (100 if claim.how == "percent" else 1)
+            elif claim.how == "rows":
+                expected = len(rows)
+            elif claim.how == "count":
+                expected = int((rows[claim.column] != "").sum())
+            elif claim.how == "distinct":
+                expected = rows[claim.column].nunique()
+            else:
+                expected = float(getattr(numbers, claim.how)())
+        assert math.isclose(claim.value, expected, rel_tol=1e-9, abs_tol=1e-9), (
+            f"{claim.claim}: cites {claim.value}, the tables give {expected}"
+        )
+        printed = claim.shown.replace(",", "").removesuffix("%")
+        decimals = len(printed.split(".")[1]) if "." in printed else 0
+        assert abs(float(printed) - claim.value) <= 0.5 * 10**-decimals + 1e-9, (
+            f"{claim.claim}: {claim.shown} is not {claim.value} rounded"
+        )
+        if text is not None:
+            assert claim.shown in text, f"{claim.claim}: {claim.shown} is not in the text"
+        checked[claim.claim] = claim.value
+    return len(checked)

@@ -49,14 +49,14 @@ def test_figure_text_fills_fields_and_refuses_unknown_keys_and_languages():
     assert list_separator("zh") == "、" and list_separator("en") == ", "
     with pytest.raises(InputError, match="no figure text 'nope'"):
         figure_text("nope", "en")
-    with pytest.raises(InputError, match="'en' .English. or 'zh'"):
+    with pytest.raises(InputError, match=r"'en' .English. or 'zh'"):
         figure_text("all_documents", "fr")
 
 
 def test_the_language_setting_is_checked():
     assert figure_settings({"figures": {"language": "zh"}})["language"] == "zh"
     assert figure_settings({})["language"] == "en"
-    with pytest.raises(InputError, match="language must be en .* or zh"):
+    with pytest.raises(InputError, match=r"language must be en .* or zh"):
         figure_settings({"figures": {"language": "Chinese"}})
 
 

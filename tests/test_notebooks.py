@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import PROJECT
-from shown_numbers import check_shown_numbers, shown_tables
+from shown_numbers import check_claims, check_shown_numbers, shown_tables
 
 from analysis.cli import main
 from analysis.errors import InputError
+from analysis.findings import CLAIM_COLUMNS
 from analysis.notebooks import (
     NotebookFailed,
     check_notebook_parameters,
@@ -99,6 +101,36 @@ def test_numbers_shown_by_the_notebooks_are_the_runs_tables(full_run):
     sources = {s for name in NAMES for s, _ in shown_tables(out / "notebooks" / f"{name}.ipynb")}
     assert {"documents", "term_frequencies", "keyness", "slogan_counts", "slogan_trends", "kwic",
             "collocates", "formulae", "tfidf", "similarity", "slogan_cooccurrence"} <= sources
+
+
+def test_every_notebook_ends_with_findings_written_from_its_run(full_run):
+    """The last section of each notebook is "## Findings", whose one code cell showed sentences
+    written from the run as it ran, every number it cites in the run's tables; notebook 01 also
+    shows the study narrative, filled in from the run (it has the five documents)."""
+    out, _ = full_run
+
+    def findings_of(cell) -> list:
+        return [o for o in cell.get("outputs", [])
+                if o.get("metadata", {}).get("analysis", {}).get("findings")]
+
+    topics = {}
+    for name in NAMES:
+        notebook = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        heading, last = notebook.cells[-2:]
+        assert heading.cell_type == "markdown" and heading.source.startswith("## Findings"), name
+        assert last.cell_type == "code" and len(findings_of(last)) == 1, name
+        for cell in notebook.cells:
+            for output in findings_of(cell) if cell.cell_type == "code" else []:
+                topics[output["metadata"]["analysis"]["findings"]] = (name, output)
+        output = findings_of(last)[0]
+        claims = pd.DataFrame(output["metadata"]["analysis"]["claims"], columns=CLAIM_COLUMNS)
+        assert check_claims(claims, out / "tables", output["data"]["text/markdown"]) >= 5, name
+    assert set(topics) == {"corpus", "keywords", "similarity", "slogans", "formulae", "trends",
+                           "narrative"}
+    where, narrative = topics["narrative"]
+    assert where == "01_corpus_overview"
+    assert "“三个代表”重要思想 recurs in" in narrative["data"]["text/markdown"]
+    assert len(narrative["metadata"]["analysis"]["claims"]) >= 25
 
 
 def test_the_number_check_catches_a_number_that_is_not_in_the_table(full_run, tmp_path):
