@@ -119,8 +119,9 @@ def test_every_figure_of_a_run_speaks_chinese_and_draws_every_glyph(chinese_plan
     assert len(plan.figures) >= 15
     for name, draw in plan.figures:
         fig = draw()
-        check_glyphs(fig)  # raises MissingGlyphError naming the characters drawn as boxes
-        fig.draw_without_rendering()
+        # Raises MissingGlyphError naming any character drawn as a box; drawing the figure
+        # also creates its tick labels and legends, checked next.
+        check_glyphs(fig)
         english = set()
         for text in fig.findobj(match=Text):
             if not text.get_visible():
