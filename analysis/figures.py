@@ -412,7 +412,9 @@ def study_figures(
         figures.append(
             (
                 "collocate_network",
-                lambda: textplot_collocate_network(results.network, seed=seed),
+                lambda: textplot_collocate_network(
+                    results.network, seed=seed, language=language
+                ),
             )
         )
     else:
@@ -439,7 +441,18 @@ def study_figures(
     else:
         skip("term_scatter", reason)
     if results.ca is not None and results.ca.inertia["dimension"].max() >= 2:
-        figures.append(("correspondence", lambda: textplot_ca(results.ca)))
+        # Documents coloured and shaped by the first metadata grouping (a crossing such as
+        # genre×decade is no column of the documents: one colour then).
+        ca_groups = (
+            dict(zip(docs["doc_id"].astype(str), docs[spread_over], strict=True))
+            if spread_over and "×" not in spread_over else None
+        )
+        figures.append(
+            (
+                "correspondence",
+                lambda: textplot_ca(results.ca, groups=ca_groups, language=language),
+            )
+        )
     else:
         skip("correspondence", "the correspondence analysis has fewer than two dimensions")
     return FigurePlan(figures, skipped)

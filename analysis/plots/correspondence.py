@@ -1,28 +1,36 @@
 """Correspondence analysis biplot of documents and terms (``textplot_ca``).
 
 A symmetric map: documents and terms both in principal coordinates (as the R package ``ca``
-plots by default), documents as labelled markers, terms as small grey labels. Only the terms
-that contribute most to the two axes shown are labelled, so the map stays readable with the
-60 terms :func:`analysis.measures.correspondence.textstat_ca` analyses by default.
+plots by default), documents as markers, terms as small grey labels. Only the terms that
+contribute most to the two axes shown are drawn, so the map stays readable with the 60 terms
+:func:`analysis.measures.correspondence.textstat_ca` analyses by default; with many documents,
+only the documents that contribute most (and the outermost) are labelled, documents can be
+coloured by a metadata group, and a far outlier is drawn at the frame's edge rather than
+squashing the rest. A legend explains the markers, a note what is labelled; English or Chinese.
 
 Labels are placed by a small greedy algorithm (:func:`place_labels`): each label takes the first
-free spot around its point, documents first, with a leader line when it had to move away.
-Terms at the same position share one label (:func:`stack_coincident`).
+free spot around its point, documents first, with a leader line when it had to move away; in
+the map a label with no free spot is left out rather than drawn over another. Terms at the same
+position share one label (:func:`stack_coincident`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
-from matplotlib.transforms import Bbox
+from matplotlib.ticker import ScalarFormatter
 
 from analysis.errors import InputError
 from analysis.measures.correspondence import CorrespondenceAnalysis
+from analysis.plots.fonts import font_stack
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     MARKERS,
@@ -30,6 +38,7 @@ from analysis.plots.style import (
     ColumnWidth,
     figure_size,
     figure_style,
+    text_ems,
 )
 
 TERM_COLOUR = "0.45"  # grey: terms are context, documents the subject
@@ -39,6 +48,17 @@ DOCUMENT_MARKER_AREA = 22  # points²
 DOCUMENT_MARKER_RADIUS = 3.0  # points, about sqrt(area) / 2 plus the edge
 TERM_DOT_RADIUS = 1.2
 MAX_STACKED = 4  # terms joined in one label at a shared position
+NOTE_FONT_SIZE = 6.5
+TICK_FONT_SIZE = 7
+MAX_GROUP_STYLES = 7  # the palette's colours and markers; more groups share "other"
+OUTLIER_MIN_DOCUMENTS = 20  # fewer documents say too little about what is typical
+OUTLIER_FACTOR = 2.0  # × the 95th percentile of the documents' distances from the origin
+ARROW_POINTS = 12.0  # length of the arrow from a point set at the frame's edge outwards
+EDGE_INSET = ARROW_POINTS + 3.0  # points between the frame and such a point
+MAP_ASPECTS = (0.55, 0.9)  # the least and most height / width of the map itself
+MAP_SIDE_INCHES = 0.55  # the y axis's ticks and title, beside the map
+MAP_CHROME_INCHES = {"single": 1.3, "double": 1.0}  # legend, x axis, note: above and below
+NO_LINE_START = frozenset("、，。；：！？）」』】》”’,.;:!?)")
 
 
 def textplot_ca(
@@ -48,6 +68,9 @@ def textplot_ca(
     max_terms: int | None = 20,
     doc_labels: Mapping[str, str] | None = None,
     width: ColumnWidth = "double",
+    groups: Mapping[str, object] | pd.Series | None = None,
+    label_documents: int | None = 15,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """Documents and terms on two dimensions of a correspondence analysis.
 
@@ -58,68 +81,416 @@ def textplot_ca(
     largest contribution to the plane are drawn: ``(λ_a·ctr_a + λ_b·ctr_b) / (λ_a + λ_b)``,
     their share of the inertia the two axes display. ``doc_labels`` maps doc ids to labels.
     Both axes have the same scale, so distances on the map are comparable in every direction.
+
+    Every document is drawn; with more than ``label_documents`` documents (default 15;
+    ``None`` = label every one) only that many are labelled, those with the largest
+    contribution to the plane (the same formula), and also the outermost on each side of both
+    axes. ``groups`` maps every doc id to a group (a dict or a Series indexed by doc id, from a
+    metadata column such as genre; ``None`` or NaN for none): documents then take one colour
+    and marker per group, the seven largest groups apart and the rest as "other". The legend,
+    above the map, explains the markers.
+
+    With 20 documents or more, a point (document or drawn term) farther from the origin than
+    twice the 95th percentile of the documents' distances would squash the others into a
+    corner: it is drawn at the frame's edge, with an arrow towards where it lies and its
+    coordinates beside its label. No label covers another label or a point: a label without
+    room is left out, and a note under the map says what is labelled and what lies outside.
+    ``language`` (``"en"`` or ``"zh"``) is the language of the axis titles, legend and note.
     Returns a new Figure; nothing is saved.
     """
+    caller = "textplot_ca"
     _check_arguments(ca_result, dimensions, max_terms, width)
+    check_language(language, caller)
+    if label_documents is not None and (
+        isinstance(label_documents, bool)
+        or not isinstance(label_documents, int | np.integer)
+        or label_documents < 0
+    ):
+        raise InputError(
+            f"{caller}: label_documents must be a whole number (0 for no document labels) or "
+            f"None to label every document, got {label_documents!r}"
+        )
     first, second = (int(d) for d in dimensions)
-    coordinates = ca_result.coordinates
-    points = _wide_points(coordinates, first, second)
+    points = _wide_points(ca_result.coordinates, first, second)
     shares = ca_result.inertia.set_index("dimension")
     lambda_a, lambda_b = (float(shares.loc[d, "inertia"]) for d in (first, second))
-    documents = points[points["kind"] == "document"]
-    terms = points[points["kind"] == "term"].assign(
-        plane=lambda t: (lambda_a * t["ctr_a"] + lambda_b * t["ctr_b"]) / (lambda_a + lambda_b)
+    points["plane"] = (lambda_a * points["ctr_a"] + lambda_b * points["ctr_b"]) / (
+        lambda_a + lambda_b
     )
-    terms = terms.sort_values(["plane", "label"], ascending=[False, True], kind="stable")
-    if max_terms is not None:
-        terms = terms.head(max_terms)
+    points = points.sort_values(["plane", "label"], ascending=[False, True], kind="stable")
+    documents = points[points["kind"] == "document"].reset_index(drop=True)
+    all_terms = points[points["kind"] == "term"]
+    terms = all_terms if max_terms is None else all_terms.head(max_terms)
+    styles = _document_styles(documents["label"], groups, language, caller)
+    names = {d: str((doc_labels or {}).get(d, d)) for d in documents["label"]}
+    labelled = _documents_to_label(documents, label_documents)
+    # One label per position, and how many terms it stands for (at most MAX_STACKED named).
+    stacked = stack_coincident(terms.assign(members=1))
+    stacked["members"] = terms.groupby([terms["x"].round(9), terms["y"].round(9)],
+                                       sort=False).size().to_numpy()
+    fence = _fence(documents)
+    outside_docs = _beyond(documents, fence)
+    outside_terms = _beyond(stacked, fence)
 
-    aspect = 0.8 if width == "single" else 0.7
+    # The frame holds the origin and every point not set at its edge; the figure is as tall as
+    # the map's shape asks (within MAP_ASPECTS), so equal scales do not leave half of it empty.
+    inside = pd.concat([documents.loc[~outside_docs, ["x", "y"]],
+                        stacked.loc[~outside_terms, ["x", "y"]],
+                        pd.DataFrame({"x": [0.0], "y": [0.0]})])
+    span = np.ptp(inside.to_numpy(), axis=0) + 1e-9
+    map_width = COLUMN_WIDTH_INCHES[width] - MAP_SIDE_INCHES
+    map_aspect = min(max(float(span[1] / span[0]), MAP_ASPECTS[0]), MAP_ASPECTS[1])
+    fig_width, fig_height = figure_size(
+        width, (map_width * map_aspect + MAP_CHROME_INCHES[width]) / COLUMN_WIDTH_INCHES[width]
+    )
     with figure_style():
-        fig = Figure(figsize=figure_size(width, aspect), layout="constrained")
+        fig = Figure(figsize=(fig_width, fig_height), layout="constrained")
         ax = fig.add_subplot()
         ax.axhline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
         ax.axvline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
-        stacked = stack_coincident(terms)
-        ax.scatter(stacked["x"], stacked["y"], s=3, color=TERM_COLOUR, linewidths=0, zorder=2)
-        doc_names = []
-        for index, doc in enumerate(documents.itertuples(index=False)):
-            ax.scatter(doc.x, doc.y, s=DOCUMENT_MARKER_AREA, marker=MARKERS[index % len(MARKERS)],
-                       color=PALETTE[index % len(PALETTE)], edgecolors="black", linewidths=0.4,
-                       zorder=4)
-            doc_names.append(str((doc_labels or {}).get(doc.label, doc.label)))
-        ax.set_xlabel(_axis_title(first, shares))
-        ax.set_ylabel(_axis_title(second, shares))
+        ax.set_xlabel(_axis_title(first, shares, language))
+        ax.set_ylabel(_axis_title(second, shares, language))
         ax.set_aspect("equal", adjustable="datalim")
+        # The layout is fixed before labels are placed (see below), so tick labels must look
+        # the same whenever the figure is drawn: font and minus sign set here, not by rcParams.
+        ax.tick_params(labelfontfamily=font_stack(), labelsize=TICK_FONT_SIZE)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(_HyphenMinus())
+        ax.update_datalim(inside.to_numpy())
+        ax.autoscale_view()
 
-        # Documents are labelled first, so term labels give way to them; a document's label
-        # first tries the side away from the vertical axis, where it has room to run.
+        handles = _draw_documents(ax, documents, ~outside_docs, styles)
+        if len(stacked):
+            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=2,
+                                  color=TERM_COLOUR, label=figure_text("ca_terms", language)))
+        fig.legend(handles=handles, loc="outside upper center", ncols=_legend_columns(
+            [h.get_label() for h in handles], fig_width), fontsize=DOCUMENT_FONT_SIZE,
+            handletextpad=0.3, columnspacing=1.2)
+
+        doc_rows = [i for i in range(len(documents)) if documents["label"][i] in labelled]
         labels = [
-            point_label(ax, name, x, y, DOCUMENT_FONT_SIZE, "black")
-            for name, x, y in zip(doc_names, documents["x"], documents["y"], strict=True)
+            point_label(ax, names[documents["label"][i]], documents["x"][i], documents["y"][i],
+                        DOCUMENT_FONT_SIZE, "black")
+            for i in doc_rows
         ] + [
             point_label(ax, term.label, term.x, term.y, TERM_FONT_SIZE, TERM_COLOUR)
             for term in stacked.itertuples(index=False)
         ]
-        first_directions = ["E" if x >= 0 else "W" for x in documents["x"]]
+        first_directions = ["E" if documents["x"][i] >= 0 else "W" for i in doc_rows]
         first_directions += ["N"] * len(stacked)
-        gaps = [DOCUMENT_MARKER_RADIUS + 1.5] * len(documents) + [TERM_DOT_RADIUS + 1.0] * len(
+        gaps = [DOCUMENT_MARKER_RADIUS + 1.5] * len(doc_rows) + [TERM_DOT_RADIUS + 1.0] * len(
             stacked
         )
-        # Labels must not hide the points themselves: document markers and term dots.
-        obstacles = [((x, y), DOCUMENT_MARKER_RADIUS) for x, y in documents[["x", "y"]].to_numpy()]
-        obstacles += [((x, y), TERM_DOT_RADIUS) for x, y in stacked[["x", "y"]].to_numpy()]
+        is_outside = [bool(outside_docs[i]) for i in doc_rows] + list(outside_terms)
+        # The note takes its room now, as many lines as it can need, so that the layout does
+        # not move once labels are placed; the final counts replace it at the end.
+        note_options = {"n_documents": len(documents), "selected": len(labelled) < len(documents),
+                        "shown_terms": int(stacked["members"].sum()),
+                        "n_terms": len(all_terms), "outside": int(outside_docs.sum()
+                                                                  + outside_terms.sum())}
+        widest = _note(language, labelled=len(doc_rows), room_note=True, **note_options)
+        note_width = fig_width - 0.2
+        note = fig.supxlabel(_wrapped(widest, note_width, NOTE_FONT_SIZE, language),
+                             fontsize=NOTE_FONT_SIZE, x=0.01, ha="left", color="0.25")
+        # Documents are labelled first, so term labels give way to them; a document's label
+        # first tries the side away from the vertical axis, where it has room to run. The
+        # frame grows until these first choices fit; then layout and limits stay as they are.
         for label, direction, gap in zip(labels, first_directions, gaps, strict=True):
             _move_label(label, direction, gap)
-        _fit_labels(fig, ax, labels)
-        for _ in range(2):  # placing may push labels out; widening the map rescales it
-            far = place_labels(fig, labels, gaps=gaps, first_directions=first_directions,
-                               obstacles=obstacles)
-            _fit_labels(fig, ax, labels)
-        for label, is_far in zip(labels, far, strict=True):
-            if is_far:
+        _fit_labels(fig, ax, [lab for lab, out in zip(labels, is_outside, strict=True)
+                              if not out])
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+        ax.set_adjustable("box")  # the limits fit the box already: nothing else moves
+        ax.set_xlim(*ax.get_xlim())
+        ax.set_ylim(*ax.get_ylim())
+
+        # Points beyond the fence go to the frame's edge, with an arrow towards where they lie;
+        # their labels move with them and say where they are.
+        edge = _edge_points(ax, documents, outside_docs, stacked, outside_terms)
+        for (kind, i), (x, y, _) in edge.items():
+            if kind == "document":
+                style = styles[documents["label"][i]]
+                ax.scatter(x, y, s=DOCUMENT_MARKER_AREA, marker=style["marker"],
+                           color=style["color"], edgecolors="black", linewidths=0.4, zorder=4)
+        keys = [("document", i) for i in doc_rows] + [("term", k) for k in range(len(stacked))]
+        for position, key in enumerate(keys):
+            if key in edge:
+                x, y, side = edge[key]
+                table = documents if key[0] == "document" else stacked
+                labels[position].xy = (x, y)
+                labels[position].set_text(_with_coordinates(
+                    labels[position].get_text(), table["x"].iloc[key[1]], table["y"].iloc[key[1]]
+                ))
+                first_directions[position] = side
+
+        # Labels must not hide the points themselves: document markers, term dots, arrows.
+        obstacles = [
+            (edge.get(("document", i), (x, y))[:2], DOCUMENT_MARKER_RADIUS)
+            for i, (x, y) in enumerate(documents[["x", "y"]].to_numpy())
+        ] + [
+            (edge.get(("term", k), (x, y))[:2], TERM_DOT_RADIUS)
+            for k, (x, y) in enumerate(stacked[["x", "y"]].to_numpy())
+        ]
+        for (kind, i), (x, y, _) in edge.items():
+            table = documents if kind == "document" else stacked
+            obstacles += _arrow(ax, x, y, float(table["x"].iloc[i]), float(table["y"].iloc[i]))
+
+        placed = _placements(fig, labels, gaps=gaps, first_directions=first_directions,
+                             obstacles=obstacles)
+        for label, where in zip(labels, placed, strict=True):
+            if where is None:
+                label.remove()  # no room anywhere: left out (the note counts what is shown)
+            elif where[2]:
                 draw_leader(ax, label)
+        # A grey dot only where a term is labelled: an unnamed dot would say nothing.
+        term_xy = [edge.get(("term", k), (x, y))[:2]
+                   for k, (x, y) in enumerate(stacked[["x", "y"]].to_numpy())
+                   if placed[len(doc_rows) + k] is not None]
+        if term_xy:
+            xy = np.array(term_xy, dtype=float)
+            ax.scatter(xy[:, 0], xy[:, 1], s=3, color=TERM_COLOUR, linewidths=0, zorder=2)
+        shown_docs = sum(where is not None for where in placed[: len(doc_rows)])
+        shown_terms = int(sum(n for k, n in enumerate(stacked["members"])
+                              if placed[len(doc_rows) + k] is not None))
+        final = _wrapped(
+            _note(language, labelled=shown_docs, room_note=shown_docs < len(doc_rows),
+                  **{**note_options, "shown_terms": shown_terms}),
+            note_width, NOTE_FONT_SIZE, language,
+        )
+        # Padded to the lines reserved, so it sits where the layout put it (under the axis).
+        reserved = note.get_text().count("\n") + 1
+        note.set_text(final + "\n" * max(0, reserved - final.count("\n") - 1) if final else "")
     return fig
+
+
+# --- the parts of the map ----------------------------------------------------------------------
+
+
+def _document_styles(
+    doc_ids: pd.Series, groups: Mapping[str, object] | pd.Series | None, language: FigureLanguage,
+    caller: str,
+) -> dict[str, dict[str, object]]:
+    """Per doc id: ``color``, ``marker``, ``group`` (the legend's entry) and ``rank`` (its
+    place in the legend).
+
+    Without ``groups`` every document looks alike. With them, groups are ordered by size
+    (then name, "no group" last); the first MAX_GROUP_STYLES get a colour and marker each (the
+    project palette and markers, apart in grayscale), and beyond that the first
+    MAX_GROUP_STYLES − 1 do and the rest share "other".
+    """
+    ids = [str(d) for d in doc_ids]
+    if groups is None:
+        style = {"color": PALETTE[0], "marker": "o",
+                 "group": figure_text("ca_documents", language), "rank": 0}
+        return {d: style for d in ids}
+    if isinstance(groups, pd.Series):  # e.g. documents.set_index("doc_id")["genre"]
+        groups = groups.to_dict()
+    if not isinstance(groups, Mapping):
+        raise InputError(
+            f"{caller}: groups must map doc ids to group names (e.g. dict(zip(documents.doc_id, "
+            f"documents.genre))), got {type(groups).__name__}"
+        )
+    missing = [d for d in ids if d not in groups]
+    if missing:
+        raise InputError(
+            f"{caller}: groups has no entry for {len(missing)} document(s) of the CA, e.g. "
+            f"{', '.join(map(repr, missing[:3]))}; map every doc id to a group (None for none)"
+        )
+    no_group = figure_text("ca_no_group", language)
+    names = {d: no_group if _is_missing(groups[d]) else str(groups[d]) for d in ids}
+    sizes = pd.Series(list(names.values())).value_counts()
+    order = sorted(sizes.index, key=lambda g: (g == no_group, -int(sizes[g]), g))
+    if len(order) > MAX_GROUP_STYLES:
+        kept, rest = order[: MAX_GROUP_STYLES - 1], order[MAX_GROUP_STYLES - 1 :]
+        other = figure_text("ca_other_groups", language, count=len(rest))
+    else:
+        kept, rest, other = order, [], ""
+    styles = {g: {"color": PALETTE[k], "marker": MARKERS[k], "group": g, "rank": k}
+              for k, g in enumerate(kept)}
+    for g in rest:
+        styles[g] = {"color": "white", "marker": "o", "group": other, "rank": len(kept)}
+    return {d: styles[names[d]] for d in ids}
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # an array-like is not one missing value
+        return False
+
+
+def _draw_documents(
+    ax: Axes, documents: pd.DataFrame, shown: pd.Series, styles: dict[str, dict[str, object]]
+) -> list[Line2D]:
+    """The documents' markers (one scatter per style, legend order) and the legend handles."""
+    handles, seen = [], {}
+    for doc in documents["label"]:
+        style = styles[doc]
+        seen.setdefault(style["group"], style)
+    for group, style in sorted(seen.items(), key=lambda item: item[1]["rank"]):
+        mine = np.array([styles[d]["group"] == group for d in documents["label"]], dtype=bool)
+        rows = documents[mine & shown.to_numpy()]
+        if len(rows):
+            ax.scatter(rows["x"], rows["y"], s=DOCUMENT_MARKER_AREA, marker=style["marker"],
+                       color=style["color"], edgecolors="black", linewidths=0.4, zorder=4)
+        handles.append(Line2D([], [], linestyle="none", marker=style["marker"],
+                              markersize=math.sqrt(DOCUMENT_MARKER_AREA),
+                              markerfacecolor=style["color"], markeredgecolor="black",
+                              markeredgewidth=0.4, label=str(group)))
+    return handles
+
+
+def _documents_to_label(documents: pd.DataFrame, label_documents: int | None) -> set[str]:
+    """The documents to label: all when there are at most ``label_documents``; else that many
+    with the largest contribution to the plane (``documents`` comes sorted so) and the
+    outermost on each side of both axes."""
+    if label_documents is None or len(documents) <= label_documents:
+        return set(documents["label"])
+    chosen = set(documents["label"].head(label_documents))
+    if label_documents:
+        for column in ("x", "y"):
+            chosen.add(documents["label"][documents[column].idxmin()])
+            chosen.add(documents["label"][documents[column].idxmax()])
+    return chosen
+
+
+def _fence(documents: pd.DataFrame) -> float:
+    """The distance from the origin beyond which a point is drawn at the frame's edge:
+    OUTLIER_FACTOR × the 95th percentile of the documents' distances; infinite with fewer
+    than OUTLIER_MIN_DOCUMENTS documents (too few to say what is typical)."""
+    if len(documents) < OUTLIER_MIN_DOCUMENTS:
+        return math.inf
+    return OUTLIER_FACTOR * float(np.percentile(np.hypot(documents["x"], documents["y"]), 95))
+
+
+def _beyond(points: pd.DataFrame, fence: float) -> pd.Series:
+    return pd.Series(np.hypot(points["x"], points["y"]).to_numpy() > fence, index=points.index)
+
+
+def _edge_points(
+    ax: Axes, documents: pd.DataFrame, outside_docs: pd.Series, terms: pd.DataFrame,
+    outside_terms: pd.Series,
+) -> dict[tuple[str, int], tuple[float, float, str]]:
+    """Per point beyond the fence, ``("document" | "term", row)``: where it is drawn on the
+    frame's edge and the side its label first tries (see :func:`_at_edge`)."""
+    edge = {}
+    for kind, table, beyond in (("document", documents, outside_docs),
+                                ("term", terms, outside_terms)):
+        for i in np.flatnonzero(beyond.to_numpy()):
+            edge[(kind, int(i))] = _at_edge(ax, float(table["x"].iloc[i]),
+                                            float(table["y"].iloc[i]))
+    return edge
+
+
+def _at_edge(ax: Axes, x: float, y: float) -> tuple[float, float, str]:
+    """Where the ray from the origin to (x, y) meets the frame, EDGE_INSET points inside it,
+    in data coordinates, and the side of the point its label should first try (inwards)."""
+    to_display, to_data = ax.transData, ax.transData.inverted()
+    origin = to_display.transform((0.0, 0.0))
+    target = to_display.transform((x, y))
+    box = ax.bbox
+    inset = EDGE_INSET * ax.figure.dpi / 72
+    low = np.array([box.x0 + inset, box.y0 + inset])
+    high = np.array([box.x1 - inset, box.y1 - inset])
+    direction = target - origin
+    # The largest t in [0, 1] keeping origin + t·direction inside the inset frame; the side
+    # whose limit binds first is the edge it meets.
+    reach = [((high if d > 0 else low)[k] - origin[k]) / d if abs(d) > 1e-12 else math.inf
+             for k, d in enumerate(direction)]
+    t = max(0.0, min(1.0, *reach))
+    ex, ey = to_data.transform(origin + t * direction)
+    if reach[0] <= reach[1]:
+        side = "W" if direction[0] > 0 else "E"
+    else:
+        side = "S" if direction[1] > 0 else "N"
+    return float(ex), float(ey), side
+
+
+def _arrow(
+    ax: Axes, x: float, y: float, towards_x: float, towards_y: float
+) -> list[tuple[tuple[float, float], float]]:
+    """A short arrow from the edge point (x, y) towards the true position; returns the
+    obstacles (circles in points) it occupies, for the label placer."""
+    to_display = ax.transData
+    start = to_display.transform((x, y))
+    direction = to_display.transform((towards_x, towards_y)) - start
+    unit = direction / max(float(np.hypot(*direction)), 1e-12)
+    length = ARROW_POINTS
+    ax.annotate("", (x, y), xytext=(unit[0] * length, unit[1] * length),
+                textcoords="offset points",
+                arrowprops={"arrowstyle": "<-", "color": "0.3", "linewidth": 0.6,
+                            "shrinkA": 0, "shrinkB": DOCUMENT_MARKER_RADIUS + 0.5},
+                annotation_clip=False, zorder=3).set_in_layout(False)
+    to_data = to_display.inverted()
+    per_point = ax.figure.dpi / 72
+    return [
+        (tuple(to_data.transform(start + unit * length * per_point * f)), ARROW_POINTS / 4)
+        for f in (0.5, 0.85)
+    ]
+
+
+class _HyphenMinus(ScalarFormatter):
+    """Tick labels with "-" whatever ``axes.unicode_minus`` says when drawn (the export
+    settings' choice), so they keep their width."""
+
+    def fix_minus(self, s: str) -> str:
+        return s
+
+
+def _with_coordinates(text: str, x: float, y: float) -> str:
+    return f"{text} ({x:.2f}, {y:.2f})"
+
+
+def _legend_columns(labels: Sequence[str], width_in: float) -> int:
+    """As many legend columns as the entries fit across the figure (at most four)."""
+    widths = [text_ems(label) * DOCUMENT_FONT_SIZE / 72 + 0.45 for label in labels]
+    for columns in range(min(len(labels), 4), 1, -1):
+        rows = math.ceil(len(labels) / columns)
+        needed = sum(max(widths[c * rows:(c + 1) * rows], default=0) for c in range(columns))
+        if needed <= width_in - 0.3:
+            return columns
+    return 1
+
+
+def _note(
+    language: FigureLanguage, *, n_documents: int, labelled: int, selected: bool,
+    room_note: bool, shown_terms: int, n_terms: int, outside: int,
+) -> str:
+    """The note under the map: what is labelled, and what lies beyond the frame. Documents
+    ``selected`` by the labelling rule are said so; else, with ``room_note``, that some had
+    no room for a label."""
+    parts = []
+    if selected:
+        parts.append(figure_text("ca_note_documents_selected", language, shown=labelled,
+                                 total=n_documents))
+    elif room_note:
+        parts.append(figure_text("ca_note_documents_room", language, shown=labelled,
+                                 total=n_documents))
+    if shown_terms:
+        parts.append(figure_text("ca_note_terms", language, shown=shown_terms, total=n_terms))
+    if outside:
+        parts.append(figure_text("ca_note_outside", language, count=outside))
+    return (" " if language == "en" else "").join(parts)
+
+
+def _wrapped(text: str, width_in: float, points: float, language: FigureLanguage) -> str:
+    """``text`` in lines of at most ``width_in`` inches at ``points`` size (by the width
+    estimate of :func:`text_ems`): English broken at spaces, Chinese between characters."""
+    room = width_in * 72 / points
+    lines, line = [], ""
+    tokens = text.split(" ") if language == "en" else list(text)
+    joiner = " " if language == "en" else ""
+    for token in tokens:
+        candidate = f"{line}{joiner}{token}" if line else token
+        # A comma or closing mark never starts a line: it stays at the end of the last one.
+        if line and text_ems(candidate) > room and token not in NO_LINE_START:
+            lines.append(line)
+            line = token
+        else:
+            line = candidate
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _check_arguments(
@@ -183,8 +554,9 @@ def _wide_points(coordinates: pd.DataFrame, first: int, second: int) -> pd.DataF
     )
 
 
-def _axis_title(dimension: int, inertia: pd.DataFrame) -> str:
-    return f"Dimension {dimension} ({100 * float(inertia.loc[dimension, 'share']):.1f}%)"
+def _axis_title(dimension: int, inertia: pd.DataFrame, language: FigureLanguage) -> str:
+    return figure_text("ca_dimension", language, dimension=dimension,
+                       share=100 * float(inertia.loc[dimension, "share"]))
 
 
 # --- Label placement -------------------------------------------------------------------------
@@ -223,6 +595,27 @@ def place_labels(
     coordinates (markers) that no label may cover. A label with no free place keeps its first
     candidate. Returns, per label, whether it ended beyond the first ring (draw a leader line).
     """
+    placed = _placements(fig, labels, gaps=gaps, first_directions=first_directions,
+                         obstacles=obstacles)
+    far = []
+    for label, where, gap, first in zip(labels, placed, gaps, first_directions, strict=True):
+        if where is None:
+            _move_label(label, first, gap)
+        far.append(bool(where and where[2]))
+    return far
+
+
+def _placements(
+    fig: Figure,
+    labels: Sequence[Annotation],
+    *,
+    gaps: Sequence[float],
+    first_directions: Sequence[str],
+    obstacles: Sequence[tuple[tuple[float, float], float]] = (),
+) -> list[tuple[str, float, bool] | None]:
+    """The greedy search of :func:`place_labels`: per label, its place (direction, distance
+    in points, whether beyond the first ring), the label left there; or ``None`` where no
+    candidate is free (the label is left at its last candidate: move or remove it)."""
     fig.draw_without_rendering()  # final layout and limits: extents are where they are drawn
     if not labels:
         return []
@@ -232,10 +625,10 @@ def place_labels(
     for (x, y), radius in obstacles:
         centre_x, centre_y = ax.transData.transform((x, y))
         half = radius * px_per_point
-        taken.append(Bbox.from_extents(centre_x - half, centre_y - half,
-                                       centre_x + half, centre_y + half))
+        taken.append((centre_x - half, centre_y - half, centre_x + half, centre_y + half))
+    boxes = np.array(taken, dtype=float).reshape(-1, 4)
     inside = ax.bbox
-    far = []
+    placed = []
     for label, gap, first in zip(labels, gaps, first_directions, strict=True):
         order = [first, *(d for d in DIRECTIONS if d != first)]
         chosen = None
@@ -245,16 +638,21 @@ def place_labels(
                 box = label.get_window_extent()
                 fits = (box.x0 >= inside.x0 and box.x1 <= inside.x1
                         and box.y0 >= inside.y0 and box.y1 <= inside.y1)
-                if fits and not any(box.overlaps(other) for other in taken):
+                # Bbox.overlaps: strictly overlapping interiors, for all taken boxes at once.
+                if fits and not (
+                    (boxes[:, 0] < box.x1) & (boxes[:, 2] > box.x0)
+                    & (boxes[:, 1] < box.y1) & (boxes[:, 3] > box.y0)
+                ).any():
                     chosen = (direction, gap + step, ring > 0)
                     break
             if chosen:
                 break
-        direction, distance, is_far = chosen or (first, gap, False)
-        _move_label(label, direction, distance)
-        taken.append(label.get_window_extent().padded(1.0))
-        far.append(is_far)
-    return far
+        placed.append(chosen)
+        if chosen:
+            _move_label(label, chosen[0], chosen[1])
+            padded = label.get_window_extent().padded(1.0)
+            boxes = np.vstack([boxes, [padded.x0, padded.y0, padded.x1, padded.y1]])
+    return placed
 
 
 def point_label(ax: Axes, text: str, x: float, y: float, size: float, colour: str) -> Annotation:
@@ -312,6 +710,8 @@ def _fit_labels(fig: Figure, ax: Axes, labels: Sequence[Annotation]) -> None:
     Equal aspect ties the two scales together, so growing one range rescales the other and the
     labels' extents in data units change: a few passes settle it.
     """
+    if not labels:
+        return
     to_data = ax.transData.inverted
     for _ in range(4):
         fig.draw_without_rendering()  # layout and limits as they will be drawn

@@ -3,13 +3,16 @@
 Draws the graph of :func:`analysis.measures.collocates.collocation_network` (or builds it from
 the table of ``textstat_collocates``) with a seeded spring layout (Fruchterman & Reingold 1991,
 as networkx's ``spring_layout``): collocates shared by several slogans sit between them, and
-slogans with no collocate in common drift apart. Edge width shows the association (logDice by
-default); slogans and terms differ in colour *and* marker shape, so the figure reads in
-grayscale.
+slogans with no collocate in common drift apart. Every node is labelled beside its marker;
+where labels would collide, the nodes are pushed apart just enough (:func:`spread_nodes`), so no
+label covers another label or a marker. Edge width shows the association (logDice by default);
+slogans and terms differ in colour *and* marker shape, so the figure reads in grayscale. The
+legend is in English or Chinese (``language``).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable, Sequence
 from typing import get_args
@@ -21,18 +24,20 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Annotation
 
 from analysis.errors import InputError
 from analysis.measures.collocates import Measure, collocation_network
 from analysis.plots.fonts import font_stack
+from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
+    MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
     check_title,
     check_width,
     figure_size,
     figure_style,
-    text_ems,
 )
 
 # Blue squares (CIE L* 46) and light grey circles: apart in colour, lightness and shape.
@@ -42,9 +47,22 @@ EDGE_COLOUR = "0.55"
 EDGE_WIDTHS = (0.3, 2.2)  # points, for the weakest and the strongest edge
 SLOGAN_POINTS, TERM_POINTS = 7.5, 6.0
 SPRING_ITERATIONS = 50  # after the Kamada–Kawai start, a few steps suffice
-LEGEND_INCHES = 0.2  # the one-line legend under the network
+LEGEND_INCHES = 0.25  # the one-line legend under the network
+TITLE_INCHES = 0.25
+FIGURE_PAD = 0.05  # inches around the drawing
+FRAME_MARGIN = 0.06  # of the drawing, around the nodes, where the outermost labels go
 COMPONENT_GAP = 2.0  # between components, in mean edge lengths
-WRAP_CHARS = 8  # slogan labels longer than this break at 、
+WRAP_CHARS = 10  # labels longer than this break into lines (at 、 where there is one)
+LABEL_GAP = 1.5  # points between a marker and its label
+DIAGONAL_HANDICAP = math.radians(12)  # see _label_sides
+LABEL_PAD = 1.5  # points kept free around every marker and label
+MAX_STRETCH = 1.5  # how much more one axis of the layout may stretch than the other, per step
+STRETCHED_EDGE = 36.0  # points: stretching stops at this mean edge length
+FITTED_EDGE = 72.0  # points: the longest mean edge of the first fit (a sparse network's)
+LAYOUT_ROUNDS = 2  # label sides, node spreading and stretching, twice: sides follow the spread
+MAX_CROWDING = 0.3  # share of the frame labels and markers may fill and still be spread apart
+MIN_TERM_POINTS = 5.0  # labels shrink no smaller in a crowded network
+SPREAD_ITERATIONS = 400  # rounds of overlap removal; a crowded study network needs about 50
 
 
 def network_layout(
@@ -131,6 +149,7 @@ def textplot_collocate_network(
     width: ColumnWidth = "double",
     aspect: float = 0.75,
     title: str | None = None,
+    language: FigureLanguage = "en",
 ) -> Figure:
     """The network of slogans (blue squares) and their collocates (grey circles).
 
@@ -141,9 +160,15 @@ def textplot_collocate_network(
     slogans and their neighbours. The spring layout is seeded (``seed``; see
     :func:`network_layout`), so the same graph always gets the same picture.
 
+    Every node is labelled next to its marker, on the side with the most room between its
+    edges; labels longer than ten characters break into lines (at 、 where there is one). Nodes
+    whose labels would overlap another label or marker are then pushed apart just enough
+    (:func:`spread_nodes`), so crowded clusters open up and no label covers another or a
+    marker. A network too crowded for a figure of ``width`` and ``aspect`` (height / width) gets
+    smaller labels (5 pt at least) and then a taller figure (up to the 9 in a page allows).
     Edges are drawn from weakest to strongest, wider for a stronger association (the edges'
-    ``weight``: the ``by`` measure); the legend gives the range. Labels use the CJK font;
-    long slogan names break at 、.
+    ``weight``: the ``by`` measure); the legend gives the range. ``language`` (``"en"`` or
+    ``"zh"``) is the language of the legend; labels are the terms themselves.
     """
     caller = "textplot_collocate_network"
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -152,134 +177,256 @@ def textplot_collocate_network(
         )
     check_width(width, caller)
     check_title(title, caller)
+    check_language(language, caller)
     graph, measure = _graph(graph_or_collocates, top_n, by, caller)
     graph = _selected(graph, slogans, caller)
-    positions = network_layout(graph, seed=seed, aspect=aspect)
-
+    nodes = sorted(graph.nodes, key=_node_order(graph))
     weights = np.array([float(d["weight"]) for _, _, d in graph.edges(data=True)])
     low, high = (weights.min(), weights.max()) if len(weights) else (0.0, 1.0)
     fig_size = figure_size(width, aspect)
-    # The axes fill the figure (no axis, small pads); one data unit is as long across as up.
-    box = (fig_size[0] - 0.1, fig_size[1] - 0.1 - LEGEND_INCHES - (0.25 if title else 0.0))
-    limits, per_point = _limits(positions, box)
-    labels = _place_labels(graph, positions, per_point, limits)
+    chrome = 2 * FIGURE_PAD + LEGEND_INCHES + (TITLE_INCHES if title else 0.0)  # inches
     fonts = font_stack()
     with figure_style():
-        fig = Figure(figsize=fig_size)
-        ax = fig.add_subplot()
-        _edges(ax, graph, positions, low, high)
-        for kind, style in (("term", TERM_STYLE), ("slogan", SLOGAN_STYLE)):
-            nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
-            if not nodes:
-                continue
-            xy = np.array([positions[n] for n in nodes])
-            ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=style["marker"],
-                    markersize=style["size"], color=style["color"],
-                    markeredgecolor=style["edge"], markeredgewidth=0.4, zorder=3)
-        for node, (offset, ha, va) in labels.items():
+        fig = Figure(figsize=fig_size, layout="none")
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        labels = {}
+        for node in nodes:
             slogan = graph.nodes[node]["kind"] == "slogan"
             # On a white ground, so that edges do not cut through the text.
-            ax.annotate(
-                _label(graph, node), positions[node], xytext=offset, textcoords="offset points",
-                ha=ha, va=va, fontsize=SLOGAN_POINTS if slogan else TERM_POINTS,
-                fontfamily=fonts, color="black" if slogan else "0.2",
-                zorder=4 if slogan else 3.5, annotation_clip=False,
-                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white",
-                      "edgecolor": "none", "alpha": 0.8},
+            labels[node] = ax.annotate(
+                _label(graph, node), (0, 0), xytext=(0, 0), textcoords="offset points",
+                fontsize=SLOGAN_POINTS if slogan else TERM_POINTS, fontfamily=fonts,
+                color="black" if slogan else "0.2", zorder=4 if slogan else 3.5,
+                annotation_clip=False,
+                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.8},
             )
-        ax.set_axis_off()
-        ax.set_xlim(*limits[0])
-        ax.set_ylim(*limits[1])
+        # The drawing's frame, in points (one data unit = one point both ways, so that label
+        # sizes and node positions share one coordinate system).
+        frame = ((fig_size[0] - 2 * FIGURE_PAD) * 72, (fig_size[1] - chrome) * 72)
+        xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]), nodes, frame)
+        # A network too crowded for the frame cannot be spread apart: its labels get smaller
+        # (to MIN_TERM_POINTS at least), then, if need be, the figure taller.
+        crowding = _area(_measured(fig, graph, nodes, labels, xy)) / (frame[0] * frame[1])
+        if crowding > MAX_CROWDING:
+            shrink = max(math.sqrt(MAX_CROWDING / crowding), MIN_TERM_POINTS / TERM_POINTS)
+            for label in labels.values():
+                label.set_fontsize(label.get_fontsize() * shrink)
+            needed = _area(_measured(fig, graph, nodes, labels, xy)) / MAX_CROWDING / frame[0]
+            if needed > frame[1]:
+                fig_size = (fig_size[0], min(needed / 72 + chrome, MAX_FIGURE_HEIGHT_INCHES))
+                fig.set_size_inches(fig_size)
+                frame = (frame[0], (fig_size[1] - chrome) * 72)
+                xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]),
+                             nodes, frame)
+        ax.set_position((FIGURE_PAD / fig_size[0], (LEGEND_INCHES + FIGURE_PAD) / fig_size[1],
+                         frame[0] / 72 / fig_size[0], frame[1] / 72 / fig_size[1]))
+        ax.set_xlim(0, frame[0])
+        ax.set_ylim(0, frame[1])
+        index = {node: i for i, node in enumerate(nodes)}
+        pairs = np.array([(index[a], index[b]) for a, b in graph.edges], dtype=int).reshape(-1, 2)
+        for _ in range(LAYOUT_ROUNDS):
+            # Label sides from where the nodes are now, the room they need, nodes apart, then
+            # the drawing stretched to use the whole frame (stretching keeps boxes apart).
+            boxes = _measured(fig, graph, nodes, labels, xy)
+            xy = _stretched(spread_nodes(xy, boxes, frame), boxes, frame, pairs)
+        positions = dict(zip(nodes, xy, strict=True))
+        for node in nodes:
+            labels[node].xy = tuple(positions[node])
+
+        _edges(ax, graph, positions, low, high)
+        for kind, style in (("term", TERM_STYLE), ("slogan", SLOGAN_STYLE)):
+            members = [n for n in nodes if graph.nodes[n]["kind"] == kind]
+            if not members:
+                continue
+            at = np.array([positions[n] for n in members])
+            ax.plot(at[:, 0], at[:, 1], linestyle="none", marker=style["marker"],
+                    markersize=style["size"], color=style["color"],
+                    markeredgecolor=style["edge"], markeredgewidth=0.4, zorder=3)
         # Below the network, where it can cover nothing.
-        ax.legend(handles=_legend_handles(measure, low, high), loc="upper center",
+        ax.legend(handles=_legend_handles(measure, low, high, language), loc="upper center",
                   bbox_to_anchor=(0.5, 0), ncols=4, fontsize=6.5, handlelength=1.8,
-                  borderaxespad=0, columnspacing=1.2)
+                  borderaxespad=0.2, columnspacing=1.2)
         if title:
-            fig.suptitle(title)
+            fig.suptitle(title, y=1 - FIGURE_PAD / fig_size[1], va="top")
     return fig
 
 
-# --- labels -------------------------------------------------------------------------------------
+# --- layout in points and label room ---------------------------------------------------------
 
 
-def _limits(
-    positions: dict[Hashable, np.ndarray], box: tuple[float, float]
-) -> tuple[tuple[tuple[float, float], tuple[float, float]], float]:
-    """Axis limits with equal scales filling ``box`` (inches), and data units per point."""
-    xy = np.array(list(positions.values()), dtype=float)
+def _node_order(graph: nx.Graph):
+    """Slogans first, then by degree and name: a stable order for every per-node array."""
+    return lambda n: (graph.nodes[n]["kind"] != "slogan", -graph.degree(n), str(n))
+
+
+def _fitted(
+    layout: dict[Hashable, np.ndarray], nodes: Sequence[Hashable], frame: tuple[float, float]
+) -> np.ndarray:
+    """``layout`` (edges one unit long on average) scaled and centred to fill ``frame``
+    (points), less a margin where the outermost nodes' labels go, with edges at most
+    FITTED_EDGE points long, so a small network is not blown up. A network's geometry has no
+    scale: the two axes may stretch differently, by at most MAX_STRETCH, so the nodes use the
+    width of a wide frame."""
+    xy = np.array([layout[n] for n in nodes], dtype=float)
     low, high = xy.min(axis=0), xy.max(axis=0)
     spread = np.maximum(high - low, 1e-9)
-    margin = 0.12  # of the box, for the labels of the outermost nodes
-    per_inch = max(spread[0] / (box[0] * (1 - 2 * margin)), spread[1] / (box[1] * (1 - 2 * margin)))
-    centre = (low + high) / 2
-    half = np.array(box) * per_inch / 2
-    limits = (
-        (centre[0] - half[0], centre[0] + half[0]),
-        (centre[1] - half[1], centre[1] + half[1]),
+    room = np.array(frame) * (1 - 2 * FRAME_MARGIN)
+    scale = np.minimum(room / spread, MAX_STRETCH * float(np.min(room / spread)))
+    scale = np.minimum(scale, FITTED_EDGE)
+    return (xy - (low + high) / 2) * scale + np.array(frame) / 2
+
+
+def _stretched(
+    xy: np.ndarray, boxes: np.ndarray, frame: tuple[float, float], pairs: np.ndarray
+) -> np.ndarray:
+    """``xy`` stretched about its middle, on each axis by the largest factor from 1 to
+    MAX_STRETCH that keeps every box inside ``frame`` and the mean edge (``pairs``: node
+    indices) at most STRETCHED_EDGE points long, then centred: a crowded network uses the
+    frame's spare room; a sparse one is not blown up. Moving nodes apart keeps boxes that did
+    not overlap apart."""
+    out = np.array(xy, dtype=float)
+    for axis in (0, 1):
+        centres, low, high = out[:, axis], boxes[:, axis], boxes[:, axis + 2]
+        middle = (centres.min() + centres.max()) / 2
+
+        def fits(factor: float, axis: int = axis, centres: np.ndarray = centres,
+                 low: np.ndarray = low, high: np.ndarray = high, middle: float = middle) -> bool:
+            moved = out.copy()
+            moved[:, axis] = middle + (centres - middle) * factor
+            if not len(pairs):
+                edge = 0.0
+            else:
+                edge = float(np.hypot(*(moved[pairs[:, 0]] - moved[pairs[:, 1]]).T).mean())
+            return (float((moved[:, axis] + high).max() - (moved[:, axis] + low).min())
+                    <= frame[axis] and edge <= STRETCHED_EDGE)
+
+        least, most = 1.0, MAX_STRETCH
+        if not fits(least):
+            continue  # already as wide as the frame, or the edges as long, as allowed
+        for _ in range(30):  # bisection: extent and edge lengths grow with the factor
+            factor = (least + most) / 2
+            least, most = (factor, most) if fits(factor) else (least, factor)
+        moved = middle + (centres - middle) * least
+        out[:, axis] = moved + (frame[axis] - (moved + high).max() - (moved + low).min()) / 2
+    return out
+
+
+# Eight sides a label can take around its node: angle, then its horizontal and vertical
+# alignment towards the node (east first: Chinese reads away from the marker).
+SIDES: tuple[tuple[float, str, str], ...] = tuple(
+    (k * math.pi / 4, ("left", "left", "center", "right", "right", "right", "center", "left")[k],
+     ("center", "bottom", "bottom", "bottom", "center", "top", "top", "top")[k])
+    for k in range(8)
+)
+
+
+def _measured(
+    fig: Figure, graph: nx.Graph, nodes: Sequence[Hashable], labels: dict, xy: np.ndarray
+) -> np.ndarray:
+    """Each label set on its best side at positions ``xy``, and the room each node then needs
+    (:func:`_node_box`), (n, 4) in points."""
+    sides = _label_sides(graph, nodes, xy)
+    for node in nodes:
+        _set_side(labels[node], sides[node], _style(graph, node)["size"] / 2 + LABEL_GAP)
+    # The labels' real extents, in the fonts they are drawn in (no drawing needed).
+    return np.array([_node_box(graph, node, labels[node], fig.dpi) for node in nodes])
+
+
+def _area(boxes: np.ndarray) -> float:
+    return float(np.prod(boxes[:, 2:] - boxes[:, :2], axis=1).sum())
+
+
+def _label_sides(
+    graph: nx.Graph, nodes: Sequence[Hashable], xy: np.ndarray
+) -> dict[Hashable, int]:
+    """Per node, the side (index into SIDES) farthest in angle from its edges: away from the
+    neighbour for a collocate of one slogan, into the widest gap between edges for a hub."""
+    index = {n: i for i, n in enumerate(nodes)}
+    sides = {}
+    for node in nodes:
+        here = xy[index[node]]
+        angles = [math.atan2(*(xy[index[m]] - here)[::-1]) for m in graph.neighbors(node)]
+        if not angles:
+            sides[node] = 0
+            continue
+        # A side straight across, under or over the marker reads as its label more surely than
+        # a diagonal one: diagonals need a clearer gap. Ties go to the first side in SIDES
+        # order (east, north-east, north, …).
+        sides[node] = max(range(len(SIDES)), key=lambda k: (
+            round(min(abs(math.remainder(SIDES[k][0] - a, 2 * math.pi)) for a in angles)
+                  - (DIAGONAL_HANDICAP if k % 2 else 0.0), 6),
+            -k,
+        ))
+    return sides
+
+
+def _set_side(label: Annotation, side: int, gap: float) -> None:
+    angle, ha, va = SIDES[side]
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    # Diagonal sides by the full gap on both axes, so the label's corner clears the marker.
+    unit = (np.sign(round(math.cos(angle), 6)), np.sign(round(math.sin(angle), 6)))
+    label.xyann = (unit[0] * gap, unit[1] * gap)
+
+
+def _node_box(graph: nx.Graph, node: Hashable, label: Annotation, dpi: float) -> np.ndarray:
+    """The room a node needs, relative to its position, in points: its marker and its label
+    (as drawn), with LABEL_PAD around."""
+    extent = label.get_window_extent()
+    anchor = label.get_transform().transform((0, 0))  # the node at data (0, 0), in pixels
+    per_pixel = 72 / dpi
+    x0, x1 = sorted(((extent.x0 - anchor[0]) * per_pixel, (extent.x1 - anchor[0]) * per_pixel))
+    y0, y1 = sorted(((extent.y0 - anchor[1]) * per_pixel, (extent.y1 - anchor[1]) * per_pixel))
+    half = _style(graph, node)["size"] / 2
+    return np.array([min(x0, -half), min(y0, -half), max(x1, half), max(y1, half)]) + np.array(
+        [-LABEL_PAD, -LABEL_PAD, LABEL_PAD, LABEL_PAD]
     )
-    return limits, per_inch / 72
 
 
-def _place_labels(
-    graph: nx.Graph,
-    positions: dict[Hashable, np.ndarray],
-    per_point: float,
-    limits: tuple[tuple[float, float], tuple[float, float]],
-) -> dict[Hashable, tuple[tuple[float, float], str, str]]:
-    """A greedy label placer: each label (slogans first, busiest nodes first) takes the one of
-    eight places around its node that overlaps least with labels already placed and with the
-    markers, preferring the side facing away from its neighbours. Returns, per node, the text's
-    offset in points and its alignment."""
-    markers = {n: np.asarray(positions[n]) / per_point for n in graph.nodes}  # in points
-    half_marker = {n: _style(graph, n)["size"] / 2 for n in graph.nodes}
-    obstacles = [(p[0] - half_marker[n], p[1] - half_marker[n],
-                  p[0] + half_marker[n], p[1] + half_marker[n]) for n, p in markers.items()]
-    frame = (limits[0][0] / per_point, limits[1][0] / per_point,
-             limits[0][1] / per_point, limits[1][1] / per_point)
-    order = sorted(graph.nodes, key=lambda n: (graph.nodes[n]["kind"] != "slogan",
-                                               -graph.degree(n), str(n)))
-    placed: list[tuple[float, float, float, float]] = []
-    chosen = {}
-    for node in order:
-        text = _label(graph, node)
-        size = SLOGAN_POINTS if graph.nodes[node]["kind"] == "slogan" else TERM_POINTS
-        lines = text.split("\n")
-        width = max(text_ems(line) for line in lines) * size + 1
-        height = len(lines) * size * 1.2
-        here = markers[node]
-        neighbours = [markers[m] for m in graph.neighbors(node)]
-        away = here - np.mean(neighbours, axis=0) if neighbours else np.zeros(2)
-        preferred = math.atan2(away[1], away[0]) if np.hypot(*away) > 1 else math.pi / 2
-        gap = half_marker[node] + 1.5
-        best = None
-        for rank, angle in enumerate(sorted(
-            (k * math.pi / 4 for k in range(8)),
-            key=lambda a: abs(math.remainder(a - preferred, 2 * math.pi)),
-        )):
-            cos, sin = math.cos(angle), math.sin(angle)
-            ha = "left" if cos > 0.38 else "right" if cos < -0.38 else "center"
-            va = "bottom" if sin > 0.38 else "top" if sin < -0.38 else "center"
-            x, y = here[0] + gap * cos, here[1] + gap * sin
-            left = {"left": x, "right": x - width, "center": x - width / 2}[ha]
-            bottom = {"bottom": y, "top": y - height, "center": y - height / 2}[va]
-            rect = (left, bottom, left + width, bottom + height)
-            cost = sum(_overlap(rect, other) for other in placed)
-            cost += sum(_overlap(rect, other) for m, other in zip(markers, obstacles, strict=True)
-                        if m != node)
-            cost += 10 * (width * height - _overlap(rect, frame))  # outside the picture
-            cost += rank * 0.5  # a small push towards the preferred side
-            if best is None or cost < best[0]:
-                best = (cost, rect, (gap * cos, gap * sin), ha, va)
-        _, rect, offset, ha, va = best
-        placed.append(rect)
-        chosen[node] = (offset, ha, va)
-    return chosen
+def spread_nodes(
+    xy: np.ndarray,
+    boxes: np.ndarray,
+    frame: tuple[float, float],
+    *,
+    iterations: int = SPREAD_ITERATIONS,
+) -> np.ndarray:
+    """Positions near ``xy`` at which no two nodes' ``boxes`` overlap and every box lies in
+    ``frame``.
 
-
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
+    ``xy`` is (n, 2) in points, ``boxes`` (n, 4) each node's room ``(x0, y0, x1, y1)`` relative
+    to its position (marker and label), ``frame`` the drawing's (width, height) in points. Each
+    round, every overlapping pair moves apart along the axis where it overlaps least, each by
+    half the overlap (the classic overlap-removal step, as in Graphviz's ``overlap=scale``
+    family but local), then every box is pushed back inside the frame. Nodes far from any
+    other do not move, so the layout keeps its shape. Deterministic: pure arithmetic in a fixed
+    order. Returns the new positions ((n, 2) points); if the rounds run out with an overlap
+    left (labels that cannot fit the frame), the last positions.
+    """
+    xy = np.array(xy, dtype=float)
+    n = len(xy)
+    low, high = boxes[:, :2], boxes[:, 2:]
+    size = np.array(frame, dtype=float)
+    for _ in range(iterations):
+        xy = np.clip(xy, -low, np.maximum(size - high, -low))  # inside the frame
+        lo, hi = xy + low, xy + high
+        overlap = np.minimum(hi[:, None], hi[None]) - np.maximum(lo[:, None], lo[None])
+        overlap[np.arange(n), np.arange(n)] = 0
+        both = (overlap[..., 0] > 0) & (overlap[..., 1] > 0)
+        if not both.any():
+            break
+        centre = (lo + hi) / 2
+        away = centre[:, None] - centre[None]  # from j to i
+        # Coinciding centres: the earlier node goes first (left, down), deterministically.
+        order = np.sign(np.arange(n)[None] - np.arange(n)[:, None]).astype(float)
+        direction = np.where(np.abs(away) > 1e-9, np.sign(away), -order[..., None])
+        along_x = overlap[..., 0] <= overlap[..., 1]
+        push = np.zeros((n, n, 2))
+        push[..., 0] = np.where(both & along_x, overlap[..., 0] / 2 + 0.01, 0)
+        push[..., 1] = np.where(both & ~along_x, overlap[..., 1] / 2 + 0.01, 0)
+        xy = xy + (push * direction).sum(axis=1)
+    return np.clip(xy, -low, np.maximum(size - high, -low))
 
 
 def _style(graph: nx.Graph, node: Hashable) -> dict:
@@ -373,31 +520,50 @@ def _edges(ax: Axes, graph: nx.Graph, positions, low: float, high: float) -> Non
 
 
 def _label(graph: nx.Graph, node: Hashable) -> str:
+    """The node's label; beyond WRAP_CHARS characters, in as few lines as keep each line within
+    about WRAP_CHARS, as even as can be, broken after 、 where it has one (a slogan's parts stay
+    whole)."""
     text = str(graph.nodes[node].get("label", node))
-    if graph.nodes[node]["kind"] != "slogan" or len(text) <= WRAP_CHARS or "、" not in text:
+    if len(text) <= WRAP_CHARS:
         return text
-    lines, line = [], ""
-    for part in text.split("、"):
-        piece = part if not line else f"{line}、{part}"
-        if line and len(piece) > WRAP_CHARS:
-            lines.append(line + "、")
-            line = part
-        else:
-            line = piece
-    lines.append(line)
-    return "\n".join(lines)
+    lines_needed = math.ceil(len(text) / WRAP_CHARS)
+    pieces = text.split("、")
+    parts = [p + "、" for p in pieces[:-1]] + [pieces[-1]]
+    if not 1 < len(parts) <= 12 or len(parts) < lines_needed:
+        size = math.ceil(len(text) / lines_needed)
+        return "\n".join(text[i:i + size] for i in range(0, len(text), size))
+    # Of the ways to break between parts into lines_needed lines, the one with the shortest
+    # longest line (the first such way: longer lines come first).
+    best = min(
+        itertools.combinations(range(1, len(parts)), lines_needed - 1),
+        key=lambda cuts: max(
+            len("".join(parts[a:b])) for a, b in itertools.pairwise((0, *cuts, len(parts)))
+        ),
+    )
+    return "\n".join(
+        "".join(parts[a:b]) for a, b in itertools.pairwise((0, *best, len(parts)))
+    )
 
 
-def _legend_handles(measure: str, low: float, high: float) -> list[Line2D]:
-    name = {"logdice": "logDice", "mi": "MI", "t_score": "t-score", "g2": "G²",
-            "delta_p": "ΔP", "delta_p_reverse": "ΔP (reverse)",
-            "cooc": "co-occurrences"}.get(measure, measure)
+# Statistics keep their symbols in either language; words come from the figure texts.
+MEASURE_SYMBOLS = {"logdice": "logDice", "mi": "MI", "t_score": "t-score", "g2": "G²",
+                   "delta_p": "ΔP"}
+MEASURE_TEXTS = {"delta_p_reverse": "measure_delta_p_reverse", "cooc": "measure_co_occurrences",
+                 "weight": "measure_weight"}
+
+
+def _legend_handles(
+    measure: str, low: float, high: float, language: FigureLanguage
+) -> list[Line2D]:
+    name = MEASURE_SYMBOLS.get(measure) or figure_text(MEASURE_TEXTS[measure], language)
     handles = [
         Line2D([], [], linestyle="none", marker=SLOGAN_STYLE["marker"],
-               markersize=SLOGAN_STYLE["size"], color=SLOGAN_STYLE["color"], label="slogan"),
+               markersize=SLOGAN_STYLE["size"], color=SLOGAN_STYLE["color"],
+               label=figure_text("network_slogan", language)),
         Line2D([], [], linestyle="none", marker=TERM_STYLE["marker"],
                markersize=TERM_STYLE["size"], color=TERM_STYLE["color"],
-               markeredgecolor=TERM_STYLE["edge"], markeredgewidth=0.4, label="collocate"),
+               markeredgecolor=TERM_STYLE["edge"], markeredgewidth=0.4,
+               label=figure_text("network_collocate", language)),
     ]
     if high > low:
         for value in (low, high):
