@@ -269,11 +269,36 @@ def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
         settings["figures"] = {**(settings.get("figures") or {}), "formats": formats}
     if getattr(args, "language", None):
         settings["figures"] = {**(settings.get("figures") or {}), "language": args.language}
+    if getattr(args, "reference_scores", None):
+        settings["scaling"] = {
+            **(settings.get("scaling") or {}), **_reference_scores_option(args.reference_scores)
+        }
     if getattr(args, "group_by", None):
         groupings = [grouping_name(g) for g in groupings_from_option(args.group_by)]
         for section in GROUPED_SECTIONS:
             settings[section] = {**(settings.get(section) or {}), "group_by": groupings}
     return settings
+
+
+def _reference_scores_option(value: str) -> dict[str, object]:
+    """``--reference-scores``: ``doc=score,doc=score`` (Wordscores' reference texts), or the
+    name of a metadata column holding the scores (blank for the texts to be scored)."""
+    value = value.strip()
+    if "=" not in value:
+        return {"reference_column": value, "enabled": True}
+    scores: dict[str, float] = {}
+    for item in value.replace("，", ",").split(","):
+        doc, sep, score = item.partition("=")
+        try:
+            if not sep or not doc.strip():
+                raise ValueError
+            scores[doc.strip()] = float(score)
+        except ValueError:
+            raise InputError(
+                f"--reference-scores {value!r}: give doc_id=score pairs such as "
+                "gwr_1978=-1,gwr_2025=1, or the name of a metadata column of scores"
+            ) from None
+    return {"reference_scores": scores, "enabled": True}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -311,6 +336,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "periods",
             "formats",
             "language",
+            "reference_scores",
         )
     }
     if not args.no_figures:
@@ -694,6 +720,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
         "all three)",
+    )
+    models = run.add_argument_group("models")
+    models.add_argument(
+        "--reference-scores",
+        default=None,
+        metavar="SCORES",
+        help="Wordscores reference texts: doc_id=score pairs (gwr_1978=-1,gwr_2025=1) or a "
+        "metadata column of scores; also turns on the scaling models for a small corpus",
     )
     out.add_argument(
         "--language",

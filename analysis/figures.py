@@ -28,6 +28,11 @@ xray                            8. where each slogan falls along each document
 formulae                        9. which documents share which formulae
 term_scatter                    10. terms by frequency in two groups
 correspondence                  11. correspondence analysis biplot
+topic_terms, topic_prevalence,  12. topics: top terms, prevalence over the years (or by
+topic_k                             group) with intervals, and the choice of k
+wordfish_positions,             13. Wordfish positions with intervals (by year when
+wordfish_words                      dated) and the "Eiffel tower" of word weights
+wordscores_positions            14. Wordscores positions (with reference scores given)
 ==============================  ====================================================
 """
 
@@ -66,7 +71,9 @@ from analysis.plots import (
     textplot_xray,
 )
 from analysis.plots.labels import FIGURE_LANGUAGES, figure_text
+from analysis.plots.scaling import textplot_scale_positions, textplot_wordfish_words
 from analysis.plots.slogan_rates import rows_that_fit
+from analysis.plots.topics import textplot_topic_k, textplot_topic_prevalence, textplot_topic_terms
 from analysis.plots.xray import documents_that_fit
 from analysis.report import StudyResults
 
@@ -87,6 +94,12 @@ Outcome = tuple[list[Path], dict[str, str] | None, dict[str, str] | None]
 MAX_COMPARISON_DOCS = 7  # the comparison cloud's sectors stay legible up to this many
 TFIDF_PANELS = 9  # TF-IDF panels of a corpus with more documents than max_documents
 SIMILARITY_DOCUMENTS = 30  # rows of the similarity heatmap of such a corpus
+#: The figures of each model, skipped with the model's reason when the run did not fit it.
+MODEL_FIGURES = {
+    "topics": ("topic_terms", "topic_prevalence", "topic_k"),
+    "scaling": ("wordfish_positions", "wordfish_words"),
+    "wordscores": ("wordscores_positions",),
+}
 
 
 def figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -455,7 +468,79 @@ def study_figures(
         )
     else:
         skip("correspondence", "the correspondence analysis has fewer than two dimensions")
+    figures += _model_figures(tables, docs, slogans, spread_over, language)
+    reasons = {note["what"]: note["reason"] for note in results.notes}
+    reasons.setdefault("wordscores", reasons.get("scaling", ""))  # no scaling, no Wordscores
+    for model, names in MODEL_FIGURES.items():
+        for name in names:
+            if name not in dict(figures) and reasons.get(model):
+                skip(name, reasons[model])
     return FigurePlan(figures, skipped)
+
+
+def _model_figures(
+    tables: dict[str, pd.DataFrame],
+    docs: pd.DataFrame,
+    slogans: list[str],
+    grouping: str | None,
+    language: str,
+) -> list[tuple[str, Callable[[], Figure]]]:
+    """The figures of the topic and scaling tables the run has (none when the models were not
+    fitted; the manifest then says why)."""
+    figures: list[tuple[str, Callable[[], Figure]]] = []
+    if "topics" in tables:
+        figures.append(
+            ("topic_terms", lambda: textplot_topic_terms(tables["topics"], language=language))
+        )
+    if "topic_prevalence" in tables:
+        prevalence = tables["topic_prevalence"]
+        present = list(dict.fromkeys(prevalence["grouping"].astype(str)))
+        years = prevalence.loc[prevalence["grouping"].astype(str) == "year", "group"].nunique()
+        # A year or two per document gives wide intervals: decades read better over long spans.
+        chosen = (
+            "decade" if "decade" in present and years > 15
+            else "year" if "year" in present else present[0]
+        )
+        figures.append(
+            (
+                "topic_prevalence",
+                lambda: textplot_topic_prevalence(
+                    prevalence, grouping=chosen, language=language
+                ),
+            )
+        )
+    if "topic_k" in tables:
+        figures.append(
+            ("topic_k", lambda: textplot_topic_k(tables["topic_k"], language=language))
+        )
+    ids = docs["doc_id"].astype(str)
+    groups = None
+    if grouping and "×" not in grouping:
+        groups = dict(zip(ids, docs[grouping], strict=True))
+    years = None
+    if "year" in docs.columns and pd.to_numeric(docs["year"], errors="coerce").notna().any():
+        years = dict(zip(ids, docs["year"], strict=True))
+    for name in ("wordfish_positions", "wordscores_positions"):
+        if name in tables:
+            figures.append(
+                (
+                    name,
+                    lambda table=tables[name]: textplot_scale_positions(
+                        table, groups=groups, years=years, width="double", language=language
+                    ),
+                )
+            )
+    if "wordfish_words" in tables:
+        figures.append(
+            (
+                "wordfish_words",
+                lambda: textplot_wordfish_words(
+                    tables["wordfish_words"], highlight=slogans, width="double",
+                    language=language,
+                ),
+            )
+        )
+    return figures
 
 
 def _sample_description(sample: DocumentSample, language: str) -> str:

@@ -1491,3 +1491,126 @@ class _Resolver:
 
     def cooc_expected(self, unit: str, slogan_a: str, slogan_b: str) -> str:
         return self._cooc(unit, slogan_a, slogan_b, "expected", "expected")
+
+
+# --- 03 (models): topics and positions on a scale ------------------------------------------------
+
+
+def model_findings(results: RunResults, *, top_terms: int = 5) -> Findings:
+    """The topics of the run (``topics``: each topic's ``top_terms`` best terms), which number
+    of topics the coherence measure prefers (``topic_k``), each topic's peak over the years or
+    groups (``topic_prevalence``), and the Wordfish and Wordscores positions at either end of
+    the scale (``wordfish_positions``, ``wordscores_positions``). Models the run did not fit
+    (fewer documents than ``min_documents``, turned off) are said to be absent, with why."""
+    _check_results(results, "model_findings")
+    _check_count("model_findings", top_terms=top_terms)
+    cite = _Citer("models")
+    return cite.findings([
+        _topics_sentence(cite, results, top_terms),
+        _topic_k_sentence(cite, results),
+        _prevalence_sentence(cite, results),
+        _scale_sentence(cite, results, "wordfish_positions", "theta", "Wordfish"),
+        _scale_sentence(cite, results, "wordscores_positions", "rescaled_score", "Wordscores"),
+    ])
+
+
+def _topics_sentence(cite: _Citer, results: RunResults, top_terms: int) -> str:
+    topics = _table(results, "topics")
+    if topics is None:
+        return f"*No topic model: {_md(_why_absent(results, 'topics'))}.*"
+    lines = ["The topics, each by its terms of highest weight (topics table):"]
+    for topic, rows in topics.groupby("topic", sort=False):
+        ordered = rows.sort_values(["rank", "term"], kind="stable").head(top_terms)
+        lines.append(f"- {_md(topic)}: {'、'.join(_md(t) for t in ordered['term'])}")
+    lines.append(
+        "A topic is a pattern of words that occur together, named here only by number: reading "
+        "its terms and the documents that weigh most on it (topic_shares) says what it is about."
+    )
+    return "\n".join(lines)
+
+
+def _topic_k_sentence(cite: _Citer, results: RunResults) -> str:
+    table = _table(results, "topic_k")
+    if table is None:
+        return ""
+    coherence = table[table["measure"].astype(str).isin(["umass", "npmi"])]
+    if coherence.empty:
+        return ""
+    measure = str(coherence["measure"].iloc[0])
+    rows = coherence[coherence["measure"] == measure]
+    best = rows.sort_values(["value", "k"], ascending=[False, True], kind="stable").iloc[0]
+    value = cite.cell("topic_k.best", best["value"], "score", "topic_k", "value",
+                      {"k": int(best["k"]), "measure": measure})
+    ks = ", ".join(str(int(k)) for k in rows["k"])
+    return (
+        f"Of k = {ks} topics, {measure} coherence (higher is better) is highest at "
+        f"k = {int(best['k'])} ({value}); the run's topics use the settings' k "
+        f"(topics: k). Coherence is one guide among several: the topics must also read well."
+    )
+
+
+def _prevalence_sentence(cite: _Citer, results: RunResults) -> str:
+    table = _table(results, "topic_prevalence")
+    if table is None:
+        return ""
+    groupings = list(dict.fromkeys(table["grouping"].astype(str)))
+    grouping = "year" if "year" in groupings else groupings[0]
+    rows = table[table["grouping"].astype(str) == grouping]
+    lines = [f"Where each topic weighs most (mean share of the documents, by {_md(grouping)}, "
+             "with its document-bootstrap interval):"]
+    for topic, own in rows.groupby("topic", sort=False):
+        enough = own[own["n_docs"] >= 2] if (own["n_docs"] >= 2).any() else own
+        peak = enough.sort_values(["mean_share", "group"], ascending=[False, True],
+                                  kind="stable").iloc[0]
+        keys = {"grouping": grouping, "group": str(peak["group"]), "topic": str(topic)}
+        share = cite.cell_percent(f"prevalence.{topic}", peak["mean_share"],
+                                  "topic_prevalence", "mean_share", keys)
+        interval = ""
+        if not (pd.isna(peak["ci_low"]) or pd.isna(peak["ci_high"])):
+            low = cite.cell_percent(f"prevalence.{topic}.low", peak["ci_low"],
+                                    "topic_prevalence", "ci_low", keys)
+            high = cite.cell_percent(f"prevalence.{topic}.high", peak["ci_high"],
+                                     "topic_prevalence", "ci_high", keys)
+            interval = f" [{low}, {high}]"
+        lines.append(f"- {_md(topic)}: {_md(peak['group'])}, {share}{interval} "
+                     f"({int(peak['n_docs'])} {_plural(int(peak['n_docs']), 'document')})")
+    return "\n".join(lines)
+
+
+def _scale_sentence(
+    cite: _Citer, results: RunResults, table_name: str, column: str, model: str
+) -> str:
+    table = _table(results, table_name)
+    if table is None:
+        if table_name == "wordfish_positions":
+            return f"*No Wordfish positions: {_md(_why_absent(results, 'scaling'))}.*"
+        reason = _why_absent(results, "wordscores")
+        return f"*No Wordscores positions: {_md(reason)}.*" if reason else ""
+    if column not in table.columns or table[column].isna().all():
+        column = "raw_score"
+    scored = table.dropna(subset=[column])
+    if table_name == "wordscores_positions":
+        scored = scored[~scored["is_reference"].astype(str).str.lower().isin(["true", "1"])]
+    if len(scored) < 2:
+        return ""
+    ordered = scored.sort_values([column, "doc_id"], kind="stable")
+    low, high = ordered.iloc[0], ordered.iloc[-1]
+
+    def position(name: str, row: pd.Series) -> str:
+        return cite.cell(f"{table_name}.{name}", row[column], "score", table_name, column,
+                         {"doc_id": row["doc_id"]})
+
+    sentence = (
+        f"{model} places {_md(low['doc_id'])} lowest ({position('lowest', low)}) and "
+        f"{_md(high['doc_id'])} highest ({position('highest', high)}) of "
+        f"{len(scored):,} {_plural(len(scored), 'document')}"
+    )
+    if table_name == "wordfish_positions":
+        sentence += (
+            ". The scale is whatever most separates the documents' word use (often time or "
+            "genre before ideology): its direction is fixed by the two documents of scaling: "
+            "direction, and the word weights (wordfish_words) say what it means"
+        )
+    else:
+        sentence += ", on the scale of the reference scores given"
+    return sentence + "."

@@ -29,6 +29,13 @@ kwic                       :func:`analysis.measures.kwic.kwic`, every slogan
 formulae                   :func:`analysis.measures.formulae.summarise_formulae`
 formula_occurrences        :func:`analysis.measures.formulae.formula_occurrences`
 ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textstat_ca`
+topics, topic_shares       :func:`analysis.measures.topics.textmodel_topics` (with
+                           ``topic_k`` and ``topic_prevalence``; see :mod:`analysis.models`
+                           for when: 20 documents or more by default)
+wordfish_positions,        :func:`analysis.measures.scaling.textmodel_wordfish`
+wordfish_words
+wordscores_positions,      :func:`analysis.measures.scaling.textmodel_wordscores`, when
+wordscores_words           reference scores are given
 =========================  ===========================================================
 """
 
@@ -351,6 +358,8 @@ STEP_SECTIONS = {
     "concordance": ("kwic",),
     "formulae": ("formulae",),
     "correspondence": ("correspondence",),
+    "topics": ("topics",),
+    "scaling": ("scaling",),
 }
 
 
@@ -501,6 +510,24 @@ def compute_tables(
             tables["ca_coordinates"] = ca.coordinates
             tables["ca_inertia"] = ca.inertia
 
+    def topics() -> None:
+        from analysis.models import topic_tables
+
+        grouping_columns = [g for g in used_groupings if g in docs.columns]
+        tables.update(
+            topic_tables(
+                tokens, docs, settings, lexicon=lexicon, groupings=grouping_columns,
+                note=lambda what, why: _note(notes, what, why),
+            )
+        )
+
+    def scaling() -> None:
+        from analysis.models import scaling_tables
+
+        tables.update(
+            scaling_tables(tokens, docs, settings, note=lambda what, why: _note(notes, what, why))
+        )
+
     steps = [
         frequencies,
         dispersion,
@@ -514,6 +541,8 @@ def compute_tables(
         concordance,
         formulae,
         correspondence,
+        topics,
+        scaling,
     ]
     bar = tqdm(steps, desc="statistics", unit="table", disable=not progress)
     for step in bar:

@@ -45,6 +45,8 @@ SECTIONS = (
     "kwic",
     "formulae",
     "correspondence",
+    "topics",
+    "scaling",
     "figures",
     "years",
     "outputs",

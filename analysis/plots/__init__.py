@@ -44,6 +44,7 @@ from analysis.plots.save import (
     safe_figure_name,
     save_figure,
 )
+from analysis.plots.scaling import textplot_scale_positions, textplot_wordfish_words
 from analysis.plots.similarity import textplot_similarity
 from analysis.plots.slogan_rates import textplot_slogan_rates
 from analysis.plots.style import (
@@ -64,6 +65,7 @@ from analysis.plots.style import (
 )
 from analysis.plots.term_scatter import textplot_term_scatter
 from analysis.plots.tfidf import textplot_tfidf
+from analysis.plots.topics import textplot_topic_k, textplot_topic_prevalence, textplot_topic_terms
 from analysis.plots.trends import textplot_slogan_trends
 from analysis.plots.wordcloud import textplot_comparison_cloud, textplot_wordcloud
 from analysis.plots.xray import textplot_xray
@@ -109,12 +111,17 @@ __all__ = [
     "textplot_comparison_cloud",
     "textplot_formulae",
     "textplot_keyness",
+    "textplot_scale_positions",
     "textplot_similarity",
     "textplot_slogan_cooccurrence",
     "textplot_slogan_rates",
     "textplot_slogan_trends",
     "textplot_term_scatter",
     "textplot_tfidf",
+    "textplot_topic_k",
+    "textplot_topic_prevalence",
+    "textplot_topic_terms",
     "textplot_wordcloud",
+    "textplot_wordfish_words",
     "textplot_xray",
 ]

@@ -137,6 +137,27 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "hollow_few_documents": ("hollow: fewer than {n} documents", "空心：文档少于 {n} 篇"),
     # word clouds
     "over_used": ("Terms over-used relative to the mean", "相对于平均水平使用偏多的词语"),
+    # topic models
+    "topic_term_weight": ("Weight of the term in the topic", "词语在主题中的权重"),
+    "topic_seed_term": ("seed term", "种子词"),
+    "topic_other_term": ("other term", "其他词语"),
+    "topic_mean_share": ("Mean topic share of the documents", "文档的平均主题占比"),
+    "topic_interval_horizontal": ("horizontal lines", "横线"),
+    "topic_no_interval": (
+        "points without an interval rest on one document",
+        "无置信区间的点仅基于一篇文档",
+    ),
+    "topic_k_number": ("Number of topics", "主题数"),
+    "topic_k_umass": ("UMass coherence", "文档共现一致性（对数条件概率）"),
+    "topic_k_npmi": ("NPMI coherence", "归一化点互信息一致性"),
+    "topic_k_reconstruction_error": ("Relative reconstruction error", "相对重构误差"),
+    "topic_k_perplexity": ("Held-out perplexity", "留出困惑度"),
+    "topic_k_higher": ("higher is better", "越高越好"),
+    "topic_k_lower": ("lower is better", "越低越好"),
+    "topic_k_elbow": (
+        "falls as topics are added: look for the elbow", "随主题数增加而下降：看拐点"
+    ),
+    "topic_k_best": ("ringed: the best value", "圆圈：最佳值"),
     # x-ray
     "xray_relative": (
         "Relative position in the document{joiner}(its length in characters)",
@@ -145,6 +166,45 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "xray_absolute": (
         "Position in the document{joiner}(characters from the start)",
         "在文档中的位置{joiner}（距开头的字数）",
+    ),
+    # text scaling (Wordscores, Wordfish)
+    "scale_theta": ("Position θ (Wordfish)", "位置 θ（泊松标度模型）"),
+    "scale_raw_score": ("Wordscores raw score", "词分数法原始得分"),
+    "scale_rescaled_lbg": (
+        "Wordscores score (LBG rescaled)", "词分数法得分（按参照文本的离散程度重新标度）"
+    ),
+    "scale_rescaled_mv": (
+        "Wordscores score (MV rescaled)", "词分数法得分（以两端参照文本重新标度）"
+    ),
+    "scale_year": ("Year", "年份"),
+    "scale_reference_score": ("score given to the reference text", "参照文本的给定分值"),
+    "scale_no_group": ("no group", "未分组"),
+    "scale_other_groups": ("other ({count} groups)", "其他（{count} 组）"),
+    "scale_ci_hessian": (
+        "lines: {level}intervals from the Hessian (word parameters taken as known, so too "
+        "narrow)",
+        "线段：{level}置信区间（海森矩阵法，视词参数为已知，故偏窄）",
+    ),
+    "scale_ci_bootstrap": (
+        "lines: {level}parametric bootstrap intervals ({count} draws)",
+        "线段：{level}参数自助法置信区间（{count} 次抽样）",
+    ),
+    "scale_ci_normal": (
+        "lines: {level}intervals from the spread of the word scores (LBG standard errors)",
+        "线段：{level}置信区间（据词分数离散程度计算的标准误）",
+    ),
+    "scale_no_year": (
+        "{count} documents without a year are not shown", "{count} 篇无年份的文档未显示"
+    ),
+    "wordfish_beta": ("Word weight β", "词权重 β"),
+    "wordfish_psi": ("Word fixed effect ψ (frequency)", "词固定效应 ψ（词频）"),
+    "wordfish_words_note": (
+        "grey: all {count} words of the model; black: {shown} labelled",
+        "灰点：模型中的全部 {count} 个词；黑点：已标注的 {shown} 个词",
+    ),
+    "wordfish_not_estimated": (
+        "not in the model (too rare or absent): {terms}",
+        "未进入模型（过于罕见或未出现）：{terms}",
     ),
 }
 
