@@ -51,6 +51,7 @@ from matplotlib.figure import Figure
 from analysis.document_sample import DocumentSample, representative_documents
 from analysis.errors import CannotDraw
 from analysis.measures.tfidf import describe_weighting
+from analysis.models import prevalence_grouping
 from analysis.pipeline import CorpusTables
 from analysis.plots import (
     SUPPORTED_FORMATS,
@@ -494,13 +495,7 @@ def _model_figures(
         )
     if "topic_prevalence" in tables:
         prevalence = tables["topic_prevalence"]
-        present = list(dict.fromkeys(prevalence["grouping"].astype(str)))
-        years = prevalence.loc[prevalence["grouping"].astype(str) == "year", "group"].nunique()
-        # A year or two per document gives wide intervals: decades read better over long spans.
-        chosen = (
-            "decade" if "decade" in present and years > 15
-            else "year" if "year" in present else present[0]
-        )
+        chosen = prevalence_grouping(prevalence)
         figures.append(
             (
                 "topic_prevalence",

@@ -124,6 +124,17 @@ class Findings:
     def _repr_markdown_(self) -> str:
         return self.markdown
 
+    def __add__(self, other: Findings) -> Findings:
+        """Both findings as one (its topic is this one's): a notebook section shows one."""
+        if not isinstance(other, Findings):
+            return NotImplemented
+        shared = set(self.claims["claim"]) & set(other.claims["claim"])
+        if shared:
+            raise ValueError(f"findings {self.topic} + {other.topic}: claims {sorted(shared)}")
+        parts = [c for c in (self.claims, other.claims) if len(c)]
+        claims = pd.concat(parts, ignore_index=True) if parts else self.claims
+        return Findings(self.topic, self.blocks + other.blocks, claims)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         records = [
             {column: _plain(value) for column, value in row.items()}
@@ -1553,8 +1564,9 @@ def _prevalence_sentence(cite: _Citer, results: RunResults) -> str:
     table = _table(results, "topic_prevalence")
     if table is None:
         return ""
-    groupings = list(dict.fromkeys(table["grouping"].astype(str)))
-    grouping = "year" if "year" in groupings else groupings[0]
+    from analysis.models import prevalence_grouping
+
+    grouping = prevalence_grouping(table)
     rows = table[table["grouping"].astype(str) == grouping]
     lines = [f"Where each topic weighs most (mean share of the documents, by {_md(grouping)}, "
              "with its document-bootstrap interval):"]

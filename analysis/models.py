@@ -23,6 +23,7 @@ sections, ``topics:`` and ``scaling:``, and decides:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -160,18 +161,35 @@ def topic_tables(
 ) -> dict[str, pd.DataFrame]:
     """The topic tables of a run (empty when the settings or the corpus say no; ``note(what,
     reason)`` records why)."""
+
+    opts = section_options(settings, "topics", TOPIC_DEFAULTS)
+    _check_topic_options(opts)
+    enabled, why = is_enabled(opts, len(documents))
+    if not enabled:
+        note("topics", why)
+        return {}
+    try:
+        return _fitted_topics(tokens, documents, opts, lexicon, groupings, note)
+    except InputError as exc:
+        # The options were checked above: what is left is what these texts cannot give (every
+        # term in every document, say). The models are an extra: the run goes on without them.
+        return _not_fitted("topics", exc, note)
+
+
+def _fitted_topics(
+    tokens: pd.DataFrame,
+    documents: pd.DataFrame,
+    opts: Mapping[str, Any],
+    lexicon: Any,
+    groupings: list[str],
+    note: Any,
+) -> dict[str, pd.DataFrame]:
     from analysis.measures.topics import (
         lexicon_seeds,
         textmodel_topics,
         textstat_topic_k,
         textstat_topic_prevalence,
     )
-
-    opts = section_options(settings, "topics", TOPIC_DEFAULTS)
-    enabled, why = is_enabled(opts, len(documents))
-    if not enabled:
-        note("topics", why)
-        return {}
     n_docs = len(documents)
     k = min(int(opts["k"]), n_docs - 1)
     seeds = lexicon_seeds(lexicon) if opts["seeded"] else None
@@ -217,13 +235,29 @@ def scaling_tables(
     note: Any,
 ) -> dict[str, pd.DataFrame]:
     """The Wordfish tables, and the Wordscores tables when reference scores are given."""
-    from analysis.measures.scaling import textmodel_wordfish, textmodel_wordscores
 
     opts = section_options(settings, "scaling", SCALING_DEFAULTS)
+    _check_scaling_options(opts)
     enabled, why = is_enabled(opts, len(documents))
     if not enabled:
         note("scaling", why)
         return {}
+    scores = reference_scores(opts, documents)  # a wrong score is the researcher's to fix
+    try:
+        return _fitted_scaling(tokens, documents, opts, scores, note)
+    except InputError as exc:
+        return _not_fitted("scaling", exc, note)
+
+
+def _fitted_scaling(
+    tokens: pd.DataFrame,
+    documents: pd.DataFrame,
+    opts: Mapping[str, Any],
+    scores: dict[str, float],
+    note: Any,
+) -> dict[str, pd.DataFrame]:
+    from analysis.measures.scaling import textmodel_wordfish, textmodel_wordscores
+
     tables: dict[str, pd.DataFrame] = {}
     direction = opts["direction"]
     if not direction:
@@ -232,11 +266,6 @@ def scaling_tables(
             "wordfish direction",
             f"not set (scaling: direction): {direction[0]} is placed lower than {direction[1]}, "
             "the earliest and the latest dated documents (else the first and last doc id)",
-        )
-    elif not isinstance(direction, list | tuple) or len(direction) != 2:
-        raise InputError(
-            "settings: `scaling`: direction must be two doc ids, the first placed lower, e.g. "
-            f"[gwr_1954, gwr_2025]; got {direction!r}"
         )
     counts = _wordfish_counts(tokens, opts, (str(direction[0]), str(direction[1])), note)
     fish = textmodel_wordfish(
@@ -247,7 +276,6 @@ def scaling_tables(
         note("wordfish", f"did not converge in {fish.iterations} rounds; read with care")
     tables["wordfish_positions"] = fish.positions
     tables["wordfish_words"] = fish.word_parameters
-    scores = reference_scores(opts, documents)
     if scores:
         words = textmodel_wordscores(
             tokens, scores, rescaling=opts["rescaling"], confidence=opts["confidence"]
@@ -304,3 +332,62 @@ def _wordfish_counts(
         )
         counts = Dfm(counts.matrix[~empty], counts.docs[~empty], counts.terms)
     return counts
+
+
+def _not_fitted(model: str, exc: InputError, note: Any) -> dict[str, pd.DataFrame]:
+    reason = f"could not be fitted to these texts: {' '.join(str(exc).split())}"
+    note(model, reason)
+    warnings.warn(f"{model} {reason}", stacklevel=3)
+    return {}
+
+
+def _whole(value: object, least: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value >= least
+
+
+def _check_topic_options(opts: Mapping[str, Any]) -> None:
+    """Mistakes in the ``topics:`` section are errors, before anything is fitted."""
+    problems = []
+    if opts["method"] not in ("nmf", "lda"):
+        problems.append(f"method must be nmf or lda, got {opts['method']!r}")
+    for key, least in (("k", 2), ("top_n", 1), ("min_docs", 1), ("bootstrap_resamples", 0),
+                       ("seed", 0)):
+        if not _whole(opts[key], least):
+            problems.append(f"{key} must be a whole number >= {least}, got {opts[key]!r}")
+    k_values = opts["k_values"]
+    if not isinstance(k_values, list | tuple) or not all(_whole(v, 2) for v in k_values):
+        problems.append(f"k_values must be a list of whole numbers >= 2, got {k_values!r}")
+    if not isinstance(opts["seeded"], bool):
+        problems.append(f"seeded must be true or false, got {opts['seeded']!r}")
+    if problems:
+        raise InputError(f"settings: `topics`: {'; '.join(problems)}")
+
+
+def _check_scaling_options(opts: Mapping[str, Any]) -> None:
+    """Mistakes in the ``scaling:`` section are errors, before anything is fitted."""
+    problems = []
+    direction = opts["direction"]
+    if not isinstance(direction, list | tuple) or len(direction) not in (0, 2):
+        problems.append(
+            "direction must be two doc ids, the first placed lower (e.g. [gwr_1954, gwr_2025]), "
+            f"or [] for the earliest and the latest; got {direction!r}"
+        )
+    for key, least in (("min_count", 1), ("min_docs", 1), ("max_terms", 2), ("bootstrap", 0),
+                       ("seed", 0)):
+        if not _whole(opts[key], least):
+            problems.append(f"{key} must be a whole number >= {least}, got {opts[key]!r}")
+    if opts["rescaling"] not in ("lbg", "mv", "none"):
+        problems.append(f"rescaling must be lbg, mv or none, got {opts['rescaling']!r}")
+    if problems:
+        raise InputError(f"settings: `scaling`: {'; '.join(problems)}")
+
+
+def prevalence_grouping(prevalence: pd.DataFrame) -> str:
+    """The grouping of ``topic_prevalence`` a figure or finding shows: decades when the years
+    are many (a year or two per document gives intervals too wide to read), else years, else
+    the first grouping."""
+    present = list(dict.fromkeys(prevalence["grouping"].astype(str)))
+    years = prevalence.loc[prevalence["grouping"].astype(str) == "year", "group"].nunique()
+    if "decade" in present and years > 15:
+        return "decade"
+    return "year" if "year" in present else present[0]

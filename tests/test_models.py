@@ -112,19 +112,43 @@ def test_a_run_with_the_models_writes_their_tables_and_draws_their_figures(model
         figure.clear()
 
 
-def test_the_five_documents_leave_the_models_out_and_say_why(study_corpus):
-    settings = load_settings()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        results = compute_tables(study_corpus, settings)
-    assert not {"topics", "wordfish_positions", "wordscores_positions"} & set(results.tables)
-    notes = {n["what"]: n["reason"] for n in results.notes}
-    assert "5 documents are fewer than min_documents (20)" in notes["topics"]
-    assert "5 documents are fewer than min_documents (20)" in notes["scaling"]
-    skipped = {s["what"]: s["reason"] for s in study_figures(study_corpus, results,
-                                                             settings).skipped}
+def test_the_five_documents_leave_the_models_out_and_say_why(full_run):
+    """The study's run (five documents, default settings) fits no model and says why, in the
+    manifest and in notebook 03, and no figure of a model is drawn."""
+    import json
+
+    out, figures = full_run
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    skipped = {s["what"]: s["reason"] for s in manifest["skipped"]}
+    assert "5 documents are fewer than min_documents (20)" in skipped["topics"]
+    assert "5 documents are fewer than min_documents (20)" in skipped["scaling"]
     for name in ("topic_terms", "wordfish_positions", "wordscores_positions"):
         assert "fewer than min_documents" in skipped[f"figure {name}"]
+        assert not list(figures.glob(f"{name}.*"))
+    assert not list((out / "tables").glob("topic*")) + list((out / "tables").glob("word*"))
+    notebook = (out / "notebooks" / "03_tfidf_and_similarity.ipynb").read_text(encoding="utf-8")
+    assert "No figure topic_terms for this corpus: 5 documents are fewer than" in notebook
+    assert "No topic model: 5 documents are fewer than min_documents" in notebook
+
+
+def test_a_setting_mistake_is_an_error_and_texts_the_models_cannot_fit_a_note(study_corpus):
+    from analysis.models import scaling_tables, topic_tables
+
+    notes = {}
+    with pytest.raises(InputError, match=r"`topics`: k must be a whole number >= 2, got -1"):
+        topic_tables(study_corpus.tokens, study_corpus.documents, {"topics": {"k": -1}},
+                     lexicon=study_corpus.slogans, groupings=[], note=notes.__setitem__)
+    with pytest.raises(InputError, match=r"`scaling`: direction must be two doc ids"):
+        scaling_tables(study_corpus.tokens, study_corpus.documents,
+                       {"scaling": {"direction": ["a"]}}, note=notes.__setitem__)
+    # Every term kept in every document: no topic can be told apart. A note, not a failure.
+    with pytest.warns(UserWarning, match="topics could not be fitted"):
+        tables = topic_tables(
+            study_corpus.tokens, study_corpus.documents,
+            {"topics": {"enabled": True, "min_docs": 5, "max_df": 0.5}},
+            lexicon=study_corpus.slogans, groupings=[], note=notes.__setitem__,
+        )
+    assert tables == {} and "could not be fitted to these texts" in notes["topics"]
 
 
 def test_the_model_tables_are_in_their_stated_row_order(model_run):

@@ -286,7 +286,7 @@ def test_formulae_rows_follow_the_table(tables):
     ax = fig.axes[0]
     rows = [t.get_text() for t in ax.get_yticklabels()]
     assert len(rows) == 10
-    assert rows[0] == "三个代表重要思想"  # the unpaired ” of 三个代表”重要思想 is dropped
+    assert rows[0] == "“三个代表”重要思想"  # 三个代表”重要思想 gets its opening mark back
     # The longest formula, 按照“集体领导，民主集中，个别酝酿，会议决定”的原则, is cut to what
     # fits beside the matrix in a single column, and whole in a double one.
     assert rows[1].startswith("按照“集体领导，民") and rows[1].endswith("…")
