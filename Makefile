@@ -26,6 +26,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/models.py
 
 lint: setup
 	$(BIN)/ruff check analysis tests benchmarks

@@ -32,8 +32,14 @@ def distinct_texts(folder: Path, n_docs: int) -> Path:
     return folder
 
 
+def without_models(settings: dict) -> dict:
+    """The settings with topic models and scaling off: these tests are about the other figures
+    (test_models.py covers the models' figures)."""
+    return {**settings, "topics": {"enabled": False}, "scaling": {"enabled": False}}
+
+
 def planned(tmp_path, texts):
-    settings = load_settings()
+    settings = without_models(load_settings())
     corpus = build_corpus(texts, settings=settings, cache_dir=tmp_path / "cache")
     results = compute_tables(corpus, settings)
     return corpus, study_figures(corpus, results, settings)
@@ -110,7 +116,7 @@ def test_a_large_corpus_shows_documents_spread_over_groups_and_years(tmp_path):
         genre = "speech" if i < 30 else "opinion"  # in file order: the first nine are speeches
         rows.append(f"d{i:02d},d{i:02d}.txt,{1980 + i},{genre}")
     (tmp_path / "meta.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    settings = load_settings()
+    settings = without_models(load_settings())
     corpus = build_corpus(texts, metadata=tmp_path / "meta.csv", settings=settings,
                           cache_dir=tmp_path / "cache")
     results = compute_tables(corpus, settings)

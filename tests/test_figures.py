@@ -1,14 +1,17 @@
-"""Every figure of the study, saved by `run` in PNG, PDF and SVG."""
+"""Every figure of the study, saved by `run` in PNG, PDF and SVG: the PDF and SVG checks of
+every figure type are made here, on the files a researcher gets."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from analysis.outputs import LOCK_FILE
+from analysis.plots import MAX_PDF_BYTES
 
 FIGURES = {
     "slogan_rates", "slogan_rates_all", "slogan_trends", "slogan_cooccurrence", "tfidf", "wordcloud",
@@ -41,3 +44,8 @@ def test_figures_are_drawn_and_embed_the_cjk_font(full_run):
         if b"/Font" in data:  # word clouds are images: no text to embed
             assert b"/FontFile2" in data and re.search(rb"/BaseFont\s*/\w{6}\+NotoSansCJK", data)
             assert b"/Type3" not in data, f"{pdf.name} has Type 3 fonts"
+        assert data.startswith(b"%PDF") and len(data) < MAX_PDF_BYTES, pdf.name
+    for svg in figures.glob("*.svg"):
+        root = ET.fromstring(svg.read_text(encoding="utf-8"))  # well-formed
+        assert not root.findall(".//{http://www.w3.org/2000/svg}text"), f"{svg.name}: text"
+        assert svg.stat().st_size < 3 * 1024 * 1024, svg.name

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import re
 import warnings
-import xml.etree.ElementTree as ET
 
 import matplotlib
 
@@ -26,7 +25,7 @@ from analysis.measures.correspondence import textstat_ca
 from analysis.measures.keyness import keyness_table
 from analysis.measures.similarity import cluster_documents, textstat_simil
 from analysis.measures.tfidf import textstat_tfidf
-from analysis.plots import FONT_ENV_VAR, MAX_PDF_BYTES, save_figure
+from analysis.plots import FONT_ENV_VAR, save_figure
 from analysis.plots.correspondence import textplot_ca
 from analysis.plots.keyness import textplot_keyness
 from analysis.plots.similarity import textplot_similarity
@@ -112,15 +111,14 @@ def y_tick_labels(ax) -> list[str]:
 
 @pytest.mark.parametrize("name", list(FIGURES))
 @pytest.mark.parametrize("width", ["single", "double"])
-def test_figure_saves_to_every_format(tables, tmp_path, name, width):
+def test_figure_saves_as_png_at_both_widths(tables, tmp_path, name, width):
     fig = build(name, tables, width=width)
     assert isinstance(fig, Figure)
-    # PDF and SVG do not depend on the width: checked at one (a PDF costs a second of font
-    # subsetting), the PNG at both
-    formats = ("png", "pdf", "svg") if width == "single" else ("png",)
+    # PDF and SVG of every figure are checked on the full run's files (test_figures.py): a
+    # PDF costs a second or two of font subsetting
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        paths = save_figure(fig, f"{name}_{width}", folder=tmp_path, formats=formats)
+        paths = save_figure(fig, f"{name}_{width}", folder=tmp_path, formats=("png",))
     sizes = {path.suffix: path.stat().st_size for path in paths}
     print(f"{name} ({width}) file sizes (bytes): {sizes}")  # shown with pytest -s
 
@@ -130,17 +128,6 @@ def test_figure_saves_to_every_format(tables, tmp_path, name, width):
         assert abs(image.size[1] - fig.get_size_inches()[1] * 300) <= 1  # rounding
         assert image.info["dpi"] == pytest.approx((300, 300), abs=0.05)
         assert ImageStat.Stat(image.convert("L")).var[0] > 100  # not blank
-    assert texts_outside_figure(fig) == []
-    if width != "single":
-        return
-    _, pdf, svg = paths
-    pdf_bytes = pdf.read_bytes()
-    assert pdf_bytes.startswith(b"%PDF")
-    assert len(pdf_bytes) < MAX_PDF_BYTES
-    assert b"/FontFile2" in pdf_bytes and b"NotoSansCJK" in pdf_bytes  # CJK font embedded
-    assert b"/Type3" not in pdf_bytes
-    root = ET.fromstring(svg.read_text(encoding="utf-8"))
-    assert not root.findall(".//{http://www.w3.org/2000/svg}text")  # text as paths
     assert texts_outside_figure(fig) == []
 
 

@@ -12,7 +12,6 @@ import copy
 import random
 import re
 import warnings
-import xml.etree.ElementTree as ET
 
 import matplotlib
 
@@ -32,7 +31,7 @@ from analysis.measures.collocates import collocation_network, textstat_collocate
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.formulae import textstat_formulae
 from analysis.measures.slogan_counts import textstat_slogans
-from analysis.plots import FONT_ENV_VAR, MAX_PDF_BYTES, PALETTE, save_figure
+from analysis.plots import FONT_ENV_VAR, PALETTE, save_figure
 from analysis.plots.cooccurrence import textplot_slogan_cooccurrence
 from analysis.plots.formulae import textplot_formulae
 from analysis.plots.network import network_layout, textplot_collocate_network
@@ -108,7 +107,7 @@ FIGURES = {
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_figure_exports_with_chinese_in_png_pdf_svg(name, tables, tmp_path, monkeypatch):
+def test_figure_exports_with_chinese_as_png(name, tables, tmp_path, monkeypatch):
     build, width = FIGURES[name]
     workdir = tmp_path / "cwd"
     workdir.mkdir()
@@ -120,24 +119,13 @@ def test_figure_exports_with_chinese_in_png_pdf_svg(name, tables, tmp_path, monk
         assert isinstance(fig, Figure)
         assert not any(workdir.iterdir()), "plot functions must not save"
         assert plt.get_fignums() == open_figures, "plot functions must not use pyplot state"
-        paths = save_figure(fig, name, folder=tmp_path / "out")
-    sizes = {p.suffix: p.stat().st_size for p in paths}
-    print(f"{name}: {sizes}")  # shown with pytest -s
-
-    png, pdf, svg = paths
+        # PDF and SVG of every figure are checked on the full run's files (test_figures.py):
+        # a PDF costs a second or two of font subsetting
+        [png] = save_figure(fig, name, folder=tmp_path / "out", formats=["png"])
     with Image.open(png) as image:
         assert image.size[0] == WIDTH_PIXELS[width]
         assert image.info["dpi"] == pytest.approx((300, 300), abs=0.05)
         assert ImageStat.Stat(image.convert("L")).var[0] > 100  # not blank
-
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and len(data) < MAX_PDF_BYTES
-    assert b"/FontFile2" in data
-    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJKsc-Regular", data)
-    assert b"/Type3" not in data
-
-    ET.fromstring(svg.read_text(encoding="utf-8"))  # well-formed
-    assert sizes[".svg"] < 3 * 1024 * 1024
 
 
 @pytest.mark.parametrize("name", list(FIGURES))

@@ -71,3 +71,13 @@ def test_the_new_corpus_command_with_year_and_genre(political, monkeypatch, cach
     figure = textplot_slogan_trends(trends)
     check_glyphs(figure)
     assert [ax.get_title(loc="left") for ax in figure.axes[:2]] == ["改革开放", "团结"]
+    # 88 documents: the topic model and Wordfish are fitted (issue 16); Wordfish, given no
+    # direction, places the earliest document below the latest, and its positions follow time
+    topics = pd.read_parquet(out / "tables" / "topic_shares.parquet")
+    assert topics["doc_id"].nunique() == 88
+    assert set(pd.read_parquet(out / "tables" / "topic_prevalence.parquet")["grouping"]) >= {
+        "year", "decade", "genre"}
+    positions = pd.read_parquet(out / "tables" / "wordfish_positions.parquet")
+    years = documents.set_index("doc_id")["year"].replace("", None).dropna().astype(int)
+    dated = positions.set_index("doc_id")["theta"].loc[years.index]
+    assert dated.corr(years, method="spearman") > 0.8
