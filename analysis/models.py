@@ -206,8 +206,10 @@ def _fitted_topics(
     k_values = sorted({int(v) for v in opts["k_values"] if 2 <= int(v) < n_docs})
     if len(k_values) >= 2:
         tables["topic_k"] = textstat_topic_k(tokens, k_values=k_values, **common)
-    else:
+    elif opts["k_values"]:
         note("topic_k", f"fewer than two of k_values {opts['k_values']} fit {n_docs} documents")
+    else:
+        note("topic_k", "k_values is empty (topics: k_values): no numbers of topics compared")
     by = []
     if "year" in documents.columns and pd.to_numeric(documents["year"], errors="coerce").notna(
     ).sum() >= 2:
