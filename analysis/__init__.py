@@ -18,50 +18,50 @@ from typing import TYPE_CHECKING
 # Where each public name lives. They are imported on first use (PEP 562), so that
 # ``python -m analysis`` starts its command line, and answers Ctrl-C, before pandas and jieba load.
 _WHERE = {
-    "clean_corpus": "analysis.clean",
-    "clean_text": "analysis.clean",
-    "restore_raw_text": "analysis.clean",
-    "load_cleaning_rules": "analysis.cleaning_rules",
-    "load_corpus": "analysis.corpus",
-    "read_metadata": "analysis.corpus",
+    "clean_corpus": "analysis.corpus.clean",
+    "clean_text": "analysis.corpus.clean",
+    "restore_raw_text": "analysis.corpus.clean",
+    "load_cleaning_rules": "analysis.config.cleaning_rules",
+    "load_corpus": "analysis.corpus.load",
+    "read_metadata": "analysis.corpus.load",
     "InputError": "analysis.errors",
-    "load_slogans": "analysis.lexicon",
-    "load_stopwords": "analysis.lexicon",
-    "load_userdict": "analysis.lexicon",
-    "CorpusTables": "analysis.pipeline",
-    "build_corpus": "analysis.pipeline",
-    "document_summary": "analysis.pipeline",
-    "RunResults": "analysis.results",
-    "load_results": "analysis.results",
-    "Segmenter": "analysis.segment",
-    "SegmenterConfig": "analysis.segment",
-    "TokenCache": "analysis.segment",
-    "segment_texts": "analysis.segment",
-    "tokens_table": "analysis.segment",
-    "corpus_sentences": "analysis.sentences",
-    "split_sentences": "analysis.sentences",
-    "load_settings": "analysis.settings",
-    "find_slogan_mentions": "analysis.slogans",
+    "load_slogans": "analysis.config.lexicon",
+    "load_stopwords": "analysis.config.lexicon",
+    "load_userdict": "analysis.config.lexicon",
+    "CorpusTables": "analysis.corpus.build",
+    "build_corpus": "analysis.corpus.build",
+    "document_summary": "analysis.corpus.build",
+    "RunResults": "analysis.run.results",
+    "load_results": "analysis.run.results",
+    "Segmenter": "analysis.corpus.segment",
+    "SegmenterConfig": "analysis.corpus.segment",
+    "TokenCache": "analysis.corpus.segment",
+    "segment_texts": "analysis.corpus.segment",
+    "tokens_table": "analysis.corpus.segment",
+    "corpus_sentences": "analysis.corpus.sentences",
+    "split_sentences": "analysis.corpus.sentences",
+    "load_settings": "analysis.config.settings",
+    "find_slogan_mentions": "analysis.corpus.mentions",
 }
 
 if TYPE_CHECKING:  # what type checkers and editors see
-    from analysis.clean import clean_corpus, clean_text, restore_raw_text
-    from analysis.cleaning_rules import load_cleaning_rules
-    from analysis.corpus import load_corpus, read_metadata
-    from analysis.errors import InputError
-    from analysis.lexicon import load_slogans, load_stopwords, load_userdict
-    from analysis.pipeline import CorpusTables, build_corpus, document_summary
-    from analysis.results import RunResults, load_results
-    from analysis.segment import (
+    from analysis.config.cleaning_rules import load_cleaning_rules
+    from analysis.config.lexicon import load_slogans, load_stopwords, load_userdict
+    from analysis.config.settings import load_settings
+    from analysis.corpus.build import CorpusTables, build_corpus, document_summary
+    from analysis.corpus.clean import clean_corpus, clean_text, restore_raw_text
+    from analysis.corpus.load import load_corpus, read_metadata
+    from analysis.corpus.mentions import find_slogan_mentions
+    from analysis.corpus.segment import (
         Segmenter,
         SegmenterConfig,
         TokenCache,
         segment_texts,
         tokens_table,
     )
-    from analysis.sentences import corpus_sentences, split_sentences
-    from analysis.settings import load_settings
-    from analysis.slogans import find_slogan_mentions
+    from analysis.corpus.sentences import corpus_sentences, split_sentences
+    from analysis.errors import InputError
+    from analysis.run.results import RunResults, load_results
 
 
 def __getattr__(name: str) -> object:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.config.paths import PROJECT_ROOT
 from analysis.errors import InputError
-from analysis.paths import PROJECT_ROOT
 
 DEFAULT_TEXTS = PROJECT_ROOT / "data" / "raw"
 DEFAULT_METADATA = PROJECT_ROOT / "data" / "metadata.csv"
@@ -148,7 +148,7 @@ def check_file_outputs(args: argparse.Namespace, paths: list[Path]) -> None:
     """``kwic --out`` and ``trends --out`` write the files the researcher names (and trends a
     table beside its figure): never a folder, one of the inputs (a text, the metadata, the
     settings) or a file in the project's own folders."""
-    from analysis.outputs import PROJECT_SOURCE_FOLDERS
+    from analysis.run.outputs import PROJECT_SOURCE_FOLDERS
 
     texts = Path(args.texts).resolve()
     inputs = {
@@ -193,8 +193,8 @@ def _extensions(value: str) -> tuple[str, ...]:
 
 
 def _settings_and_slogans(args: argparse.Namespace):
-    from analysis.lexicon import ad_hoc_note, choose_slogans
-    from analysis.settings import lexicon_path, load_settings
+    from analysis.config.lexicon import ad_hoc_note, choose_slogans
+    from analysis.config.settings import lexicon_path, load_settings
 
     settings = load_settings(args.config)
     lexicon = choose_slogans(args.slogans, lexicon_path(settings, "slogans"))
@@ -205,7 +205,7 @@ def _settings_and_slogans(args: argparse.Namespace):
 
 
 def _build(args: argparse.Namespace, settings, lexicon):
-    from analysis.pipeline import build_corpus
+    from analysis.corpus.build import build_corpus
 
     texts = Path(args.texts)
     return build_corpus(
@@ -233,7 +233,7 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 def _large_corpus_note(texts: Path, extensions: tuple[str, ...]) -> str | None:
     """Why this corpus is large (documents or bytes over the thresholds), or ``None``."""
-    from analysis.corpus import text_files
+    from analysis.corpus.load import text_files
 
     files = text_files(texts, extensions)
     size = sum(f.stat().st_size for f in files)
@@ -247,8 +247,8 @@ def _large_corpus_note(texts: Path, extensions: tuple[str, ...]) -> str | None:
 def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
     """``--group-by`` and ``--periods`` written into the settings (so the manifest, the
     fingerprint and the notebooks all see them)."""
-    from analysis.groupings import grouping_name, groupings_from_option
-    from analysis.report import GROUPED_SECTIONS
+    from analysis.corpus.groupings import grouping_name, groupings_from_option
+    from analysis.run.tables import GROUPED_SECTIONS
 
     settings = dict(settings)
     if getattr(args, "periods", None):
@@ -302,10 +302,10 @@ def _reference_scores_option(value: str) -> dict[str, object]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from analysis.manifest import input_files
-    from analysis.outputs import previous_figures_folder, staged_run
-    from analysis.run_state import is_up_to_date, run_fingerprint
-    from analysis.runner import RunRequest, failure_line, run_analysis
+    from analysis.run.manifest import input_files
+    from analysis.run.outputs import previous_figures_folder, staged_run
+    from analysis.run.runner import RunRequest, failure_line, run_analysis
+    from analysis.run.state import is_up_to_date, run_fingerprint
 
     texts, metadata = Path(args.texts), _metadata_for(Path(args.texts), args.metadata)
     extensions = _extensions(args.ext)
@@ -340,7 +340,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     }
     if not args.no_figures:
-        from analysis.figures import figure_settings
+        from analysis.run.figures import figure_settings
 
         figure_settings(settings)  # a mistake there is reported now, not after the statistics
     inputs = input_files(texts, extensions, metadata)  # hashed once: fingerprint and manifest
@@ -402,17 +402,17 @@ def figures_folder(out: str, figures: str | None) -> Path:
 
 
 def _default_settings_file() -> Path:
-    from analysis.paths import data_file
+    from analysis.config.paths import data_file
 
     return data_file("settings.yml")
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from analysis.export import write_csv
-    from analysis.groupings import grouping_name, parse_groupings
+    from analysis.corpus.groupings import grouping_name, parse_groupings
     from analysis.measures.trends import TREND_SUMMARY_COLUMNS
     from analysis.plots import save_figure, textplot_slogan_trends
-    from analysis.report import slogan_trends, study_documents
+    from analysis.run.export import write_csv
+    from analysis.run.tables import slogan_trends, study_documents
 
     if any("," in t or "，" in t for t in args.terms if not t.startswith("re:")):
         raise InputError(
@@ -474,7 +474,7 @@ def _is_trends_table(path: Path, table: pd.DataFrame) -> bool:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from analysis.corpus_add import add_text
+    from analysis.corpus.add import add_text
 
     folder = Path(args.to)
     metadata = args.metadata
@@ -561,7 +561,7 @@ def cmd_slogans(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from analysis.pipeline import document_summary
+    from analysis.corpus.build import document_summary
 
     settings, lexicon = _settings_and_slogans(args)
     corpus = _build(args, settings, lexicon)
@@ -631,7 +631,7 @@ def _flag_lines(docs: pd.DataFrame, shown: int = 20) -> list[str]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from analysis.manifest import read_manifest, verify_manifest
+    from analysis.run.manifest import read_manifest, verify_manifest
 
     manifest = read_manifest(args.out)
     problems = verify_manifest(args.out)
@@ -662,7 +662,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_check_lexicon(args: argparse.Namespace) -> int:
-    from analysis.lexicon_check import check_lexicon
+    from analysis.corpus.lexicon_check import check_lexicon
 
     settings, lexicon = _settings_and_slogans(args)
     corpus = _build(args, settings, lexicon)

@@ -33,6 +33,7 @@ def reject_lone_surrogates(text: str, what: str) -> None:
         raise InputError(
             f"{what} contains a lone surrogate (U+{code:04X}) at offset {exc.start}, which no "
             "text file can hold: it came from decoding bytes with errors='surrogateescape' or "
-            "'surrogatepass'. Read the file with analysis.encoding.read_text_file, or replace it "
+            "'surrogatepass'. Read the file with analysis.corpus.encoding.read_text_file, or "
+            "replace it "
             "first (text.encode('utf-8', 'replace').decode('utf-8'))"
         ) from None

@@ -7,7 +7,7 @@ segmented line by line and compared with gold/<set>_test_gold.utf8 (words separa
 Scoring as the bakeoff's `score` script: a word counts as correct when its (start, end) span is in
 the gold segmentation; precision = correct / words produced, recall = correct / gold words.
 
-Configurations, all through analysis.segment.Segmenter:
+Configurations, all through analysis.corpus.segment.Segmenter:
   jieba (HMM), jieba (no HMM), rjieba (HMM), and jieba (HMM) + the project's user dictionary and
   slogans — so the dictionary's effect on general accuracy is known. Each is run on the text as
   given and on the text as the cleaner normalises it (full-width letters and digits to ASCII,
@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.clean import normalize_punctuation  # noqa: E402
-from analysis.cleaning_rules import load_cleaning_rules  # noqa: E402
-from analysis.lexicon import load_slogans, load_userdict  # noqa: E402
-from analysis.segment import Segmenter, SegmenterConfig  # noqa: E402
+from analysis.config.cleaning_rules import load_cleaning_rules  # noqa: E402
+from analysis.config.lexicon import load_slogans, load_userdict  # noqa: E402
+from analysis.corpus.clean import normalize_punctuation  # noqa: E402
+from analysis.corpus.segment import Segmenter, SegmenterConfig  # noqa: E402
 
 ICWB2 = ROOT.parent / "shared" / "corpora" / "icwb2"
 

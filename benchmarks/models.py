@@ -28,10 +28,10 @@ def main() -> None:
     parser.add_argument("--config", default=None)
     args = parser.parse_args()
 
-    from analysis.models import scaling_tables, topic_tables
-    from analysis.pipeline import build_corpus
-    from analysis.report import compute_tables
-    from analysis.settings import load_settings
+    from analysis.config.settings import load_settings
+    from analysis.corpus.build import build_corpus
+    from analysis.run.models import scaling_tables, topic_tables
+    from analysis.run.tables import compute_tables
 
     if args.texts is None and XWLB.is_dir():
         texts, ext, config = XWLB, ".md", ROOT / "data" / "settings-large.yml"

@@ -74,11 +74,11 @@ BARE = textwrap.dedent(
     """
     import sys, time, warnings
     warnings.simplefilter("ignore")
-    from analysis.clean import clean_text
-    from analysis.corpus import load_corpus
-    from analysis.lexicon import load_slogans, load_userdict
-    from analysis.segment import SegmenterConfig, segment_texts
-    from analysis.cleaning_rules import load_cleaning_rules
+    from analysis.corpus.clean import clean_text
+    from analysis.corpus.load import load_corpus
+    from analysis.config.lexicon import load_slogans, load_userdict
+    from analysis.corpus.segment import SegmenterConfig, segment_texts
+    from analysis.config.cleaning_rules import load_cleaning_rules
     texts, ext, backend, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     rules = load_cleaning_rules()
     raws = load_corpus(texts, extensions=(ext,))["raw_text"]
@@ -106,7 +106,7 @@ def bare_segmentation(texts: Path, ext: str, backend: str, jobs: int, env) -> fl
 def synthetic_corpus(folder: Path, n_docs: int = 400) -> Path:
     """Documents stitched from the study documents' paragraphs (seeded), about 3 MB."""
     sys.path.insert(0, str(ROOT))
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     paragraphs = [
         line

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.clean import clean_corpus  # noqa: E402
-from analysis.corpus import load_corpus  # noqa: E402
-from analysis.lexicon import load_slogans, load_userdict  # noqa: E402
-from analysis.segment import Segmenter, SegmenterConfig  # noqa: E402
+from analysis.config.lexicon import load_slogans, load_userdict  # noqa: E402
+from analysis.corpus.clean import clean_corpus  # noqa: E402
+from analysis.corpus.load import load_corpus  # noqa: E402
+from analysis.corpus.segment import Segmenter, SegmenterConfig  # noqa: E402
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 XWLB = ROOT.parent / "shared" / "corpora" / "xwlb" / "news"

@@ -1,6 +1,6 @@
 """Checks that every number an executed notebook shows is in the run's table it came from.
 
-Tables shown with :class:`analysis.views.Shown` carry ``{"analysis": {"table": NAME}}`` in their
+Tables shown with :class:`analysis.run.views.Shown` carry ``{"analysis": {"table": NAME}}`` in their
 output's metadata. For each such output, every row of the displayed HTML table must equal some
 row of ``OUT/tables/NAME.parquet`` on every displayed column that the table has (numbers to the
 six decimals pandas displays, text exactly, empty cells for missing values).
@@ -98,7 +98,7 @@ def read_csv_table(tables: Path, name: str) -> pd.DataFrame:
 
 
 def check_claims(claims: pd.DataFrame, tables: Path, text: str | None = None) -> int:
-    """Check every number a findings text cites (``analysis.findings.CLAIM_COLUMNS``) against
+    """Check every number a findings text cites (``analysis.run.findings.CLAIM_COLUMNS``) against
     the run's CSV tables, read here without the package: a cell is looked up by its row keys, an
     aggregate (sum, min, max, count, rows, distinct) recomputed over the keyed rows, a derived
     number (ratio, difference, percent) recomputed from the claims it is made of. The printed

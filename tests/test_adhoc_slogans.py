@@ -15,10 +15,8 @@ from conftest import DATA, PROJECT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from analysis.clean import clean_corpus
 from analysis.cli import main
-from analysis.errors import InputError
-from analysis.lexicon import (
+from analysis.config.lexicon import (
     Slogan,
     SloganLexicon,
     ad_hoc_note,
@@ -30,10 +28,12 @@ from analysis.lexicon import (
     slogans_from_terms,
     split_slogan_list,
 )
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.mentions import find_slogan_mentions
+from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.corpus.sentences import corpus_sentences
+from analysis.errors import InputError
 from analysis.measures.kwic import kwic, resolve_pattern
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
-from analysis.slogans import find_slogan_mentions
 
 LEXICON_FILE = DATA / "lexicon" / "slogans.yml"
 SELECTION = "改革开放,团结,re:民主.{0,2}制"

@@ -12,10 +12,10 @@ import yaml
 from conftest import PROJECT, tree_sha256, two_short_texts
 
 from analysis.cli import main, whole_number
-from analysis.corpus import load_corpus, text_files
+from analysis.config.lexicon import load_slogans
+from analysis.config.settings import load_settings
+from analysis.corpus.load import load_corpus, text_files
 from analysis.errors import InputError
-from analysis.lexicon import load_slogans
-from analysis.settings import load_settings
 
 QUICK = ["--no-figures", "--no-notebooks", "--quiet"]
 
@@ -124,7 +124,7 @@ BOMB = "\n".join(
 def test_yaml_aliases_are_refused_before_they_expand(tmp_path, where):
     path = tmp_path / "bomb.yml"
     path.write_text(BOMB + "\n", encoding="utf-8")
-    from analysis.cleaning_rules import load_cleaning_rules
+    from analysis.config.cleaning_rules import load_cleaning_rules
 
     load = {"slogans": load_slogans, "settings": load_settings,
             "cleaning": load_cleaning_rules}[where]
@@ -278,7 +278,7 @@ def test_a_misspelt_grouping_suggests_the_column(tmp_path, capsys, option, typo,
 
 
 def test_script_in_a_saved_web_page_is_not_counted_as_words(tmp_path):
-    from analysis.pipeline import build_corpus
+    from analysis.corpus.build import build_corpus
 
     texts = tmp_path / "T"
     texts.mkdir()

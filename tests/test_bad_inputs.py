@@ -24,12 +24,12 @@ import pytest
 from conftest import DATA, PROJECT, RAW, shared_path
 
 from analysis.cli import main
-from analysis.corpus import is_safe_doc_id
-from analysis.encoding import decode_bytes
+from analysis.config.lexicon import load_slogans
+from analysis.config.settings import load_settings
+from analysis.corpus.build import build_corpus
+from analysis.corpus.encoding import decode_bytes
+from analysis.corpus.load import is_safe_doc_id
 from analysis.errors import InputError
-from analysis.lexicon import load_slogans
-from analysis.pipeline import build_corpus
-from analysis.settings import load_settings
 
 RELIABILITY = PROJECT / "docs" / "RELIABILITY.md"
 LARGE_SETTINGS = DATA / "settings-large.yml"

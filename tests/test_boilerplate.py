@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 from conftest import shared_path
 
-from analysis.boilerplate import (
+from analysis.cli import main
+from analysis.config.cleaning_rules import (
+    DocumentFlagSettings,
+    SharedBoilerplateSettings,
+    load_cleaning_rules,
+    parse_cleaning_rules,
+)
+from analysis.corpus.boilerplate import (
     BOILERPLATE_COLUMNS,
     SHARED_LINE_COLUMNS,
     find_shared_boilerplate,
@@ -18,17 +25,10 @@ from analysis.boilerplate import (
     removable_lines,
     with_shared_lines,
 )
-from analysis.clean import audit_table, clean_text, restore_raw_text
-from analysis.cleaning_rules import (
-    DocumentFlagSettings,
-    SharedBoilerplateSettings,
-    load_cleaning_rules,
-    parse_cleaning_rules,
-)
-from analysis.cli import main
+from analysis.corpus.build import DOCUMENT_SUMMARY_COLUMNS, build_corpus, document_flags
+from analysis.corpus.build import document_summary as summary_of
+from analysis.corpus.clean import audit_table, clean_text, restore_raw_text
 from analysis.errors import InputError
-from analysis.pipeline import DOCUMENT_SUMMARY_COLUMNS, build_corpus, document_flags
-from analysis.pipeline import document_summary as summary_of
 
 RULES = load_cleaning_rules()
 FOOTER = "本作品属于公有领域"  # 9 characters: with "。" (1) a common stretch of exactly 10

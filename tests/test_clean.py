@@ -9,7 +9,8 @@ from conftest import METADATA, RAW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.clean import (
+from analysis.config.cleaning_rules import load_cleaning_rules, parse_cleaning_rules
+from analysis.corpus.clean import (
     AUDIT_COLUMNS,
     audit_table,
     clean_corpus,
@@ -17,8 +18,7 @@ from analysis.clean import (
     normalize_punctuation,
     restore_raw_text,
 )
-from analysis.cleaning_rules import load_cleaning_rules, parse_cleaning_rules
-from analysis.corpus import load_corpus
+from analysis.corpus.load import load_corpus
 
 RULES = load_cleaning_rules()
 
@@ -430,7 +430,7 @@ def test_scripts_and_comments_of_a_web_page_go_whole_and_are_audited():
 
 
 def test_a_traditional_title_is_kept_beside_its_simplified_form(study_corpus):
-    from analysis.pipeline import document_summary
+    from analysis.corpus.build import document_summary
 
     summary = document_summary(study_corpus).set_index("doc_id")
     assert summary.loc["cidu_opinion_2005", "title"] == "四強一硬好班子活動意見"

@@ -11,7 +11,7 @@ import pytest
 from conftest import PROJECT, STUDY_DOC_IDS, shared_path, two_short_texts
 
 from analysis.cli import main
-from analysis.pipeline import DOCUMENT_SUMMARY_COLUMNS
+from analysis.corpus.build import DOCUMENT_SUMMARY_COLUMNS
 
 TABLES = ("documents", "cleaning_log", "slogan_mentions")
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import METADATA, RAW, STUDY_DOC_IDS
 
-from analysis.corpus import doc_id_from_path, load_corpus, read_metadata, year_from_name
+from analysis.corpus.load import doc_id_from_path, load_corpus, read_metadata, year_from_name
 from analysis.errors import InputError
 
 METADATA_COLUMNS = [

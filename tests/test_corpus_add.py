@@ -8,8 +8,8 @@ import hashlib
 import pytest
 
 from analysis.cli import main
-from analysis.corpus import load_corpus, read_metadata
-from analysis.corpus_add import add_text
+from analysis.corpus.add import add_text
+from analysis.corpus.load import load_corpus, read_metadata
 from analysis.errors import InputError
 
 BOM = b"\xef\xbb\xbf"

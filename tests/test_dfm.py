@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis.dfm import dfm, dfm_group, dfm_trim
+from analysis.features.dfm import dfm, dfm_group, dfm_trim
 
 # Three tiny documents: tokens with punctuation and stopword flags.
 TOKENS = pd.DataFrame(

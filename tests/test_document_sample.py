@@ -1,12 +1,12 @@
-"""Which documents a figure shows when a corpus has more than fit (analysis.document_sample)."""
+"""Which documents a figure shows when a corpus has more than fit (analysis.plots.document_sample)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.document_sample import representative_documents
 from analysis.errors import InputError
+from analysis.plots.document_sample import representative_documents
 
 # Ten documents of two genres, their files in an order unrelated to their years.
 DOCUMENTS = pd.DataFrame(

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from analysis.encoding import decode_bytes, read_text_file
+from analysis.corpus.encoding import decode_bytes, read_text_file
 from analysis.errors import InputError
 
 SIMPLIFIED = "坚持民主集中制，加强领导班子团结。“一把手”要带头。"

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from conftest import METADATA, RAW
 
-from analysis.cleaning_rules import load_cleaning_rules
-from analysis.engine import DocumentWork, process_texts
+from analysis.config.cleaning_rules import load_cleaning_rules
+from analysis.config.lexicon import load_slogans, load_userdict
+from analysis.config.settings import load_settings
+from analysis.corpus.build import build_corpus
+from analysis.corpus.engine import DocumentWork, process_texts
+from analysis.corpus.segment import SegmenterConfig
 from analysis.errors import InputError
-from analysis.lexicon import load_slogans, load_userdict
-from analysis.pipeline import build_corpus
-from analysis.report import compute_tables
-from analysis.segment import SegmenterConfig
-from analysis.settings import load_settings
+from analysis.run.tables import compute_tables
 
 WORK = DocumentWork(
     load_cleaning_rules(), SegmenterConfig.from_lexicons(load_userdict(), load_slogans())
@@ -100,9 +100,9 @@ FOOTER_TEXTS = [f"第{i}篇：加强领导班子团结。\n\n本作品属于公�
 
 
 def test_the_second_pass_cleans_again_only_the_documents_with_shared_lines():
-    from analysis.boilerplate import with_shared_lines
-    from analysis.clean import clean_text
-    from analysis.engine import process_corpus_texts
+    from analysis.corpus.boilerplate import with_shared_lines
+    from analysis.corpus.clean import clean_text
+    from analysis.corpus.engine import process_corpus_texts
 
     processed, found = process_corpus_texts(FOOTER_TEXTS, WORK, jobs=1)
     assert found.lines == frozenset({"本作品属于公有领域", "。"})
@@ -120,7 +120,7 @@ def test_the_second_pass_cleans_again_only_the_documents_with_shared_lines():
 def test_without_the_rule_or_with_few_documents_there_is_one_pass():
     from dataclasses import replace
 
-    from analysis.engine import process_corpus_texts
+    from analysis.corpus.engine import process_corpus_texts
 
     off = DocumentWork(replace(WORK.rules, shared_boilerplate=None), WORK.config)
     processed, found = process_corpus_texts(FOOTER_TEXTS, off, jobs=1)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.export import CsvLimits, csv_rows, write_tables
+from analysis.run.export import CsvLimits, csv_rows, write_tables
 
 RANKED = pd.DataFrame(
     {

@@ -16,14 +16,14 @@ matplotlib.use("Agg")
 import pytest
 from matplotlib.text import Text
 
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
-from analysis.figures import figure_settings, study_figures
 from analysis.plots import check_glyphs
 from analysis.plots.fonts import missing_characters, resolve_cjk_font
 from analysis.plots.labels import FIGURE_TEXTS, figure_text, list_separator
 from analysis.plots.style import legend_columns, text_ems, wrap_note, wrap_text
-from analysis.report import compute_tables
-from analysis.settings import load_settings
+from analysis.run.figures import figure_settings, study_figures
+from analysis.run.tables import compute_tables
 
 # Symbols and names of statistics that stay as they are in Chinese writing.
 SYMBOLS = {"G", "TF", "IDF", "logDice", "MI", "ln", "N", "df", "Jaccard", "log", "t", "score",

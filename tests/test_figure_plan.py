@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from analysis.config.settings import load_settings
+from analysis.corpus.build import build_corpus
 from analysis.errors import CannotDraw
-from analysis.figures import _draw_and_save, study_figures
-from analysis.pipeline import build_corpus
 from analysis.plots.slogan_rates import rows_that_fit, textplot_slogan_rates
 from analysis.plots.style import MAX_FIGURE_HEIGHT_INCHES
 from analysis.plots.xray import documents_that_fit
-from analysis.report import compute_tables
-from analysis.settings import load_settings
+from analysis.run.figures import _draw_and_save, study_figures
+from analysis.run.tables import compute_tables
 
 WORDS = ["团结", "民主集中制", "一把手", "集体领导", "班子", "干部", "群众", "改革", "发展", "学习"]
 

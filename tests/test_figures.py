@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analysis.outputs import LOCK_FILE
 from analysis.plots import MAX_PDF_BYTES
+from analysis.run.outputs import LOCK_FILE
 
 FIGURES = {
     "slogan_rates", "slogan_rates_all", "slogan_trends", "slogan_cooccurrence", "tfidf", "wordcloud",

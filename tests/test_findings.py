@@ -1,5 +1,5 @@
 """Findings written from a run's tables: exact sentences on a small hand-made run, every cited
-number checked against the tables (read from the CSVs, not through analysis.findings), the
+number checked against the tables (read from the CSVs, not through analysis.run.findings), the
 sentences that replace a finding a corpus cannot support, and the study narrative."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from shown_numbers import check_claims, read_csv_table
 
 from analysis.errors import InputError
-from analysis.findings import (
+from analysis.run.findings import (
     CLAIM_COLUMNS,
     PLACEHOLDERS,
     Findings,
@@ -27,7 +27,7 @@ from analysis.findings import (
     study_narrative,
     trend_findings,
 )
-from analysis.results import RunResults, TableStore, load_results
+from analysis.run.results import RunResults, TableStore, load_results
 
 SLOGANS = ["团结", "民主集中制", "一把手"]
 RATE = {"ci_method": "paragraphs", "confidence": 0.95, "n_resamples": 2000, "seed": 1}

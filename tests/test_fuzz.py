@@ -33,18 +33,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analysis.clean import (
-    audit_table,
-    clean_corpus,
-    clean_text,
-    restore_raw_text,
-    to_simplified,
-)
-from analysis.cleaning_rules import load_cleaning_rules
-from analysis.corpus import load_corpus
-from analysis.encoding import decode_bytes, read_text_file
-from analysis.errors import InputError
-from analysis.lexicon import (
+from analysis.config.cleaning_rules import load_cleaning_rules
+from analysis.config.lexicon import (
     Slogan,
     SloganLexicon,
     load_slogans,
@@ -53,10 +43,20 @@ from analysis.lexicon import (
     parse_slogans,
     slogans_from_terms,
 )
-from analysis.pipeline import build_corpus
-from analysis.segment import Segmenter, SegmenterConfig, tokens_table
-from analysis.sentences import corpus_sentences, sentence_spans, split_sentences
-from analysis.slogans import MENTION_COLUMNS, find_slogan_mentions
+from analysis.corpus.build import build_corpus
+from analysis.corpus.clean import (
+    audit_table,
+    clean_corpus,
+    clean_text,
+    restore_raw_text,
+    to_simplified,
+)
+from analysis.corpus.encoding import decode_bytes, read_text_file
+from analysis.corpus.load import load_corpus
+from analysis.corpus.mentions import MENTION_COLUMNS, find_slogan_mentions
+from analysis.corpus.segment import Segmenter, SegmenterConfig, tokens_table
+from analysis.corpus.sentences import corpus_sentences, sentence_spans, split_sentences
+from analysis.errors import InputError
 
 RULES = load_cleaning_rules()
 SLOGANS = load_slogans()
@@ -149,7 +149,7 @@ def has_surrogate(text: str) -> bool:
 
 
 def assert_audit_accounts_for_the_raw_text(raw: str, cleaned) -> pd.DataFrame:
-    """The cleaning audit's guarantees (see analysis.clean): exact restoration, offsets that point
+    """The cleaning audit's guarantees (see analysis.corpus.clean): exact restoration, offsets that point
     at what they say in both texts, edits in order without overlap."""
     audit = audit_table("d", raw, cleaned.edits)
     assert restore_raw_text(cleaned.text, audit) == raw
@@ -173,7 +173,7 @@ def assert_audit_accounts_for_the_raw_text(raw: str, cleaned) -> pd.DataFrame:
 
 def assert_sentences_tile(text: str, spans) -> None:
     """Sentences: in order, within one paragraph, trimmed, disjoint, and covering every
-    character that is not white space (analysis.sentences: white space between sentences
+    character that is not white space (analysis.corpus.sentences: white space between sentences
     belongs to none)."""
     covered = [0] * len(text)
     last_start = -1
@@ -189,7 +189,7 @@ def assert_sentences_tile(text: str, spans) -> None:
 
 
 def assert_segments_tile(text: str, segments) -> list[str]:
-    """Tokens (analysis.segment): each is the text at its offsets, in order, never white space;
+    """Tokens (analysis.corpus.segment): each is the text at its offsets, in order, never white space;
     together they cover every character that is not white space exactly once."""
     words = segments.words(text)
     covered = [0] * len(text)
@@ -238,7 +238,7 @@ CONTROL = {*map(chr, range(0x00, 0x09)), *map(chr, range(0x0E, 0x20)), "\x7f"}
 
 
 def may_be_refused(text: str, *, bom: bool) -> bool:
-    """What analysis.encoding documents as refused: empty or blank text, and text that looks
+    """What analysis.corpus.encoding documents as refused: empty or blank text, and text that looks
     binary (NUL without a UTF-16 byte-order mark, or more than 1% control characters)."""
     binary = ("\x00" in text and not bom) or sum(ch in CONTROL for ch in text) > 0.01 * len(text)
     return not text.strip() or binary
@@ -275,7 +275,7 @@ def test_any_text_in_any_encoding_reads_back_or_is_an_input_error_naming_the_fil
             assert detected == DETECTED[encoding] or text.startswith("\ufeff")
     elif expected is not None:
         # a text that reads back unambiguously is refused only if empty, looks binary or looks
-        # like mojibake (Latin-1 runs that are UTF-8 bytes: analysis.encoding.mojibake_problem)
+        # like mojibake (Latin-1 runs that are UTF-8 bytes: analysis.corpus.encoding.mojibake_problem)
         assert may_be_refused(expected, bom=encoding != "utf-8") or "mojibake" in result, result
 
 
@@ -343,7 +343,7 @@ def clean_or_reject(raw: str):
 @example("\ud800")
 @example("团结\udfff。")
 @example("\r\n\r\x85\u2028\u2029\x0b\x0c\u3000\ufeff\x00\t")
-# Bugs found here: a second cleaning changed these (fixed in analysis.clean._inline_removals and
+# Bugs found here: a second cleaning changed these (fixed in analysis.corpus.clean._inline_removals and
 # _inline_edits: the rules and the translation are judged on the line as cleaning leaves it).
 @example("\x00" + "a" * 40)  # a translation once the NUL is gone
 @example("a" * 40 + "\u3000")  # U+3000 counted as the last Chinese character

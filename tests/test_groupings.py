@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from tiny_slogan_corpus import LEX, tiny_corpus
 
-from analysis.errors import InputError
-from analysis.groupings import (
+from analysis.config.lexicon import load_stopwords
+from analysis.corpus.groupings import (
     add_crossings,
     add_year_bins,
     attach_metadata,
@@ -21,13 +21,13 @@ from analysis.groupings import (
     period_labels,
     periods_from_option,
 )
-from analysis.lexicon import load_stopwords
+from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.errors import InputError
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.frequency import textstat_frequency
 from analysis.measures.keyness import keyness_table
 from analysis.measures.kwic import kwic
 from analysis.measures.slogan_counts import textstat_slogans
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
 
 BREAKS = [1978, 1992, 2002, 2012]
 

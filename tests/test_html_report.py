@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analysis.notebooks import study_notebooks
+from analysis.run.notebooks import study_notebooks
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.cli import main
+from analysis.config.lexicon import parse_slogans
+from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
-from analysis.lexicon import parse_slogans
 from analysis.measures.kwic import KWIC_COLUMNS, kwic, kwic_html, kwic_text, write_kwic
-from analysis.sentences import corpus_sentences
 
 DOCS = pd.DataFrame(
     {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import InputError
-from analysis.lexicon import (
+from analysis.config.lexicon import (
     load_slogans,
     load_stopwords,
     load_userdict,
     parse_slogans,
     slogans_from_terms,
 )
+from analysis.errors import InputError
 
 
 def test_the_project_lexicons_load():

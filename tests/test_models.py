@@ -1,4 +1,4 @@
-"""Topic models and text scaling in a run (analysis.models): when they are fitted, from which
+"""Topic models and text scaling in a run (analysis.run.models): when they are fitted, from which
 settings, and what the run writes and draws. The models themselves are tested in
 test_textmodel_topics.py and test_textmodel_scaling.py."""
 
@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from analysis.cli import _reference_scores_option
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
-from analysis.figures import study_figures
-from analysis.models import (
+from analysis.run.figures import study_figures
+from analysis.run.models import (
     SCALING_DEFAULTS,
     TOPIC_DEFAULTS,
     default_direction,
@@ -20,8 +21,7 @@ from analysis.models import (
     reference_scores,
     section_options,
 )
-from analysis.report import compute_tables
-from analysis.settings import load_settings
+from analysis.run.tables import compute_tables
 
 DOCUMENTS = pd.DataFrame(
     {"doc_id": ["c", "a", "b", "d"], "year": [1990, 2001, 1985, None], "score": ["", "1", -1, None]}
@@ -132,7 +132,7 @@ def test_the_five_documents_leave_the_models_out_and_say_why(full_run):
 
 
 def test_a_setting_mistake_is_an_error_and_texts_the_models_cannot_fit_a_note(study_corpus):
-    from analysis.models import scaling_tables, topic_tables
+    from analysis.run.models import scaling_tables, topic_tables
 
     notes = {}
     with pytest.raises(InputError, match=r"`topics`: k must be a whole number >= 2, got -1"):

@@ -12,11 +12,11 @@ import pytest
 from conftest import PROJECT
 from shown_numbers import check_claims, check_shown_numbers, shown_tables
 
-import analysis.notebooks
+import analysis.run.notebooks
 from analysis.cli import main
 from analysis.errors import InputError
-from analysis.findings import CLAIM_COLUMNS
-from analysis.notebooks import (
+from analysis.run.findings import CLAIM_COLUMNS
+from analysis.run.notebooks import (
     NotebookFailed,
     check_notebook_parameters,
     execute_notebook,
@@ -184,8 +184,8 @@ def test_notebooks_adapt_to_a_corpus_without_metadata(tmp_path, cache_dir, monke
     # and 05 have none and run on the five documents (full_run)
     adapting = ["01_corpus_overview", "02_frequencies_and_keyness", "04_slogans",
                 "06_rerun_on_your_texts"]
-    every = analysis.notebooks.study_notebooks()
-    monkeypatch.setattr(analysis.notebooks, "study_notebooks",
+    every = analysis.run.notebooks.study_notebooks()
+    monkeypatch.setattr(analysis.run.notebooks, "study_notebooks",
                         lambda: [p for p in every if p.stem in adapting])
     out = tmp_path / "out"
     code = main(["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--quiet"])

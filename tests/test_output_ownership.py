@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from analysis.cli import main
 from analysis.errors import InputError
-from analysis.manifest import verify_manifest
-from analysis.outputs import (
+from analysis.run.manifest import verify_manifest
+from analysis.run.outputs import (
     LOCK_FILE,
     RUN_MARK,
     StagedRun,

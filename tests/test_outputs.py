@@ -1,4 +1,4 @@
-"""Staged outputs: a run's files appear all at once, or not at all (analysis.outputs)."""
+"""Staged outputs: a run's files appear all at once, or not at all (analysis.run.outputs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from filelock import FileLock
 
 from analysis.errors import InputError
-from analysis.outputs import (
+from analysis.run.outputs import (
     LOCK_FILE,
     StagedRun,
     mark_made_by_run,

@@ -22,8 +22,8 @@ from conftest import METADATA, PROJECT, RAW, STUDY_DOC_IDS, tree_sha256, two_sho
 from PIL import Image
 
 from analysis.cli import main
-from analysis.manifest import LIBRARIES, read_manifest, verify_manifest
-from analysis.settings import lexicon_path, load_settings
+from analysis.config.settings import lexicon_path, load_settings
+from analysis.run.manifest import LIBRARIES, read_manifest, verify_manifest
 
 
 def ON_ONE_WORKER(test):

@@ -7,10 +7,10 @@ import warnings
 import networkx as nx
 import pytest
 
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
 from analysis.measures.tfidf import textstat_tfidf
-from analysis.report import compute_tables, options, usable_groupings
-from analysis.settings import load_settings
+from analysis.run.tables import compute_tables, options, usable_groupings
 
 EXPECTED = {
     "documents",

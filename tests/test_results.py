@@ -9,7 +9,7 @@ from conftest import STUDY_DOC_IDS
 
 from analysis.cli import main
 from analysis.errors import InputError
-from analysis.results import MissingTableError, load_results
+from analysis.run.results import MissingTableError, load_results
 
 
 def test_tables_are_the_runs_csv_files_complete_and_typed(full_run):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import PROJECT
 
-from analysis.lexicon import load_slogans
+from analysis.config.lexicon import load_slogans
 
 # (column, order): "asc"/"desc" by value (text by code point), or a named order:
 #   "documents" — the documents table's order (metadata rows, then files without a row by path);

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from conftest import two_short_texts
 
-import analysis.figures
-import analysis.notebooks
+import analysis.run.figures
+import analysis.run.notebooks
 from analysis.cli import main
 
 
@@ -41,7 +41,7 @@ def test_a_failing_notebook_keeps_the_rest_and_is_recorded(texts, tmp_path, monk
     fine.cells = [nbformat.v4.new_code_cell("print('fine')")]
     nbformat.write(fine, real)
     broken = tmp_path / "99_broken.ipynb"
-    monkeypatch.setattr(analysis.notebooks, "study_notebooks", lambda: [real, broken])
+    monkeypatch.setattr(analysis.run.notebooks, "study_notebooks", lambda: [real, broken])
     out = tmp_path / "out"
     code = main(["run", "--texts", str(texts), "--out", str(out), "--no-figures", "--quiet"])
     assert code == 1
@@ -81,7 +81,7 @@ def test_a_failing_notebook_keeps_the_rest_and_is_recorded(texts, tmp_path, monk
 def test_a_failing_figure_keeps_the_other_figures(texts, tmp_path, monkeypatch, capsys):
     """Also: what the two texts (no metadata, no years) cannot support is a note in the
     manifest, not a warning."""
-    planned = analysis.figures.study_figures
+    planned = analysis.run.figures.study_figures
 
     def with_a_failing_figure(*args, **kwargs):
         plan = planned(*args, **kwargs)
@@ -89,9 +89,9 @@ def test_a_failing_figure_keeps_the_other_figures(texts, tmp_path, monkeypatch, 
         def draw():
             raise RuntimeError("this figure cannot be drawn")
 
-        return analysis.figures.FigurePlan([("broken", draw), *plan.figures], plan.skipped)
+        return analysis.run.figures.FigurePlan([("broken", draw), *plan.figures], plan.skipped)
 
-    monkeypatch.setattr(analysis.figures, "study_figures", with_a_failing_figure)
+    monkeypatch.setattr(analysis.run.figures, "study_figures", with_a_failing_figure)
     out, figures = tmp_path / "out", tmp_path / "figures"
     code = main(["run", "--texts", str(texts), "--out", str(out), "--figures", str(figures),
                  "--no-notebooks", "--formats", "png"])

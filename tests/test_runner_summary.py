@@ -14,10 +14,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.report import compute_tables
-from analysis.runner import summary_tables, write_summary
-from analysis.settings import load_settings
-from analysis.summary_export import LATEX_MAX_ROWS, Column, SummaryTable
+from analysis.config.settings import load_settings
+from analysis.run.runner import summary_tables, write_summary
+from analysis.run.summary import LATEX_MAX_ROWS, Column, SummaryTable
+from analysis.run.tables import compute_tables
 
 DOCS = [
     "cidu_opinion_2005",

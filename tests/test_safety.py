@@ -9,11 +9,11 @@ import json
 import pytest
 from conftest import PROJECT, RAW
 
-from analysis.cleaning_rules import load_cleaning_rules
+from analysis.config.cleaning_rules import load_cleaning_rules
+from analysis.config.lexicon import load_slogans
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
-from analysis.lexicon import load_slogans
-from analysis.notebooks import check_notebook_parameters, execute_notebook, study_notebooks
-from analysis.settings import load_settings
+from analysis.run.notebooks import check_notebook_parameters, execute_notebook, study_notebooks
 
 # Modules that deserialise objects (running code on load) and builtins that run text as code.
 UNSAFE_MODULES = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "marshal", "shelve"}
@@ -138,7 +138,7 @@ def test_good_notebook_parameters_pass(tmp_path):
 
 def test_every_notebook_checks_its_parameters_before_reading_anything():
     """The first cell after the parameters is the shared setup, which checks them
-    (analysis.notebooks.setup_notebook → check_notebook_parameters) before reading the run."""
+    (analysis.run.notebooks.setup_notebook → check_notebook_parameters) before reading the run."""
     for notebook in study_notebooks():
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         code = [

@@ -10,9 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.config.lexicon import DictionaryTerm, load_slogans, load_userdict
+from analysis.corpus.segment import (
+    TOKEN_COLUMNS,
+    Segmenter,
+    SegmenterConfig,
+    TokenCache,
+    segment_texts,
+)
 from analysis.errors import InputError
-from analysis.lexicon import DictionaryTerm, load_slogans, load_userdict
-from analysis.segment import TOKEN_COLUMNS, Segmenter, SegmenterConfig, TokenCache, segment_texts
 
 CONFIG = SegmenterConfig.from_lexicons(load_userdict(), load_slogans())
 
@@ -91,7 +97,7 @@ def test_the_tokens_table_of_the_five_documents(study_corpus):
      ("一把手", False), ("三个代表", False), ("2005年", False), ("G20", False), ("%", False)],
 )
 def test_what_counts_as_a_number(token, is_number):
-    from analysis.segment import _is_number
+    from analysis.corpus.segment import _is_number
 
     assert _is_number(token) is is_number
 

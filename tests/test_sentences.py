@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.sentences import SENTENCE_COLUMNS, corpus_sentences, split_sentences
+from analysis.corpus.sentences import SENTENCE_COLUMNS, corpus_sentences, split_sentences
 
 
 def sentences_of(text: str) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.clean import clean_corpus
-from analysis.lexicon import load_slogans, load_stopwords, load_userdict
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
-from analysis.slogans import MENTION_COLUMNS, find_slogan_mentions
+from analysis.config.lexicon import load_slogans, load_stopwords, load_userdict
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.mentions import MENTION_COLUMNS, find_slogan_mentions
+from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.corpus.sentences import corpus_sentences
 
 SLOGANS = load_slogans()
 

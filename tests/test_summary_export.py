@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.summary_export import (
+from analysis.run.summary import (
     COLUMNS_SHEET,
     LATEX_MAX_ROWS,
     Column,

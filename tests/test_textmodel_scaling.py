@@ -31,8 +31,8 @@ from matplotlib.text import Annotation, Text
 from scipy import sparse
 from scipy.stats import norm
 
-from analysis.dfm import Dfm
 from analysis.errors import CannotDraw, InputError
+from analysis.features.dfm import Dfm
 from analysis.measures.scaling import (
     WORD_SCORE_COLUMNS,
     WORDFISH_POSITION_COLUMNS,
@@ -410,7 +410,7 @@ def test_wordfish_refuses_bad_input_with_what_to_do():
         textmodel_wordfish(d, direction=("R1", "R5"), max_iter=0)
     with pytest.raises(InputError, match=r"tol must be a positive number"):
         textmodel_wordfish(d, direction=("R1", "R5"), tol=float("nan"))
-    with pytest.raises(InputError, match=r"expected a tokens table .* or an analysis.dfm.Dfm"):
+    with pytest.raises(InputError, match=r"expected a tokens table .* or an analysis.features.dfm.Dfm"):
         textmodel_wordfish(d.matrix, direction=("R1", "R5"))
 
 

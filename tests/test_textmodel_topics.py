@@ -19,9 +19,9 @@ import pytest
 from matplotlib.text import Text
 from scipy import sparse
 
-from analysis.dfm import Dfm
+from analysis.config.lexicon import parse_slogans
 from analysis.errors import InputError
-from analysis.lexicon import parse_slogans
+from analysis.features.dfm import Dfm
 from analysis.measures.topics import (
     TOPIC_COHERENCE_COLUMNS,
     TOPIC_COLUMNS,

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.stats import chi2_contingency
 
-from analysis.dfm import Dfm, dfm
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm, dfm
 from analysis.measures.correspondence import (
     CA_COORDINATE_COLUMNS,
     CA_INERTIA_COLUMNS,

@@ -15,16 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nltk.metrics.association import BigramAssocMeasures
 
+from analysis.config.lexicon import parse_slogans
+from analysis.config.settings import load_settings
+from analysis.corpus.mentions import find_slogan_mentions
 from analysis.errors import InputError
-from analysis.lexicon import parse_slogans
 from analysis.measures.collocates import (
     COLLOCATE_COLUMNS,
     collocation_network,
     textstat_collocates,
     write_graphml,
 )
-from analysis.settings import load_settings
-from analysis.slogans import find_slogan_mentions
 
 LEX = parse_slogans(
     {

@@ -13,13 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
 from analysis.measures.cooccurrence import (
     COOCCURRENCE_COLUMNS,
     nested_mentions,
     textstat_slogan_cooccurrence,
 )
-from analysis.settings import load_settings
 
 DOCUMENTS, SENTENCES, MENTIONS = tiny_corpus()
 

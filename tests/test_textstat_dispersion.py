@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from analysis.dfm import Dfm
+from analysis.features.dfm import Dfm
 from analysis.measures.dispersion import (
     DISPERSION_COLUMNS,
     textstat_dispersion,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nltk.util import ngrams as nltk_ngrams
 
-from analysis.dfm import dfm
+from analysis.features.dfm import dfm
 from analysis.measures.frequency import (
     FREQUENCY_COLUMNS,
     dfm_char_ngrams,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.stats import chi2_contingency, false_discovery_control, power_divergence
 
-from analysis.dfm import Dfm, dfm
+from analysis.features.dfm import Dfm, dfm
 from analysis.measures.keyness import (
     KEYNESS_COLUMNS,
     KEYNESS_TABLE_COLUMNS,

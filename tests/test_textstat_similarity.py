@@ -16,8 +16,8 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from analysis.dfm import dfm
 from analysis.errors import InputError
+from analysis.features.dfm import dfm
 from analysis.measures.similarity import (
     MERGE_COLUMNS,
     SIMILARITY_COLUMNS,

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
+from analysis.config.lexicon import parse_slogans
+from analysis.config.settings import load_settings
 from analysis.errors import InputError
-from analysis.lexicon import parse_slogans
 from analysis.measures.slogan_counts import SLOGAN_COUNT_COLUMNS, textstat_slogans
-from analysis.settings import load_settings
 
 DOCUMENTS, _, MENTIONS = tiny_corpus()
 

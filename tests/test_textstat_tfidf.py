@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from analysis.dfm import dfm
 from analysis.errors import InputError
+from analysis.features.dfm import dfm
 from analysis.measures.tfidf import (
     TFIDF_COLUMNS,
     describe_weighting,

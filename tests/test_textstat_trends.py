@@ -8,15 +8,15 @@ import pandas as pd
 import pytest
 from tiny_slogan_corpus import LEX
 
-from analysis.clean import clean_corpus
+from analysis.config.lexicon import load_stopwords
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.groupings import add_crossings, attach_metadata
+from analysis.corpus.mentions import find_slogan_mentions
+from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
-from analysis.groupings import add_crossings, attach_metadata
-from analysis.lexicon import load_stopwords
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.trends import TREND_COLUMNS, textstat_slogan_trends
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
-from analysis.slogans import find_slogan_mentions
 
 # Documents (characters, mentions; every mention a whole token except 团结 inside 团结协调):
 #   g1998 government national    "团结就是力量。" (7): 团结

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.results import load_results
-from analysis.views import (
+from analysis.run.results import load_results
+from analysis.run.views import (
     Note,
     Shown,
     cleaning_examples,

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.clean import clean_corpus
-from analysis.lexicon import load_stopwords, parse_slogans
-from analysis.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.sentences import corpus_sentences
-from analysis.slogans import find_slogan_mentions
+from analysis.config.lexicon import load_stopwords, parse_slogans
+from analysis.corpus.clean import clean_corpus
+from analysis.corpus.mentions import find_slogan_mentions
+from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
+from analysis.corpus.sentences import corpus_sentences
 
 LEX = parse_slogans(
     {

@@ -78,14 +78,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.lexicon import SloganLexicon
+from analysis.config.lexicon import SloganLexicon
+from analysis.config.paths import atomic_write, safe_child
 from analysis.measures.cooccurrence import nested_mentions
 from analysis.measures.slogan_counts import (
     check_mention_slogans,
     require_columns,
     selected_slogans,
 )
-from analysis.paths import atomic_write, safe_child
 
 COLLOCATE_COLUMNS = [
     "slogan", "term", "cooc", "freq_slogan", "freq_term", "window_tokens", "n_tokens",

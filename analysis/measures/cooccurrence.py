@@ -82,7 +82,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.lexicon import SloganLexicon
+from analysis.config.lexicon import SloganLexicon
 from analysis.measures.slogan_counts import (
     check_group_by,
     check_mention_slogans,

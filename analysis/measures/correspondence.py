@@ -1,7 +1,8 @@
 """Correspondence analysis (CA) of the document × term table (``ca_coordinates.csv``).
 
 The table ``N`` (documents × the ``top_terms`` most frequent terms, counted with
-:func:`analysis.dfm.dfm`) of grand total ``n`` is analysed by the singular value decomposition
+:func:`analysis.features.dfm.dfm`) of grand total ``n`` is analysed by the singular value
+decomposition
 of its standardized residuals (Greenacre 2017, *Correspondence Analysis in Practice*, 3rd ed.,
 Theoretical Appendix; Greenacre 1984, ch. 4):
 
@@ -34,8 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.dfm import Dfm
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm
 from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc
 
 CA_COORDINATE_COLUMNS = [
@@ -95,7 +96,8 @@ def textstat_ca(
 ) -> CorrespondenceAnalysis:
     """Correspondence analysis of documents × their ``top_terms`` most frequent terms.
 
-    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation and stopwords
+    ``x`` is a tokens table (counted with :func:`analysis.features.dfm.dfm`: punctuation and
+    stopwords
     dropped) or a :class:`Dfm` (any non-negative contingency table works: rows are reported
     as ``"document"``, columns as ``"term"``). ``top_terms`` (default 60, the
     ``correspondence:`` setting; ``None`` = all terms) picks the columns by corpus frequency;

@@ -55,8 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.dfm import Dfm, dfm_trim
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm, dfm_trim
 
 DISPERSION_COLUMNS = [
     "term",
@@ -84,7 +84,8 @@ def textstat_dispersion_dfm(
     """
     if not isinstance(x, Dfm):
         raise InputError(
-            f"textstat_dispersion_dfm needs a Dfm (analysis.dfm.dfm), got {type(x).__name__}"
+            "textstat_dispersion_dfm needs a Dfm (analysis.features.dfm.dfm), got "
+            f"{type(x).__name__}"
         )
     counts = x.matrix.tocsr()
     if sizes is None:
@@ -207,7 +208,8 @@ def textstat_dispersion(
     doc_ids = tokens["doc_id"].to_numpy()
     sequence, rank = _reading_order(doc_ids, order)
     word = ~tokens["is_punct"].to_numpy(dtype=bool)
-    # Terms are coded once for both partitions, in sorted (code-point) order as in analysis.dfm.
+    # Terms are coded once for both partitions, in sorted (code-point) order as in
+    # analysis.features.dfm.
     codes, vocabulary = pd.factorize(tokens["token"], sort=True)
     codes, rank = codes[word], rank[word]
     counted = ~tokens["is_stop"].to_numpy(dtype=bool)[word] if remove_stop else np.ones(

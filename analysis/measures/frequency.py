@@ -1,6 +1,7 @@
 """Term frequencies per document, per metadata group and for the corpus: ``term_frequencies.csv``.
 
-:func:`textstat_frequency` counts three kinds of term, each from a :class:`~analysis.dfm.Dfm`:
+:func:`textstat_frequency` counts three kinds of term, each from a
+:class:`~analysis.features.dfm.Dfm`:
 
 * token unigrams (``kind="token"``, ``ngram=1``): the segmenter's words;
 * token n-grams (``kind="token"``, ``ngram`` 2, 3, …) from :func:`tokens_ngrams`: runs of ``n``
@@ -54,9 +55,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis.dfm import Dfm, dfm, dfm_group
+from analysis.corpus.segment import TOKEN_COLUMNS
 from analysis.errors import InputError
-from analysis.segment import TOKEN_COLUMNS
+from analysis.features.dfm import Dfm, dfm, dfm_group
 
 FREQUENCY_COLUMNS = [
     "scope",
@@ -130,7 +131,7 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     with ``doc_id``, ``para``, ``sent``, ``position`` (of its first token), ``token`` (the tokens
     joined by ``concatenator``: 领导_班子), ``start`` (of the first token), ``end`` (of the last),
     ``is_punct`` (always false) and ``is_stop`` (true when any of its tokens is a stopword) —
-    so :func:`analysis.dfm.dfm` counts it like tokens, dropping n-grams with a stopword by
+    so :func:`analysis.features.dfm.dfm` counts it like tokens, dropping n-grams with a stopword by
     default (like ``tokens_remove(..., padding = TRUE)`` before ``tokens_ngrams`` in quanteda).
     ``para``, ``position``, ``start`` and ``end`` are kept when the input has them.
 
@@ -295,13 +296,14 @@ def _char_mask(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def dfm_char_ngrams(documents: pd.DataFrame, n: int, *, docs: Sequence[str] | None = None) -> Dfm:
-    """A :class:`~analysis.dfm.Dfm` of character n-grams of the cleaned texts (``text``).
+    """A :class:`~analysis.features.dfm.Dfm` of character n-grams of the cleaned texts (``text``).
 
     A character n-gram is any ``n`` consecutive characters of one document containing no white
     space (so none crosses a line, i.e. a paragraph), punctuation or symbol (Unicode categories
     P* and S*, hence no sentence end and no ``**`` placeholder). Overlapping n-grams all count:
     团结团结 holds three bigrams (团结 twice, 结团 once). Rows follow ``docs`` (default: the
-    documents' order); terms are in code-point order, as :func:`analysis.dfm.dfm` orders them.
+    documents' order); terms are in code-point order, as :func:`analysis.features.dfm.dfm` orders
+    them.
     Counting is vectorised over a code-point array of all texts (no Python loop over characters).
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:

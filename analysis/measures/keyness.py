@@ -72,8 +72,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.dfm import Dfm, dfm, dfm_group
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm, dfm, dfm_group
 
 KEYNESS_COLUMNS = [
     "target",
@@ -224,7 +224,8 @@ def textstat_keyness(
     """Keyness of every term of ``x`` in ``target`` against ``reference`` (one comparison).
 
     ``target`` and ``reference`` are row labels of ``x`` (documents, or groups after
-    :func:`analysis.dfm.dfm_group`), one or several; several are pooled. ``reference=None`` pools
+    :func:`analysis.features.dfm.dfm_group`), one or several; several are pooled.
+    ``reference=None`` pools
     every other row (labelled ``"rest"``), as quanteda's ``textstat_keyness(x, target)``; the
     label of pooled rows is their names joined by ``+``. Target and reference may overlap: a
     document compared with itself has zero keyness.
@@ -236,7 +237,9 @@ def textstat_keyness(
     :data:`KEYNESS_COLUMNS`; formulas and sources in the module docstring.
     """
     if not isinstance(x, Dfm):
-        raise InputError(f"textstat_keyness needs a Dfm (analysis.dfm.dfm), got {type(x).__name__}")
+        raise InputError(
+            f"textstat_keyness needs a Dfm (analysis.features.dfm.dfm), got {type(x).__name__}"
+        )
     _check_options(min_count, p_adjust, zero_adjustment)
     _check_flags(williams_correction=williams_correction, include_absent=include_absent)
     target_rows, target_label = _rows(x, target, "target")
@@ -441,8 +444,9 @@ def keyness_table(
     (``reference = "rest"``). Groups (``grouping`` = a ``group_by`` column of ``documents``): with
     ``versus="rest"`` each group against all other groups pooled; with ``versus="pairs"`` each
     pair of groups once (target before reference in sorted order). A column with a single value
-    gives no comparison. Counts come from :func:`analysis.dfm.dfm` (punctuation and stopwords
-    dropped by default) and :func:`analysis.dfm.dfm_group`; each comparison is
+    gives no comparison. Counts come from :func:`analysis.features.dfm.dfm` (punctuation and
+    stopwords
+    dropped by default) and :func:`analysis.features.dfm.dfm_group`; each comparison is
     :func:`textstat_keyness` with the options given, p-values adjusted within the comparison.
 
     Columns :data:`KEYNESS_TABLE_COLUMNS` (``grouping`` + :data:`KEYNESS_COLUMNS`), sorted by

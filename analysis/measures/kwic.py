@@ -33,12 +33,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.clean import to_simplified
+from analysis.config.lexicon import REGEX_PREFIX, SloganLexicon
+from analysis.config.paths import write_text_atomic
+from analysis.corpus.clean import to_simplified
+from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
-from analysis.export import write_csv
-from analysis.lexicon import REGEX_PREFIX, SloganLexicon
-from analysis.paths import write_text_atomic
-from analysis.sentences import corpus_sentences
+from analysis.run.export import write_csv
 
 KWIC_COLUMNS = [
     "doc_id", "para", "sent", "start", "end", "left", "match", "right", "pattern", "slogan",

@@ -1,8 +1,9 @@
 """Text scaling: document positions on one dimension (``textmodel_wordscores``,
 ``textmodel_wordfish``), as quanteda.textmodels estimates them.
 
-Both start from the document-feature matrix of :func:`analysis.dfm.dfm` (punctuation,
-stopwords and numbers dropped); ``x`` may be a tokens table or a :class:`~analysis.dfm.Dfm`.
+Both start from the document-feature matrix of :func:`analysis.features.dfm.dfm` (punctuation,
+stopwords and numbers dropped); ``x`` may be a tokens table or a
+:class:`~analysis.features.dfm.Dfm`.
 Results are frozen dataclasses of tidy tables; rows of ``positions`` are in code-point order of
 ``doc_id`` and rows of the word tables in code-point order of ``term``, whatever order the
 documents came in.
@@ -132,8 +133,8 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import norm
 
-from analysis.dfm import Dfm
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm
 from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc
 
 Rescaling = Literal["none", "lbg", "mv"]
@@ -258,7 +259,7 @@ def _counts(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
         not np.all(np.isfinite(data)) or data.min() < 0 or np.any(data != np.round(data))
     ):
         raise InputError(f"{caller}: counts must be whole numbers of at least 0; pass a dfm of "
-                         "counts (analysis.dfm.dfm), not weights")
+                         "counts (analysis.features.dfm.dfm), not weights")
     empty = d.docs[np.asarray(d.matrix.sum(axis=1)).ravel() == 0]
     if len(empty):
         raise InputError(

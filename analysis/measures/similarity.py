@@ -34,8 +34,8 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
-from analysis.dfm import Dfm
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm
 from analysis.measures.tfidf import Idf, as_dfm, check_weighting, sorted_by_doc, tfidf_matrix
 
 SIMILARITY_COLUMNS = ["doc_a", "doc_b", "cosine", "jaccard"]
@@ -107,7 +107,7 @@ def textstat_simil(
 ) -> pd.DataFrame:
     """Cosine (over TF-IDF) and Jaccard (over vocabularies) similarity of documents.
 
-    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`) or a :class:`Dfm`;
+    ``x`` is a tokens table (counted with :func:`analysis.features.dfm.dfm`) or a :class:`Dfm`;
     ``smooth_idf``, ``sublinear_tf`` and ``idf`` choose the TF-IDF weighting as in
     :func:`analysis.measures.tfidf.textstat_tfidf`. Formulas in the module docstring.
 

@@ -19,7 +19,7 @@ Rows and columns (fixed, whatever the data):
     the canonical slogan name, in lexicon order.
 ``n_docs``, ``n_paragraphs``, ``n_chars``
     documents, non-empty paragraphs (lines of the cleaned text) and characters (line breaks
-    excluded, as :func:`analysis.clean.count_chars`) in the row's scope.
+    excluded, as :func:`analysis.corpus.clean.count_chars`) in the row's scope.
 ``count``
     mentions in the cleaned text (every row of the mentions table: 团结 inside 团结协调 or
     inside the formula 树正气、讲团结、求发展 counts).
@@ -108,8 +108,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
-from analysis.lexicon import SloganLexicon
 
 SLOGAN_COUNT_COLUMNS = [
     "scope", "grouping", "group", "doc_id", "slogan", "n_docs", "n_paragraphs", "n_chars",
@@ -415,7 +415,8 @@ def textstat_slogans(
 
     ``documents`` needs ``doc_id`` and ``text`` (the cleaned text) and the ``group_by`` columns;
     ``mentions`` is the mentions table (``doc_id``, ``slogan``, ``start``, ``end``,
-    ``is_token``); ``lexicon`` the :class:`~analysis.lexicon.SloganLexicon` it was found with.
+    ``is_token``); ``lexicon`` the :class:`~analysis.config.lexicon.SloganLexicon` it was found
+    with.
     ``slogans`` restricts the table to some slogans (an unknown name is an
     :class:`~analysis.errors.InputError`). ``bootstrap_resamples=0`` skips the bootstrap
     (intervals are NaN). ``resample`` chooses what the intervals of pooled rows resample:

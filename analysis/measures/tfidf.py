@@ -1,7 +1,8 @@
 """TF-IDF: how characteristic a term is of one document relative to the others (``tfidf.csv``).
 
 Weights come from scikit-learn's ``TfidfTransformer`` applied to the counts of
-:func:`analysis.dfm.dfm` (the project's own tokens; nothing is re-segmented). For a term ``t``
+:func:`analysis.features.dfm.dfm` (the project's own tokens; nothing is re-segmented). For a term
+``t``
 in document ``d`` of a corpus of ``N`` documents, with ``n(t, d)`` its count and ``df(t)`` the
 number of documents it occurs in:
 
@@ -41,8 +42,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from analysis.dfm import Dfm, dfm
 from analysis.errors import InputError
+from analysis.features.dfm import Dfm, dfm
 
 TFIDF_COLUMNS = ["doc_id", "term", "tfidf", "rank"]
 
@@ -63,7 +64,8 @@ def as_dfm(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
         return dfm(x)
     raise InputError(
         f"{caller}: expected a tokens table (pandas DataFrame with doc_id and token) or an "
-        f"analysis.dfm.Dfm, got {type(x).__name__}; pass corpus.tokens or dfm(corpus.tokens)"
+        f"analysis.features.dfm.Dfm, got {type(x).__name__}; pass corpus.tokens or "
+        "dfm(corpus.tokens)"
     )
 
 
@@ -205,7 +207,8 @@ def textstat_tfidf(
 ) -> pd.DataFrame:
     """TF-IDF of every term in every document, best ``top_n`` per document (``tfidf.csv``).
 
-    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation, numbers and
+    ``x`` is a tokens table (counted with :func:`analysis.features.dfm.dfm`: punctuation, numbers
+    and
     stopwords dropped) or a :class:`Dfm`. Weighting (formulas and sources in the module
     docstring): ``smooth_idf``, ``sublinear_tf``, ``norm`` as in scikit-learn's
     ``TfidfTransformer``, and ``idf="classic"`` for ``ln(N / df)``. ``min_df`` and ``max_df``

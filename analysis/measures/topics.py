@@ -1,7 +1,8 @@
 """Topic models on the document-feature matrix: NMF and LDA, seeded topics, topic prevalence by
 group and year, and measures for choosing the number of topics.
 
-Every function here starts from :func:`analysis.dfm.dfm` (terms as the other measures define
+Every function here starts from :func:`analysis.features.dfm.dfm` (terms as the other measures
+define
 them: no punctuation, stopwords or numbers), with documents in code-point order of ``doc_id`` and
 terms in code-point order, so no result depends on the order the documents came in.
 
@@ -143,9 +144,9 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from threadpoolctl import threadpool_limits  # a requirement of scikit-learn
 
-from analysis.dfm import Dfm
+from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
-from analysis.lexicon import SloganLexicon
+from analysis.features.dfm import Dfm
 from analysis.measures.slogan_counts import MAX_BOOTSTRAP_RESAMPLES
 from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc, tfidf_matrix
 
@@ -337,7 +338,7 @@ def lexicon_seeds(lexicon: SloganLexicon) -> dict[str, tuple[str, ...]]:
     """
     if not isinstance(lexicon, SloganLexicon):
         raise InputError(
-            "lexicon_seeds: expected a SloganLexicon (analysis.lexicon.load_slogans()), got "
+            "lexicon_seeds: expected a SloganLexicon (analysis.config.lexicon.load_slogans()), got "
             f"{type(lexicon).__name__}"
         )
     terms: dict[str, list[str]] = {str(group): [] for group in lexicon.groups}
@@ -614,8 +615,10 @@ def textmodel_topics(
 ) -> TopicModel:
     """Fit ``k`` topics to the documents of ``x`` by NMF of TF-IDF or by LDA of counts.
 
-    ``x`` is a tokens table (counted with :func:`analysis.dfm.dfm`: punctuation, numbers and
-    stopwords dropped) or a :class:`~analysis.dfm.Dfm`. The vocabulary keeps terms in at least
+    ``x`` is a tokens table (counted with :func:`analysis.features.dfm.dfm`: punctuation, numbers
+    and
+    stopwords dropped) or a :class:`~analysis.features.dfm.Dfm`. The vocabulary keeps terms in at
+    least
     ``min_docs`` documents and at most ``max_df`` of them (a share, or a whole number of
     documents). ``method`` is ``"nmf"`` (default; deterministic) or ``"lda"`` (seeded by
     ``seed``); ``max_iter`` caps the iterations (default 1000 for NMF, which stops when it
@@ -807,7 +810,8 @@ def textstat_topic_coherence(
 ) -> pd.DataFrame:
     """Coherence of each topic's top ``top_n`` terms, from document co-occurrence in ``x``.
 
-    ``x`` is the reference corpus (a tokens table or a :class:`~analysis.dfm.Dfm`; usually the
+    ``x`` is the reference corpus (a tokens table or a :class:`~analysis.features.dfm.Dfm`; usually
+    the
     model's own ``TopicModel.dfm``); ``topics`` a table with ``topic``, ``term`` and ``rank``
     (the ``topics`` table of :func:`textmodel_topics`, or one written by hand). A topic's terms
     are its rows in order of rank then term, the first ``top_n`` of them. ``measure``:
@@ -1069,7 +1073,8 @@ def textstat_topic_prevalence(
 
     ``topic_shares`` is the table of :func:`textmodel_topics` (``doc_id``, ``topic``,
     ``share``); ``documents`` has ``doc_id`` and the ``by`` column(s): any metadata column
-    (``genre``, ``decade`` from :func:`analysis.groupings.add_year_bins`) or ``year``. Values are
+    (``genre``, ``decade`` from :func:`analysis.corpus.groupings.add_year_bins`) or ``year``.
+    Values are
     compared as text (a whole-number float year 1998.0 is ``"1998"``); documents whose value is
     missing, or whose shares are NaN (no term of the vocabulary), are left out of that grouping.
 
@@ -1119,7 +1124,8 @@ def textstat_topic_prevalence(
             raise InputError(
                 f"{caller}: by names {column!r}, which is not a metadata column of the "
                 f"documents table (columns: {', '.join(map(str, documents.columns))}); add it "
-                "to the metadata, or derive decade/period with analysis.groupings.add_year_bins"
+                "to the metadata, or derive decade/period with "
+                "analysis.corpus.groupings.add_year_bins"
             )
     if len(set(groupings)) != len(groupings):
         raise InputError(f"{caller}: by lists a column twice ({groupings}); list each once")

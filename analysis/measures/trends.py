@@ -18,7 +18,7 @@ Time (``time``):
 ``"year"``
     each year a document has; ``time`` is the year as text (``"1998"``).
 ``"decade"``
-    ``"1990s"``, from :func:`analysis.groupings.add_year_bins`.
+    ``"1990s"``, from :func:`analysis.corpus.groupings.add_year_bins`.
 ``"period"``
     periods cut by the break years ``periods`` (a break year starts a period): ``"–1977"``,
     ``"1978–1991"``, …, ``"2012–"``.
@@ -59,8 +59,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from analysis.errors import InputError
-from analysis.groupings import (
+from analysis.config.lexicon import SloganLexicon
+from analysis.corpus.groupings import (
     DECADE,
     EN_DASH,
     PERIOD,
@@ -68,7 +68,7 @@ from analysis.groupings import (
     grouping_name,
     parse_grouping,
 )
-from analysis.lexicon import SloganLexicon
+from analysis.errors import InputError
 from analysis.measures.slogan_counts import (
     Resample,
     require_columns,
@@ -143,7 +143,7 @@ def textstat_slogan_trends(
     textstat_slogans`. ``time`` is ``"year"``, ``"decade"`` or ``"period"`` (then ``periods``,
     the break years, e.g. ``[1978, 1992, 2002, 2012]``, is required). ``group_by`` lists
     groupings, each a column of ``documents`` or a crossing added beforehand with
-    :func:`analysis.groupings.add_crossings` (``"genre×level"``; ``"genre*level"`` and
+    :func:`analysis.corpus.groupings.add_crossings` (``"genre×level"``; ``"genre*level"`` and
     ``["genre", "level"]`` name the same column); a grouping containing the time column itself
     (``decade`` with ``time="decade"``) is an error, since every cell would hold one time step
     of it. ``slogans``, ``resample``, ``bootstrap_resamples``, ``confidence`` and ``seed`` are
@@ -192,7 +192,7 @@ def textstat_slogan_trends(
             )
         if name not in dated.columns:
             hint = (
-                "add the crossing first with analysis.groupings.add_crossings"
+                "add the crossing first with analysis.corpus.groupings.add_crossings"
                 if len(members) > 1
                 else "add it to the metadata"
             )

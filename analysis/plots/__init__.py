@@ -3,7 +3,7 @@ figure style, and safe figure export.
 
 Plot functions take tables of the measures layer, build and return a matplotlib Figure (inside
 :func:`figure_style`, sized with :func:`figure_size`) and never save; only :func:`save_figure`
-writes files. :mod:`analysis.figures` draws and saves every figure of the study.
+writes files. :mod:`analysis.run.figures` draws and saves every figure of the study.
 
 >>> from analysis.plots import figure_style, figure_size, save_figure
 >>> import matplotlib.pyplot as plt

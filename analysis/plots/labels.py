@@ -110,7 +110,7 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
     "log_ratio": ("log ratio", "对数比"),
     # TF-IDF
     "tfidf_weight": ("TF-IDF weight", "TF-IDF 权重"),
-    # documents shown when a corpus has too many for one figure (analysis.document_sample)
+    # documents shown when a corpus has too many for one figure (analysis.plots.document_sample)
     "documents_shown": (
         "{shown} of {total} documents, {how}", "{total} 篇文档中的 {shown} 篇，{how}"
     ),

@@ -27,8 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
+from analysis.config.paths import atomic_write, safe_child
 from analysis.errors import InputError
-from analysis.paths import atomic_write, safe_child
 from analysis.plots.fonts import (
     font_files_for,
     font_stack,

@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from analysis.dfm import dfm, dfm_group
 from analysis.errors import CannotDraw, InputError
+from analysis.features.dfm import dfm, dfm_group
 from analysis.measures.keyness import textstat_keyness
 from analysis.plots.correspondence import (
     draw_leader,
@@ -68,7 +68,7 @@ def textplot_term_scatter(
     ``tokens`` and ``documents`` are the corpus tables (``build_corpus``); ``grouping`` is a
     column of ``documents`` (``"genre"``, ``"level"``, or ``"doc_id"`` to compare two
     documents), ``group_a`` and ``group_b`` two of its values; documents in other groups are
-    left out. Terms are counted as :func:`analysis.dfm.dfm` counts them (punctuation and
+    left out. Terms are counted as :func:`analysis.features.dfm.dfm` counts them (punctuation and
     stopwords dropped), and a term is shown when it occurs at least ``min_count`` times in the
     two groups together.
 

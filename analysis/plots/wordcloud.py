@@ -1,6 +1,7 @@
 """Word clouds of the tokens table: one document, the corpus, small multiples, or a comparison.
 
-Terms and counts come from :func:`analysis.dfm.dfm`, so a word cloud counts exactly what every
+Terms and counts come from :func:`analysis.features.dfm.dfm`, so a word cloud counts exactly what
+every
 other measure counts: tokens of our segmenter (never the ``wordcloud`` package's own tokenizer,
 which splits on spaces and cannot read Chinese), without punctuation (``is_punct``) and
 stopwords (``is_stop``). Tokens without a letter (numbers such as ``2007``, symbols) are left out
@@ -29,8 +30,8 @@ from matplotlib.figure import Figure
 from PIL import ImageFont
 from wordcloud import WordCloud
 
-from analysis.dfm import Dfm, dfm
 from analysis.errors import CannotDraw, InputError
+from analysis.features.dfm import Dfm, dfm
 from analysis.plots.fonts import missing_characters, resolve_cjk_font
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (

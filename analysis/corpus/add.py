@@ -24,7 +24,9 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from analysis.corpus import (
+from analysis.config.paths import atomic_write, safe_child
+from analysis.corpus.encoding import read_text_file
+from analysis.corpus.load import (
     MAX_DOC_ID_BYTES,
     doc_id_from_path,
     is_safe_doc_id,
@@ -32,10 +34,8 @@ from analysis.corpus import (
     text_files,
     year_from_name,
 )
-from analysis.encoding import read_text_file
 from analysis.errors import InputError
-from analysis.manifest import file_sha256
-from analysis.paths import atomic_write, safe_child
+from analysis.run.manifest import file_sha256
 
 LOCK_WAIT_SECONDS = 60  # another add takes a second or two: wait for it rather than fail
 

@@ -1,19 +1,19 @@
 """``python -m analysis run``: every table, figure and notebook of the study, written to disk.
 
 ``run_analysis(corpus, settings, stage=…, request=…)`` writes, all at once when everything is
-complete (:mod:`analysis.outputs`),
+complete (:mod:`analysis.run.outputs`),
 
 * ``OUT/tables/<name>.parquet`` — every table, complete and typed (what the notebooks and
-  :func:`analysis.results.load_results` read), and ``OUT/tables/<name>.csv`` (UTF-8 with BOM,
-  for Excel; cut to a size a spreadsheet opens, see :mod:`analysis.export`), and
+  :func:`analysis.run.results.load_results` read), and ``OUT/tables/<name>.csv`` (UTF-8 with BOM,
+  for Excel; cut to a size a spreadsheet opens, see :mod:`analysis.run.export`), and
   ``OUT/tables/collocation_network.graphml`` (for Gephi);
 * ``OUT/tables/summary.xlsx`` and ``OUT/tables/latex/<name>.tex`` — the compact summary tables a
   paper reports (:func:`summary_tables`), as an Excel workbook and as LaTeX ``booktabs`` tables;
-* the figures, in PNG, PDF and SVG, into the figures folder (:mod:`analysis.figures`);
+* the figures, in PNG, PDF and SVG, into the figures folder (:mod:`analysis.run.figures`);
 * the executed notebooks and their standalone HTML under ``OUT/notebooks/``
-  (:mod:`analysis.notebooks`), executed last, on the staged tables and figures;
-* ``OUT/manifest.json`` — the run's provenance (:mod:`analysis.manifest`), with what was
-  skipped and what failed, and ``OUT/run-state.json`` (:mod:`analysis.run_state`).
+  (:mod:`analysis.run.notebooks`), executed last, on the staged tables and figures;
+* ``OUT/manifest.json`` — the run's provenance (:mod:`analysis.run.manifest`), with what was
+  skipped and what failed, and ``OUT/run-state.json`` (:mod:`analysis.run.state`).
 
 A failing figure or notebook is recorded and the rest is still committed (the run then ends
 with exit code 1); a failure of the statistics commits nothing.
@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.corpus.build import CorpusTables
 from analysis.errors import InputError
-from analysis.export import CsvLimits, write_tables
-from analysis.manifest import (
+from analysis.measures.collocates import write_graphml
+from analysis.run.export import CsvLimits, write_tables
+from analysis.run.manifest import (
     build_manifest,
     changed_inputs,
     input_files,
@@ -37,12 +39,10 @@ from analysis.manifest import (
     utc_now,
     write_manifest,
 )
-from analysis.measures.collocates import write_graphml
-from analysis.outputs import MANIFEST_FILE, StagedRun, previous_figure_files
-from analysis.pipeline import CorpusTables
-from analysis.report import compute_tables
-from analysis.run_state import record_run
-from analysis.summary_export import summary_tables, write_summary
+from analysis.run.outputs import MANIFEST_FILE, StagedRun, previous_figure_files
+from analysis.run.state import record_run
+from analysis.run.summary import summary_tables, write_summary
+from analysis.run.tables import compute_tables
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class RunRequest:
         fingerprint: str = "",
         inputs: dict[str, Any] | None = None,
     ) -> RunRequest:
-        """``inputs``: an :func:`~analysis.manifest.input_files` snapshot already taken (the
+        """``inputs``: an :func:`~analysis.run.manifest.input_files` snapshot already taken (the
         fingerprint's), else one is taken now."""
         return cls(
             texts=Path(texts),
@@ -119,7 +119,7 @@ class RunOutcome:
 
 
 def csv_limits(settings: dict[str, Any]) -> CsvLimits:
-    """The CSV size limits of settings ``outputs:`` (see :mod:`analysis.export`)."""
+    """The CSV size limits of settings ``outputs:`` (see :mod:`analysis.run.export`)."""
     section = settings.get("outputs") or {}
     if not isinstance(section, dict):
         raise InputError(f"settings: `outputs` must be a section of options, got {section!r}")
@@ -155,10 +155,10 @@ def run_analysis(
     jobs: int | None = None,
 ) -> RunOutcome:
     """Compute everything, write it into ``stage`` with ``manifest.json`` and the run state, and
-    commit it (:mod:`analysis.outputs`).
+    commit it (:mod:`analysis.run.outputs`).
 
     The notebooks run last, on the tables and figures just staged (they read the run with
-    :func:`analysis.results.load_results`; nothing is computed twice). A figure or notebook that
+    :func:`analysis.run.results.load_results`; nothing is computed twice). A figure or notebook that
     fails does not cost the rest: everything complete is committed, the failure is recorded in
     the manifest (``status: incomplete``, ``failures``) and returned. Raises InputError,
     committing nothing, if an input file changed while the run read it.
@@ -178,7 +178,7 @@ def run_analysis(
     failures: list[dict[str, str]] = []
     skipped = list(results.notes)
     if stage.figures is not None:
-        from analysis.figures import save_all_figures
+        from analysis.run.figures import save_all_figures
 
         saved = save_all_figures(
             corpus,
@@ -221,7 +221,7 @@ def run_analysis(
         )
 
     if notebooks:
-        from analysis.notebooks import execute_notebooks
+        from analysis.run.notebooks import execute_notebooks
 
         write_manifest(manifest(staged_view=True), stage.staging / MANIFEST_FILE)
         executed, notebook_failures = execute_notebooks(

@@ -47,8 +47,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.config.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
 from analysis.errors import InputError, reject_lone_surrogates
-from analysis.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
 
 Backend = Literal["jieba", "rjieba"]
 BACKENDS: tuple[Backend, ...] = ("jieba", "rjieba")
@@ -358,7 +358,7 @@ class TokenCache:
         return Segments(starts, ends, tags)
 
     def put(self, key: str, segments: Segments) -> None:
-        from analysis.paths import atomic_write
+        from analysis.config.paths import atomic_write
 
         columns = {"start": segments.starts, "end": segments.ends}
         if segments.tags is not None:
@@ -470,7 +470,7 @@ def tokens_table(
     """Assemble the tokens table from per-document segments (in ``documents`` order).
 
     ``words`` may give each document's token strings already cut (an Arrow array per
-    document, as :mod:`analysis.engine` returns them); otherwise they are cut here.
+    document, as :mod:`analysis.corpus.engine` returns them); otherwise they are cut here.
 
     Vectorised over the whole corpus: offsets are made global (document offset + position) so
     one ``searchsorted`` finds every token's sentence; token strings are sliced per document and

@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.manifest import changed_inputs, input_files, read_manifest
-from analysis.outputs import MANIFEST_FILE
+from analysis.run.manifest import changed_inputs, input_files, read_manifest
+from analysis.run.outputs import MANIFEST_FILE
 
 
 class MissingTableError(KeyError):
@@ -170,8 +170,8 @@ class RunResults:
 
     def lexicon(self):
         """The slogans of the run (its lexicon file and ``--slogans`` selection)."""
-        from analysis.lexicon import choose_slogans
-        from analysis.settings import lexicon_path
+        from analysis.config.lexicon import choose_slogans
+        from analysis.config.settings import lexicon_path
 
         chosen = self.manifest.get("options", {}).get("slogans")
         return choose_slogans(chosen, lexicon_path(self.settings, "slogans"))
@@ -181,7 +181,7 @@ class RunResults:
         inputs, settings, segmenter, slogans and file endings (tokens come from the cache).
 
         Raises InputError when a text or the metadata changed since the run."""
-        from analysis.pipeline import build_corpus
+        from analysis.corpus.build import build_corpus
 
         inputs = self.manifest["inputs"]
         options = self.manifest.get("options", {})
@@ -214,10 +214,10 @@ class RunResults:
 
         Mentions are found in the run's cleaned texts; a term the run's segmentation did not
         know is still found, and ``token_count`` says how often it was a whole token."""
-        from analysis.lexicon import choose_slogans
-        from analysis.report import slogan_trends, study_documents
-        from analysis.settings import lexicon_path
-        from analysis.slogans import find_slogan_mentions
+        from analysis.config.lexicon import choose_slogans
+        from analysis.config.settings import lexicon_path
+        from analysis.corpus.mentions import find_slogan_mentions
+        from analysis.run.tables import slogan_trends, study_documents
 
         corpus = self.corpus()
         settings = self.settings

@@ -4,7 +4,7 @@ A mention is a match of a slogan's variants (or of its parts, in order, with onl
 white space between them, or of its regular expression) in the cleaned text, so 团结 inside 团结协调
 counts. Matches of one slogan do not overlap: they are :func:`re.finditer`'s leftmost matches (the
 longest variant wins at a position; a regular expression matches as Python's ``re`` does, and
-:class:`~analysis.lexicon.Slogan` refuses one that could match the empty string). Different
+:class:`~analysis.config.lexicon.Slogan` refuses one that could match the empty string). Different
 slogans may overlap (讲团结 in 树正气、讲团结、求发展 is also a mention of 团结). Ad-hoc slogans
 named on the command line (``--slogans 改革开放,re:民主.{0,2}制``) are found the same way.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.lexicon import SloganLexicon
+from analysis.config.lexicon import SloganLexicon
 
 MENTION_COLUMNS = [
     "doc_id",

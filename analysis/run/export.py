@@ -3,7 +3,7 @@
 Every table is written twice, atomically, into one folder:
 
 * ``<name>.parquet`` — the complete table with its column types (pyarrow; what
-  :func:`analysis.results.load_results` and the notebooks read);
+  :func:`analysis.run.results.load_results` and the notebooks read);
 * ``<name>.csv`` — UTF-8 with a byte-order mark (``utf-8-sig``), so that Excel opens Chinese text
   correctly; pandas, R and every other tool read the BOM transparently.
 
@@ -26,8 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.config.paths import atomic_write, safe_child
 from analysis.errors import InputError
-from analysis.paths import atomic_write, safe_child
 
 #: Tables written as Parquet only: cells too long for a spreadsheet (a document's whole text).
 PARQUET_ONLY = frozenset({"texts"})

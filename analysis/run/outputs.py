@@ -42,9 +42,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from analysis.config.paths import PROJECT_ROOT, write_text_atomic
 from analysis.errors import InputError
-from analysis.manifest import figures_folder_of, file_sha256
-from analysis.paths import PROJECT_ROOT, write_text_atomic
+from analysis.run.manifest import figures_folder_of, file_sha256
 
 #: Folders under OUT that a run owns and replaces whole.
 RUN_FOLDERS = ("tables", "notebooks")

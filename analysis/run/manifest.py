@@ -16,7 +16,7 @@ The manifest of a run records
 * ``inputs`` — the texts folder, the metadata file and every text file with its doc id, size,
   detected encoding and SHA-256;
 * ``outputs`` — every file the run wrote, relative to the output or figures folder, with its size
-  and SHA-256; ``fingerprint`` — the run state's hash of all inputs (:mod:`analysis.run_state`);
+  and SHA-256; ``fingerprint`` — the run state's hash of all inputs (:mod:`analysis.run.state`);
 * ``status`` — ``complete``, or ``incomplete`` when a figure or notebook failed; ``failures`` —
   each failed figure or notebook (``stage``, ``name``, ``error`` and, for a notebook, the
   ``path`` of its executed copy); ``skipped`` — what the corpus did not support and why
@@ -41,9 +41,9 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from analysis.corpus import text_files
+from analysis.config.paths import PROJECT_ROOT, write_text_atomic
+from analysis.corpus.load import text_files
 from analysis.errors import InputError
-from analysis.paths import PROJECT_ROOT, write_text_atomic
 
 MANIFEST_VERSION = 1
 DISTRIBUTION = "cpc-leadership-analysis"
@@ -158,7 +158,7 @@ def seeds(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def lexicon_hashes(settings: dict[str, Any]) -> dict[str, dict[str, str | None]]:
-    from analysis.settings import lexicon_path
+    from analysis.config.settings import lexicon_path
 
     hashes = {}
     for name in sorted(settings.get("lexicons", {})):

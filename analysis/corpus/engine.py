@@ -14,7 +14,7 @@ tables never depend on how the work was spread:
   the token cache is read and written on the machine running each worker, so point
   ``ANALYSIS_CACHE`` at a shared file system for a cache the whole cluster shares.
 
-Shared boilerplate (:mod:`analysis.boilerplate`) is a property of the corpus, not of one
+Shared boilerplate (:mod:`analysis.corpus.boilerplate`) is a property of the corpus, not of one
 document, so :func:`process_corpus_texts` makes two passes over the documents: it cleans every
 document (:func:`clean_texts`, the same map), finds the lines the cleaned texts share, then
 cleans again and segments the documents that have shared lines to remove, and segments the
@@ -35,17 +35,17 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pyarrow as pa
 
-from analysis.boilerplate import (
+from analysis.config.cleaning_rules import CleaningRules
+from analysis.corpus.boilerplate import (
     SharedBoilerplate,
     find_shared_boilerplate,
     no_shared_boilerplate,
     with_shared_lines,
 )
-from analysis.clean import CleanedText, clean_text
-from analysis.cleaning_rules import CleaningRules
+from analysis.corpus.clean import CleanedText, clean_text
+from analysis.corpus.segment import Segmenter, SegmenterConfig, Segments, TokenCache
+from analysis.corpus.sentences import sentence_spans
 from analysis.errors import InputError
-from analysis.segment import Segmenter, SegmenterConfig, Segments, TokenCache
-from analysis.sentences import sentence_spans
 
 Engine = Literal["local", "dask"]
 SMALL_CORPUS_CHARS = 500_000
@@ -245,7 +245,7 @@ def clean_texts(
     progress: bool = False,
     connect_timeout: str = "30s",
 ) -> list[CleanedText]:
-    """:func:`analysis.clean.clean_text` of every raw text, in input order, with the chosen
+    """:func:`analysis.corpus.clean.clean_text` of every raw text, in input order, with the chosen
     engine: the cleaning-only first pass of :func:`process_corpus_texts`."""
     jobs = _check_options(raws, jobs, engine, scheduler)
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:

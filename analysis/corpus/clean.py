@@ -14,7 +14,8 @@ each rule does). What the cleaner guarantees:
   column; censorship placeholders (``**``) stay in the text.
 * Cleaning is idempotent: cleaning a cleaned text changes nothing (with the same rules, and
   so the same shared lines).
-* Lines a corpus shares (``rules.shared_lines``, see :mod:`analysis.boilerplate`) are removed as
+* Lines a corpus shares (``rules.shared_lines``, see :mod:`analysis.corpus.boilerplate`) are
+removed as
   the line rule ``shared_boilerplate``; without them (the default) nothing is.
 * Any text is accepted except one holding a lone surrogate (U+D800–U+DFFF), which no decoded
   file can contain and no file can store: that is an :class:`~analysis.errors.InputError`
@@ -42,14 +43,14 @@ import numpy as np
 import opencc
 import pandas as pd
 
-from analysis.boilerplate import RULE as SHARED_BOILERPLATE
-from analysis.boilerplate import line_key, removable_lines
-from analysis.cleaning_rules import (
+from analysis.config.cleaning_rules import (
     BlockRule,
     CleaningRules,
     SharedBoilerplateSettings,
     load_cleaning_rules,
 )
+from analysis.corpus.boilerplate import RULE as SHARED_BOILERPLATE
+from analysis.corpus.boilerplate import line_key, removable_lines
 from analysis.errors import InputError, reject_lone_surrogates
 
 AUDIT_COLUMNS = [
@@ -469,7 +470,7 @@ def _removed_lines(
     repeats until it removes nothing more, so cleaning a cleaned text removes nothing (zones are
     recomputed as lines go). The rule ``shared_boilerplate`` (when ``rules.shared_lines`` is
     given) runs when the others have removed all they can, so it sees the lines exactly as the
-    text cleaned without it reads, where :func:`analysis.boilerplate.find_shared_boilerplate`
+    text cleaned without it reads, where :func:`analysis.corpus.boilerplate.find_shared_boilerplate`
     found them; then the sequence repeats again.
     """
     removed = {}

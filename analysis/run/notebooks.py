@@ -2,7 +2,7 @@
 
 The notebooks in ``notebooks/`` are committed without outputs. They compute nothing: each reads
 a finished run (``results_dir``, the run's ``--out`` folder) with
-:func:`analysis.results.load_results` and shows its tables and figures, so a notebook always
+:func:`analysis.run.results.load_results` and shows its tables and figures, so a notebook always
 agrees with the tables beside it and with the settings, segmenter and slogans that made them.
 ``python -m analysis run`` executes them last, with a real Jupyter kernel, into
 ``OUT/notebooks/`` (``results_dir = ".."``), writing ``NN_name.ipynb`` (with outputs) and
@@ -17,8 +17,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from analysis.config.paths import PROJECT_ROOT, write_text_atomic
 from analysis.errors import InputError
-from analysis.paths import PROJECT_ROOT, write_text_atomic
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 KERNEL = "python3"
@@ -64,11 +64,11 @@ def check_notebook_parameters(*, results_dir: object, terms: object = None) -> P
 
 def setup_notebook(results_dir: object, *, terms: object = None):
     """The first cell of every notebook: check the parameters, set the figure style and the
-    display options, and return the run (:func:`analysis.results.load_results`)."""
+    display options, and return the run (:func:`analysis.run.results.load_results`)."""
     import pandas as pd
 
     from analysis.plots import apply_figure_style
-    from analysis.results import load_results
+    from analysis.run.results import load_results
 
     folder = check_notebook_parameters(results_dir=results_dir, terms=terms)
     apply_figure_style()  # the study's figure style and CJK font for anything drawn inline
@@ -259,7 +259,7 @@ def execute_notebooks(
 
     from tqdm.auto import tqdm
 
-    from analysis.engine import default_jobs, die_with_parent
+    from analysis.corpus.engine import default_jobs, die_with_parent
 
     parameters = notebook_parameters(results_dir=results_dir)
     output_dir = Path(output_dir)

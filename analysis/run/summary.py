@@ -36,12 +36,12 @@ import pandas as pd
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from analysis.paths import atomic_write, safe_child, write_text_atomic
+from analysis.config.paths import atomic_write, safe_child, write_text_atomic
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from analysis.report import StudyResults
+    from analysis.run.tables import StudyResults
 
 #: With at most this many documents, slogans and similarity get a column per document.
 WIDE_DOCUMENTS = 20

@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.pipeline import CorpusTables
+from analysis.corpus.build import CorpusTables
 
 LEXICON_CHECK_COLUMNS = [
     "term",

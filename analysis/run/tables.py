@@ -3,7 +3,7 @@
 ``compute_tables(corpus, settings)`` calls each measure with the options of its section in
 ``data/settings.yml`` (a key the measure does not take is an error naming the section, so a typo
 never passes silently; a key left out takes the measure's own default) and returns the tables by
-name. ``write_tables`` (in :mod:`analysis.export`) writes them as ``<name>.csv`` and
+name. ``write_tables`` (in :mod:`analysis.run.export`) writes them as ``<name>.csv`` and
 ``<name>.parquet``.
 
 =========================  ===========================================================
@@ -12,9 +12,9 @@ table                      measure
 documents                  :func:`documents_table` (metadata, sizes, flags)
 texts                      the cleaned texts (``doc_id``, ``text``, ``translation``;
                            Parquet only)
-shared_boilerplate         lines removed as shared boilerplate (:mod:`analysis.boilerplate`)
-cleaning_log               :func:`analysis.clean.clean_corpus`
-slogan_mentions            :func:`analysis.slogans.find_slogan_mentions`
+shared_boilerplate         lines removed as shared boilerplate (:mod:`analysis.corpus.boilerplate`)
+cleaning_log               :func:`analysis.corpus.clean.clean_corpus`
+slogan_mentions            :func:`analysis.corpus.mentions.find_slogan_mentions`
 term_frequencies           :func:`analysis.measures.frequency.textstat_frequency`
 dispersion                 :func:`analysis.measures.dispersion.textstat_dispersion`
 keyness                    :func:`analysis.measures.keyness.keyness_table`
@@ -30,7 +30,7 @@ formulae                   :func:`analysis.measures.formulae.summarise_formulae`
 formula_occurrences        :func:`analysis.measures.formulae.formula_occurrences`
 ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textstat_ca`
 topics, topic_shares       :func:`analysis.measures.topics.textmodel_topics` (with
-                           ``topic_k`` and ``topic_prevalence``; see :mod:`analysis.models`
+                           ``topic_k`` and ``topic_prevalence``; see :mod:`analysis.run.models`
                            for when: 20 documents or more by default)
 wordfish_positions,        :func:`analysis.measures.scaling.textmodel_wordfish`
 wordfish_words
@@ -53,15 +53,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis.dfm import Dfm
-from analysis.errors import InputError
-from analysis.groupings import (
+from analysis.corpus.build import CorpusTables, document_summary
+from analysis.corpus.groupings import (
     add_crossings,
     add_year_bins,
     attach_metadata,
     grouping_name,
     parse_groupings,
 )
+from analysis.errors import InputError
+from analysis.features.dfm import Dfm
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.correspondence import (
@@ -78,7 +79,6 @@ from analysis.measures.similarity import DocumentClustering, cluster_documents, 
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import as_dfm, sorted_by_doc, textstat_tfidf
 from analysis.measures.trends import textstat_slogan_trends
-from analysis.pipeline import CorpusTables, document_summary
 
 #: Tables that also go to the XLSX workbook and LaTeX (booktabs) files of the report.
 SUMMARY_TABLES = ("documents", "slogan_counts", "formulae", "ca_inertia", "similarity_clusters")
@@ -118,7 +118,7 @@ def usable_groupings(
     notes: list[dict[str, str]] | None = None,
 ) -> list[str]:
     """The groupings of ``wanted`` (metadata columns, or crossings such as ``genre×decade``
-    added by :func:`analysis.groupings.add_crossings`) that some document has a value for.
+    added by :func:`analysis.corpus.groupings.add_crossings`) that some document has a value for.
 
     A name that is no column but close to one (``gnere``) is an error suggesting the column.
     A grouping no document has a value for (any folder of texts without a metadata CSV has no
@@ -379,7 +379,7 @@ def compute_tables(
     Documents are pooled by the groupings of each section's ``group_by`` (metadata columns,
     ``decade``/``period`` derived from ``year``, and crossings such as ``genre×decade``); rows of
     the tables in :data:`WITH_METADATA` then carry ``year`` and the member columns of every
-    grouping used (:func:`analysis.groupings.attach_metadata`).
+    grouping used (:func:`analysis.corpus.groupings.attach_metadata`).
 
     An option a measure refuses (say ``confidence: 1.5``) is an InputError naming
     ``settings_file`` and the section.
@@ -511,7 +511,7 @@ def compute_tables(
             tables["ca_inertia"] = ca.inertia
 
     def topics() -> None:
-        from analysis.models import topic_tables
+        from analysis.run.models import topic_tables
 
         grouping_columns = [g for g in used_groupings if g in docs.columns]
         tables.update(
@@ -522,7 +522,7 @@ def compute_tables(
         )
 
     def scaling() -> None:
-        from analysis.models import scaling_tables
+        from analysis.run.models import scaling_tables
 
         tables.update(
             scaling_tables(tokens, docs, settings, note=lambda what, why: _note(notes, what, why))

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
+from analysis.config.paths import data_dir, data_file
+from analysis.config.yaml_files import load_yaml, yaml_problem
 from analysis.errors import InputError
-from analysis.paths import data_dir, data_file
-from analysis.yaml_files import load_yaml, yaml_problem
 
 DEFAULTS: dict[str, Any] = {
     "lexicons": {

@@ -1,6 +1,6 @@
 """What a run shows, in sentences written from its tables: the findings that end each notebook.
 
-Every function takes a finished run (:class:`analysis.results.RunResults`) and computes no
+Every function takes a finished run (:class:`analysis.run.results.RunResults`) and computes no
 statistic: it picks rows of the run's tables (the highest rate, the strongest keywords, the most
 similar pair …) and says what they show, so the text is true for whatever corpus the run was
 made on. Each returns :class:`Findings`: the text as Markdown (shown as such in Jupyter) and a
@@ -25,7 +25,7 @@ Where a table is absent (the run skipped the measure) or the corpus lacks what a
 instead of failing.
 
 Numbers are rounded as the run's summary tables print them
-(:func:`analysis.summary_export.plain_cell`): counts whole with thousands separators, rates per
+(:func:`analysis.run.summary.plain_cell`): counts whole with thousands separators, rates per
 10,000 characters and their intervals to one decimal, G² and log ratios to two,
 expected counts to two (two significant digits below 0.1),
 cosines, TF-IDF weights and other scores to three; ratios ("times") to one decimal and
@@ -56,10 +56,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.summary_export import plain_cell
+from analysis.run.summary import plain_cell
 
 if TYPE_CHECKING:
-    from analysis.results import RunResults
+    from analysis.run.results import RunResults
 
 #: Columns of :attr:`Findings.claims`, one row per number cited.
 #:
@@ -252,7 +252,7 @@ def _note(topic: str, text: str) -> Findings:
 
 
 def _check_results(results: object, caller: str) -> None:
-    from analysis.results import RunResults
+    from analysis.run.results import RunResults
 
     if not isinstance(results, RunResults):
         raise InputError(
@@ -306,7 +306,7 @@ def _main_slogans(results: RunResults, slogans: Sequence[str] | None, n: int) ->
                 f"{', '.join(results.slogans)}"
             )
         return list(slogans)
-    from analysis.views import main_slogans
+    from analysis.run.views import main_slogans
 
     return main_slogans(results, n=n)
 
@@ -1258,14 +1258,14 @@ _PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 
 def narrative_template() -> Path:
     """The study narrative's template, ``data/narrative/study.md`` (or under ANALYSIS_DATA)."""
-    from analysis.paths import data_file
+    from analysis.config.paths import data_file
 
     return data_file(*NARRATIVE_TEMPLATE)
 
 
 def _read_template(template: str | Path | None) -> tuple[dict[str, list[str]], str, str]:
     """(front matter, body, source name) of a narrative template file."""
-    from analysis.yaml_files import load_yaml, yaml_problem
+    from analysis.config.yaml_files import load_yaml, yaml_problem
 
     path = narrative_template() if template is None else Path(template)
     if not path.is_file():
@@ -1564,7 +1564,7 @@ def _prevalence_sentence(cite: _Citer, results: RunResults) -> str:
     table = _table(results, "topic_prevalence")
     if table is None:
         return ""
-    from analysis.models import prevalence_grouping
+    from analysis.run.models import prevalence_grouping
 
     grouping = prevalence_grouping(table)
     rows = table[table["grouping"].astype(str) == grouping]

@@ -25,10 +25,10 @@ from re import _parser as _regex_parser  # type: ignore[attr-defined]
 
 import yaml
 
-from analysis.clean import to_simplified
+from analysis.config.paths import data_file
+from analysis.config.yaml_files import load_yaml, yaml_problem
+from analysis.corpus.clean import to_simplified
 from analysis.errors import InputError, reject_lone_surrogates
-from analysis.paths import data_file
-from analysis.yaml_files import load_yaml, yaml_problem
 
 DEFAULT_TERM_FREQUENCY = 20000
 # The prefix that marks an item of a --slogans list as a regular expression.

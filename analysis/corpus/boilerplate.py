@@ -24,7 +24,7 @@ days (1.习近平签署国家主席令；) goes with the programme header above 
 of one text, common enough to be boilerplate and differing in one line, all but that line go.
 The audit and ``CorpusTables.boilerplate`` show every line removed.
 
-The corpus pass (:func:`analysis.engine.process_corpus_texts`): clean every document without
+The corpus pass (:func:`analysis.corpus.engine.process_corpus_texts`): clean every document without
 shared lines, find the shared lines in the cleaned texts (:func:`find_shared_boilerplate`), and
 clean again, with :func:`with_shared_lines`, only the documents that have a removable run. The
 cleaner removes those lines as the line rule ``shared_boilerplate``, so the cleaning audit has a
@@ -45,14 +45,14 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from analysis.cleaning_rules import CleaningRules, SharedBoilerplateSettings
+from analysis.config.cleaning_rules import CleaningRules, SharedBoilerplateSettings
 from analysis.errors import InputError
 
 SHARED_LINE_COLUMNS = ["line", "n_docs", "share"]
 BOILERPLATE_COLUMNS = [*SHARED_LINE_COLUMNS, "n_docs_removed", "n_chars_removed"]
 RULE = "shared_boilerplate"
 
-_LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"  # as analysis.clean splits lines
+_LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"  # as analysis.corpus.clean splits lines
 _SPACE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff]+")
 
 
@@ -218,7 +218,10 @@ def boilerplate_table(
     """
     if found is None or found.table.empty:
         return empty_boilerplate_table()
-    from analysis.clean import clean_text, count_chars  # analysis.clean imports this module
+    from analysis.corpus.clean import (  # analysis.corpus.clean imports this module
+        clean_text,
+        count_chars,
+    )
 
     bare = replace(rules, line_rules=(), repeated_title_min_overlap=None, shared_lines=frozenset())
     removed = audit.loc[audit["rule"] == RULE, ["doc_id", "text"]]

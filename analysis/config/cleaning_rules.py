@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 import yaml
 
+from analysis.config.paths import data_file
+from analysis.config.yaml_files import load_yaml, yaml_problem
 from analysis.errors import InputError
-from analysis.paths import data_file
-from analysis.yaml_files import load_yaml, yaml_problem
 
 Zone = Literal["any", "header", "footer"]
 _ZONES = ("any", "header", "footer")
@@ -54,7 +54,7 @@ class InlineRule:
 
 @dataclass(frozen=True)
 class SharedBoilerplateSettings:
-    """Thresholds of the rule ``shared_boilerplate`` (see :mod:`analysis.boilerplate`).
+    """Thresholds of the rule ``shared_boilerplate`` (see :mod:`analysis.corpus.boilerplate`).
 
     A line is *recurring* when at least ``min_docs`` documents have it, *common* when at least
     ``max(min_docs, min_share × documents)`` do; a run of recurring lines holding a stretch of
@@ -68,7 +68,7 @@ class SharedBoilerplateSettings:
 
 @dataclass(frozen=True)
 class DocumentFlagSettings:
-    """Thresholds of the document flags (see :func:`analysis.pipeline.document_flags`)."""
+    """Thresholds of the document flags (see :func:`analysis.corpus.build.document_flags`)."""
 
     short_fraction: float = 0.01
     min_chinese_share: float = 0.5
@@ -79,9 +79,10 @@ class CleaningRules:
     """All settings of the cleaner; see ``data/cleaning.yml`` for what each one means.
 
     ``shared_lines`` and ``shared_common_lines`` are not settings but a corpus-level input:
-    the lines (keyed by :func:`analysis.boilerplate.line_key`) that the corpus shares, found by
-    :func:`analysis.boilerplate.find_shared_boilerplate` and set with
-    :func:`analysis.boilerplate.with_shared_lines`. Empty (the default), the rule
+    the lines (keyed by :func:`analysis.corpus.boilerplate.line_key`) that the corpus shares, found
+    by
+    :func:`analysis.corpus.boilerplate.find_shared_boilerplate` and set with
+    :func:`analysis.corpus.boilerplate.with_shared_lines`. Empty (the default), the rule
     ``shared_boilerplate`` removes nothing.
     """
 

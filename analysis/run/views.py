@@ -1,7 +1,7 @@
 """What the notebooks show: a finished run's tables and figures, shaped for reading.
 
-Every function takes a run (:class:`analysis.results.RunResults`, from
-:func:`analysis.results.load_results`) and computes no statistic: it selects rows and columns of
+Every function takes a run (:class:`analysis.run.results.RunResults`, from
+:func:`analysis.run.results.load_results`) and computes no statistic: it selects rows and columns of
 the run's tables, puts numbers beside their evidence, or shows a figure the run drew. Where the
 corpus lacks what a view needs (no metadata column to group by, no year, a figure the run
 skipped) the view returns a one-line :class:`Note` saying so, and the notebook goes on.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from analysis.results import RunResults
+    from analysis.run.results import RunResults
 
 #: Cleaning rules that change characters in place rather than remove text.
 CHANGING_RULES = ("punctuation", "t2s", "t2s+punctuation", "line_break")
@@ -200,8 +200,8 @@ def restore_check(results: RunResults, *, max_rows: int = MAX_ROWS) -> pd.DataFr
     cleaning log. Shows the first ``max_rows`` documents and a last row for all of them."""
     from pathlib import Path
 
-    from analysis.clean import restore_raw_text
-    from analysis.encoding import read_text_file
+    from analysis.corpus.clean import restore_raw_text
+    from analysis.corpus.encoding import read_text_file
 
     texts = results.tables["texts"].set_index("doc_id")
     log = results.tables["cleaning_log"]

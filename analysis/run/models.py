@@ -302,7 +302,7 @@ def _wordfish_counts(
     documents left without a counted term are left out (they have no position), with a note."""
     import numpy as np
 
-    from analysis.dfm import Dfm, dfm, dfm_trim
+    from analysis.features.dfm import Dfm, dfm, dfm_trim
     from analysis.measures.scaling import MAX_WORDFISH_CELLS
 
     counts = dfm_trim(

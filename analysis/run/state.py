@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from analysis.paths import PROJECT_ROOT, write_text_atomic
-from analysis.settings import lexicon_path
+from analysis.config.paths import PROJECT_ROOT, write_text_atomic
+from analysis.config.settings import lexicon_path
 
 STATE_FILE = "run-state.json"
 PACKAGE = PROJECT_ROOT / "analysis"
@@ -37,7 +37,7 @@ def run_fingerprint(
     inputs: dict[str, Any], settings: dict[str, Any], options: dict[str, Any]
 ) -> str:
     """SHA-256 of every input of a run (see the module docstring). ``inputs`` is the snapshot
-    of :func:`analysis.manifest.input_files`, whose per-file hashes are used rather than
+    of :func:`analysis.run.manifest.input_files`, whose per-file hashes are used rather than
     reading every text again."""
     digest = hashlib.sha256()
     for entry in inputs["files"]:
@@ -61,7 +61,7 @@ def run_fingerprint(
 def is_up_to_date(out: Path, fingerprint: str) -> bool:
     """Whether ``out`` holds a complete run with this fingerprint: no interrupted commit, no
     failed figure or notebook, and every output its manifest lists still there, byte for byte."""
-    from analysis.manifest import changed_outputs, read_manifest
+    from analysis.run.manifest import changed_outputs, read_manifest
 
     if any(Path(out).glob(".commit-*.json")):
         return False

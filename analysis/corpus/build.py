@@ -6,12 +6,12 @@ measure, figure and notebook starts from:
 =================  =====================================================================
 ``documents``      one row per document: metadata, ``text`` (cleaned), ``translation``,
                    ``script``, ``encoding``, ``n_chars_raw``, ``n_chars``
-``cleaning_log``   the cleaning audit (see :mod:`analysis.clean`)
+``cleaning_log``   the cleaning audit (see :mod:`analysis.corpus.clean`)
 ``boilerplate``    the lines the documents share and what was removed of them (see
-                   :mod:`analysis.boilerplate`)
-``sentences``      see :mod:`analysis.sentences`
-``tokens``         see :mod:`analysis.segment`
-``mentions``       see :mod:`analysis.slogans`
+                   :mod:`analysis.corpus.boilerplate`)
+``sentences``      see :mod:`analysis.corpus.sentences`
+``tokens``         see :mod:`analysis.corpus.segment`
+``mentions``       see :mod:`analysis.corpus.mentions`
 =================  =====================================================================
 """
 
@@ -26,18 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.boilerplate import boilerplate_table, empty_boilerplate_table
-from analysis.clean import cleaned_corpus, han_and_letters
-from analysis.cleaning_rules import CleaningRules, DocumentFlagSettings, load_cleaning_rules
-from analysis.corpus import load_corpus
-from analysis.engine import DocumentWork, Engine, process_corpus_texts
+from analysis.config.cleaning_rules import CleaningRules, DocumentFlagSettings, load_cleaning_rules
+from analysis.config.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
+from analysis.config.paths import PROJECT_ROOT
+from analysis.config.settings import lexicon_path, load_settings
+from analysis.corpus.boilerplate import boilerplate_table, empty_boilerplate_table
+from analysis.corpus.clean import cleaned_corpus, han_and_letters
+from analysis.corpus.engine import DocumentWork, Engine, process_corpus_texts
+from analysis.corpus.load import load_corpus
+from analysis.corpus.mentions import find_slogan_mentions
+from analysis.corpus.segment import SegmenterConfig, tokens_table
+from analysis.corpus.sentences import sentences_table
 from analysis.errors import InputError
-from analysis.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
-from analysis.paths import PROJECT_ROOT
-from analysis.segment import SegmenterConfig, tokens_table
-from analysis.sentences import sentences_table
-from analysis.settings import lexicon_path, load_settings
-from analysis.slogans import find_slogan_mentions
 
 DOCUMENT_SUMMARY_COLUMNS = [
     "doc_id",
@@ -62,8 +62,8 @@ FLAGS = ("short", "not_chinese")
 @dataclass(frozen=True)
 class CorpusTables:
     """The tables of the corpus layer, and the lexicons, segmenter and cleaning rules that made
-    them. ``boilerplate`` has the columns of :data:`analysis.boilerplate.BOILERPLATE_COLUMNS`
-    (see :func:`analysis.boilerplate.boilerplate_table`), no rows when nothing is shared."""
+    them. ``boilerplate`` has the columns of :data:`analysis.corpus.boilerplate.BOILERPLATE_COLUMNS`
+    (see :func:`analysis.corpus.boilerplate.boilerplate_table`), no rows when nothing is shared."""
 
     documents: pd.DataFrame
     cleaning_log: pd.DataFrame
@@ -105,9 +105,9 @@ def build_corpus(
     ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Tokens are
     cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
     Cleaning and segmentation run per document with ``engine`` and ``jobs`` (``None``: one
-    process per CPU; see :mod:`analysis.engine`); the tables do not depend on either. Lines
+    process per CPU; see :mod:`analysis.corpus.engine`); the tables do not depend on either. Lines
     that many documents share are removed as boilerplate (rule ``shared_boilerplate``, see
-    :mod:`analysis.boilerplate`; two passes of cleaning) unless the rules switch it off.
+    :mod:`analysis.corpus.boilerplate`; two passes of cleaning) unless the rules switch it off.
     """
     settings = settings if settings is not None else load_settings()
     rules = (
@@ -251,7 +251,8 @@ def document_flags(
     """Flags for documents that may not belong with the rest: flagged, never dropped.
 
     ``documents`` needs ``doc_id``, ``text`` (cleaned) and ``n_chars`` (characters without line
-    breaks, as :func:`analysis.clean.clean_corpus` gives). Returns ``doc_id`` and ``flags``, one
+    breaks, as :func:`analysis.corpus.clean.clean_corpus` gives). Returns ``doc_id`` and ``flags``,
+    one
     row per document in the input's order; ``flags`` is ``""`` or a ``;``-joined list of
 
     * ``short``: ``n_chars < short_fraction × median(n_chars)`` over the corpus (a stub, a

@@ -4,7 +4,7 @@
 
 * ``doc_id`` — from the metadata, or the file name when a text has no metadata row;
 * ``file`` — the path relative to ``texts_dir`` (POSIX separators);
-* ``encoding`` — as detected by :func:`analysis.encoding.decode_bytes`;
+* ``encoding`` — as detected by :func:`analysis.corpus.encoding.decode_bytes`;
 * ``n_chars_raw`` — characters of the decoded text without line breaks;
 * the metadata columns (``title``, ``year``, ``level``, ``genre``, ``region`` … always present,
   empty where unknown, plus any extra column of the metadata file);
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.clean import count_chars
-from analysis.encoding import read_text_file
+from analysis.corpus.clean import count_chars
+from analysis.corpus.encoding import read_text_file
 from analysis.errors import InputError
 
 #: Metadata columns every corpus table has (empty where the metadata does not say).

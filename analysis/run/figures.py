@@ -48,11 +48,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.document_sample import DocumentSample, representative_documents
+from analysis.corpus.build import CorpusTables
 from analysis.errors import CannotDraw
 from analysis.measures.tfidf import describe_weighting
-from analysis.models import prevalence_grouping
-from analysis.pipeline import CorpusTables
 from analysis.plots import (
     SUPPORTED_FORMATS,
     fitted_figure_name,
@@ -71,12 +69,14 @@ from analysis.plots import (
     textplot_wordcloud,
     textplot_xray,
 )
+from analysis.plots.document_sample import DocumentSample, representative_documents
 from analysis.plots.labels import FIGURE_LANGUAGES, figure_text
 from analysis.plots.scaling import textplot_scale_positions, textplot_wordfish_words
 from analysis.plots.slogan_rates import rows_that_fit
 from analysis.plots.topics import textplot_topic_k, textplot_topic_prevalence, textplot_topic_terms
 from analysis.plots.xray import documents_that_fit
-from analysis.report import StudyResults
+from analysis.run.models import prevalence_grouping
+from analysis.run.tables import StudyResults
 
 DEFAULTS: dict[str, Any] = {
     "slogans": [],  # empty: the four most mentioned
@@ -315,7 +315,7 @@ def study_figures(
             f"tfidf: {len(tfidf_docs) - len(sample.doc_ids)} of the {len(tfidf_docs)} documents "
             "left out",
             f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')} "
-            "(analysis.document_sample); tfidf.csv has every document",
+            "(analysis.plots.document_sample); tfidf.csv has every document",
         )
         weighting = figure_text(
             "documents_shown", language, shown=len(sample.doc_ids), total=len(tfidf_docs),
@@ -408,7 +408,8 @@ def study_figures(
             f"similarity: {len(clustered) - len(sample.doc_ids)} of the {len(clustered)} "
             "documents left out",
             f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')}, in "
-            "the order of the clustering of all (analysis.document_sample); similarity.csv and "
+            "the order of the clustering of all (analysis.plots.document_sample); similarity.csv "
+            "and "
             "similarity_clusters.csv have every document",
         )
         figures.append(
@@ -539,7 +540,7 @@ def _model_figures(
 
 
 def _sample_description(sample: DocumentSample, language: str) -> str:
-    """How :func:`~analysis.document_sample.representative_documents` chose, in words."""
+    """How :func:`~analysis.plots.document_sample.representative_documents` chose, in words."""
     if sample.by_group and sample.by_year:
         return figure_text("spread_groups_years", language, grouping=sample.by_group)
     if sample.by_group:
@@ -613,7 +614,7 @@ def save_all_figures(
 
     from tqdm.auto import tqdm
 
-    from analysis.engine import default_jobs, die_with_parent
+    from analysis.corpus.engine import default_jobs, die_with_parent
 
     global _PLAN
     plan = study_figures(corpus, results, settings)
