@@ -24,6 +24,7 @@ import pandas as pd
 from analysis.errors import InputError
 
 __all__ = [
+    "MAX_BOOTSTRAP_RESAMPLES",
     "check_bool",
     "check_choice",
     "check_int",
@@ -31,6 +32,9 @@ __all__ = [
     "check_optional_string",
     "require_columns",
 ]
+
+#: Intervals from more resamples than this differ in no digit shown; each costs memory.
+MAX_BOOTSTRAP_RESAMPLES = 1_000_000
 
 
 def check_int(

@@ -108,6 +108,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.checks import MAX_BOOTSTRAP_RESAMPLES
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
 
@@ -129,9 +130,6 @@ _MAX_CELLS = 4_000_000
 
 # --- helpers shared by the slogan measures -----------------------------------------------------
 
-
-#: Intervals from more resamples than this differ in no digit shown; each costs memory.
-MAX_BOOTSTRAP_RESAMPLES = 1_000_000
 
 def require_columns(table: object, name: str, needed: Sequence[str], caller: str) -> None:
     """Raise an InputError naming the columns ``table`` lacks."""

@@ -144,10 +144,10 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from threadpoolctl import threadpool_limits  # a requirement of scikit-learn
 
+from analysis.checks import MAX_BOOTSTRAP_RESAMPLES
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm
-from analysis.measures.slogan_counts import MAX_BOOTSTRAP_RESAMPLES
 from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc, tfidf_matrix
 
 TOPIC_COLUMNS = ["topic", "term", "weight", "rank"]
