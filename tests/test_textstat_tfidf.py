@@ -15,12 +15,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis.errors import InputError
 from analysis.features.dfm import dfm
-from analysis.measures.tfidf import (
-    TFIDF_COLUMNS,
-    describe_weighting,
-    textstat_tfidf,
-    tfidf_matrix,
-)
+from analysis.features.weighting import tfidf_matrix
+from analysis.measures.tfidf import TFIDF_COLUMNS, describe_weighting, textstat_tfidf
 
 # Three documents (N = 3). After dropping 的 (stopword) and 。 (punctuation):
 #   a: 团结 团结 民主     b: 团结 班子     c: 班子

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.errors import InputError
+
 DFM_LONG_COLUMNS = ["doc_id", "term", "count"]
 
 
@@ -160,3 +162,34 @@ def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:
         raise ValueError("dfm_trim: min_count and min_docs must be at least 1")
     keep = (d.term_totals().to_numpy() >= min_count) & (d.doc_freq().to_numpy() >= min_docs)
     return Dfm(d.matrix[:, keep].tocsr(), d.docs, d.terms[keep])
+
+
+def as_dfm(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
+    """``x`` itself if it is a :class:`Dfm`, else the default ``dfm(x)`` of a tokens table.
+
+    The default drops punctuation and stopwords; build the ``Dfm`` yourself for other choices.
+    """
+    if isinstance(x, Dfm):
+        return x
+    if isinstance(x, pd.DataFrame):
+        return dfm(x)
+    raise InputError(
+        f"{caller}: expected a tokens table (pandas DataFrame with doc_id and token) or an "
+        f"analysis.features.dfm.Dfm, got {type(x).__name__}; pass corpus.tokens or "
+        "dfm(corpus.tokens)"
+    )
+
+
+def sorted_by_doc(d: Dfm) -> Dfm:
+    """The same counts with rows in code-point order of ``doc_id``, so results never depend on
+    the order documents were given in."""
+    order = np.argsort(d.docs.to_numpy(dtype=object), kind="stable")
+    return Dfm(d.matrix[order].tocsr(), d.docs[order], d.terms)
+
+
+def code_point_rank(labels: pd.Index) -> np.ndarray:
+    """Position of each label in code-point order (a sort key for ties)."""
+    order = np.argsort(labels.to_numpy(dtype=object), kind="stable")
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    return rank

@@ -36,8 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm
-from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc
+from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
 
 CA_COORDINATE_COLUMNS = [
     "kind", "label", "dimension", "coordinate", "standard", "mass", "contribution", "cos2",

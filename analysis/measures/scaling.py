@@ -134,8 +134,7 @@ from scipy import sparse
 from scipy.stats import norm
 
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm
-from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc
+from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
 
 Rescaling = Literal["none", "lbg", "mv"]
 RESCALINGS: tuple[str, ...] = ("none", "lbg", "mv")

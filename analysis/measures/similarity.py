@@ -35,8 +35,8 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm
-from analysis.measures.tfidf import Idf, as_dfm, check_weighting, sorted_by_doc, tfidf_matrix
+from analysis.features.dfm import Dfm, as_dfm, sorted_by_doc
+from analysis.features.weighting import Idf, check_weighting, tfidf_matrix
 
 SIMILARITY_COLUMNS = ["doc_a", "doc_b", "cosine", "jaccard"]
 MERGE_COLUMNS = ["step", "left", "right", "distance", "size", "members"]

@@ -39,49 +39,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm, dfm
+from analysis.features.dfm import Dfm, as_dfm, code_point_rank
+from analysis.features.weighting import NORMS, Idf, Norm, check_weighting, tfidf_matrix
 
 TFIDF_COLUMNS = ["doc_id", "term", "tfidf", "rank"]
 
-Norm = Literal["l2", "l1", "none"]
-Idf = Literal["sklearn", "classic", "none"]
-NORMS: tuple[str, ...] = ("l2", "l1", "none")
-IDFS: tuple[str, ...] = ("sklearn", "classic", "none")
-
-
-def as_dfm(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
-    """``x`` itself if it is a :class:`Dfm`, else the default ``dfm(x)`` of a tokens table.
-
-    The default drops punctuation and stopwords; build the ``Dfm`` yourself for other choices.
-    """
-    if isinstance(x, Dfm):
-        return x
-    if isinstance(x, pd.DataFrame):
-        return dfm(x)
-    raise InputError(
-        f"{caller}: expected a tokens table (pandas DataFrame with doc_id and token) or an "
-        f"analysis.features.dfm.Dfm, got {type(x).__name__}; pass corpus.tokens or "
-        "dfm(corpus.tokens)"
-    )
-
-
-def sorted_by_doc(d: Dfm) -> Dfm:
-    """The same counts with rows in code-point order of ``doc_id``, so results never depend on
-    the order documents were given in."""
-    order = np.argsort(d.docs.to_numpy(dtype=object), kind="stable")
-    return Dfm(d.matrix[order].tocsr(), d.docs[order], d.terms)
-
-
-def code_point_rank(labels: pd.Index) -> np.ndarray:
-    """Position of each label in code-point order (a sort key for ties)."""
-    order = np.argsort(labels.to_numpy(dtype=object), kind="stable")
-    rank = np.empty(len(labels), dtype=np.int64)
-    rank[order] = np.arange(len(labels))
-    return rank
 
 
 def _within_doc_freq(d: Dfm, min_df: int | float, max_df: int | float) -> Dfm:
@@ -150,48 +114,6 @@ def _share(value: int | float, language: str = "en") -> str:
     if language == "zh":
         return f"{value:.0%} 的文档" if isinstance(value, float) else f"{value} 篇文档"
     return f"{value:.0%}" if isinstance(value, float) else f"{value}"
-
-
-def check_weighting(caller: str, *, smooth_idf: object, sublinear_tf: object, idf: object) -> None:
-    """Validate the weighting options shared by TF-IDF, similarity and clustering."""
-    for name, value in (("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
-        if not isinstance(value, bool | np.bool_):
-            raise InputError(f"{caller}: {name} must be true or false, got {value!r}")
-    if idf not in IDFS:
-        raise InputError(f"{caller}: idf must be one of {', '.join(IDFS)}, got {idf!r}")
-
-
-def tfidf_matrix(
-    d: Dfm,
-    *,
-    smooth_idf: bool = True,
-    sublinear_tf: bool = False,
-    norm: Norm | None = "l2",
-    idf: Idf = "sklearn",
-) -> sparse.csr_matrix:
-    """TF-IDF weights of a :class:`Dfm` as a sparse ``float64`` matrix (same rows and columns).
-
-    Formulas in the module docstring. Cells that weigh zero (classic idf of a term in every
-    document) are removed from the sparse structure; a document without counted terms keeps an
-    empty row.
-    """
-    check_weighting("tfidf_matrix", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
-    if norm not in (*NORMS, None):
-        raise InputError(f"tfidf_matrix: norm must be one of l2, l1, none, got {norm!r}")
-    counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
-    if counts.shape[0] == 0 or counts.shape[1] == 0:
-        return counts
-    transformer = TfidfTransformer(
-        norm=None if norm in (None, "none") else norm,
-        use_idf=idf != "none",
-        smooth_idf=bool(smooth_idf),
-        sublinear_tf=bool(sublinear_tf),
-    ).fit(counts)
-    if idf == "classic":
-        transformer.idf_ = transformer.idf_ - 1.0  # sklearn adds 1 to the textbook idf
-    weights = sparse.csr_matrix(transformer.transform(counts), dtype=np.float64)
-    weights.eliminate_zeros()
-    return weights
 
 
 def textstat_tfidf(

@@ -147,8 +147,8 @@ from threadpoolctl import threadpool_limits  # a requirement of scikit-learn
 from analysis.checks import MAX_BOOTSTRAP_RESAMPLES
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm
-from analysis.measures.tfidf import as_dfm, code_point_rank, sorted_by_doc, tfidf_matrix
+from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
+from analysis.features.weighting import tfidf_matrix
 
 TOPIC_COLUMNS = ["topic", "term", "weight", "rank"]
 TOPIC_SHARE_COLUMNS = ["doc_id", "topic", "share"]

@@ -62,7 +62,7 @@ from analysis.corpus.groupings import (
     parse_groupings,
 )
 from analysis.errors import InputError
-from analysis.features.dfm import Dfm
+from analysis.features.dfm import Dfm, as_dfm, sorted_by_doc
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.correspondence import (
@@ -77,7 +77,7 @@ from analysis.measures.keyness import keyness_table, single_document_groups
 from analysis.measures.kwic import kwic
 from analysis.measures.similarity import DocumentClustering, cluster_documents, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
-from analysis.measures.tfidf import as_dfm, sorted_by_doc, textstat_tfidf
+from analysis.measures.tfidf import textstat_tfidf
 from analysis.measures.trends import textstat_slogan_trends
 
 #: Tables that also go to the XLSX workbook and LaTeX (booktabs) files of the report.

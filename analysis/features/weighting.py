@@ -1,0 +1,69 @@
+"""TF-IDF weighting of a document-feature matrix, shared by TF-IDF, similarity, clustering and
+topic models (:mod:`analysis.measures.tfidf` documents the formulas in full).
+
+``tfidf(t, d) = tf(t, d) · idf(t)``: ``tf`` is the raw count or, with ``sublinear_tf``,
+``1 + ln n(t, d)``; ``idf`` is scikit-learn's ``ln((1 + N) / (1 + df(t))) + 1`` (smoothed) or
+``ln(N / df(t)) + 1``, the textbook ``ln(N / df(t))`` ("classic", scikit-learn's minus one), or 1
+("none"); rows are then scaled to unit l2 or l1 length, or left.
+
+Source: scikit-learn, ``sklearn.feature_extraction.text.TfidfTransformer``; Manning, Raghavan &
+Schütze, *Introduction to Information Retrieval* (2008), ch. 6.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from analysis.errors import InputError
+from analysis.features.dfm import Dfm
+
+Norm = Literal["l2", "l1", "none"]
+Idf = Literal["sklearn", "classic", "none"]
+NORMS: tuple[str, ...] = ("l2", "l1", "none")
+IDFS: tuple[str, ...] = ("sklearn", "classic", "none")
+
+
+def check_weighting(caller: str, *, smooth_idf: object, sublinear_tf: object, idf: object) -> None:
+    """Validate the weighting options shared by TF-IDF, similarity and clustering."""
+    for name, value in (("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
+        if not isinstance(value, bool | np.bool_):
+            raise InputError(f"{caller}: {name} must be true or false, got {value!r}")
+    if idf not in IDFS:
+        raise InputError(f"{caller}: idf must be one of {', '.join(IDFS)}, got {idf!r}")
+
+
+def tfidf_matrix(
+    d: Dfm,
+    *,
+    smooth_idf: bool = True,
+    sublinear_tf: bool = False,
+    norm: Norm | None = "l2",
+    idf: Idf = "sklearn",
+) -> sparse.csr_matrix:
+    """TF-IDF weights of a :class:`Dfm` as a sparse ``float64`` matrix (same rows and columns).
+
+    Formulas in the module docstring. Cells that weigh zero (classic idf of a term in every
+    document) are removed from the sparse structure; a document without counted terms keeps an
+    empty row.
+    """
+    check_weighting("tfidf_matrix", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    if norm not in (*NORMS, None):
+        raise InputError(f"tfidf_matrix: norm must be one of l2, l1, none, got {norm!r}")
+    counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
+    if counts.shape[0] == 0 or counts.shape[1] == 0:
+        return counts
+    transformer = TfidfTransformer(
+        norm=None if norm in (None, "none") else norm,
+        use_idf=idf != "none",
+        smooth_idf=bool(smooth_idf),
+        sublinear_tf=bool(sublinear_tf),
+    ).fit(counts)
+    if idf == "classic":
+        transformer.idf_ = transformer.idf_ - 1.0  # sklearn adds 1 to the textbook idf
+    weights = sparse.csr_matrix(transformer.transform(counts), dtype=np.float64)
+    weights.eliminate_zeros()
+    return weights
