@@ -140,17 +140,19 @@ def test_copies_of_one_text_are_not_boilerplate():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"min_share": 0}, "min_share must be a share"),
-        ({"min_share": 1.5}, "min_share must be a share"),
-        ({"min_docs": 1}, "min_docs must be a whole number of at least 2"),
-        ({"min_chars": 0}, "min_chars must be a whole number of at least 1"),
+        ({"min_share": 0}, "find_shared_boilerplate: min_share must be a number > 0 and ≤ 1, got 0"),
+        ({"min_share": 1.5}, r"min_share must be a number > 0 and ≤ 1, got 1\.5"),
+        ({"min_share": "0.3"}, "min_share must be a number"),
+        ({"min_docs": 1}, "find_shared_boilerplate: min_docs must be a whole number ≥ 2, got 1"),
+        ({"min_chars": 0}, "find_shared_boilerplate: min_chars must be a whole number ≥ 1, got 0"),
         ({"min_docs": 5.0}, "min_docs must be a whole number"),
+        ({"min_docs": True}, "min_docs must be a whole number"),
     ],
 )
 def test_bad_thresholds_are_input_errors(options, message):
     with pytest.raises(InputError, match=message):
         find_shared_boilerplate(["甲"], **options)
-    with pytest.raises(InputError, match="sequence of cleaned texts"):
+    with pytest.raises(InputError, match="find_shared_boilerplate: texts must be a sequence of cleaned"):
         find_shared_boilerplate("甲\n乙")
 
 
@@ -375,10 +377,12 @@ def test_both_flags_are_joined():
 
 
 def test_document_flags_checks_its_input():
-    with pytest.raises(InputError, match="missing: n_chars"):
+    with pytest.raises(InputError, match=r"document_flags: the documents table lacks column\(s\) n_chars"):
         document_flags(documents([1]).drop(columns=["n_chars"]))
-    with pytest.raises(InputError, match="short_fraction must be a number from 0 to 1"):
+    with pytest.raises(InputError, match="document_flags: short_fraction must be a number ≥ 0 and ≤ 1, got 2"):
         document_flags(documents([1]), short_fraction=2)
+    with pytest.raises(InputError, match="document_flags: min_chinese_share must be a number"):
+        document_flags(documents([1]), min_chinese_share=True)
     table = documents([3, 100, 100])
     before = table.copy()
     document_flags(table)

@@ -15,10 +15,12 @@ from analysis.corpus.clean import (
     audit_table,
     clean_corpus,
     clean_text,
+    cleaned_corpus,
     normalize_punctuation,
     restore_raw_text,
 )
 from analysis.corpus.load import load_corpus
+from analysis.errors import InputError
 
 RULES = load_cleaning_rules()
 
@@ -289,8 +291,23 @@ def test_clean_corpus_does_not_modify_its_input(five):
 
 def test_clean_corpus_requires_the_raw_text(five):
     corpus, _ = five
-    with pytest.raises(ValueError, match="raw_text"):
+    with pytest.raises(InputError, match=r"clean_corpus: the corpus table lacks column\(s\) raw_text"):
         clean_corpus(corpus.drop(columns=["raw_text"]))
+
+
+def test_cleaned_corpus_needs_one_result_per_document(five):
+    corpus, _ = five
+    results = [clean_text(raw, RULES) for raw in corpus["raw_text"]]
+    with pytest.raises(InputError, match=r"cleaned_corpus: 4 cleaning results for 5 documents"):
+        cleaned_corpus(corpus, results[:-1])
+
+
+def test_restoring_from_an_audit_of_another_text_is_an_input_error():
+    cleaned = clean_text("团结,进步。", RULES)
+    audit = audit_table("a", "团结,进步。", cleaned.edits)
+    assert restore_raw_text(cleaned.text, audit) == "团结,进步。"
+    with pytest.raises(InputError, match=r"restore_raw_text: audit row punctuation at 2 does not"):
+        restore_raw_text("团结进步了。", audit)
 
 
 # --- properties ------------------------------------------------------------------------------

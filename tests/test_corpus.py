@@ -199,3 +199,19 @@ def test_any_bytes_load_or_fail_with_an_input_error_naming_the_file(tmp_path, da
     else:
         assert corpus["doc_id"].tolist() == ["doc"]
         assert isinstance(corpus.loc[0, "raw_text"], str) and corpus.loc[0, "raw_text"].strip()
+
+
+def test_the_sha256_check_reads_the_file_as_hashlib_does(tmp_path):
+    from analysis.corpus.load import file_sha256
+
+    data = "团结".encode() * 100_000 + b"\r\n\x00end"
+    (tmp_path / "big.txt").write_bytes(data)
+    assert file_sha256(tmp_path / "big.txt") == hashlib.sha256(data).hexdigest()
+
+
+def test_load_options_are_checked(tmp_path):
+    write(tmp_path, "a.txt", "团结")
+    with pytest.raises(InputError, match=r"load_corpus: extensions must be file endings"):
+        load_corpus(tmp_path, extensions=("txt",))
+    with pytest.raises(InputError, match="load_corpus: infer_metadata must be true or false"):
+        load_corpus(tmp_path, infer_metadata="no")  # type: ignore[arg-type]

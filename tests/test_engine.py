@@ -54,8 +54,9 @@ def test_build_corpus_in_parallel_gives_identical_tables(study_corpus, cache_dir
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"engine": "spark"}, "unknown engine 'spark'"),
-        ({"jobs": 0}, "jobs must be"),
+        ({"engine": "spark"}, "process_texts: engine must be one of 'local', 'dask', got 'spark'"),
+        ({"jobs": 0}, "process_texts: jobs must be a whole number ≥ 1, got 0"),
+        ({"jobs": 1.5}, "process_texts: jobs must be a whole number"),
         ({"scheduler": "tcp://127.0.0.1:8786"}, "goes with --engine dask"),
         ({"engine": "dask"}, "needs --scheduler"),
     ],

@@ -193,10 +193,16 @@ def test_crossing_columns_and_missing_members():
 
 
 def test_an_unknown_column_is_named_with_the_columns_present():
-    with pytest.raises(InputError, match=r"'region' is not a column .*columns: doc_id, level"):
+    with pytest.raises(
+        InputError,
+        match=r"add_crossings: the documents table lacks column\(s\) region; .*add_year_bins.*"
+        r"columns present: doc_id, level",
+    ):
         add_crossings(DOCUMENTS, ["level*region"])
-    with pytest.raises(InputError, match="'region' is not a column"):
+    with pytest.raises(InputError, match=r"add_crossings: the documents table lacks column\(s\) region"):
         add_crossings(DOCUMENTS, ["region"])
+    with pytest.raises(InputError, match="add_crossings: expected the documents table as a pandas"):
+        add_crossings([{"doc_id": "a"}], ["level"])  # type: ignore[arg-type]
 
 
 def test_the_measures_pool_by_a_crossing_unchanged():
@@ -314,8 +320,10 @@ def test_attach_metadata_keeps_columns_and_refuses_strangers():
     assert out["year"].tolist() == [1, 2]  # the table's own column is left as it is
     assert out["level"].tolist() == ["city", "city"]
     assert list(table.columns) == ["doc_id", "year", "value"]
-    with pytest.raises(InputError, match="'region' is not a column"):
+    with pytest.raises(InputError, match=r"attach_metadata: the documents table lacks column\(s\) region"):
         attach_metadata(table, DATED, ["region"])
+    with pytest.raises(InputError, match="attach_metadata: expected the statistics table"):
+        attach_metadata(table.to_dict(), DATED, ["level"])  # type: ignore[arg-type]
     with pytest.raises(InputError, match="doc_id 'zz'"):
         attach_metadata(table.assign(doc_id=["zz", "a"]), DATED, ["level"])
     groups = pd.DataFrame({"grouping": ["level"], "group": ["county"], "doc_id": [""]})

@@ -61,7 +61,9 @@ def test_pos_tags_never_change_the_segmentation():
 
 
 def test_unknown_backend_is_an_error():
-    with pytest.raises(InputError, match="unknown segmenter 'thulac'"):
+    with pytest.raises(
+        InputError, match="SegmenterConfig: segmenter must be one of 'jieba', 'rjieba', got 'thulac'"
+    ):
         SegmenterConfig(backend="thulac")  # type: ignore[arg-type]
 
 
@@ -167,8 +169,10 @@ def test_worker_processes_give_the_same_tokens(study_corpus):
     texts = study_corpus.documents["text"].tolist()
     parallel, serial = segment_texts(texts, CONFIG, jobs=2), segment_texts(texts, CONFIG, jobs=1)
     assert all(a.same_as(b) for a, b in zip(parallel, serial, strict=True))
-    with pytest.raises(InputError, match="jobs"):
+    with pytest.raises(InputError, match="segment_texts: jobs must be a whole number ≥ 1, got 0"):
         segment_texts(texts, CONFIG, jobs=0)
+    with pytest.raises(InputError, match="segment_texts: jobs must be a whole number"):
+        segment_texts(texts, CONFIG, jobs=True)
 
 
 def test_rjieba_backend_keeps_the_same_terms_whole_and_mostly_agrees(study_corpus):

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.corpus.sentences import SENTENCE_COLUMNS, corpus_sentences, split_sentences
+from analysis.errors import InputError
 
 
 def sentences_of(text: str) -> list[str]:
@@ -54,7 +55,7 @@ def test_corpus_sentences_table():
         ["a", 2, 3, 5, 6, "三"],
         ["b", 1, 1, 0, 1, "四"],
     ]
-    with pytest.raises(ValueError, match="text"):
+    with pytest.raises(InputError, match=r"corpus_sentences: the documents table lacks column\(s\) text"):
         corpus_sentences(docs.drop(columns=["text"]))
 
 

@@ -10,6 +10,7 @@ from analysis.corpus.clean import clean_corpus
 from analysis.corpus.mentions import MENTION_COLUMNS, find_slogan_mentions
 from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
 from analysis.corpus.sentences import corpus_sentences
+from analysis.errors import InputError
 
 SLOGANS = load_slogans()
 
@@ -97,10 +98,18 @@ def test_mentions_point_at_their_sentence(study_corpus):
 
 
 def test_missing_tables_are_reported():
-    with pytest.raises(ValueError, match="tokens table lacks"):
+    with pytest.raises(InputError, match=r"find_slogan_mentions: the tokens table lacks column\(s\) start, end"):
         find_slogan_mentions(
             pd.DataFrame({"doc_id": [], "text": []}),
             pd.DataFrame({"doc_id": [], "para": [], "sent": [], "start": []}),
             pd.DataFrame({"doc_id": []}),
             SLOGANS,
         )
+
+
+def test_tokens_table_needs_one_segmentation_per_document():
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "text": ["团结。", "民主。"]})
+    config = SegmenterConfig.from_lexicons([], SLOGANS)
+    segments = segment_texts(["团结。"], config)
+    with pytest.raises(InputError, match="tokens_table: 1 segmentations for 2 documents; pass one"):
+        tokens_table(documents, corpus_sentences(documents), segments)

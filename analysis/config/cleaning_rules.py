@@ -125,166 +125,216 @@ def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
 
 def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> CleaningRules:
     """Build :class:`CleaningRules` from an already-parsed mapping (the YAML's structure)."""
-
-    def fail(key: str, what: str) -> InputError:
-        return InputError(f"{source}: `{key}` {what}")
-
-    def compile_pattern(key: str, pattern: Any) -> re.Pattern[str]:
-        if not isinstance(pattern, str) or not pattern:
-            raise fail(key, "must be a non-empty regular expression string")
-        try:
-            return re.compile(pattern)
-        except re.error as exc:
-            raise fail(key, f"is not a valid regular expression ({exc}): {pattern!r}") from exc
-
-    def number(key: str, value: Any, low: float, high: float) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise fail(key, f"must be a number between {low} and {high}, got {value!r}")
-        return value
-
-    line_rules = []
-    for i, item in enumerate(raw.get("line_rules") or []):
-        key = f"line_rules[{i}]"
-        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
-            raise fail(key, "must be a mapping with at least `name` and `pattern`")
-        zone = item.get("zone", "any")
-        if zone not in _ZONES:
-            raise fail(f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}")
-        line_rules.append(
-            LineRule(
-                name=str(item["name"]),
-                pattern=compile_pattern(f"{key}.pattern", item["pattern"]),
-                zone=zone,
-                description=str(item.get("description", "")).strip(),
-            )
-        )
-
-    block_rules = []
-    for i, item in enumerate(raw.get("block_rules") or []):
-        key = f"block_rules[{i}]"
-        if not isinstance(item, dict) or not {"name", "start", "end"} <= set(item):
-            raise fail(key, "must be a mapping with `name`, `start` and `end`")
-        block_rules.append(
-            BlockRule(
-                name=str(item["name"]),
-                start=compile_pattern(f"{key}.start", item["start"]),
-                end=compile_pattern(f"{key}.end", item["end"]),
-                description=str(item.get("description", "")).strip(),
-            )
-        )
-
-    inline_rules = []
-    for i, item in enumerate(raw.get("inline_rules") or []):
-        key = f"inline_rules[{i}]"
-        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
-            raise fail(key, "must be a mapping with at least `name` and `pattern`")
-        inline_rules.append(
-            InlineRule(
-                name=str(item["name"]),
-                pattern=compile_pattern(f"{key}.pattern", item["pattern"]),
-                description=str(item.get("description", "")).strip(),
-            )
-        )
-
+    line_rules = _line_rules(raw, source)
+    block_rules = _block_rules(raw, source)
+    inline_rules = _inline_rules(raw, source)
     repeated = raw.get("repeated_title")
     if repeated is not None and not isinstance(repeated, dict):
-        raise fail("repeated_title", "must be a mapping with `min_overlap` (or be removed)")
+        raise _fail(
+            source, "repeated_title", "must be a mapping with `min_overlap` (or be removed)"
+        )
     punctuation = raw.get("punctuation") or {}
-    to_fullwidth = punctuation.get("to_fullwidth") or {}
-    if not isinstance(to_fullwidth, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1
-        for k, v in to_fullwidth.items()
-    ):
-        raise fail("punctuation.to_fullwidth", "must map single characters to single characters")
-
-    def section(key: str, defaults: dict[str, Any]) -> dict[str, Any] | None:
-        """A mapping of optional settings with the keys of ``defaults``; ``None`` when null."""
-        value = raw.get(key, {})
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise fail(
-                key, f"must be a mapping with {', '.join(defaults)} (or null to switch it off)"
-            )
-        unknown = sorted(set(value) - set(defaults))
-        if unknown:
-            raise fail(
-                key,
-                f"has unknown key(s) {', '.join(map(str, unknown))}; "
-                f"it takes {', '.join(defaults)}",
-            )
-        return {**defaults, **value}
-
-    def whole(key: str, value: Any, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise fail(key, f"must be a whole number between {low} and {high}, got {value!r}")
-        return value
-
-    shared = section("shared_boilerplate", asdict(SharedBoilerplateSettings()))
-    shared_boilerplate = None
-    if shared is not None:
-        min_share = number("shared_boilerplate.min_share", shared["min_share"], 0, 1)
-        if min_share <= 0:
-            raise fail(
-                "shared_boilerplate.min_share",
-                f"must be above 0 (a share of the documents, at most 1), got {min_share!r}",
-            )
-        shared_boilerplate = SharedBoilerplateSettings(
-            min_share=float(min_share),
-            min_docs=whole("shared_boilerplate.min_docs", shared["min_docs"], 2, 1_000_000_000),
-            min_chars=whole("shared_boilerplate.min_chars", shared["min_chars"], 1, 1_000_000),
-        )
-    flags = section("document_flags", asdict(DocumentFlagSettings()))
-    document_flags = None
-    if flags is not None:
-        document_flags = DocumentFlagSettings(
-            short_fraction=float(
-                number("document_flags.short_fraction", flags["short_fraction"], 0, 1)
-            ),
-            min_chinese_share=float(
-                number("document_flags.min_chinese_share", flags["min_chinese_share"], 0, 1)
-            ),
-        )
+    to_fullwidth = _to_fullwidth(punctuation, source)
+    shared_boilerplate = _shared_boilerplate(raw, source)
+    document_flags = _document_flags(raw, source)
     script = raw.get("script") or {}
     translation = raw.get("translation") or {}
     remove_chars = raw.get("remove_chars")
     placeholder = raw.get("placeholder")
     return CleaningRules(
         header_max_chars=int(
-            number("header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)
+            _number(source, "header_max_chars", raw.get("header_max_chars", 40), 1, 10_000)
         ),
-        block_rules=tuple(block_rules),
-        line_rules=tuple(line_rules),
+        block_rules=block_rules,
+        line_rules=line_rules,
         repeated_title_min_overlap=(
             None
             if repeated is None
-            else number("repeated_title.min_overlap", repeated.get("min_overlap", 0.8), 0.01, 1)
+            else _number(
+                source, "repeated_title.min_overlap", repeated.get("min_overlap", 0.8), 0.01, 1
+            )
         ),
         repeated_title_min_chars=int(
-            number("repeated_title.min_chars", (repeated or {}).get("min_chars", 4), 1, 1000)
+            _number(
+                source, "repeated_title.min_chars", (repeated or {}).get("min_chars", 4), 1, 1000
+            )
         ),
-        inline_rules=tuple(inline_rules),
-        remove_chars=compile_pattern("remove_chars", remove_chars) if remove_chars else None,
+        inline_rules=inline_rules,
+        remove_chars=_pattern(source, "remove_chars", remove_chars) if remove_chars else None,
         to_fullwidth=tuple(sorted(to_fullwidth.items())),
         fullwidth_alphanumerics_to_ascii=bool(
             punctuation.get("fullwidth_alphanumerics_to_ascii", True)
         ),
         opencc_config=str(script.get("opencc_config", "t2s")),
-        traditional_threshold=number(
-            "script.traditional_threshold", script.get("traditional_threshold", 0.05), 0, 1
+        traditional_threshold=_number(
+            source, "script.traditional_threshold", script.get("traditional_threshold", 0.05), 0, 1
         ),
         translation_min_chars=int(
-            number("translation.min_chars", translation.get("min_chars", 40), 1, 1_000_000)
+            _number(source, "translation.min_chars", translation.get("min_chars", 40), 1, 1_000_000)
         ),
-        translation_min_latin_share=number(
-            "translation.min_latin_share", translation.get("min_latin_share", 0.5), 0, 1
+        translation_min_latin_share=_number(
+            source, "translation.min_latin_share", translation.get("min_latin_share", 0.5), 0, 1
         ),
-        placeholder=compile_pattern("placeholder", placeholder) if placeholder else None,
+        placeholder=_pattern(source, "placeholder", placeholder) if placeholder else None,
         shared_boilerplate=shared_boilerplate,
         document_flags=document_flags,
         source=source,
+    )
+
+
+# --- checking one setting: the message names the file and the key ------------------------------
+
+
+def _fail(source: str, key: str, what: str) -> InputError:
+    return InputError(f"{source}: `{key}` {what}")
+
+
+def _pattern(source: str, key: str, pattern: Any) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise _fail(source, key, "must be a non-empty regular expression string")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise _fail(source, key, f"is not a valid regular expression ({exc}): {pattern!r}") from exc
+
+
+def _number(source: str, key: str, value: Any, low: float, high: float) -> float:
+    """``value`` as written (an int stays an int) if it is a number in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _fail(source, key, f"must be a number between {low} and {high}, got {value!r}")
+    return value
+
+
+def _whole(source: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _fail(source, key, f"must be a whole number between {low} and {high}, got {value!r}")
+    return value
+
+
+def _section(
+    raw: dict[str, Any], source: str, key: str, defaults: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A mapping of optional settings with the keys of ``defaults``; ``None`` when null."""
+    value = raw.get(key, {})
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _fail(
+            source,
+            key,
+            f"must be a mapping with {', '.join(defaults)} (or null to switch it off)",
+        )
+    unknown = sorted(set(value) - set(defaults))
+    if unknown:
+        raise _fail(
+            source,
+            key,
+            f"has unknown key(s) {', '.join(map(str, unknown))}; it takes {', '.join(defaults)}",
+        )
+    return {**defaults, **value}
+
+
+# --- the sections of the file ------------------------------------------------------------------
+
+
+def _line_rules(raw: dict[str, Any], source: str) -> tuple[LineRule, ...]:
+    rules = []
+    for i, item in enumerate(raw.get("line_rules") or []):
+        key = f"line_rules[{i}]"
+        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
+            raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
+        zone = item.get("zone", "any")
+        if zone not in _ZONES:
+            raise _fail(
+                source, f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}"
+            )
+        rules.append(
+            LineRule(
+                name=str(item["name"]),
+                pattern=_pattern(source, f"{key}.pattern", item["pattern"]),
+                zone=zone,
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+    return tuple(rules)
+
+
+def _block_rules(raw: dict[str, Any], source: str) -> tuple[BlockRule, ...]:
+    rules = []
+    for i, item in enumerate(raw.get("block_rules") or []):
+        key = f"block_rules[{i}]"
+        if not isinstance(item, dict) or not {"name", "start", "end"} <= set(item):
+            raise _fail(source, key, "must be a mapping with `name`, `start` and `end`")
+        rules.append(
+            BlockRule(
+                name=str(item["name"]),
+                start=_pattern(source, f"{key}.start", item["start"]),
+                end=_pattern(source, f"{key}.end", item["end"]),
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+    return tuple(rules)
+
+
+def _inline_rules(raw: dict[str, Any], source: str) -> tuple[InlineRule, ...]:
+    rules = []
+    for i, item in enumerate(raw.get("inline_rules") or []):
+        key = f"inline_rules[{i}]"
+        if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
+            raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
+        rules.append(
+            InlineRule(
+                name=str(item["name"]),
+                pattern=_pattern(source, f"{key}.pattern", item["pattern"]),
+                description=str(item.get("description", "")).strip(),
+            )
+        )
+    return tuple(rules)
+
+
+def _to_fullwidth(punctuation: dict[str, Any], source: str) -> dict[str, str]:
+    to_fullwidth = punctuation.get("to_fullwidth") or {}
+    if not isinstance(to_fullwidth, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1
+        for k, v in to_fullwidth.items()
+    ):
+        raise _fail(
+            source, "punctuation.to_fullwidth", "must map single characters to single characters"
+        )
+    return to_fullwidth
+
+
+def _shared_boilerplate(raw: dict[str, Any], source: str) -> SharedBoilerplateSettings | None:
+    shared = _section(raw, source, "shared_boilerplate", asdict(SharedBoilerplateSettings()))
+    if shared is None:
+        return None
+    min_share = _number(source, "shared_boilerplate.min_share", shared["min_share"], 0, 1)
+    if min_share <= 0:
+        raise _fail(
+            source,
+            "shared_boilerplate.min_share",
+            f"must be above 0 (a share of the documents, at most 1), got {min_share!r}",
+        )
+    return SharedBoilerplateSettings(
+        min_share=float(min_share),
+        min_docs=_whole(
+            source, "shared_boilerplate.min_docs", shared["min_docs"], 2, 1_000_000_000
+        ),
+        min_chars=_whole(
+            source, "shared_boilerplate.min_chars", shared["min_chars"], 1, 1_000_000
+        ),
+    )
+
+
+def _document_flags(raw: dict[str, Any], source: str) -> DocumentFlagSettings | None:
+    flags = _section(raw, source, "document_flags", asdict(DocumentFlagSettings()))
+    if flags is None:
+        return None
+    return DocumentFlagSettings(
+        short_fraction=float(
+            _number(source, "document_flags.short_fraction", flags["short_fraction"], 0, 1)
+        ),
+        min_chinese_share=float(
+            _number(source, "document_flags.min_chinese_share", flags["min_chinese_share"], 0, 1)
+        ),
     )

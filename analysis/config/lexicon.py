@@ -26,8 +26,8 @@ from re import _parser as _regex_parser  # type: ignore[attr-defined]
 import yaml
 
 from analysis.config.paths import data_file
+from analysis.config.simplified import to_simplified
 from analysis.config.yaml_files import load_yaml, yaml_problem
-from analysis.corpus.clean import to_simplified
 from analysis.errors import InputError, reject_lone_surrogates
 
 DEFAULT_TERM_FREQUENCY = 20000

@@ -29,13 +29,13 @@ from analysis.corpus.encoding import read_text_file
 from analysis.corpus.load import (
     MAX_DOC_ID_BYTES,
     doc_id_from_path,
+    file_sha256,
     is_safe_doc_id,
     read_metadata,
     text_files,
     year_from_name,
 )
 from analysis.errors import InputError
-from analysis.run.manifest import file_sha256
 
 LOCK_WAIT_SECONDS = 60  # another add takes a second or two: wait for it rather than fail
 
@@ -104,21 +104,10 @@ def _add_locked(
     extensions: tuple[str, ...],
     encoding: str,
 ) -> tuple[Path, dict[str, object]]:
-    doc_id = doc_id or doc_id_from_path(source.name)
-    if not is_safe_doc_id(doc_id):  # the loader's rule, so an added text always loads
-        raise InputError(
-            f"doc id {doc_id!r} is not safe as a file name; use letters, digits, '-', '_', '.', "
-            f"starting with a letter or digit (at most {MAX_DOC_ID_BYTES} bytes in UTF-8, i.e. "
-            f"{MAX_DOC_ID_BYTES // 3} Chinese characters); pass --doc-id"
-        )
+    doc_id = _checked_doc_id(doc_id or doc_id_from_path(source.name))
     digest = file_sha256(source)
     present = text_files(folder, extensions)
-    for existing in present:
-        if file_sha256(existing) == digest:
-            raise InputError(
-                f"{source} has the same content as {existing}, already in the corpus; "
-                "nothing was added"
-            )
+    _check_new_content(source, digest, present)
     table = read_metadata(meta_path) if meta_path is not None and meta_path.exists() else None
     if table is not None:
         _check_rows_are_in(folder, table, meta_path)
@@ -128,6 +117,45 @@ def _add_locked(
         raise InputError(
             f"doc id {doc_id!r} is already in the corpus; pass --doc-id with another id"
         )
+    target = _target_file(source, folder, doc_id, extensions)
+    given = {k: str(v).strip() for k, v in (fields or {}).items() if v not in (None, "")}
+    if "year" in given:
+        _check_year(given["year"])
+    row = _metadata_row(source, folder, target, doc_id, given, digest)
+    updated = None
+    if meta_path is not None:
+        updated = (
+            _metadata_with_row(meta_path, row, explicit=set(given))
+            if table is not None
+            else _new_metadata(row)
+        )
+    _write_text_and_metadata(source, target, meta_path, updated)
+    row["encoding"] = encoding
+    return target, row
+
+
+def _checked_doc_id(doc_id: str) -> str:
+    if not is_safe_doc_id(doc_id):  # the loader's rule, so an added text always loads
+        raise InputError(
+            f"doc id {doc_id!r} is not safe as a file name; use letters, digits, '-', '_', '.', "
+            f"starting with a letter or digit (at most {MAX_DOC_ID_BYTES} bytes in UTF-8, i.e. "
+            f"{MAX_DOC_ID_BYTES // 3} Chinese characters); pass --doc-id"
+        )
+    return doc_id
+
+
+def _check_new_content(source: Path, digest: str, present: list[Path]) -> None:
+    for existing in present:
+        if file_sha256(existing) == digest:
+            raise InputError(
+                f"{source} has the same content as {existing}, already in the corpus; "
+                "nothing was added"
+            )
+
+
+def _target_file(source: Path, folder: Path, doc_id: str, extensions: tuple[str, ...]) -> Path:
+    """Where the copy goes: ``<doc_id><suffix>`` in ``folder``, a suffix the corpus reads and a
+    file that does not exist yet."""
     suffix = source.suffix.lower() or extensions[0]
     if suffix not in extensions:
         raise InputError(
@@ -138,10 +166,13 @@ def _add_locked(
     target = safe_child(folder, f"{doc_id}{suffix}")
     if target.exists():
         raise InputError(f"{target} already exists; pass --doc-id with another id")
+    return target
 
-    given = {k: str(v).strip() for k, v in (fields or {}).items() if v not in (None, "")}
-    if "year" in given:
-        _check_year(given["year"])
+
+def _metadata_row(
+    source: Path, folder: Path, target: Path, doc_id: str, given: dict[str, str], digest: str
+) -> dict[str, object]:
+    """The new text's metadata row: the fields given, else a year written in the file name."""
     row: dict[str, object] = {
         "doc_id": doc_id,
         "file": target.relative_to(folder.resolve()).as_posix(),
@@ -151,13 +182,13 @@ def _add_locked(
     }
     if "year" not in row and (year := year_from_name(source.name)) is not None:
         row["year"] = year
-    updated = None
-    if meta_path is not None:
-        updated = (
-            _metadata_with_row(meta_path, row, explicit=set(given))
-            if table is not None
-            else _new_metadata(row)
-        )
+    return row
+
+
+def _write_text_and_metadata(
+    source: Path, target: Path, meta_path: Path | None, updated: bytes | None
+) -> None:
+    """Copy the text, then write the metadata; a failed metadata write removes the copy."""
     data = source.read_bytes()
     atomic_write(target, lambda tmp: tmp.write_bytes(data))
     if meta_path is not None and updated is not None:
@@ -166,8 +197,6 @@ def _add_locked(
         except BaseException:
             target.unlink(missing_ok=True)  # keep text and metadata in step
             raise
-    row["encoding"] = encoding
-    return target, row
 
 
 def _check_rows_are_in(folder: Path, table: pd.DataFrame, meta_path: Path) -> None:

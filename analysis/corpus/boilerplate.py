@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from analysis.checks import check_int, check_number
 from analysis.config.cleaning_rules import CleaningRules, SharedBoilerplateSettings
 from analysis.errors import InputError
 
@@ -132,14 +133,15 @@ def find_shared_boilerplate(
     """Shared boilerplate of a corpus of cleaned texts (one paragraph per line); see the module
     docstring for the rule. Fewer than ``min_docs`` texts have none."""
     if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-        raise InputError("find_shared_boilerplate expects a sequence of cleaned texts (str)")
-    if isinstance(min_share, bool) or not isinstance(min_share, int | float):
-        raise InputError(f"min_share must be a number in (0, 1], got {min_share!r}")
-    if not 0 < min_share <= 1:
-        raise InputError(f"min_share must be a share of the documents in (0, 1], got {min_share}")
-    for name, value, low in (("min_docs", min_docs, 2), ("min_chars", min_chars, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InputError(f"{name} must be a whole number of at least {low}, got {value!r}")
+        raise InputError(
+            "find_shared_boilerplate: texts must be a sequence of cleaned texts (str), one per "
+            "document"
+        )
+    caller = "find_shared_boilerplate"
+    # a share of the documents: above 0, at most all of them
+    min_share = check_number(min_share, "min_share", caller, above=0, maximum=1)
+    min_docs = check_int(min_docs, "min_docs", caller, minimum=2)
+    min_chars = check_int(min_chars, "min_chars", caller, minimum=1)
     n = len(texts)
     if n < min_docs:
         return SharedBoilerplate(frozenset(), frozenset(), min_chars, n)

@@ -26,13 +26,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_number, require_columns
 from analysis.config.cleaning_rules import CleaningRules, DocumentFlagSettings, load_cleaning_rules
 from analysis.config.lexicon import SloganLexicon, load_slogans, load_stopwords, load_userdict
 from analysis.config.paths import PROJECT_ROOT
 from analysis.config.settings import lexicon_path, load_settings
 from analysis.corpus.boilerplate import boilerplate_table, empty_boilerplate_table
 from analysis.corpus.clean import cleaned_corpus, han_and_letters
-from analysis.corpus.engine import DocumentWork, Engine, process_corpus_texts
+from analysis.corpus.engine import DocumentWork, Engine, Processed, process_corpus_texts
 from analysis.corpus.load import load_corpus
 from analysis.corpus.mentions import find_slogan_mentions
 from analysis.corpus.segment import SegmenterConfig, tokens_table
@@ -117,17 +118,7 @@ def build_corpus(
     )
     slogans = slogans if slogans is not None else load_slogans(lexicon_path(settings, "slogans"))
     stopwords = load_stopwords(lexicon_path(settings, "stopwords"))
-    seg = settings["segmentation"]
-    config = SegmenterConfig.from_lexicons(
-        load_userdict(lexicon_path(settings, "userdict")),
-        slogans,
-        backend=segmenter or seg.get("segmenter", "jieba"),
-        hmm=bool(seg.get("hmm", True)),
-        pos=bool(seg.get("pos", False)),
-        placeholder=rules.placeholder.pattern if rules.placeholder is not None else None,
-        compounds=tuple(seg.get("compounds") or ()),
-    )
-
+    config = _segmenter_config(settings, slogans, rules, segmenter)
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)
     cache = str(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
     processed, shared = process_corpus_texts(
@@ -138,14 +129,7 @@ def build_corpus(
         scheduler=scheduler,
         progress=progress,
     )
-    problems = [p.cache_problem for p in processed if p.cache_problem]
-    if problems:
-        warnings.warn(
-            f"the token cache could not be written for {len(problems)} document(s) (first: "
-            f"{problems[0]}); the run goes on without caching them. If the cache folder was "
-            "deleted or its disk is full, free space or pass --no-cache",
-            stacklevel=2,
-        )
+    _warn_of_cache_problems(processed)
     documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
     _check_not_emptied(documents, audit, Path(texts_dir), rules.source)
     sentences = sentences_table(documents, [p.sentences for p in processed])
@@ -170,6 +154,37 @@ def build_corpus(
         boilerplate=boilerplate_table(shared, audit, rules),
         cleaning_rules=rules,
     )
+
+
+def _segmenter_config(
+    settings: dict[str, Any],
+    slogans: SloganLexicon,
+    rules: CleaningRules,
+    segmenter: str | None,
+) -> SegmenterConfig:
+    """The segmenter of the settings' ``segmentation`` section, with the user dictionary and
+    every slogan term; ``segmenter`` overrides the settings' backend."""
+    seg = settings["segmentation"]
+    return SegmenterConfig.from_lexicons(
+        load_userdict(lexicon_path(settings, "userdict")),
+        slogans,
+        backend=segmenter or seg.get("segmenter", "jieba"),
+        hmm=bool(seg.get("hmm", True)),
+        pos=bool(seg.get("pos", False)),
+        placeholder=rules.placeholder.pattern if rules.placeholder is not None else None,
+        compounds=tuple(seg.get("compounds") or ()),
+    )
+
+
+def _warn_of_cache_problems(processed: list[Processed]) -> None:
+    problems = [p.cache_problem for p in processed if p.cache_problem]
+    if problems:
+        warnings.warn(
+            f"the token cache could not be written for {len(problems)} document(s) (first: "
+            f"{problems[0]}); the run goes on without caching them. If the cache folder was "
+            "deleted or its disk is full, free space or pass --no-cache",
+            stacklevel=3,  # the caller of build_corpus
+        )
 
 
 def _check_not_emptied(
@@ -264,18 +279,18 @@ def document_flags(
 
     Defaults are those of ``document_flags`` in ``data/cleaning.yml`` (0.01 and 0.5).
     """
-    missing = {"doc_id", "text", "n_chars"} - set(documents.columns)
-    if missing:
-        raise InputError(
-            "document_flags needs a documents table with doc_id, text and n_chars (from "
-            f"build_corpus or clean_corpus); missing: {', '.join(sorted(missing))}"
-        )
-    for name, value in (
-        ("short_fraction", short_fraction),
-        ("min_chinese_share", min_chinese_share),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise InputError(f"document_flags: {name} must be a number from 0 to 1, got {value!r}")
+    caller = "document_flags"
+    require_columns(
+        documents,
+        ["doc_id", "text", "n_chars"],
+        caller,
+        name="the documents table",
+        source="corpus.documents of analysis.build_corpus, or the documents of clean_corpus",
+    )
+    short_fraction = check_number(short_fraction, "short_fraction", caller, minimum=0, maximum=1)
+    min_chinese_share = check_number(
+        min_chinese_share, "min_chinese_share", caller, minimum=0, maximum=1
+    )
     n_chars = documents["n_chars"].to_numpy(dtype="float64")
     if len(documents) > 1:
         short = n_chars < short_fraction * float(np.median(n_chars))

@@ -36,19 +36,19 @@ import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-import opencc
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.config.cleaning_rules import (
     BlockRule,
     CleaningRules,
     SharedBoilerplateSettings,
     load_cleaning_rules,
 )
+from analysis.config.simplified import to_simplified
 from analysis.corpus.boilerplate import RULE as SHARED_BOILERPLATE
 from analysis.corpus.boilerplate import line_key, removable_lines
 from analysis.errors import InputError, reject_lone_surrogates
@@ -129,36 +129,6 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 def _is_cjk(ch: str) -> bool:
     code = ord(ch)
     return any(low <= code <= high for low, high in _CJK_RANGES)
-
-
-@lru_cache(maxsize=8)
-def _converter(config: str) -> opencc.OpenCC:
-    try:
-        return opencc.OpenCC(config)
-    except Exception as exc:  # OpenCC raises a bare RuntimeError for unknown configurations
-        raise InputError(
-            f"cleaning rules: OpenCC configuration {config!r} is unknown; use t2s, tw2s or hk2s"
-        ) from exc
-
-
-def to_simplified(text: str, config: str = "t2s") -> str:
-    """Traditional → Simplified with OpenCC, guaranteed to keep the length of ``text``.
-
-    OpenCC's t2s maps characters one to one in practice; should a phrase conversion ever change a
-    line's length, that line is left unconverted (with a warning) so that offsets stay aligned.
-    """
-    converted = _converter(config).convert(text)
-    if len(converted) == len(text):
-        return converted
-    parts = []
-    for segment in text.splitlines(keepends=True):
-        out = _converter(config).convert(segment)
-        parts.append(out if len(out) == len(segment) else segment)
-    warnings.warn(
-        "OpenCC changed the length of some lines; those lines were left unconverted",
-        stacklevel=2,
-    )
-    return "".join(parts)
 
 
 def normalize_punctuation(
@@ -544,6 +514,23 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
     reject_lone_surrogates(raw, "the raw text")
     rules = rules if rules is not None else load_cleaning_rules()
     conv = to_simplified(raw, rules.opencc_config)
+    lines, breaks, view = _normalised_lines(raw, conv, rules)
+    views = [view[line.start : line.content_end] for line in lines] if rules.block_rules else []
+    removed = _removed_lines(lines, rules, views)
+    edits, keep = _line_edits(raw, lines, breaks, removed)
+    char_edits, n_han, n_converted = _char_edits(raw, conv, view, keep)
+    edits.extend(char_edits)
+    edits.sort(key=lambda e: (e.start, e.end))
+    translation = "\n".join(raw[e.start : e.end].strip() for e in edits if e.rule == "translation")
+    script = _script(n_han, n_converted, rules.traditional_threshold)
+    return CleanedText(_apply_edits(raw, edits), translation, script, tuple(edits))
+
+
+def _normalised_lines(
+    raw: str, conv: str, rules: CleaningRules
+) -> tuple[list[_Line], list[tuple[int, int]], str]:
+    """The lines of ``raw`` with their inline edits and normalised content, the span of each
+    line's break, and the normalised text (``view``) the contents are cut from."""
     matches = [m for m in _LINE.finditer(raw) if m.group(0)]  # not the empty match at the end
     spans, breaks = [m.span(1) for m in matches], [m.span(2) for m in matches]
     view, removals, inline_removed = _inline_removals(raw, conv, spans, rules)
@@ -561,9 +548,14 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
         view = normalize_punctuation(conv, rules, removed=inline_removed)
     for line in lines:
         line.content = _content(view, line)
+    return lines, breaks, view
 
-    views = [view[line.start : line.content_end] for line in lines] if rules.block_rules else []
-    removed = _removed_lines(lines, rules, views)
+
+def _line_edits(
+    raw: str, lines: list[_Line], breaks: list[tuple[int, int]], removed: dict[int, str]
+) -> tuple[list[Edit], np.ndarray]:
+    """The edits of whole lines (each removed line; each kept line's inline edits and line
+    break), and which characters of ``raw`` the cleaned text keeps."""
     kept = [i for i in range(len(lines)) if i not in removed]
     edits: list[Edit] = [Edit(lines[i].start, lines[i].end, removed[i]) for i in sorted(removed)]
     keep = np.zeros(len(raw), dtype=bool)
@@ -579,10 +571,12 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
             edits.append(Edit(a, b, "final_line_break"))
         elif not last and raw[a:b] != "\n":
             edits.append(Edit(a, b, "line_break", "\n"))
-    char_edits, n_han, n_converted = _char_edits(raw, conv, view, keep)
-    edits.extend(char_edits)
-    edits.sort(key=lambda e: (e.start, e.end))
+    return edits, keep
 
+
+def _apply_edits(raw: str, edits: list[Edit]) -> str:
+    """``raw`` with each edit's span replaced by its replacement (edits sorted, never
+    overlapping)."""
     pieces: list[str] = []
     cursor = 0
     for e in edits:
@@ -592,14 +586,17 @@ def clean_text(raw: str, rules: CleaningRules | None = None) -> CleanedText:
         pieces.append(e.replacement)
         cursor = e.end
     pieces.append(raw[cursor:])
-    translation = "\n".join(raw[e.start : e.end].strip() for e in edits if e.rule == "translation")
+    return "".join(pieces)
+
+
+def _script(n_han: int, n_converted: int, traditional_threshold: float) -> str:
+    """``none`` without Han characters; ``traditional`` when at least ``traditional_threshold``
+    of them were converted to Simplified; else ``simplified``."""
     if n_han == 0:
-        script = "none"
-    elif n_converted >= rules.traditional_threshold * n_han:
-        script = "traditional"
-    else:
-        script = "simplified"
-    return CleanedText("".join(pieces), translation, script, tuple(edits))
+        return "none"
+    if n_converted >= traditional_threshold * n_han:
+        return "traditional"
+    return "simplified"
 
 
 def _audit_rows(doc_id: str, raw: str, edits: tuple[Edit, ...]) -> list[tuple]:
@@ -644,8 +641,9 @@ def restore_raw_text(text: str, audit: pd.DataFrame) -> str:
     pieces, cursor = [], 0
     for row in audit.sort_values("clean_start", kind="stable").itertuples(index=False):
         if text[row.clean_start : row.clean_end] != row.replacement:
-            raise ValueError(
-                f"audit row {row.rule} at {row.clean_start} does not match the cleaned text"
+            raise InputError(
+                f"restore_raw_text: audit row {row.rule} at {row.clean_start} does not match "
+                "the cleaned text; pass the cleaned text and the audit rows of one document"
             )
         pieces.append(text[cursor : row.clean_start])
         pieces.append(row.text)
@@ -670,12 +668,13 @@ def count_chars(text: str) -> int:
 
 
 def _require_corpus(corpus: pd.DataFrame, caller: str) -> None:
-    missing = {"doc_id", "raw_text"} - set(corpus.columns)
-    if missing:
-        raise InputError(
-            f"{caller} needs a corpus table with columns doc_id and raw_text (from "
-            f"load_corpus); missing: {', '.join(sorted(missing))}"
-        )
+    require_columns(
+        corpus,
+        ["doc_id", "raw_text"],
+        caller,
+        name="the corpus table",
+        source="the raw corpus table of analysis.load_corpus",
+    )
 
 
 def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) -> CleanedCorpus:
@@ -699,7 +698,10 @@ def cleaned_corpus(corpus: pd.DataFrame, cleaned: Sequence[CleanedText]) -> Clea
     (in the corpus's order) — for cleaning done elsewhere, e.g. in worker processes."""
     _require_corpus(corpus, "cleaned_corpus")
     if len(cleaned) != len(corpus):
-        raise ValueError(f"cleaned_corpus: {len(cleaned)} results for {len(corpus)} documents")
+        raise InputError(
+            f"cleaned_corpus: {len(cleaned)} cleaning results for {len(corpus)} documents; pass "
+            "one result per document of the corpus table, in its order"
+        )
     documents = corpus.drop(columns=["raw_text"]).copy()
     audits: list[tuple] = []
     for doc_id, raw, result in zip(corpus["doc_id"], corpus["raw_text"], cleaned, strict=True):

@@ -35,6 +35,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import pyarrow as pa
 
+from analysis.checks import check_choice, check_int
 from analysis.config.cleaning_rules import CleaningRules
 from analysis.corpus.boilerplate import (
     SharedBoilerplate,
@@ -208,7 +209,7 @@ def process_corpus_texts(
     ``work.rules`` as they are. Options as for :func:`process_texts`; results
     in input order, the same for any ``jobs`` and engine.
     """
-    jobs = _check_options(raws, jobs, engine, scheduler)
+    jobs = _check_options(raws, jobs, engine, scheduler, "process_corpus_texts")
     settings = work.rules.shared_boilerplate
     plain = replace(work.rules, shared_lines=frozenset(), shared_common_lines=frozenset())
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
@@ -247,7 +248,7 @@ def clean_texts(
 ) -> list[CleanedText]:
     """:func:`analysis.corpus.clean.clean_text` of every raw text, in input order, with the chosen
     engine: the cleaning-only first pass of :func:`process_corpus_texts`."""
-    jobs = _check_options(raws, jobs, engine, scheduler)
+    jobs = _check_options(raws, jobs, engine, scheduler, "clean_texts")
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
         return run(_clean_item, raws, rules, "cleaning", False)
 
@@ -270,21 +271,19 @@ def process_texts(
     :data:`SMALL_CORPUS_CHARS` characters), where starting workers and loading their
     dictionaries costs more than it saves.
     """
-    jobs = _check_options(raws, jobs, engine, scheduler)
+    jobs = _check_options(raws, jobs, engine, scheduler, "process_texts")
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
         return run(_process_item, raws, work, "cleaning and segmenting", True)
 
 
 def _check_options(
-    raws: Sequence[str], jobs: int | None, engine: Engine, scheduler: str | None
+    raws: Sequence[str], jobs: int | None, engine: Engine, scheduler: str | None, caller: str
 ) -> int:
     """The number of local processes to use, after checking the engine options."""
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_choice(engine, "engine", caller, ENGINES)
     if jobs is None:
         jobs = default_jobs() if sum(map(len, raws)) >= SMALL_CORPUS_CHARS else 1
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    jobs = check_int(jobs, "jobs", caller, minimum=1)
     if engine == "local" and scheduler is not None:
         raise InputError("--scheduler goes with --engine dask; add --engine dask or drop it")
     return jobs

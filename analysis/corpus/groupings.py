@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.errors import InputError
 
 CROSS = "×"  # the canonical joiner of a crossing's columns and of its values
@@ -144,8 +145,7 @@ def add_year_bins(documents: pd.DataFrame, *, periods: Sequence[int] = ()) -> pd
     ``decade``/``period`` columns are replaced. ``year`` must hold whole numbers where filled.
     """
     caller = "add_year_bins"
-    if not isinstance(documents, pd.DataFrame):
-        raise TypeError(f"{caller}: documents must be a pandas DataFrame, got {type(documents)}")
+    _require_documents(documents, caller)
     breaks = check_periods(periods, caller)
     years = _years(documents, caller)
     present = years.notna().to_numpy()
@@ -261,13 +261,27 @@ def groupings_from_option(text: str | None) -> tuple[tuple[str, ...], ...]:
 
 
 def _require(documents: pd.DataFrame, columns: Iterable[str], caller: str) -> None:
-    for column in columns:
-        if column not in documents.columns:
-            raise InputError(
-                f"{caller}: {column!r} is not a column of the documents table (columns: "
-                f"{', '.join(map(str, documents.columns))}); add it to the metadata, or add "
-                "decade/period with add_year_bins first"
-            )
+    present = ", ".join(map(str, documents.columns)) if isinstance(documents, pd.DataFrame) else ""
+    require_columns(
+        documents,
+        list(columns),
+        caller,
+        name="the documents table",
+        source=(
+            "documents that have them: add a column to the metadata, or decade/period with "
+            f"add_year_bins first (columns present: {present})"
+        ),
+    )
+
+
+def _require_documents(documents: object, caller: str) -> None:
+    require_columns(
+        documents,
+        [],
+        caller,
+        name="the documents table",
+        source="corpus.documents of analysis.build_corpus",
+    )
 
 
 def crossing_values(documents: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
@@ -301,8 +315,7 @@ def add_crossings(documents: pd.DataFrame, groupings: object) -> pd.DataFrame:
     columns present. A measure then pools by the crossing with ``group_by=["genre×decade"]``.
     """
     caller = "add_crossings"
-    if not isinstance(documents, pd.DataFrame):
-        raise TypeError(f"{caller}: documents must be a pandas DataFrame, got {type(documents)}")
+    _require_documents(documents, caller)
     parsed = parse_groupings(groupings)
     for grouping in parsed:
         _require(documents, grouping, caller)
@@ -365,9 +378,27 @@ def attach_metadata(
     columns :func:`add_year_bins` and :func:`add_crossings` added, if the table pools by them).
     """
     caller = "attach_metadata"
-    for name, frame in (("table", table), ("documents", documents)):
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"{caller}: {name} must be a pandas DataFrame, got {type(frame)}")
+    columns = _check_attach_arguments(table, documents, columns, caller)
+    wanted = [c for c in columns if c not in table.columns]
+    out = table.copy()
+    if not wanted:
+        return out
+    source, takes = _metadata_sources(table, documents, wanted, caller)
+    for c in wanted:
+        values = _nullable(documents[c]).reset_index(drop=True)
+        # position -1 is no row of documents: reindex leaves a missing value of the dtype there
+        out[c] = values.reindex(pd.Index(np.where(takes[c], source, -1))).set_axis(out.index)
+    return out
+
+
+def _check_attach_arguments(
+    table: object, documents: object, columns: str | Sequence[str], caller: str
+) -> list[str]:
+    """``columns`` as a list, after checking the arguments of :func:`attach_metadata`."""
+    require_columns(
+        table, [], caller, name="the statistics table", source="a table of the measures"
+    )
+    _require_documents(documents, caller)
     if isinstance(columns, str):
         columns = [columns]
     columns = list(columns)
@@ -376,71 +407,85 @@ def attach_metadata(
     _require(documents, ["doc_id", *columns], caller)
     if documents["doc_id"].duplicated().any():
         raise InputError(f"{caller}: the documents table lists a doc_id twice; pass each once")
-    wanted = [c for c in columns if c not in table.columns]
-    out = table.copy()
-    if not wanted:
-        return out
+    return columns
+
+
+def _metadata_sources(
+    table: pd.DataFrame, documents: pd.DataFrame, wanted: list[str], caller: str
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """For each row of ``table``, the row of ``documents`` whose values it takes (-1: none), and
+    per column of ``wanted``, which rows take that column's value (see :func:`attach_metadata`)."""
     doc_index = pd.Index(documents["doc_id"].astype(str))
-    source = np.full(len(table), -1, dtype=np.int64)  # the row of documents whose values to take
-    # per column: which rows take the source document's value of that column
+    source = np.full(len(table), -1, dtype=np.int64)
     takes = {c: np.zeros(len(table), dtype=bool) for c in wanted}
 
-    def documents_of(labels: pd.Series, where: np.ndarray) -> None:
-        found = doc_index.get_indexer(labels[where].astype(str))
-        if (found < 0).any():
-            unknown = labels[where].astype(str).to_numpy()[found < 0][0]
-            raise InputError(
-                f"{caller}: the table has doc_id {unknown!r}, which the documents table lacks; "
-                "pass the documents the table was computed from"
-            )
-        source[where] = found
-        for c in wanted:
-            takes[c][where] = True
+    def take(rows: np.ndarray, found: np.ndarray, columns: list[str]) -> None:
+        source[rows] = found
+        for c in columns:
+            takes[c][rows] = True
 
+    has_doc = np.zeros(len(table), dtype=bool)
     if "doc_id" in table.columns:
         has_doc = _filled(table["doc_id"])
         if has_doc.any():
-            documents_of(table["doc_id"], has_doc)
-    else:
-        has_doc = np.zeros(len(table), dtype=bool)
+            take(has_doc, _document_rows(doc_index, table["doc_id"], has_doc, caller), wanted)
     value_column = "group" if "group" in table.columns else "target"
-    if "grouping" in table.columns and value_column in table.columns:
-        grouping = table["grouping"]
-        grouped = _filled(grouping) & ~has_doc
-        names = grouping.astype(str).to_numpy(dtype=object)
-        if value_column == "target":  # keyness: a document against the rest
-            by_doc = grouped & (names == "doc_id")
-            if by_doc.any():
-                documents_of(table["target"], by_doc)
-            grouped &= names != "doc_id"
-        labels = table[value_column].astype(str).to_numpy(dtype=object)
-        for name in pd.unique(names[grouped]):
-            members = parse_grouping(name)
-            needed = [c for c in wanted if c in members]
-            if not needed:
-                continue
-            rows = grouped & (names == name)
-            if name in documents.columns:
-                keys = documents[name].astype(str)
-            else:
-                keys = crossing_values(documents, members)
-            present = keys.notna().to_numpy()
-            # first document of each group value: every member of the group shares the values
-            first = pd.Series(np.flatnonzero(present), index=keys[present].to_numpy())
-            first = first[~first.index.duplicated()]
-            found = pd.Index(first.index).get_indexer(labels[rows])
-            if (found < 0).any():
-                unknown = labels[rows][found < 0][0]
-                raise InputError(
-                    f"{caller}: group {unknown!r} of grouping {name!r} is the value of no "
-                    "document; pass the documents the table was computed from"
-                )
-            source[rows] = first.to_numpy()[found]
-            for c in needed:
-                takes[c][rows] = True
+    if "grouping" not in table.columns or value_column not in table.columns:
+        return source, takes
+    grouping = table["grouping"]
+    grouped = _filled(grouping) & ~has_doc
+    names = grouping.astype(str).to_numpy(dtype=object)
+    if value_column == "target":  # keyness: a document against the rest
+        by_doc = grouped & (names == "doc_id")
+        if by_doc.any():
+            take(by_doc, _document_rows(doc_index, table["target"], by_doc, caller), wanted)
+        grouped &= names != "doc_id"
+    labels = table[value_column].astype(str).to_numpy(dtype=object)
+    for name in pd.unique(names[grouped]):
+        members = parse_grouping(name)
+        needed = [c for c in wanted if c in members]
+        if not needed:
+            continue
+        rows = grouped & (names == name)
+        take(rows, _group_rows(documents, name, members, labels[rows], caller), needed)
+    return source, takes
 
-    for c in wanted:
-        values = _nullable(documents[c]).reset_index(drop=True)
-        # position -1 is no row of documents: reindex leaves a missing value of the dtype there
-        out[c] = values.reindex(pd.Index(np.where(takes[c], source, -1))).set_axis(out.index)
-    return out
+
+def _document_rows(
+    doc_index: pd.Index, labels: pd.Series, where: np.ndarray, caller: str
+) -> np.ndarray:
+    """The row of the documents table of each doc id ``labels[where]``."""
+    found = doc_index.get_indexer(labels[where].astype(str))
+    if (found < 0).any():
+        unknown = labels[where].astype(str).to_numpy()[found < 0][0]
+        raise InputError(
+            f"{caller}: the table has doc_id {unknown!r}, which the documents table lacks; "
+            "pass the documents the table was computed from"
+        )
+    return found
+
+
+def _group_rows(
+    documents: pd.DataFrame,
+    name: str,
+    members: tuple[str, ...],
+    labels: np.ndarray,
+    caller: str,
+) -> np.ndarray:
+    """The row of the documents table of the first document with each group value ``labels``
+    of grouping ``name``: every member of a group shares the values of its grouping columns."""
+    if name in documents.columns:
+        keys = documents[name].astype(str)
+    else:
+        keys = crossing_values(documents, members)
+    present = keys.notna().to_numpy()
+    first = pd.Series(np.flatnonzero(present), index=keys[present].to_numpy())
+    first = first[~first.index.duplicated()]
+    found = pd.Index(first.index).get_indexer(labels)
+    if (found < 0).any():
+        unknown = labels[found < 0][0]
+        raise InputError(
+            f"{caller}: group {unknown!r} of grouping {name!r} is the value of no "
+            "document; pass the documents the table was computed from"
+        )
+    return first.to_numpy()[found]

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.checks import check_bool
 from analysis.corpus.clean import count_chars
 from analysis.corpus.encoding import read_text_file
 from analysis.errors import InputError
@@ -257,27 +258,55 @@ def load_corpus(
     differs, since the raw text was changed after the metadata was written).
     """
     folder = Path(texts_dir)
-    if not folder.is_dir():
-        raise InputError(
-            f"{folder}: texts folder not found; pass the folder that holds the .txt files"
-        )
-    if not extensions or not all(isinstance(e, str) and e.startswith(".") for e in extensions):
-        raise InputError(f"extensions must be file endings such as ('.txt',), got {extensions!r}")
-    if metadata is None:
-        meta = pd.DataFrame(columns=["doc_id", "file"])
-        source = "metadata"
-    elif isinstance(metadata, pd.DataFrame):
-        meta, source = validate_metadata(metadata), "metadata table"
-    else:
-        meta, source = read_metadata(metadata), str(metadata)
-
+    _check_load_options(folder, extensions, infer_metadata)
+    meta, source = _metadata_table(metadata)
     files = text_files(folder, extensions)
     if not files and meta.empty:
         raise InputError(
             f"{folder}: no {'/'.join(extensions)} files found; put the texts there or pass --texts"
         )
     by_file = {p.relative_to(folder).as_posix(): p for p in files}
+    rows = _listed_rows(meta, by_file, folder, source)
+    unlisted = sorted(by_file)
+    if unlisted and metadata is not None:  # a header-only file too: the rows are missing
+        warnings.warn(
+            f"{len(unlisted)} text(s) in {folder} have no row in {source} (first: {unlisted[0]}); "
+            "their doc_id comes from the file name",
+            stacklevel=2,
+        )
+    rows += _unlisted_rows(unlisted, by_file, infer_metadata)
+    _check_unique_doc_ids(rows)
+    return _corpus_frame(_read_texts(rows, source))
 
+
+def _check_load_options(folder: Path, extensions: object, infer_metadata: object) -> None:
+    if not folder.is_dir():
+        raise InputError(
+            f"{folder}: texts folder not found; pass the folder that holds the .txt files"
+        )
+    if not extensions or not all(isinstance(e, str) and e.startswith(".") for e in extensions):
+        raise InputError(
+            f"load_corpus: extensions must be file endings such as ('.txt',), got {extensions!r}"
+        )
+    check_bool(infer_metadata, "infer_metadata", "load_corpus")
+
+
+def _metadata_table(
+    metadata: str | Path | pd.DataFrame | None,
+) -> tuple[pd.DataFrame, str]:
+    """The validated metadata table, and how messages name where it came from."""
+    if metadata is None:
+        return pd.DataFrame(columns=["doc_id", "file"]), "metadata"
+    if isinstance(metadata, pd.DataFrame):
+        return validate_metadata(metadata), "metadata table"
+    return read_metadata(metadata), str(metadata)
+
+
+def _listed_rows(
+    meta: pd.DataFrame, by_file: dict[str, Path], folder: Path, source: str
+) -> list[dict]:
+    """One row per metadata row, with its file's path under ``_path``; the files found are
+    taken out of ``by_file``, which is left holding the files no row names."""
     rows: list[dict] = []
     for record in meta.to_dict("records"):
         # Windows separators too; sub/../b.txt is b.txt
@@ -294,19 +323,23 @@ def load_corpus(
                 f"{folder}; add the file or delete the row"
             )
         rows.append({**record, "file": rel, "_path": by_file.pop(rel)})
-    unlisted = sorted(by_file)
-    if unlisted and metadata is not None:  # a header-only file too: the rows are missing
-        warnings.warn(
-            f"{len(unlisted)} text(s) in {folder} have no row in {source} (first: {unlisted[0]}); "
-            "their doc_id comes from the file name",
-            stacklevel=2,
-        )
+    return rows
+
+
+def _unlisted_rows(
+    unlisted: list[str], by_file: dict[str, Path], infer_metadata: bool
+) -> list[dict]:
+    """Rows for the texts without metadata: a doc id (and a year) from the file name."""
+    rows = []
     for rel in unlisted:
         row = {"doc_id": doc_id_from_path(rel), "file": rel, "_path": by_file[rel]}
         if infer_metadata:
             row["year"] = year_from_name(rel)
         rows.append(row)
+    return rows
 
+
+def _check_unique_doc_ids(rows: list[dict]) -> None:
     seen: dict[str, str] = {}
     for row in rows:
         if row["doc_id"] in seen:
@@ -316,20 +349,36 @@ def load_corpus(
             )
         seen[row["doc_id"]] = row["file"]
 
+
+def _read_texts(rows: list[dict], source: str) -> list[dict]:
+    """Each row (without ``_path``) with its file's text, encoding and size; a warning for a
+    file that differs from its row's ``sha256``."""
     records = []
     for row in rows:
         path = row.pop("_path")
         raw, encoding = read_text_file(path)
         expected = str(row.get("sha256") or "").strip().lower()
-        if expected and expected != hashlib.sha256(path.read_bytes()).hexdigest():
+        if expected and expected != file_sha256(path):
             warnings.warn(
                 f"{path}: its content differs from the sha256 in {source}; the raw text was "
                 "changed after the metadata was written (restore it, or update sha256)",
-                stacklevel=2,
+                stacklevel=3,  # the caller of load_corpus
             )
         records.append(
             {**row, "encoding": encoding, "n_chars_raw": count_chars(raw), "raw_text": raw}
         )
+    return records
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _corpus_frame(records: list[dict]) -> pd.DataFrame:
+    """The corpus table: the standard metadata columns always present, ``year`` as Int64, the
+    columns in the documented order."""
     corpus = pd.DataFrame.from_records(records)
     for column in STANDARD_METADATA:
         if column not in corpus.columns:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.config.lexicon import SloganLexicon
 
 MENTION_COLUMNS = [
@@ -42,52 +43,30 @@ def find_slogan_mentions(
     slogans: SloganLexicon,
 ) -> pd.DataFrame:
     """Every mention of every slogan in every document (documents order, then by offset)."""
+    caller = "find_slogan_mentions"
     for name, table, needed in (
-        ("documents", documents, {"doc_id", "text"}),
-        ("sentences", sentences, {"doc_id", "para", "sent", "start"}),
-        ("tokens", tokens, {"doc_id", "start", "end"}),
+        ("documents", documents, ["doc_id", "text"]),
+        ("sentences", sentences, ["doc_id", "para", "sent", "start"]),
+        ("tokens", tokens, ["doc_id", "start", "end"]),
     ):
-        missing = needed - set(table.columns)
-        if missing:
-            raise ValueError(
-                f"find_slogan_mentions: the {name} table lacks {', '.join(sorted(missing))}; "
-                "pass the tables built by analysis.build_corpus"
-            )
+        require_columns(
+            table,
+            needed,
+            caller,
+            name=f"the {name} table",
+            source=f"corpus.{name} of analysis.build_corpus",
+        )
     sentence_groups = dict(tuple(sentences.groupby("doc_id", sort=False)))
     token_groups = dict(tuple(tokens.groupby("doc_id", sort=False)))
     rows = []
     for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
-        found = [
-            (m.start(), m.end(), slogan.name, m.group(0))
-            for slogan in slogans
-            for m in slogan.pattern.finditer(text)
-        ]
+        found = _matches(text, slogans)
         if not found:
             continue
-        found.sort()
         start = np.array([f[0] for f in found])
         end = np.array([f[1] for f in found])
-        sents = sentence_groups.get(doc_id)
-        if sents is not None and len(sents):
-            index = np.clip(np.searchsorted(sents["start"].to_numpy(), start, "right") - 1, 0, None)
-            para, sent = sents["para"].to_numpy()[index], sents["sent"].to_numpy()[index]
-        else:
-            para = sent = np.zeros(len(found), dtype=np.int64)
-        toks = token_groups.get(doc_id)
-        if toks is not None and len(toks):
-            tok_start, tok_end = toks["start"].to_numpy(), toks["end"].to_numpy()
-            first = np.searchsorted(tok_start, start, "left")
-            last = np.searchsorted(tok_end, end, "left")
-            aligned = (
-                (first < len(tok_start))
-                & (last < len(tok_end))
-                & (tok_start[np.minimum(first, len(tok_start) - 1)] == start)
-                & (tok_end[np.minimum(last, len(tok_end) - 1)] == end)
-            )
-            n_tokens = np.where(aligned, last - first + 1, 0)
-        else:
-            aligned = np.zeros(len(found), dtype=bool)
-            n_tokens = np.zeros(len(found), dtype=np.int64)
+        para, sent = _mention_sentences(sentence_groups.get(doc_id), start)
+        aligned, n_tokens = _token_alignment(token_groups.get(doc_id), start, end)
         for k, (s, e, name, variant) in enumerate(found):
             rows.append(
                 (
@@ -102,6 +81,49 @@ def find_slogan_mentions(
                     int(n_tokens[k]),
                 )
             )
+    return _mentions_frame(rows)
+
+
+def _matches(text: str, slogans: SloganLexicon) -> list[tuple[int, int, str, str]]:
+    """``(start, end, slogan, variant)`` of every match in ``text``, by offset."""
+    return sorted(
+        (m.start(), m.end(), slogan.name, m.group(0))
+        for slogan in slogans
+        for m in slogan.pattern.finditer(text)
+    )
+
+
+def _mention_sentences(
+    sents: pd.DataFrame | None, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The paragraph and sentence each mention starts in (0 when the document has none)."""
+    if sents is None or not len(sents):
+        zeros = np.zeros(len(start), dtype=np.int64)
+        return zeros, zeros
+    index = np.clip(np.searchsorted(sents["start"].to_numpy(), start, "right") - 1, 0, None)
+    return sents["para"].to_numpy()[index], sents["sent"].to_numpy()[index]
+
+
+def _token_alignment(
+    toks: pd.DataFrame | None, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each mention starts at a token start and ends at a token end, and how many
+    tokens it then spans (0 when it does not)."""
+    if toks is None or not len(toks):
+        return np.zeros(len(start), dtype=bool), np.zeros(len(start), dtype=np.int64)
+    tok_start, tok_end = toks["start"].to_numpy(), toks["end"].to_numpy()
+    first = np.searchsorted(tok_start, start, "left")
+    last = np.searchsorted(tok_end, end, "left")
+    aligned = (
+        (first < len(tok_start))
+        & (last < len(tok_end))
+        & (tok_start[np.minimum(first, len(tok_start) - 1)] == start)
+        & (tok_end[np.minimum(last, len(tok_end) - 1)] == end)
+    )
+    return aligned, np.where(aligned, last - first + 1, 0)
+
+
+def _mentions_frame(rows: list[tuple]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return table.astype(
         {

@@ -47,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.checks import check_bool, check_choice, check_int
 from analysis.config.lexicon import DEFAULT_TERM_FREQUENCY, DictionaryTerm, SloganLexicon
 from analysis.errors import InputError, reject_lone_surrogates
 
@@ -114,10 +115,9 @@ class SegmenterConfig:
     compounds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise InputError(
-                f"unknown segmenter {self.backend!r}; choose one of {', '.join(BACKENDS)}"
-            )
+        check_choice(self.backend, "segmenter", "SegmenterConfig", BACKENDS)
+        check_bool(self.hmm, "hmm", "SegmenterConfig")
+        check_bool(self.pos, "pos", "SegmenterConfig")
         for pattern in self.compounds:
             try:
                 compiled = re.compile(pattern)
@@ -395,8 +395,7 @@ def segment_texts(
     With ``jobs > 1`` the texts the cache lacks are segmented in that many worker processes, each
     loading the dictionaries once. Results do not depend on ``jobs``.
     """
-    if not isinstance(jobs, int) or jobs < 1:
-        raise InputError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    jobs = check_int(jobs, "jobs", "segment_texts", minimum=1)
     results: list[Segments | None] = [None] * len(texts)
     keys: list[str | None] = [None] * len(texts)
     todo: list[int] = []
@@ -479,7 +478,10 @@ def tokens_table(
     texts = documents["text"].tolist()
     doc_ids = documents["doc_id"].tolist()
     if len(segments) != len(texts):
-        raise ValueError(f"tokens_table: {len(segments)} segmentations for {len(texts)} documents")
+        raise InputError(
+            f"tokens_table: {len(segments)} segmentations for {len(texts)} documents; pass one "
+            "segmentation per document of the documents table, in its order"
+        )
     with_pos = any(seg.tags is not None for seg in segments)
     columns = TOKEN_COLUMNS + (["pos"] if with_pos else [])
     lengths = np.array([len(seg.starts) for seg in segments], dtype=np.int64)
@@ -492,23 +494,7 @@ def tokens_table(
     ends = np.concatenate([seg.ends for seg in segments]).astype(np.int64)
     first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     position = np.arange(len(starts)) - np.repeat(first, lengths) + 1
-
-    para = np.zeros(len(starts), dtype=np.int64)
-    sent = np.zeros(len(starts), dtype=np.int64)
-    if len(sentences):
-        code = pd.Index(doc_ids).get_indexer(sentences["doc_id"])
-        known = code >= 0
-        s_start = sentences["start"].to_numpy()[known] + base[code[known]]
-        order = np.argsort(s_start, kind="stable")
-        s_start = s_start[order]
-        s_doc = code[known][order]
-        index = np.searchsorted(s_start, starts + base[doc_index], side="right") - 1
-        # a token before its document's first sentence (cannot happen for cleaned text) gets 0
-        found = (index >= 0) & (s_doc[np.clip(index, 0, None)] == doc_index)
-        index = np.clip(index, 0, None)
-        para = np.where(found, sentences["para"].to_numpy()[known][order][index], 0)
-        sent = np.where(found, sentences["sent"].to_numpy()[known][order][index], 0)
-
+    para, sent = _token_sentences(sentences, doc_ids, base, doc_index, starts)
     if words is None:
         words = [
             pa.array(seg.words(text), type=pa.string())
@@ -526,6 +512,46 @@ def tokens_table(
             "end": ends.astype(np.int32),
         }
     )
+    _add_token_flags(table, stopwords)
+    if with_pos:
+        tags = [
+            tag
+            for seg in segments
+            for tag in (seg.tags if seg.tags is not None else (None,) * len(seg.starts))
+        ]
+        table["pos"] = pd.array(tags, dtype="str")
+    return table[columns]
+
+
+def _token_sentences(
+    sentences: pd.DataFrame,
+    doc_ids: list[str],
+    base: np.ndarray,
+    doc_index: np.ndarray,
+    starts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The paragraph and sentence of each token (0 where none), found with one
+    ``searchsorted`` on offsets made global by each document's ``base``."""
+    para = np.zeros(len(starts), dtype=np.int64)
+    sent = np.zeros(len(starts), dtype=np.int64)
+    if len(sentences):
+        code = pd.Index(doc_ids).get_indexer(sentences["doc_id"])
+        known = code >= 0
+        s_start = sentences["start"].to_numpy()[known] + base[code[known]]
+        order = np.argsort(s_start, kind="stable")
+        s_start = s_start[order]
+        s_doc = code[known][order]
+        index = np.searchsorted(s_start, starts + base[doc_index], side="right") - 1
+        # a token before its document's first sentence (cannot happen for cleaned text) gets 0
+        found = (index >= 0) & (s_doc[np.clip(index, 0, None)] == doc_index)
+        index = np.clip(index, 0, None)
+        para = np.where(found, sentences["para"].to_numpy()[known][order][index], 0)
+        sent = np.where(found, sentences["sent"].to_numpy()[known][order][index], 0)
+    return para, sent
+
+
+def _add_token_flags(table: pd.DataFrame, stopwords: frozenset[str]) -> None:
+    """Add ``is_punct``, ``is_number`` and ``is_stop`` to ``table`` (in place)."""
     # Flags are decided once per distinct token, then spread by code.
     codes, uniques = pd.factorize(table["token"])
     unique_words = np.asarray(uniques, dtype=object)
@@ -535,11 +561,3 @@ def tokens_table(
     table["is_number"] = is_number
     listed = np.isin(unique_words, list(stopwords)) if stopwords else np.zeros(len(number), bool)
     table["is_stop"] = listed[codes] | is_number
-    if with_pos:
-        tags = [
-            tag
-            for seg in segments
-            for tag in (seg.tags if seg.tags is not None else (None,) * len(seg.starts))
-        ]
-        table["pos"] = pd.array(tags, dtype="str")
-    return table[columns]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.checks import require_columns
 from analysis.errors import reject_lone_surrogates
 
 SENTENCE_COLUMNS = ["doc_id", "para", "sent", "start", "end", "text"]
@@ -82,12 +83,13 @@ def sentences_table(documents: pd.DataFrame, spans: Sequence[np.ndarray]) -> pd.
 
 def corpus_sentences(documents: pd.DataFrame) -> pd.DataFrame:
     """The sentences table of a cleaned documents table (columns ``doc_id`` and ``text``)."""
-    missing = {"doc_id", "text"} - set(documents.columns)
-    if missing:
-        raise ValueError(
-            "corpus_sentences needs the cleaned documents table (from clean_corpus); missing "
-            f"column(s): {', '.join(sorted(missing))}"
-        )
+    require_columns(
+        documents,
+        ["doc_id", "text"],
+        "corpus_sentences",
+        name="the documents table",
+        source="the cleaned documents table of analysis.clean_corpus",
+    )
     for doc_id, text in zip(documents["doc_id"], documents["text"], strict=True):
         if isinstance(text, str):  # the text column is Arrow (UTF-8), which cannot hold one
             reject_lone_surrogates(text, f"the text of document {doc_id!r}")
