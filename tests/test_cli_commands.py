@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -11,6 +13,7 @@ import pytest
 from conftest import PROJECT
 
 from analysis.cli import build_parser, main
+from analysis.corpus.segment import TokenCache
 
 COMMANDS = ["run", "add", "kwic", "slogans", "info", "check-lexicon"]
 
@@ -128,12 +131,29 @@ def test_add_copies_the_text_and_appends_metadata(tmp_path, capsys):
     assert metadata.read_bytes() == before
 
 
-def test_run_with_another_segmenter_and_engine_options(tmp_path, capsys):
+def test_run_with_another_segmenter_and_engine_options(tmp_path, capsys, monkeypatch, study_corpus):
     pytest.importorskip("rjieba")
+    # a cache of its own, so that every segmentation the run stores is one it made
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ANALYSIS_CACHE", str(cache))
     out = tmp_path / "out"
     assert main(["run", "--segmenter", "rjieba", "--jobs", "1", "--out", str(out), "--quiet",
                  "--no-figures", "--no-notebooks"]) == 0
     assert (out / "tables" / "tfidf.csv").exists()
+    # rjieba and jieba cut these five texts alike, so the tables cannot tell them apart: the
+    # manifest's segmenter record and the token cache's keys can. The run's segmenter is the
+    # settings' one (study_corpus: jieba) with the backend swapped.
+    used = dataclasses.replace(study_corpus.segmenter, backend="rjieba")
+    assert used.fingerprint != study_corpus.segmenter.fingerprint
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["segmenter"] == {
+        "backend": "rjieba", "hmm": True, "pos": False, "dictionary_terms": len(used.terms),
+        "placeholder": used.placeholder, "fingerprint": used.fingerprint,
+    }
+    texts = pd.read_parquet(out / "tables" / "texts.parquet")["text"]
+    tokens = TokenCache(cache / "tokens")
+    stored = {p.stem for p in (cache / "tokens").rglob("*.parquet")}
+    assert stored == {tokens.key(used, text) for text in texts}  # rjieba's keys, and only those
     assert main(["run", "--scheduler", "tcp://x:1", "--out", str(out), "--quiet"]) == 2
     assert "goes with --engine dask" in capsys.readouterr().err
 

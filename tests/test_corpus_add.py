@@ -4,6 +4,7 @@ before anything is written (issue 12, defect 7)."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,111 @@ def test_a_linked_metadata_file_gets_the_row_where_it_is_kept(tmp_path, corpus):
     add_text(_new_text(tmp_path, "a.txt"), corpus, metadata=link)
     assert link.is_symlink() and link.resolve() == kept.resolve()
     assert kept.read_bytes() == b"doc_id,file\nold,old.txt\na,a.txt\n"
+
+
+# --- add_text and its helpers, called directly -------------------------------------------------
+
+
+def test_without_metadata_the_text_is_copied_byte_for_byte_and_its_row_returned(tmp_path, corpus):
+    source = tmp_path / "新讲话 2009.txt"
+    data = "要讲团结，坚持民主集中制。".encode("gb18030")  # not UTF-8: copied as it is
+    source.write_bytes(data)
+    target, row = add_text(source, corpus)
+    assert target == (corpus / "新讲话_2009.txt").resolve()
+    assert target.read_bytes() == data
+    assert row == {
+        "doc_id": "新讲话_2009",
+        "file": "新讲话_2009.txt",
+        "source_file": "新讲话 2009.txt",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "year": 2009,  # read from the file name
+        "encoding": "gbk",
+    }
+    assert sorted(p.name for p in corpus.iterdir()) == ["old.txt", "新讲话_2009.txt"]
+
+
+def test_given_fields_are_stripped_and_a_given_year_wins_over_the_file_name(tmp_path, corpus):
+    _, row = add_text(
+        _new_text(tmp_path), corpus, doc_id="d1",
+        fields={"year": " 2011 ", "title": " 讲话 ", "genre": "", "level": None},
+    )
+    assert row["year"] == "2011" and row["title"] == "讲话"
+    assert "genre" not in row and "level" not in row  # empty values are not fields
+
+
+def _refused(call, match, corpus):
+    before = {p.name: p.read_bytes() for p in corpus.iterdir() if p.is_file()}
+    with pytest.raises(InputError, match=match):
+        call()
+    assert {p.name: p.read_bytes() for p in corpus.iterdir() if p.is_file()} == before
+
+
+def test_what_add_text_refuses_it_refuses_before_writing(tmp_path, corpus):
+    source = _new_text(tmp_path)
+    _refused(lambda: add_text(tmp_path, corpus), "is not a regular file", corpus)
+    _refused(lambda: add_text(tmp_path / "none.txt", corpus), "no such file", corpus)
+    with pytest.raises(InputError, match="corpus folder not found"):
+        add_text(source, tmp_path / "no-corpus")
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01\xff")
+    _refused(lambda: add_text(binary, corpus), "looks like a binary file", corpus)
+    _refused(lambda: add_text(source, corpus, doc_id="../x"), "is not safe as a file name", corpus)
+    _refused(lambda: add_text(source, corpus, doc_id="old"), "'old' is already in the corpus",
+             corpus)
+    same = _new_text(tmp_path, "same.txt", "坚持民主集中制。")  # the bytes of old.txt
+    _refused(lambda: add_text(same, corpus), "same content as .*old.txt", corpus)
+    _refused(lambda: add_text(source, corpus, fields={"year": "09年"}),
+             r"--year '09年' is not a year in digits", corpus)
+    (corpus / "taken.txt").mkdir()  # not a text, but the name is taken
+    _refused(lambda: add_text(source, corpus, doc_id="taken"), "taken.txt already exists", corpus)
+
+
+def test_a_doc_id_the_metadata_has_is_refused_even_without_its_file_name(tmp_path, corpus):
+    metadata = corpus / "metadata.csv"
+    metadata.write_bytes(b"doc_id,file\nspeech,old.txt\n")
+    _refused(lambda: add_text(_new_text(tmp_path), corpus, metadata=metadata, doc_id="speech"),
+             "'speech' is already in the corpus", corpus)
+
+
+@pytest.mark.parametrize(
+    ("text", "newline"),
+    [("a,b\r\nc,d\r\n", "\r\n"), ("a,b\nc,d\n", "\n"), ("a,b\rc,d\r", "\r"), ("a,b", "\n"),
+     ("", "\n")],
+)
+def test_the_new_row_ends_as_the_file_ends_its_lines(text, newline):
+    from analysis.corpus.add import _newline_of
+
+    assert _newline_of(text) == newline
+
+
+def test_the_row_fills_the_first_of_duplicated_columns_and_leaves_out_automatic_ones(tmp_path):
+    from analysis.corpus.add import _metadata_with_row
+
+    path = tmp_path / "m.csv"
+    path.write_bytes(b"doc_id, file ,title,title\r\nold,old.txt,a,b\r\n")
+    row = {"doc_id": "n", "file": "n.txt", "title": "新,稿", "sha256": "x", "source_file": "n"}
+    added = _metadata_with_row(path, row, explicit={"title"})
+    assert added == path.read_bytes() + 'n,n.txt,"新,稿",\r\n'.encode()
+    with pytest.raises(InputError, match=r"has no column genre.*leave out --genre"):
+        _metadata_with_row(path, {**row, "genre": "讲话"}, explicit={"title", "genre"})
+
+
+def test_a_new_metadata_file_has_a_bom_crlf_and_the_rows_columns_in_order():
+    from analysis.corpus.add import _new_metadata
+
+    assert _new_metadata({"doc_id": "a", "file": "a.txt", "year": 2009}) == (
+        b"\xef\xbb\xbfdoc_id,file,year\r\na,a.txt,2009\r\n"
+    )
+
+
+def test_the_lock_is_one_per_folder_and_outside_it(tmp_path, monkeypatch):
+    import tempfile
+
+    from analysis.corpus.add import _lock_for
+
+    (tmp_path / "c").mkdir()
+    monkeypatch.chdir(tmp_path)
+    lock = _lock_for(tmp_path / "c")
+    assert lock.parent == Path(tempfile.gettempdir()) and lock.name.startswith("analysis-add-")
+    assert _lock_for(Path("c")) == _lock_for(tmp_path / "c" / ".." / "c") == lock
+    assert _lock_for(tmp_path) != lock

@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.run.export import CsvLimits, csv_rows, write_tables
+from analysis.run.export import (
+    PARQUET_ONLY,
+    CsvLimits,
+    csv_rows,
+    write_csv,
+    write_parquet,
+    write_tables,
+)
 
 RANKED = pd.DataFrame(
     {
@@ -68,3 +75,74 @@ def test_limits_must_be_whole_numbers(bad):
         CsvLimits(max_rows=bad)
     with pytest.raises(InputError, match="csv_top_terms"):
         CsvLimits(top_terms=bad)
+
+
+# --- the writers and the CSV cut, directly ------------------------------------------------------
+
+
+def test_write_csv_is_utf8_with_bom_newline_ended_and_without_index(tmp_path):
+    table = pd.DataFrame({"term": ["团结", "民主"], "count": [2, 1]}, index=[7, 8])
+    path = write_csv(table, tmp_path / "sub" / "t.csv")
+    assert path == tmp_path / "sub" / "t.csv"
+    assert path.read_bytes() == "\ufeffterm,count\n团结,2\n民主,1\n".encode()
+
+
+def test_write_parquet_keeps_the_column_types_and_drops_the_index(tmp_path):
+    table = pd.DataFrame(
+        {"n": pd.array([1, None], dtype="Int64"), "x": [0.5, float("nan")], "s": ["团结", None],
+         "flag": [True, False]},
+        index=[5, 6],
+    )
+    path = write_parquet(table, tmp_path / "t.parquet")
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(back, table.reset_index(drop=True))
+    assert back["n"].dtype == "Int64" and back["flag"].dtype == bool
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_parquet])
+def test_the_writers_refuse_what_is_not_a_data_frame(tmp_path, writer):
+    with pytest.raises(TypeError, match=f"{writer.__name__} expects a pandas DataFrame, got list"):
+        writer([["a"]], tmp_path / "t")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_table_of_exactly_max_rows_is_kept_whole():
+    rows, rule = csv_rows(RANKED, CsvLimits(max_rows=7, top_terms=1))
+    assert rule == "" and rows is RANKED
+
+
+def test_the_best_ranked_terms_are_cut_again_when_still_too_many():
+    rows, rule = csv_rows(RANKED, CsvLimits(max_rows=3, top_terms=2))
+    # the two best of a (团结, 班子) and of b (团结, 民主), then the first three of those
+    assert rows["term"].tolist() == ["团结", "班子", "团结"]
+    assert rule == "the 2 best-ranked terms of each unit, then the first 3 rows"
+    big = pd.DataFrame({"line": range(1500)})
+    assert csv_rows(big, CsvLimits(max_rows=1000))[1] == "the first 1,000 rows"
+
+
+def test_a_ranking_without_a_term_column_keeps_the_best_ranked_rows_overall():
+    ranking = pd.DataFrame({"slogan": list("abcde"), "rank": [3, 1, 2, 1, 5]})
+    rows, rule = csv_rows(ranking, CsvLimits(max_rows=4, top_terms=2))
+    assert rows["slogan"].tolist() == ["b", "d"]  # ranks 1 and 1, in the table's order
+    assert rule == "the 2 best-ranked terms of each unit"
+
+
+def test_units_with_a_missing_value_are_units_too():
+    # term_frequencies has scope … ngram before term; a corpus row has no doc_id
+    table = pd.DataFrame(
+        {"doc_id": [None, None, "a", "a"], "term": ["团结", "民主", "团结", "民主"],
+         "rank": [1, 1, 1, 1]}
+    )
+    # all tied at rank 1: one term of each unit, the corpus's (doc_id missing) included
+    rows, _ = csv_rows(table, CsvLimits(max_rows=3, top_terms=1))
+    assert rows.index.tolist() == [0, 2]
+
+
+def test_a_table_name_may_not_leave_the_folder(tmp_path):
+    with pytest.raises(InputError, match="escapes the output folder"):
+        write_tables({"../t": RANKED}, tmp_path / "out")
+    assert not (tmp_path / "t.parquet").exists()
+
+
+def test_only_texts_are_parquet_only():
+    assert frozenset({"texts"}) == PARQUET_ONLY

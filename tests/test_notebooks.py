@@ -4,12 +4,14 @@ numbers that are in the run's tables."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import nbformat
 import pandas as pd
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, STUDY_DOC_IDS
 from shown_numbers import check_claims, check_shown_numbers, shown_tables
 
 import analysis.run.notebooks
@@ -79,6 +81,79 @@ def test_every_notebook_ran_with_figures_and_no_errors_or_glyph_warnings(full_ru
         html = (folder / f"{name}.html").read_text(encoding="utf-8")
         assert "@font-face{font-family:'CJK Embedded'" in html
         assert html.count("data:image/png;base64") >= len(images)  # the template adds an icon
+
+
+def test_every_code_cell_ran_once_in_order_and_completed(full_run):
+    """A notebook run top to bottom: execution counts 1, 2, 3 … over its code cells (none
+    skipped, none run twice, none out of order), papermill recorded no exception, and the
+    injected parameters follow the parameters cell."""
+    out, _ = full_run
+    for name in NAMES:
+        notebook = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), name
+        assert notebook.metadata["papermill"]["exception"] is None, name
+        assert {c.metadata["papermill"]["status"] for c in notebook.cells} == {"completed"}, name
+        tags = [c.metadata.get("tags", []) for c in code[:2]]
+        assert "parameters" in tags[0] and "injected-parameters" in tags[1], name
+        assert not [o for c in code for o in c.outputs if o.output_type == "error"], name
+
+
+# The figures each notebook shows, by the name of the run's file (notebook 01 shows none).
+FIGURES_SHOWN = {
+    "02_frequencies_and_keyness": [
+        "keyness_cidu_opinion_2005", "keyness_cityoffice_speech_2003", "keyness_genre_opinion",
+        "keyness_genre_speech", "keyness_jilin_news_2007", "keyness_level_city",
+        "keyness_nansha_speech_2007", "keyness_yangzhou_opinion_2007", "term_scatter",
+    ],
+    "03_tfidf_and_similarity": ["tfidf", "similarity", "correspondence", "wordcloud",
+                                "wordclouds_by_doc", "comparison_cloud"],
+    "04_slogans": ["slogan_rates", "slogan_trends", "xray", "slogan_cooccurrence",
+                   "collocate_network"],
+    "05_formulae_and_close_reading": ["formulae"],
+    "06_rerun_on_your_texts": ["slogan_trends"],
+}
+
+
+def test_every_figure_shown_is_a_png_the_run_wrote(full_run):
+    """The notebooks draw nothing themselves: each image they show is, byte for byte, one of the
+    run's figure files."""
+    out, figures = full_run
+    written = {
+        hashlib.sha256(path.read_bytes()).hexdigest(): path.stem
+        for path in figures.rglob("*.png")
+    }
+    for name in NAMES:
+        shown = [
+            written.get(hashlib.sha256(base64.b64decode(o["data"]["image/png"])).hexdigest())
+            for o in outputs(out / "notebooks" / f"{name}.ipynb")
+            if "image/png" in o.get("data", {})
+        ]
+        assert shown == FIGURES_SHOWN.get(name, []), name
+
+
+def test_the_slogan_tables_shown_are_the_runs_rows_for_the_study(full_run):
+    """Notebook 04 shows 团结 document by document, most mentions first, the city level's pooled
+    count and the trend's first year, as slogan_counts and slogan_trends have them."""
+    out, _ = full_run
+    shown = shown_tables(out / "notebooks" / "04_slogans.ipynb")
+    per_document = next(t for s, t in shown if s == "slogan_counts" and "examples" in t.columns)
+    assert per_document[["doc_id", "count"]].values.tolist() == [
+        ["cityoffice_speech_2003", "29"], ["nansha_speech_2007", "20"],
+        ["cidu_opinion_2005", "5"], ["jilin_news_2007", "4"], ["yangzhou_opinion_2007", "1"],
+    ]
+    assert per_document["examples"].str.contains("【团结】").all()
+    groups = next(t for s, t in shown if s == "slogan_counts" and "grouping" in t.columns)
+    city = groups[(groups["group"] == "city") & (groups["slogan"] == "团结")]
+    assert city[["grouping", "n_docs", "count"]].values.tolist() == [["level", "3", "35"]]
+    trend = next(t for s, t in shown if s == "slogan_trends")
+    first = trend[(trend["time"] == "2003") & (trend["slogan"] == "团结")]
+    assert first[["group", "n_docs", "count", "n_chars"]].values.tolist() == [
+        ["all documents", "1", "29", "5764"]
+    ]
+    overview = next(t for s, t in shown_tables(out / "notebooks" / "01_corpus_overview.ipynb")
+                    if s == "documents")
+    assert sorted(overview["doc_id"]) == sorted(STUDY_DOC_IDS)
 
 
 def test_the_executed_notebooks_point_at_their_own_run(full_run):
