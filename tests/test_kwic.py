@@ -16,7 +16,8 @@ from analysis.cli import main
 from analysis.config.lexicon import parse_slogans
 from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
-from analysis.measures.kwic import KWIC_COLUMNS, kwic, kwic_html, kwic_text, write_kwic
+from analysis.measures.kwic import KWIC_COLUMNS, check_kwic_request, kwic, kwic_html, kwic_text
+from analysis.run.export import write_kwic
 
 DOCS = pd.DataFrame(
     {
@@ -289,3 +290,37 @@ def test_a_traditional_pattern_finds_the_simplified_text():
     texts = pd.DataFrame({"doc_id": ["d"], "text": ["要讲团结，四强一硬。"]})
     assert kwic(texts, "團結")["match"].tolist() == ["团结"]
     assert kwic(texts, "re:四強.硬")["match"].tolist() == ["四强一硬"]
+
+
+@pytest.mark.parametrize(
+    ("documents", "options", "message"),
+    [
+        (DOCS.to_dict(), {}, "expected the documents table as a pandas DataFrame"),
+        (DOCS[["text"]], {}, r"the documents table lacks column\(s\) doc_id"),
+        (DOCS, {"pattern": ""}, "pattern must be a slogan name or a regular expression"),
+        (DOCS, {"pattern": "团结("}, "neither a slogan in the lexicon nor a valid regular"),
+        (DOCS, {"pattern": "re:"}, "nothing after re:"),
+        (DOCS, {"pattern": "re:a*"}, "can match no text at all"),
+        (DOCS, {"width": -1}, "width must be a whole number ≥ 0, got -1"),
+        (DOCS, {"width": True}, "width must be a whole number ≥ 0, got True"),
+        (DOCS, {"sort": "middle"}, "sort must be one of 'position', 'left', 'right', got 'middle'"),
+    ],
+)
+def test_each_bad_argument_is_an_input_error_naming_kwic(documents, options, message):
+    with pytest.raises(InputError, match=f"^kwic: .*{message}"):
+        kwic(documents, **{"pattern": "团结", **options})
+
+
+def test_a_bad_request_is_refused_before_any_text_is_read(tmp_path):
+    check_kwic_request("团结", LEXICON, width=3, sort="left", out=tmp_path / "k.html")
+    for options, message in [
+        ({"width": 2.5}, "width must be a whole number"),
+        ({"sort": "up"}, "sort must be one of"),
+        ({"out": tmp_path}, "is a folder"),
+        ({"out": tmp_path / "k.pdf"}, r"unknown output format \.pdf; use \.csv or \.html"),
+    ]:
+        request = {"width": 3, "sort": "left", "out": None, **options}
+        with pytest.raises(InputError, match=f"^kwic: .*{message}"):
+            check_kwic_request("团结", LEXICON, **request)
+    with pytest.raises(InputError, match=r"^write_kwic: .*is a folder"):
+        write_kwic(kwic(DOCS, "团结"), tmp_path)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nltk.metrics.association import BigramAssocMeasures
+from strategies import word_documents
 
 from analysis.config.lexicon import parse_slogans
 from analysis.config.settings import load_settings
@@ -23,8 +24,8 @@ from analysis.measures.collocates import (
     COLLOCATE_COLUMNS,
     collocation_network,
     textstat_collocates,
-    write_graphml,
 )
+from analysis.run.export import write_graphml
 
 LEX = parse_slogans(
     {
@@ -230,16 +231,14 @@ def brute_force(tokens, mentions, span, same_sentence):
     return cooc, window_size
 
 
-@st.composite
-def corpora(draw):
+def corpora():
+    """Up to three documents of up to three sentences of words: 团结 also inside 团结协调 and
+    讲团结 (nested mentions), the formula's parts (so that the formula is sometimes mentioned),
+    punctuation and a stop word."""
     vocab = ["班子", "团结", "团结协调", "干部", "一把手", "讲团结", "树正气", "求发展", "要", "，"]
-    docs = {}
-    for d in range(draw(st.integers(1, 3))):
-        docs[f"d{d}"] = draw(
-            st.lists(st.lists(st.sampled_from(vocab), min_size=1, max_size=8), min_size=1,
-                     max_size=3)
-        )
-    return corpus_from_words(docs)
+    return word_documents(vocab, docs=(1, 3), sentences=(1, 3), words=(1, 8)).map(
+        corpus_from_words
+    )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -316,3 +315,53 @@ def test_study_corpus_values(study_corpus, tmp_path):
     assert sum(d["kind"] == "slogan" for _, d in graph.nodes(data=True)) == slogans_with_rows
     back = nx.read_graphml(write_graphml(graph, tmp_path / "slogans.graphml"))
     assert back.number_of_edges() == graph.number_of_edges()
+
+
+# --- every bad argument is an InputError naming the function -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "options", "message"),
+    [
+        ({"tokens": TOKENS.to_dict()}, {}, "expected the tokens table as a pandas DataFrame"),
+        ({"tokens": TOKENS.drop(columns="sent")}, {},
+         r"the tokens table lacks column\(s\) sent; pass corpus.tokens"),
+        ({"mentions": MENTIONS.drop(columns="end")}, {},
+         r"the mentions table lacks column\(s\) end; pass corpus.mentions"),
+        ({"lexicon": ["团结"]}, {}, "lexicon must be a SloganLexicon"),
+        ({}, {"slogans": ["八荣八耻"]}, "unknown slogan"),
+        ({}, {"span": 0}, "span must be a whole number ≥ 1, got 0"),
+        ({}, {"span": 1.5}, "span must be a whole number ≥ 1, got 1.5"),
+        ({}, {"span": True}, "span must be a whole number"),
+        ({}, {"min_count": 0}, "min_count must be a whole number ≥ 1, got 0"),
+        ({}, {"min_count": 1.5}, "min_count must be a whole number"),
+        ({}, {"same_sentence": 1}, "same_sentence must be true or false"),
+        ({}, {"remove_punct": "no"}, "remove_punct must be true or false"),
+        ({}, {"remove_stop": None}, "remove_stop must be true or false"),
+        ({}, {"nested": "yes"}, "nested must be one of 'keep', 'drop', got 'yes'"),
+        ({"tokens": TOKENS[TOKENS["doc_id"] == "x"]}, {}, "doc_id 'y', which has no tokens"),
+    ],
+)
+def test_each_bad_argument_is_an_input_error_naming_the_measure(arguments, options, message):
+    given = {"tokens": TOKENS, "mentions": MENTIONS, "lexicon": LEX, **arguments}
+    with pytest.raises(InputError, match=f"^textstat_collocates: .*{message}"):
+        textstat_collocates(given["tokens"], given["mentions"], given["lexicon"], **options)
+
+
+@pytest.mark.parametrize(
+    ("collocates", "options", "message"),
+    [
+        ("collocates.csv", {}, "expected the collocates table as a pandas DataFrame"),
+        ("without logdice", {}, r"lacks column\(s\) logdice; pass the table of textstat_collocates"),
+        ("table", {"top_n": 0}, "top_n must be a whole number ≥ 1, got 0"),
+        ("table", {"top_n": 2.0}, "top_n must be a whole number"),
+        ("table", {"by": "dice"}, "by must be one of 'logdice', .*'cooc', got 'dice'"),
+    ],
+)
+def test_each_bad_network_argument_is_an_input_error_naming_the_function(
+    collocates, options, message
+):
+    table = textstat_collocates(TOKENS, MENTIONS, LEX, min_count=1)
+    given = {"table": table, "without logdice": table.drop(columns="logdice")}.get(collocates)
+    with pytest.raises(InputError, match=f"^collocation_network: .*{message}"):
+        collocation_network(given if given is not None else collocates, **options)

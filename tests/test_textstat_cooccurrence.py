@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import laid_out_corpora
 from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
 from analysis.config.settings import load_settings
 from analysis.errors import InputError
+from analysis.features.slogans import nested_mentions
 from analysis.measures.cooccurrence import (
     COOCCURRENCE_COLUMNS,
-    nested_mentions,
     textstat_slogan_cooccurrence,
 )
 
@@ -189,32 +190,13 @@ def brute_force(documents, sentences, mentions, names, window, nested):
     return out
 
 
-@st.composite
-def corpora(draw):
-    n_docs = draw(st.integers(1, 3))
-    doc_ids = [f"d{i}" for i in range(n_docs)]
-    sentence_rows, mention_rows = [], []
-    for doc in doc_ids:
-        n_sent = draw(st.integers(1, 5))
-        para, start = 1, 0
-        for sent in range(1, n_sent + 1):
-            para += draw(st.sampled_from([0, 0, 1])) if sent > 1 else 0
-            length = draw(st.integers(2, 12))
-            sentence_rows.append((doc, para, sent, start, start + length))
-            for _ in range(draw(st.integers(0, 3))):
-                m_start = start + draw(st.integers(0, length - 1))
-                m_len = draw(st.integers(1, 6))
-                mention_rows.append(
-                    (doc, draw(st.sampled_from(LEX.names)), m_start, m_start + m_len, para, sent)
-                )
-            start += length + draw(st.integers(0, 2))
-    documents = pd.DataFrame({"doc_id": doc_ids, "genre": [draw(st.sampled_from("xy"))
-                                                            for _ in doc_ids]})
-    sentences = pd.DataFrame(sentence_rows, columns=["doc_id", "para", "sent", "start", "end"])
-    mentions = pd.DataFrame(
-        mention_rows, columns=["doc_id", "slogan", "start", "end", "para", "sent"]
-    )
-    return documents, sentences, mentions
+def corpora():
+    """Up to three documents of up to five sentences, a new paragraph one time in three, with up
+    to three mentions a sentence that overlap, nest and run into the next sentence."""
+    return laid_out_corpora(
+        LEX.names, docs=(1, 3), sentences=(1, 5), sentence_chars=(2, 12), gap_chars=(0, 2),
+        mentions=(0, 3), mention_chars=(1, 6), group_column="genre", groups="xy",
+    ).map(lambda corpus: (corpus.documents, corpus.sentences, corpus.mentions))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -293,3 +275,41 @@ def test_study_corpus_values(study_corpus):
         nested="keep",
     )
     assert cell(kept, "sentence", "集体领导", formula)["count"] == 3
+
+
+# --- every bad argument is an InputError naming the measure ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arguments", "options", "message"),
+    [
+        ({"documents": "a.csv"}, {}, "expected the documents table as a pandas DataFrame"),
+        ({"sentences": SENTENCES.drop(columns="para")}, {},
+         r"the sentences table lacks column\(s\) para; pass corpus.sentences"),
+        ({"mentions": MENTIONS.drop(columns="sent")}, {},
+         r"the mentions table lacks column\(s\) sent; pass corpus.mentions"),
+        ({"lexicon": None}, {}, "lexicon must be a SloganLexicon"),
+        ({}, {"slogans": "和谐"}, "unknown slogan"),
+        ({}, {"group_by": ["region"]}, "group_by names 'region'"),
+        ({}, {"units": ["clause"]}, "units must be distinct names"),
+        ({}, {"units": ["sentence", "sentence"]}, "units must be distinct names"),
+        ({}, {"units": ["window"]}, "units must be distinct names"),
+        ({}, {"window_chars": -1}, "window_chars must be a whole number ≥ 0, got -1"),
+        ({}, {"window_chars": 2.5}, "window_chars must be a whole number ≥ 0, got 2.5"),
+        ({}, {"window_chars": True}, "window_chars must be a whole number"),
+        ({}, {"units": (), "window_chars": None}, "no units asked for"),
+        ({}, {"nested": "yes"}, "nested must be one of 'drop', 'keep', got 'yes'"),
+        ({}, {"per_document": 1}, "per_document must be true or false, got 1"),
+        ({"documents": pd.concat([DOCUMENTS, DOCUMENTS])}, {}, "appears twice"),
+        ({"mentions": MENTIONS.assign(doc_id="zz")}, {}, "doc_id 'zz'.*not in the documents"),
+        ({"mentions": MENTIONS.assign(end=MENTIONS["start"])}, {}, "end ≤ start"),
+        ({"sentences": SENTENCES[SENTENCES["sent"] != 2]}, {}, "sentences table lacks"),
+    ],
+)
+def test_each_bad_argument_is_an_input_error_naming_the_measure(arguments, options, message):
+    given = {"documents": DOCUMENTS, "sentences": SENTENCES, "mentions": MENTIONS, "lexicon": LEX,
+             **arguments}
+    with pytest.raises(InputError, match=f"^textstat_slogan_cooccurrence: .*{message}"):
+        textstat_slogan_cooccurrence(
+            given["documents"], given["sentences"], given["mentions"], given["lexicon"], **options
+        )

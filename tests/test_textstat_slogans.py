@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from strategies import laid_out_corpora
 from tiny_slogan_corpus import FORMULA, LEX, tiny_corpus
 
 from analysis.config.lexicon import parse_slogans
@@ -166,26 +167,14 @@ def test_inputs_are_not_modified():
 # --- hypothesis: invariants on random hand-written corpora ---------------------------------------
 
 
-@st.composite
-def corpora(draw):
-    n_docs = draw(st.integers(1, 4))
-    doc_rows, mention_rows = [], []
-    for d in range(n_docs):
-        lengths = draw(st.lists(st.integers(1, 30), min_size=1, max_size=5))
-        offset = 0
-        for length in lengths:
-            for _ in range(draw(st.integers(0, 3))):
-                start = offset + draw(st.integers(0, length - 1))
-                slogan = draw(st.sampled_from(LEX.names))
-                mention_rows.append((f"d{d}", slogan, start, start + 1, draw(st.booleans())))
-            offset += length + 1
-        doc_rows.append(
-            (f"d{d}", "\n".join("字" * n for n in lengths),
-             draw(st.sampled_from(["city", "county", None])))
-        )
-    documents = pd.DataFrame(doc_rows, columns=["doc_id", "text", "level"])
-    mentions = pd.DataFrame(mention_rows, columns=["doc_id", "slogan", "start", "end", "is_token"])
-    return documents, mentions
+def corpora():
+    """Up to four documents of up to five one-sentence paragraphs of 1–30 characters, with up to
+    three one-character mentions a paragraph, some whole tokens; a level that may be missing."""
+    return laid_out_corpora(
+        LEX.names, docs=(1, 4), sentences=(1, 5), sentence_chars=(1, 30), new_paragraph="always",
+        mentions=(0, 3), mention_chars=(1, 1), group_column="level",
+        groups=["city", "county", None],
+    ).map(lambda corpus: (corpus.documents, corpus.mentions))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -370,10 +359,51 @@ def test_document_draws_follow_the_documented_stream():
 
 def test_bad_options_are_input_errors():
     for options, message in [
-        ({"resample": "sentences"}, "resample must be one of paragraphs, documents"),
+        ({"resample": "sentences"}, "resample must be one of 'paragraphs', 'documents'"),
         ({"bootstrap_resamples": 1.5}, "bootstrap_resamples"),
         ({"confidence": 1}, "confidence"),
         ({"seed": -3}, "seed"),
     ]:
         with pytest.raises(InputError, match=message):
             textstat_slogans(DOCUMENTS, MENTIONS, LEX, **options)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "options", "message"),
+    [
+        ({"documents": [1]}, {}, "expected the documents table as a pandas DataFrame"),
+        ({"documents": DOCUMENTS.drop(columns="text")}, {},
+         r"the documents table lacks column\(s\) text; pass corpus.documents"),
+        ({"mentions": MENTIONS.drop(columns="is_token")}, {},
+         r"the mentions table lacks column\(s\) is_token; pass corpus.mentions"),
+        ({"lexicon": {"团结": "团结"}}, {}, "lexicon must be a SloganLexicon"),
+        ({}, {"slogans": ["和谐社会"]}, "unknown slogan"),
+        ({}, {"group_by": ["region"]}, "group_by names 'region'"),
+        ({}, {"group_by": ["doc_id"]}, "group_by may not be doc_id"),
+        ({}, {"group_by": ["level", "level"]}, "group_by lists a column twice"),
+        ({}, {"bootstrap_resamples": -1}, "bootstrap_resamples must be a whole number from 0"),
+        ({}, {"bootstrap_resamples": 1.5}, "bootstrap_resamples must be a whole number"),
+        ({}, {"bootstrap_resamples": True}, "bootstrap_resamples must be a whole number"),
+        ({}, {"bootstrap_resamples": 10**7}, "to 1,000,000"),
+        ({}, {"confidence": 0}, "confidence must be a number between 0 and 1"),
+        ({}, {"confidence": 95}, "confidence must be a number between 0 and 1"),
+        ({}, {"confidence": "0.9"}, "confidence must be a number between 0 and 1"),
+        ({}, {"confidence": float("nan")}, "confidence must be a number between 0 and 1"),
+        ({}, {"seed": -1}, "seed must be a whole number ≥ 0, got -1"),
+        ({}, {"seed": 1.5}, "seed must be a whole number ≥ 0, got 1.5"),
+        ({}, {"resample": "sentences"}, "resample must be one of 'paragraphs', 'documents'"),
+        ({"documents": DOCUMENTS.assign(text=None)}, {}, "a document has no text"),
+        ({"documents": pd.concat([DOCUMENTS, DOCUMENTS.iloc[:1]])}, {}, "appears twice"),
+        ({"documents": DOCUMENTS.assign(doc_id=None)}, {}, "a document has no doc_id"),
+        ({"mentions": MENTIONS.assign(doc_id="zz")}, {}, "doc_id 'zz'.*not in the documents"),
+        ({"mentions": MENTIONS.assign(end=MENTIONS["end"] + 100)}, {},
+         "mention offsets do not fit"),
+    ],
+)
+def test_each_bad_argument_is_an_input_error_naming_textstat_slogans(arguments, options, message):
+    given = {"documents": DOCUMENTS, "mentions": MENTIONS, "lexicon": LEX, **arguments}
+    with pytest.raises(InputError, match=f"^textstat_slogans: .*{message}"):
+        textstat_slogans(
+            given["documents"], given["mentions"], given["lexicon"],
+            **{"bootstrap_resamples": 9, **options},
+        )

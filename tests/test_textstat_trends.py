@@ -223,7 +223,7 @@ def test_metadata_attaches_to_trend_rows():
 @pytest.mark.parametrize(
     ("documents", "options", "message"),
     [
-        (DOCUMENTS, {"time": "month"}, "time must be one of year, decade, period"),
+        (DOCUMENTS, {"time": "month"}, "^textstat_slogan_trends: time must be one of 'year', 'decade', 'period'"),
         (DOCUMENTS, {"time": "period"}, "needs break years"),
         (DOCUMENTS, {"time": "period", "periods": [2012, 2000]}, "increase strictly"),
         (DOCUMENTS, {"time": "decade", "group_by": ["decade"]}, "contains the time column"),
@@ -248,3 +248,29 @@ def test_a_mention_of_an_unknown_document_is_still_an_error():
     stranger = MENTIONS.iloc[:1].assign(doc_id="nowhere")
     with pytest.raises(InputError, match="doc_id 'nowhere'"):
         textstat_slogan_trends(DOCUMENTS, pd.concat([MENTIONS, stranger]), LEX)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "options", "message"),
+    [
+        ({"documents": None}, {}, "expected the documents table as a pandas DataFrame"),
+        ({"documents": DOCUMENTS.drop(columns="text")}, {},
+         r"the documents table lacks column\(s\) text; pass corpus.documents"),
+        ({"mentions": MENTIONS.drop(columns="is_token")}, {},
+         r"the mentions table lacks column\(s\) is_token; pass corpus.mentions"),
+        ({"lexicon": "slogans.yml"}, {}, "lexicon must be a SloganLexicon"),
+        ({}, {"slogans": ["和谐社会"]}, "unknown slogan"),
+        ({}, {"time": 1998}, "time must be one of 'year', 'decade', 'period', got 1998"),
+        ({}, {"group_by": ["region"]}, "'region' is not a column"),
+        ({}, {"bootstrap_resamples": 2.5}, "bootstrap_resamples must be a whole number"),
+        ({}, {"confidence": 1.5}, "confidence must be a number between 0 and 1"),
+        ({}, {"seed": -1}, "seed must be a whole number ≥ 0, got -1"),
+        ({}, {"resample": "years"}, "resample must be one of 'paragraphs', 'documents'"),
+        ({"mentions": MENTIONS.assign(end=MENTIONS["end"] + 100)}, {},
+         "mention offsets do not fit"),
+    ],
+)
+def test_each_bad_argument_is_an_input_error_naming_the_measure(arguments, options, message):
+    given = {"documents": DOCUMENTS, "mentions": MENTIONS, "lexicon": LEX, **arguments}
+    with pytest.raises(InputError, match=f"^textstat_slogan_trends: .*{message}"):
+        textstat_slogan_trends(given["documents"], given["mentions"], given["lexicon"], **options)

@@ -65,25 +65,26 @@ Columns (fixed): ``slogan``, ``term``, ``cooc``, ``freq_slogan``, ``freq_term``,
 by slogan (lexicon order), then ``logdice`` (highest first), then ``term``.
 
 ``collocation_network`` turns the table into a networkx graph of slogans and their ``top_n``
-strongest collocates; ``write_graphml`` saves it for Gephi.
+strongest collocates; :func:`analysis.run.export.write_graphml` saves it for Gephi.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.config.lexicon import SloganLexicon
-from analysis.config.paths import atomic_write, safe_child
-from analysis.measures.cooccurrence import nested_mentions
-from analysis.measures.slogan_counts import (
+from analysis.errors import InputError
+from analysis.features.slogans import (
+    MENTIONS_SOURCE,
+    TOKENS_SOURCE,
     check_mention_slogans,
-    require_columns,
+    nested_mentions,
     selected_slogans,
 )
 
@@ -93,12 +94,6 @@ COLLOCATE_COLUMNS = [
 ]
 MEASURES = ("logdice", "mi", "t_score", "g2", "delta_p", "delta_p_reverse")
 Measure = Literal["logdice", "mi", "t_score", "g2", "delta_p", "delta_p_reverse", "cooc"]
-
-
-def _whole_number(value: object, least: int, name: str, caller: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-        raise ValueError(f"{caller}: {name} must be a whole number ≥ {least}, got {value!r}")
-    return int(value)
 
 
 def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,22 +158,69 @@ def textstat_collocates(
     ``collocates:`` in ``data/settings.yml``. Returns the columns :data:`COLLOCATE_COLUMNS`.
     """
     caller = "textstat_collocates"
-    require_columns(
-        tokens, "tokens", ["doc_id", "sent", "token", "start", "end", "is_punct", "is_stop"], caller
+    names, span, min_count = _check_arguments(
+        tokens, mentions, lexicon, slogans=slogans, span=span, min_count=min_count,
+        same_sentence=same_sentence, remove_punct=remove_punct, remove_stop=remove_stop,
+        nested=nested, caller=caller,
     )
-    require_columns(mentions, "mentions", ["doc_id", "slogan", "start", "end"], caller)
+    doc_ids = pd.Index(np.sort(pd.unique(tokens["doc_id"].astype(str))))
+    nodes = _node_mentions(mentions, doc_ids, names, nested, caller)
+    counted = _counted_tokens(
+        tokens, doc_ids, same_sentence=same_sentence, remove_punct=remove_punct,
+        remove_stop=remove_stop,
+    )
+    w_slogan, w_term = _window_terms(counted, nodes, span)
+    return _collocate_rows(counted, nodes, w_slogan, w_term, names, min_count)
+
+
+def _check_arguments(
+    tokens: object,
+    mentions: object,
+    lexicon: object,
+    *,
+    slogans: str | Sequence[str] | None,
+    span: object,
+    min_count: object,
+    same_sentence: object,
+    remove_punct: object,
+    remove_stop: object,
+    nested: object,
+    caller: str,
+) -> tuple[tuple[str, ...], int, int]:
+    """The slogans, ``span`` and ``min_count``, checked with the other options."""
+    require_columns(
+        tokens, ["doc_id", "sent", "token", "start", "end", "is_punct", "is_stop"], caller,
+        name="the tokens table", source=TOKENS_SOURCE,
+    )
+    require_columns(
+        mentions, ["doc_id", "slogan", "start", "end"], caller, name="the mentions table",
+        source=MENTIONS_SOURCE,
+    )
     names = selected_slogans(lexicon, slogans, caller)
     check_mention_slogans(mentions, lexicon, caller)
-    span = _whole_number(span, 1, "span", caller)
-    min_count = _whole_number(min_count, 1, "min_count", caller)
-    for flag, value in (("same_sentence", same_sentence), ("remove_punct", remove_punct),
-                        ("remove_stop", remove_stop)):
-        if not isinstance(value, bool):
-            raise ValueError(f"{caller}: {flag} must be True or False, got {value!r}")
-    if nested not in ("keep", "drop"):
-        raise ValueError(f"{caller}: nested must be 'keep' or 'drop', got {nested!r}")
+    span = check_int(span, "span", caller, minimum=1)
+    min_count = check_int(min_count, "min_count", caller, minimum=1)
+    check_bool(same_sentence, "same_sentence", caller)
+    check_bool(remove_punct, "remove_punct", caller)
+    check_bool(remove_stop, "remove_stop", caller)
+    check_choice(nested, "nested", caller, ("keep", "drop"))
+    return names, span, min_count
 
-    doc_ids = pd.Index(np.sort(pd.unique(tokens["doc_id"].astype(str))))
+
+class _Nodes(NamedTuple):
+    """The node mentions: document (row of the sorted ids), slogan code, offsets."""
+
+    doc: np.ndarray
+    slogan: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def _node_mentions(
+    mentions: pd.DataFrame, doc_ids: pd.Index, names: Sequence[str], nested: str, caller: str
+) -> _Nodes:
+    """The mentions of the ``names`` slogans that are nodes (nested ones left out with
+    ``nested="drop"``); a mention of a document without tokens is refused."""
     wanted = mentions["slogan"].astype(str).isin(names).to_numpy()
     if nested == "drop" and len(mentions):
         # Nesting is judged on all mentions (a selection changes nothing), per document.
@@ -191,20 +233,45 @@ def textstat_collocates(
     m_doc = doc_ids.get_indexer(chosen["doc_id"].astype(str))
     if (m_doc < 0).any():
         unknown = chosen["doc_id"].to_numpy()[m_doc < 0][0]
-        raise ValueError(
+        raise InputError(
             f"{caller}: the mentions table has doc_id {unknown!r}, which has no tokens; pass the "
             "tokens and mentions of the same corpus"
         )
-    m_slogan = pd.Index(names).get_indexer(chosen["slogan"].astype(str))
-    m_start = chosen["start"].to_numpy(dtype=np.int64)
-    m_end = chosen["end"].to_numpy(dtype=np.int64)
+    return _Nodes(
+        doc=m_doc,
+        slogan=pd.Index(names).get_indexer(chosen["slogan"].astype(str)),
+        start=chosen["start"].to_numpy(dtype=np.int64),
+        end=chosen["end"].to_numpy(dtype=np.int64),
+    )
 
-    # Tokens in (document, offset) order: the counting never depends on row order.
+
+class _CountedTokens(NamedTuple):
+    """Tokens in (document, offset) order and what the windows need of them."""
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    term_code: np.ndarray  # of each counted token, into terms
+    terms: pd.Index
+    kept_int: np.ndarray  # 1 for a counted token
+    kept_before: np.ndarray  # counted tokens before each token
+    limit_lo: np.ndarray  # counted-token range of each token's sentence (or document)
+    limit_hi: np.ndarray
+
+
+def _counted_tokens(
+    tokens: pd.DataFrame,
+    doc_ids: pd.Index,
+    *,
+    same_sentence: bool,
+    remove_punct: bool,
+    remove_stop: bool,
+) -> _CountedTokens:
+    """The tokens sorted (the counting never depends on row order), which of them count, and
+    the window limits of each."""
     t_doc_raw = doc_ids.get_indexer(tokens["doc_id"].astype(str))
     order = np.lexsort((tokens["start"].to_numpy(dtype=np.int64), t_doc_raw))
     t_doc = t_doc_raw[order].astype(np.int64)
-    t_start = tokens["start"].to_numpy(dtype=np.int64)[order]
-    t_end = tokens["end"].to_numpy(dtype=np.int64)[order]
     t_sent = tokens["sent"].to_numpy(dtype=np.int64)[order]
     kept = np.ones(len(order), dtype=bool)
     if remove_punct:
@@ -213,9 +280,8 @@ def textstat_collocates(
         kept &= ~tokens["is_stop"].to_numpy(dtype=bool)[order]
     kept_terms = tokens["token"].astype(str).to_numpy()[order][kept]
     term_code, terms = pd.factorize(kept_terms, sort=True)
-    n_tokens = int(kept.sum())
     kept_int = kept.astype(np.int64)
-    kept_before = np.cumsum(kept_int) - kept_int  # counted tokens before each token
+    kept_before = np.cumsum(kept_int) - kept_int
 
     # Window limits per token: the counted-token range of its sentence (or document).
     group = t_doc * (int(t_sent.max(initial=0)) + 1) + t_sent if same_sentence else t_doc
@@ -223,37 +289,70 @@ def textstat_collocates(
     group_id = np.cumsum(new_group) - 1
     first_of_group = np.flatnonzero(new_group)
     last_of_group = np.r_[first_of_group[1:] - 1, len(group) - 1]
-    limit_lo = kept_before[first_of_group][group_id]
-    limit_hi = (kept_before + kept_int)[last_of_group][group_id]
-
-    # Node token spans: first token ending after the mention's start, last starting before its end.
-    width = int(max(t_end.max(initial=0), m_end.max(initial=0))) + 1
-    first = np.searchsorted(t_doc * width + t_end, m_doc * width + m_start, side="right")
-    last = np.searchsorted(t_doc * width + t_start, m_doc * width + m_end, side="left") - 1
-    has_tokens = (first <= last) & (first < len(t_doc)) & (last >= 0)
-    has_tokens[has_tokens] &= (t_doc[first[has_tokens]] == m_doc[has_tokens]) & (
-        t_doc[last[has_tokens]] == m_doc[has_tokens]
+    return _CountedTokens(
+        doc=t_doc,
+        start=tokens["start"].to_numpy(dtype=np.int64)[order],
+        end=tokens["end"].to_numpy(dtype=np.int64)[order],
+        term_code=term_code,
+        terms=terms,
+        kept_int=kept_int,
+        kept_before=kept_before,
+        limit_lo=kept_before[first_of_group][group_id],
+        limit_hi=(kept_before + kept_int)[last_of_group][group_id],
     )
-    f, la, s = first[has_tokens], last[has_tokens], m_slogan[has_tokens]
+
+
+def _window_terms(
+    counted: _CountedTokens, nodes: _Nodes, span: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(slogan, term code) of every counted token in the merged windows of each slogan, minus
+    the slogan's node tokens (module docstring, "Nodes, windows and counts")."""
+    t_doc, kept_before, kept_int = counted.doc, counted.kept_before, counted.kept_int
+    n_tokens = int(kept_int.sum())
+    # Node token spans: first token ending after the mention's start, last starting before its end.
+    width = int(max(counted.end.max(initial=0), nodes.end.max(initial=0))) + 1
+    first = np.searchsorted(
+        t_doc * width + counted.end, nodes.doc * width + nodes.start, side="right"
+    )
+    last = np.searchsorted(
+        t_doc * width + counted.start, nodes.doc * width + nodes.end, side="left"
+    ) - 1
+    has_tokens = (first <= last) & (first < len(t_doc)) & (last >= 0)
+    has_tokens[has_tokens] &= (t_doc[first[has_tokens]] == nodes.doc[has_tokens]) & (
+        t_doc[last[has_tokens]] == nodes.doc[has_tokens]
+    )
+    f, la, s = first[has_tokens], last[has_tokens], nodes.slogan[has_tokens]
     node_lo = kept_before[f]
     node_hi = kept_before[la] + kept_int[la]
-    left_lo = np.maximum(node_lo - span, limit_lo[f])
-    right_hi = np.minimum(node_hi + span, limit_hi[la])
+    left_lo = np.maximum(node_lo - span, counted.limit_lo[f])
+    right_hi = np.minimum(node_hi + span, counted.limit_hi[la])
 
-    n_slogans = len(names)
     which, position = _expand(np.r_[left_lo, node_hi], np.r_[node_lo, right_hi])
     window_keys = np.unique(np.r_[s, s][which] * max(n_tokens, 1) + position)
     which, position = _expand(node_lo, node_hi)
     node_keys = np.unique(s[which] * max(n_tokens, 1) + position)
     window_keys = window_keys[~np.isin(window_keys, node_keys, assume_unique=True)]
     w_slogan = window_keys // max(n_tokens, 1)
-    w_term = term_code[window_keys % max(n_tokens, 1)]
+    return w_slogan, counted.term_code[window_keys % max(n_tokens, 1)]
 
+
+def _collocate_rows(
+    counted: _CountedTokens,
+    nodes: _Nodes,
+    w_slogan: np.ndarray,
+    w_term: np.ndarray,
+    names: Sequence[str],
+    min_count: int,
+) -> pd.DataFrame:
+    """The contingency counts and measures of every (slogan, term) pair with ``cooc ≥
+    min_count``, sorted by slogan, ``logdice`` (highest first) and term."""
+    terms, n_slogans = counted.terms, len(names)
+    n_tokens = int(counted.kept_int.sum())
     pair, cooc = np.unique(w_slogan * len(terms) + w_term, return_counts=True)
     p_slogan, p_term = pair // max(len(terms), 1), pair % max(len(terms), 1)
     window_tokens = np.bincount(w_slogan, minlength=n_slogans)
-    freq_term = np.bincount(term_code, minlength=len(terms))
-    freq_slogan = np.bincount(m_slogan, minlength=n_slogans)
+    freq_term = np.bincount(counted.term_code, minlength=len(terms))
+    freq_slogan = np.bincount(nodes.slogan, minlength=n_slogans)
 
     keep = cooc >= min_count
     p_slogan, p_term, cooc = p_slogan[keep], p_term[keep], cooc[keep]
@@ -291,11 +390,12 @@ def collocation_network(
     direction with the higher ``by`` value. Self-loops are left out.
     """
     caller = "collocation_network"
-    require_columns(collocates, "collocates", COLLOCATE_COLUMNS, caller)
-    top_n = _whole_number(top_n, 1, "top_n", caller)
-    if by not in (*MEASURES, "cooc"):
-        choices = ", ".join((*MEASURES, "cooc"))
-        raise ValueError(f"{caller}: by must be one of {choices}; got {by!r}")
+    require_columns(
+        collocates, COLLOCATE_COLUMNS, caller, name="the collocates table",
+        source="the table of textstat_collocates",
+    )
+    top_n = check_int(top_n, "top_n", caller, minimum=1)
+    by = check_choice(by, "by", caller, (*MEASURES, "cooc"))
     table = collocates.copy()
     table = table.sort_values(["slogan", by, "term"], ascending=[True, False, True], kind="stable")
     top = table[table.groupby("slogan", sort=False).cumcount() < top_n]
@@ -320,15 +420,3 @@ def collocation_network(
             continue
         graph.add_edge(row.slogan, row.term, **attributes)
     return graph
-
-
-def write_graphml(graph: nx.Graph, path: str | Path, *, folder: str | Path | None = None) -> Path:
-    """Write ``graph`` as GraphML (for Gephi), atomically; returns the path written.
-
-    With ``folder``, ``path`` is a file name inside it and may not escape it (``..`` or an
-    absolute path is an :class:`~analysis.errors.InputError`).
-    """
-    if not isinstance(graph, nx.Graph):
-        raise TypeError(f"write_graphml expects a networkx graph, got {type(graph).__name__}")
-    target = safe_child(folder, str(path)) if folder is not None else Path(path)
-    return atomic_write(target, lambda tmp: nx.write_graphml(graph, tmp, encoding="utf-8"))

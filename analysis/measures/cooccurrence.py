@@ -76,18 +76,23 @@ mentions. Rows are sorted by scope, grouping, group, ``doc_id``, unit (in the or
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.config.lexicon import SloganLexicon
-from analysis.measures.slogan_counts import (
+from analysis.errors import InputError
+from analysis.features.slogans import (
+    DOCUMENTS_SOURCE,
+    MENTIONS_SOURCE,
+    SENTENCES_SOURCE,
     check_group_by,
     check_mention_slogans,
     group_membership,
-    require_columns,
+    nested_mentions,
     selected_slogans,
     sorted_documents,
 )
@@ -98,35 +103,6 @@ COOCCURRENCE_COLUMNS = [
     "scope", "grouping", "group", "doc_id", "unit", "window_chars", "slogan_a", "slogan_b",
     "count", "n_a", "n_b", "n_units", "expected", "jaccard",
 ]
-
-
-def nested_mentions(doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """True for each mention lying inside a strictly longer mention of the same document.
-
-    ``m`` is nested when some other mention ``o`` has ``o.start ≤ m.start``, ``m.end ≤ o.end``
-    and is longer. Vectorised: mentions sorted by (doc, start, −end); a running maximum of
-    ``end`` over earlier starts finds covering mentions.
-    """
-    n = len(doc)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    doc, start, end = (np.asarray(a, dtype=np.int64) for a in (doc, start, end))
-    order = np.lexsort((-end, start, doc))
-    d, s, e = doc[order], start[order], end[order]
-    new_group = np.r_[True, (d[1:] != d[:-1]) | (s[1:] != s[:-1])]
-    group_id = np.cumsum(new_group) - 1
-    group_first = np.flatnonzero(new_group)
-    # Same start, longer end: the first of the (doc, start) group has the largest end.
-    longer_same_start = e < e[group_first][group_id]
-    # Earlier start, end at least as far: running max of end within the document, taken just
-    # before this start group (ends are shifted by doc so the maximum never crosses documents).
-    shift = int(e.max()) + 1
-    running = np.maximum.accumulate(d * shift + e)
-    before = np.where(group_first > 0, running[np.maximum(group_first - 1, 0)], -1)[group_id]
-    covered_earlier = (before - d * shift) >= e
-    nested = np.empty(n, dtype=bool)
-    nested[order] = longer_same_start | covered_earlier
-    return nested
 
 
 def _window_units(
@@ -216,10 +192,59 @@ def textstat_slogan_cooccurrence(
     Returns the columns :data:`COOCCURRENCE_COLUMNS`.
     """
     caller = "textstat_slogan_cooccurrence"
-    require_columns(documents, "documents", ["doc_id"], caller)
-    require_columns(sentences, "sentences", ["doc_id", "para", "sent"], caller)
+    names, group_by, units, window_chars = _check_arguments(
+        documents, sentences, mentions, lexicon, slogans=slogans, units=units,
+        window_chars=window_chars, nested=nested, group_by=group_by, per_document=per_document,
+        caller=caller,
+    )
+    docs = sorted_documents(documents, caller)
+    doc_index = pd.Index(docs["doc_id"].astype(str))
+    occurring = _occurring_mentions(mentions, doc_index, lexicon, names, nested, caller)
+    results: list[tuple[str, np.ndarray, np.ndarray]] = []  # (unit, pair counts, n_units)
+    for unit in units:
+        counts, n_units = (
+            _document_pair_counts(occurring, len(docs), len(names))
+            if unit == "document"
+            else _text_unit_pair_counts(
+                unit, sentences, mentions, occurring, doc_index, len(names), caller
+            )
+        )
+        results.append((unit, counts, n_units))
+    if window_chars is not None:
+        results.append(
+            ("window", *_window_pair_counts(occurring, window_chars, len(docs), len(names)))
+        )
+    labels, cube, totals = _pooled_cube(
+        docs, doc_index, group_by, results, len(names), per_document=per_document
+    )
+    return _long_table(labels, [u for u, _, _ in results], cube, totals, names, window_chars)
+
+
+def _check_arguments(
+    documents: object,
+    sentences: object,
+    mentions: object,
+    lexicon: object,
+    *,
+    slogans: str | Sequence[str] | None,
+    units: object,
+    window_chars: object,
+    nested: object,
+    group_by: Sequence[str],
+    per_document: object,
+    caller: str,
+) -> tuple[tuple[str, ...], list[str], list[str], int | None]:
+    """The slogans, groupings, units (in the documented order) and window width, checked."""
     require_columns(
-        mentions, "mentions", ["doc_id", "slogan", "start", "end", "para", "sent"], caller
+        documents, ["doc_id"], caller, name="the documents table", source=DOCUMENTS_SOURCE
+    )
+    require_columns(
+        sentences, ["doc_id", "para", "sent"], caller, name="the sentences table",
+        source=SENTENCES_SOURCE,
+    )
+    require_columns(
+        mentions, ["doc_id", "slogan", "start", "end", "para", "sent"], caller,
+        name="the mentions table", source=MENTIONS_SOURCE,
     )
     names = selected_slogans(lexicon, slogans, caller)
     check_mention_slogans(mentions, lexicon, caller)
@@ -229,94 +254,148 @@ def textstat_slogan_cooccurrence(
     units = list(units)
     bad = [u for u in units if u not in UNITS[:3]]
     if bad or len(set(units)) != len(units):
-        raise ValueError(
+        raise InputError(
             f"{caller}: units must be distinct names among sentence, paragraph, document (the "
             f"window unit is set by window_chars), got {units!r}"
         )
     units = sorted(units, key=UNITS.index)  # rows come in the documented unit order
-    if window_chars is not None and (
-        isinstance(window_chars, bool)
-        or not isinstance(window_chars, (int, np.integer))
-        or window_chars < 0
-    ):
-        raise ValueError(
-            f"{caller}: window_chars must be a whole number of characters ≥ 0, or None to leave "
-            f"out the window unit; got {window_chars!r}"
-        )
+    if window_chars is not None:
+        window_chars = check_int(window_chars, "window_chars", caller, minimum=0)
     if not units and window_chars is None:
-        raise ValueError(f"{caller}: no units asked for; name a unit or give window_chars")
-    if nested not in ("drop", "keep"):
-        raise ValueError(f"{caller}: nested must be 'drop' or 'keep', got {nested!r}")
-    if not isinstance(per_document, bool):
-        raise ValueError(f"{caller}: per_document must be True or False, got {per_document!r}")
+        raise InputError(f"{caller}: no units asked for; name a unit or give window_chars")
+    check_choice(nested, "nested", caller, ("drop", "keep"))
+    check_bool(per_document, "per_document", caller)
+    return names, group_by, units, window_chars
 
-    docs = sorted_documents(documents, caller)
-    doc_index = pd.Index(docs["doc_id"].astype(str))
-    n_docs, n_slogans = len(docs), len(names)
 
+class _Occurrences(NamedTuple):
+    """Mentions as arrays: every mention's document row, offsets and lexicon code, whether it
+    is an occurrence of its own (not dropped as nested), and the kept occurrences of selected
+    slogans (``keep``) with their document row and code in the selection."""
+
+    doc_all: np.ndarray
+    start_all: np.ndarray
+    end_all: np.ndarray
+    code_all: np.ndarray
+    occurs: np.ndarray
+    selected_of: np.ndarray
+    keep: np.ndarray
+    doc: np.ndarray
+    slogan: np.ndarray
+
+
+def _occurring_mentions(
+    mentions: pd.DataFrame,
+    doc_index: pd.Index,
+    lexicon: SloganLexicon,
+    names: Sequence[str],
+    nested: str,
+    caller: str,
+) -> _Occurrences:
+    """Which mentions count as occurrences (see "Nested mentions" in the module docstring);
+    mentions of unknown documents or with impossible offsets are refused."""
     m_doc_all = doc_index.get_indexer(mentions["doc_id"].astype(str))
     if (m_doc_all < 0).any():
         unknown = mentions["doc_id"].to_numpy()[m_doc_all < 0][0]
-        raise ValueError(
+        raise InputError(
             f"{caller}: the mentions table has doc_id {unknown!r}, which is not in the documents "
             "table; pass the mentions found in these documents"
         )
     m_start_all = mentions["start"].to_numpy(dtype=np.int64)
     m_end_all = mentions["end"].to_numpy(dtype=np.int64)
     if ((m_start_all < 0) | (m_end_all <= m_start_all)).any():
-        raise ValueError(f"{caller}: some mentions have start < 0 or end ≤ start; fix the offsets")
-    # Which mentions are occurrences of their own (nesting is judged on all mentions, so a
-    # selection of slogans changes no count), and which of those are of selected slogans.
+        raise InputError(
+            f"{caller}: some mentions have start < 0 or end ≤ start; fix the offsets"
+        )
+    # Nesting is judged on all mentions, so a selection of slogans changes no count.
     occurs = np.ones(len(mentions), dtype=bool)
     if nested == "drop":
         occurs = ~nested_mentions(m_doc_all, m_start_all, m_end_all)
     code_all = pd.Index(lexicon.names).get_indexer(mentions["slogan"].astype(str))
     selected_of = pd.Index(names).get_indexer(pd.Index(lexicon.names))  # lexicon → selection
     keep = occurs & (selected_of[code_all] >= 0)
-    chosen = mentions[keep]
-    m_doc = m_doc_all[keep]
-    m_slogan = selected_of[code_all[keep]]
+    return _Occurrences(
+        doc_all=m_doc_all, start_all=m_start_all, end_all=m_end_all, code_all=code_all,
+        occurs=occurs, selected_of=selected_of, keep=keep, doc=m_doc_all[keep],
+        slogan=selected_of[code_all[keep]],
+    )
 
+
+def _document_pair_counts(
+    occurring: _Occurrences, n_docs: int, n_slogans: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair counts and unit totals with each document one unit."""
+    counts = _pair_counts(occurring.doc, occurring.doc, occurring.slogan, n_docs, n_slogans)
+    return counts, np.ones(n_docs, dtype=np.int64)
+
+
+def _text_unit_pair_counts(
+    unit: str,
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    occurring: _Occurrences,
+    doc_index: pd.Index,
+    n_slogans: int,
+    caller: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair counts and unit totals of sentences or paragraphs (every one of the sentences table
+    is a unit; a mention belongs to the one it starts in)."""
+    column = "sent" if unit == "sentence" else "para"
     s_doc = doc_index.get_indexer(sentences["doc_id"].astype(str))
     in_docs = s_doc >= 0
-    results: list[tuple[str, np.ndarray, np.ndarray]] = []  # (unit, pair counts, n_units)
-    for unit in units:
-        if unit == "document":
-            counts = _pair_counts(m_doc, m_doc, m_slogan, n_docs, n_slogans)
-            n_units = np.ones(n_docs, dtype=np.int64)
-        else:
-            column = "sent" if unit == "sentence" else "para"
-            s_keys = np.unique(
-                s_doc[in_docs].astype(np.int64) * (2**31)
-                + sentences[column].to_numpy(dtype=np.int64)[in_docs]
-            )
-            m_keys = m_doc.astype(np.int64) * (2**31) + chosen[column].to_numpy(dtype=np.int64)
-            found = np.searchsorted(s_keys, m_keys)
-            if len(m_keys) and (
-                (found >= len(s_keys)).any() or (s_keys[np.minimum(found, len(s_keys) - 1)]
-                                                 != m_keys).any()
-            ):
-                raise ValueError(
-                    f"{caller}: some mentions lie in a {unit} that the sentences table lacks; "
-                    "pass the sentences and mentions of the same corpus"
-                )
-            counts = _pair_counts(found, m_doc, m_slogan, n_docs, n_slogans)
-            n_units = np.bincount(s_keys // (2**31), minlength=n_docs).astype(np.int64)
-        results.append((unit, counts, n_units))
-    if window_chars is not None:
-        # Every occurring mention anchors a window, whether its slogan is selected or not.
-        order = np.lexsort((m_end_all[occurs], m_start_all[occurs], m_doc_all[occurs]))
-        w_doc = m_doc_all[occurs][order].astype(np.int64)
-        w_start, w_end = m_start_all[occurs][order], m_end_all[occurs][order]
-        anchor, contained = _window_units(
-            w_doc, w_start, w_end, code_all[occurs][order].astype(np.int64), int(window_chars)
+    s_keys = np.unique(
+        s_doc[in_docs].astype(np.int64) * (2**31)
+        + sentences[column].to_numpy(dtype=np.int64)[in_docs]
+    )
+    chosen = mentions[occurring.keep]
+    m_keys = occurring.doc.astype(np.int64) * (2**31) + chosen[column].to_numpy(dtype=np.int64)
+    found = np.searchsorted(s_keys, m_keys)
+    if len(m_keys) and (
+        (found >= len(s_keys)).any() or (s_keys[np.minimum(found, len(s_keys) - 1)]
+                                         != m_keys).any()
+    ):
+        raise InputError(
+            f"{caller}: some mentions lie in a {unit} that the sentences table lacks; "
+            "pass the sentences and mentions of the same corpus"
         )
-        contained = selected_of[contained]
-        anchor, contained = anchor[contained >= 0], contained[contained >= 0]
-        counts = _pair_counts(anchor, w_doc[anchor], contained, n_docs, n_slogans)
-        n_units = np.bincount(w_doc, minlength=n_docs).astype(np.int64)
-        results.append(("window", counts, n_units))
+    n_docs = len(doc_index)
+    counts = _pair_counts(found, occurring.doc, occurring.slogan, n_docs, n_slogans)
+    return counts, np.bincount(s_keys // (2**31), minlength=n_docs).astype(np.int64)
 
+
+def _window_pair_counts(
+    occurring: _Occurrences, window_chars: int, n_docs: int, n_slogans: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pair counts and unit totals of ±``window_chars`` windows, one per occurring mention."""
+    # Every occurring mention anchors a window, whether its slogan is selected or not.
+    occurs = occurring.occurs
+    order = np.lexsort(
+        (occurring.end_all[occurs], occurring.start_all[occurs], occurring.doc_all[occurs])
+    )
+    w_doc = occurring.doc_all[occurs][order].astype(np.int64)
+    w_start, w_end = occurring.start_all[occurs][order], occurring.end_all[occurs][order]
+    anchor, contained = _window_units(
+        w_doc, w_start, w_end, occurring.code_all[occurs][order].astype(np.int64), window_chars
+    )
+    contained = occurring.selected_of[contained]
+    anchor, contained = anchor[contained >= 0], contained[contained >= 0]
+    counts = _pair_counts(anchor, w_doc[anchor], contained, n_docs, n_slogans)
+    return counts, np.bincount(w_doc, minlength=n_docs).astype(np.int64)
+
+
+def _pooled_cube(
+    docs: pd.DataFrame,
+    doc_index: pd.Index,
+    group_by: Sequence[str],
+    results: list[tuple[str, np.ndarray, np.ndarray]],
+    n_slogans: int,
+    *,
+    per_document: bool,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Row labels, (labels × units × slogans × slogans) counts and (labels × units) unit
+    totals: documents (if ``per_document``), then pooled rows; pooled rows sum their
+    documents."""
+    n_docs = len(docs)
     pooled, membership = group_membership(docs, group_by)
     labels = pooled.assign(doc_id="")
     if per_document:
@@ -325,8 +404,8 @@ def textstat_slogan_cooccurrence(
                            "doc_id": doc_index.to_numpy(dtype=object)}), labels],
             ignore_index=True,
         )
-    # (label rows × units × slogans × slogans), already in the documented row order: documents
-    # in doc_id order, then pooled rows in group_by order with sorted values, then the corpus.
+    # Already in the documented row order: documents in doc_id order, then pooled rows in
+    # group_by order with sorted values, then the corpus.
     cube = np.zeros((len(labels), len(results), n_slogans, n_slogans), dtype=np.int64)
     totals = np.zeros((len(labels), len(results)), dtype=np.int64)
     for k, (_, counts, n_units) in enumerate(results):
@@ -338,7 +417,7 @@ def textstat_slogan_cooccurrence(
             pooled_units = np.r_[n_units, pooled_units]
         cube[:, k] = pooled_counts.reshape(len(labels), n_slogans, n_slogans)
         totals[:, k] = pooled_units
-    return _long_table(labels, [u for u, _, _ in results], cube, totals, names, window_chars)
+    return labels, cube, totals
 
 
 def _long_table(

@@ -18,8 +18,9 @@ Sorting follows AntConc: ``position`` (document order, then offset), ``left`` (t
 read right to left, so the character just before the match decides first), or ``right`` (the
 right context); ties keep position order. Characters compare by code point.
 
-:func:`kwic_text`, :func:`kwic_html` and :func:`write_kwic` render a concordance;
-``python -m analysis kwic`` prints or writes one.
+:func:`kwic_text` and :func:`kwic_html` render a concordance (as text, for
+:func:`analysis.run.export.write_kwic` to write); ``python -m analysis kwic`` prints or writes
+one.
 """
 
 from __future__ import annotations
@@ -33,12 +34,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_choice, check_int, require_columns
 from analysis.config.lexicon import REGEX_PREFIX, SloganLexicon
-from analysis.config.paths import write_text_atomic
 from analysis.corpus.clean import to_simplified
 from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
-from analysis.run.export import write_csv
 
 KWIC_COLUMNS = [
     "doc_id", "para", "sent", "start", "end", "left", "match", "right", "pattern", "slogan",
@@ -49,7 +49,7 @@ _LINE_BREAK = re.compile("\n")
 
 
 def resolve_pattern(
-    pattern: str, slogans: SloganLexicon | None = None
+    pattern: str, slogans: SloganLexicon | None = None, *, caller: str = "kwic"
 ) -> tuple[re.Pattern[str], str]:
     """``(compiled pattern, slogan name or "")`` for a slogan name or a regular expression.
 
@@ -59,7 +59,9 @@ def resolve_pattern(
     converted to Simplified first (OpenCC t2s), as the cleaned texts are.
     """
     if not isinstance(pattern, str) or not pattern:
-        raise InputError(f"pattern must be a slogan name or a regular expression, got {pattern!r}")
+        raise InputError(
+            f"{caller}: pattern must be a slogan name or a regular expression, got {pattern!r}"
+        )
     for slogan in slogans or ():
         if slogan.name == pattern:
             return slogan.pattern, slogan.name
@@ -73,30 +75,30 @@ def resolve_pattern(
         regex = pattern[len(REGEX_PREFIX) :].strip()
         if not regex:
             raise InputError(
-                f"{pattern!r} has nothing after {REGEX_PREFIX}; write the regular expression "
-                f"after it ({REGEX_PREFIX}民主.{{0,2}}制)"
+                f"{caller}: {pattern!r} has nothing after {REGEX_PREFIX}; write the regular "
+                f"expression after it ({REGEX_PREFIX}民主.{{0,2}}制)"
             )
     try:
         compiled = re.compile(regex)
     except re.error as exc:
         raise InputError(
-            f"{pattern!r} is neither a slogan in the lexicon nor a valid regular expression "
-            f"({exc}); escape special characters such as ( * + ? with a backslash"
+            f"{caller}: {pattern!r} is neither a slogan in the lexicon nor a valid regular "
+            f"expression ({exc}); escape special characters such as ( * + ? with a backslash"
         ) from exc
     if compiled.fullmatch("") is not None or regex.startswith(("(?=", "(?!", "(?<")):
         raise InputError(
-            f"{pattern!r} can match no text at all (an empty or look-around match), so it has "
-            "no concordance line; make it match at least one character, e.g. 团结 or "
+            f"{caller}: {pattern!r} can match no text at all (an empty or look-around match), so "
+            "it has no concordance line; make it match at least one character, e.g. 团结 or "
             "re:团结(?=协调)"
         )
     return compiled, ""
 
 
-def _check_options(width: object, sort: object) -> None:
-    if isinstance(width, bool) or not isinstance(width, int) or width < 0:
-        raise InputError(f"width must be a whole number of characters >= 0, got {width!r}")
-    if sort not in SORT_ORDERS:
-        raise InputError(f"sort must be one of {', '.join(SORT_ORDERS)}, got {sort!r}")
+def _check_options(width: object, sort: object, caller: str) -> int:
+    """``width`` (characters of context) as an int, once ``width`` and ``sort`` are checked."""
+    width = check_int(width, "width", caller, minimum=0)
+    check_choice(sort, "sort", caller, SORT_ORDERS)
+    return width
 
 
 def kwic(
@@ -113,10 +115,13 @@ def kwic(
     ``slogans`` (e.g. ``corpus.slogans``) lets ``pattern`` name a slogan; ``sentences`` (the
     corpus's sentences table) numbers the sentences, else they are split again from the texts.
     """
-    if not isinstance(documents, pd.DataFrame) or not {"doc_id", "text"} <= set(documents.columns):
-        raise InputError("kwic needs the documents table with doc_id and text (corpus.documents)")
-    _check_options(width, sort)
-    regex, slogan = resolve_pattern(pattern, slogans)
+    caller = "kwic"
+    require_columns(
+        documents, ["doc_id", "text"], caller, name="the documents table",
+        source="corpus.documents (the documents table with doc_id and text)",
+    )
+    width = _check_options(width, sort, caller)
+    regex, slogan = resolve_pattern(pattern, slogans, caller=caller)
     if sentences is None:
         sentences = corpus_sentences(documents)
     # Row positions per document; a document's sentences are sliced only where it has a match
@@ -220,31 +225,28 @@ def kwic_html(table: pd.DataFrame, *, title: str = "Concordance") -> str:
     return _HTML_PAGE.format(title=e(title), summary=e(summary), rows=rows)
 
 
-def _output_format(path: Path) -> str:
-    """``csv`` or ``html`` for an output path; a folder or another extension is an error."""
+def kwic_output_format(path: Path, caller: str) -> str:
+    """``csv`` or ``html`` for a concordance's output path (by its extension); a folder or
+    another extension is an :class:`~analysis.errors.InputError`. Checked before any text is
+    read, and again by :func:`analysis.run.export.write_kwic`."""
     if path.is_dir():
-        raise InputError(f"{path} is a folder: give a file name ending in .csv or .html")
+        raise InputError(f"{caller}: {path} is a folder: give a file name ending in .csv or .html")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in {".html", ".htm"}:
         return "html"
-    raise InputError(f"{path}: unknown output format {suffix or '(none)'}; use .csv or .html")
-
-
-def write_kwic(table: pd.DataFrame, path: str | Path, *, title: str = "Concordance") -> Path:
-    """Write the concordance atomically as ``.csv`` (UTF-8 with BOM) or ``.html``, by extension."""
-    path = Path(path)
-    if _output_format(path) == "csv":
-        return write_csv(table, path)
-    return write_text_atomic(path, kwic_html(table, title=title))
+    raise InputError(
+        f"{caller}: {path}: unknown output format {suffix or '(none)'}; use .csv or .html"
+    )
 
 
 def check_kwic_request(
     pattern: str, slogans: SloganLexicon | None, *, width: object, sort: object, out: object
 ) -> None:
     """Check a concordance request before any text is read, so a mistake fails at once."""
-    _check_options(width, sort)
-    resolve_pattern(pattern, slogans)
+    caller = "kwic"
+    _check_options(width, sort, caller)
+    resolve_pattern(pattern, slogans, caller=caller)
     if out is not None:
-        _output_format(Path(str(out)))
+        kwic_output_format(Path(str(out)), caller)

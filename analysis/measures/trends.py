@@ -59,6 +59,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_choice, require_columns
 from analysis.config.lexicon import SloganLexicon
 from analysis.corpus.groupings import (
     DECADE,
@@ -69,10 +70,12 @@ from analysis.corpus.groupings import (
     parse_grouping,
 )
 from analysis.errors import InputError
-from analysis.measures.slogan_counts import (
+from analysis.features.slogans import (
+    DOCUMENTS_SOURCE,
+    MENTIONS_SOURCE,
     Resample,
-    require_columns,
-    textstat_slogans,
+    check_slogan_count_arguments,
+    slogan_count_table,
 )
 
 TREND_COLUMNS = [
@@ -102,7 +105,7 @@ TREND_SUMMARY_COLUMNS = [
 TimeUnit = Literal["year", "decade", "period"]
 TIME_UNITS: tuple[str, ...] = ("year", "decade", "period")
 ALL_DOCUMENTS = "all documents"
-# Column names of the cells handed to textstat_slogans (in a fresh table, so no metadata clash).
+# Column names of the cells handed to the slogan counts (in a fresh table, so no metadata clash).
 _ALL_CELLS = "cells"
 
 
@@ -146,9 +149,10 @@ def textstat_slogan_trends(
     :func:`analysis.corpus.groupings.add_crossings` (``"genre×level"``; ``"genre*level"`` and
     ``["genre", "level"]`` name the same column); a grouping containing the time column itself
     (``decade`` with ``time="decade"``) is an error, since every cell would hold one time step
-    of it. ``slogans``, ``resample``, ``bootstrap_resamples``, ``confidence`` and ``seed`` are
-    passed to ``textstat_slogans`` (documents without a year are left out before, so the
-    random draws depend on the dated documents only).
+    of it. ``slogans``, ``resample``, ``bootstrap_resamples``, ``confidence`` and ``seed`` mean
+    what they mean for ``textstat_slogans``, whose counting (in :mod:`analysis.features.slogans`)
+    this shares (documents without a year are left out before, so the random draws depend on
+    the dated documents only).
 
     Rates: ``per_10k_chars = Σ_d count_d / Σ_d n_chars_d × 10,000`` over the cell's documents;
     intervals: percentile bootstrap of paragraphs within documents (Efron & Tibshirani 1993) or
@@ -161,10 +165,46 @@ def textstat_slogan_trends(
     :class:`~analysis.errors.InputError`.
     """
     caller = "textstat_slogan_trends"
-    require_columns(documents, "documents", ["doc_id", "text"], caller)
-    require_columns(mentions, "mentions", ["doc_id", "slogan", "start", "end", "is_token"], caller)
-    if not isinstance(time, str) or time not in TIME_UNITS:
-        raise InputError(f"{caller}: time must be one of {', '.join(TIME_UNITS)}, got {time!r}")
+    dated, names = _checked_dated_documents(documents, mentions, time, periods, group_by, caller)
+    undated = set(dated.loc[dated["year"].isna(), "doc_id"].astype(str))
+    dated = dated[dated["year"].notna()].reset_index(drop=True)
+    if dated.empty:
+        raise InputError(
+            f"{caller}: no document has a year, so there is no time axis; add years to the "
+            "metadata (or leave the trends out)"
+        )
+    label, position = _time_steps(dated, time)
+    cells, columns, cell_of = _cell_documents(dated, names, label, position)
+    # Mentions of undated documents go with them; any other unknown doc_id is still an error.
+    dated_mentions = mentions[~mentions["doc_id"].astype(str).isin(undated)]
+    options = check_slogan_count_arguments(
+        cells, dated_mentions, lexicon, slogans=slogans, group_by=columns,
+        resample=resample, bootstrap_resamples=bootstrap_resamples, confidence=confidence,
+        seed=seed, caller=caller,
+    )
+    counts = slogan_count_table(cells, dated_mentions, options, caller=caller)
+    start_of = dict(zip(label, position, strict=True))
+    return _trend_rows(counts, cell_of, start_of, time, names)
+
+
+def _checked_dated_documents(
+    documents: object,
+    mentions: object,
+    time: object,
+    periods: Sequence[int],
+    group_by: object,
+    caller: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The documents with decade and period columns added, and the grouping column names;
+    every mistake in the arguments an :class:`~analysis.errors.InputError`."""
+    require_columns(
+        documents, ["doc_id", "text"], caller, name="the documents table", source=DOCUMENTS_SOURCE
+    )
+    require_columns(
+        mentions, ["doc_id", "slogan", "start", "end", "is_token"], caller,
+        name="the mentions table", source=MENTIONS_SOURCE,
+    )
+    time = check_choice(time, "time", caller, TIME_UNITS)
     if "year" not in documents.columns:
         raise InputError(
             f"{caller}: the documents table has no year column; add year to the metadata "
@@ -176,6 +216,13 @@ def textstat_slogan_trends(
             f"{caller}: time='period' needs break years; pass periods, e.g. "
             "[1978, 1992, 2002, 2012]"
         )
+    return dated, _grouping_names(dated, time, group_by, caller)
+
+
+def _grouping_names(
+    dated: pd.DataFrame, time: str, group_by: object, caller: str
+) -> list[str]:
+    """The column of each grouping of ``group_by`` (crossings by their canonical name)."""
     if isinstance(group_by, str) or not isinstance(group_by, Sequence):
         raise InputError(
             f"{caller}: group_by must be a list of groupings (e.g. [genre, genre×level]), "
@@ -203,33 +250,32 @@ def textstat_slogan_trends(
         if name in names:
             raise InputError(f"{caller}: group_by lists {name!r} twice; list each grouping once")
         names.append(name)
+    return names
 
-    undated = set(dated.loc[dated["year"].isna(), "doc_id"].astype(str))
-    dated = dated[dated["year"].notna()].reset_index(drop=True)
-    if dated.empty:
-        raise InputError(
-            f"{caller}: no document has a year, so there is no time axis; add years to the "
-            "metadata (or leave the trends out)"
-        )
-    label, position = _time_steps(dated, time)
-    start_of = dict(zip(label, position, strict=True))
 
-    # One grouping column per line family, its values cell codes: the all-documents line pools
-    # documents by time step, a grouping's lines by (group, time step). Codes are ranks of the
-    # cells in (group, year) order, zero-padded, so textstat_slogans meets the cells in the
-    # table's order whatever the order of the input rows (its document bootstrap draws pooled
-    # rows in that order).
-    pooled = pd.DataFrame({"doc_id": dated["doc_id"], "text": dated["text"]})
+def _cell_documents(
+    dated: pd.DataFrame, names: Sequence[str], label: pd.Series, position: pd.Series
+) -> tuple[pd.DataFrame, list[str], dict[tuple[str, str], tuple[str, str, str]]]:
+    """The dated documents (``doc_id``, ``text``) with one column per line family whose values
+    are cell codes, those columns, and what each (column, code) stands for: (grouping, group,
+    time step).
+
+    The all-documents line pools documents by time step, a grouping's lines by (group, time
+    step). Codes are ranks of the cells in (group, year) order, zero-padded, so the counts meet
+    the cells in the table's order whatever the order of the input rows (the document bootstrap
+    draws pooled rows in that order).
+    """
+    cells = pd.DataFrame({"doc_id": dated["doc_id"], "text": dated["text"]})
     cell_of: dict[tuple[str, str], tuple[str, str, str]] = {}  # (column, code) → the cell
     lines = [("", _ALL_CELLS, pd.Series(ALL_DOCUMENTS, index=dated.index, dtype="str"))]
     lines += [(name, f"g{i}", dated[name]) for i, name in enumerate(names)]
     for name, column, values in lines:
         present = values.notna().to_numpy()
         keys = pd.DataFrame({"group": values.astype(str), "time": label, "year": position})[present]
-        cells = keys.drop_duplicates().sort_values(["group", "year"], kind="stable")
+        steps = keys.drop_duplicates().sort_values(["group", "year"], kind="stable")
         codes = pd.Series(
-            [f"{rank:09d}" for rank in range(len(cells))],
-            index=pd.MultiIndex.from_frame(cells[["group", "time"]]),
+            [f"{rank:09d}" for rank in range(len(steps))],
+            index=pd.MultiIndex.from_frame(steps[["group", "time"]]),
         )
         for (group, step), code in codes.items():
             cell_of[column, code] = (name, group, step)
@@ -237,34 +283,29 @@ def textstat_slogan_trends(
         doc_codes[present] = codes.reindex(
             pd.MultiIndex.from_frame(keys[["group", "time"]])
         ).to_numpy()
-        pooled[column] = pd.array(doc_codes, dtype="str")
-    columns = [column for _, column, _ in lines]
+        cells[column] = pd.array(doc_codes, dtype="str")
+    return cells, [column for _, column, _ in lines], cell_of
 
-    # Mentions of undated documents go with them; any other unknown doc_id is still an error.
-    of_undated = mentions["doc_id"].astype(str).isin(undated)
-    counts = textstat_slogans(
-        pooled,
-        mentions[~of_undated],
-        lexicon,
-        slogans=slogans,
-        group_by=columns,
-        resample=resample,
-        bootstrap_resamples=bootstrap_resamples,
-        confidence=confidence,
-        seed=seed,
-    )
+
+def _trend_rows(
+    counts: pd.DataFrame,
+    cell_of: dict[tuple[str, str], tuple[str, str, str]],
+    start_of: dict[str, int],
+    time: str,
+    names: Sequence[str],
+) -> pd.DataFrame:
+    """The trend table from the pooled rows of the slogan counts by cell, sorted and typed as
+    the module docstring says."""
     rows = counts[counts["scope"] == "group"].reset_index(drop=True)
     found = [
         cell_of[column, code] for column, code in zip(rows["grouping"], rows["group"], strict=True)
     ]
-    grouping = np.array([cell[0] for cell in found], dtype=object)
-    group = np.array([cell[1] for cell in found], dtype=object)
     step = np.array([cell[2] for cell in found], dtype=object)
     table = pd.DataFrame(
         {
             "slogan": rows["slogan"],
-            "grouping": grouping,
-            "group": group,
+            "grouping": np.array([cell[0] for cell in found], dtype=object),
+            "group": np.array([cell[1] for cell in found], dtype=object),
             "time_unit": time,
             "time": step,
             "year": [start_of[t] for t in step],

@@ -14,6 +14,9 @@ best-ranked terms of each unit (the columns before ``term``; ties in the table's
 otherwise (or if that is still too long) its first ``max_rows`` rows in the table's documented
 order. What was cut is returned (:func:`write_tables`) and recorded in the
 run's manifest; the Parquet file beside it always holds every row.
+
+Two other writers live here, since measures write no files: :func:`write_graphml` (the
+collocation network, for Gephi) and :func:`write_kwic` (a concordance as CSV or HTML).
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.config.paths import atomic_write, safe_child
+from analysis.config.paths import atomic_write, safe_child, write_text_atomic
 from analysis.errors import InputError
+from analysis.measures.kwic import kwic_html, kwic_output_format
 
 #: Tables written as Parquet only: cells too long for a spreadsheet (a document's whole text).
 PARQUET_ONLY = frozenset({"texts"})
@@ -122,3 +127,23 @@ def write_tables(
             cut[name] = {"rows": len(table), "csv_rows": len(shown), "rule": rule}
         written.append(write_csv(shown, safe_child(folder, f"{name}.csv")))
     return written, cut
+
+
+def write_graphml(graph: nx.Graph, path: str | Path, *, folder: str | Path | None = None) -> Path:
+    """Write ``graph`` as GraphML (for Gephi), atomically; returns the path written.
+
+    With ``folder``, ``path`` is a file name inside it and may not escape it (``..`` or an
+    absolute path is an :class:`~analysis.errors.InputError`).
+    """
+    if not isinstance(graph, nx.Graph):
+        raise TypeError(f"write_graphml expects a networkx graph, got {type(graph).__name__}")
+    target = safe_child(folder, str(path)) if folder is not None else Path(path)
+    return atomic_write(target, lambda tmp: nx.write_graphml(graph, tmp, encoding="utf-8"))
+
+
+def write_kwic(table: pd.DataFrame, path: str | Path, *, title: str = "Concordance") -> Path:
+    """Write the concordance atomically as ``.csv`` (UTF-8 with BOM) or ``.html``, by extension."""
+    path = Path(path)
+    if kwic_output_format(path, "write_kwic") == "csv":
+        return write_csv(table, path)
+    return write_text_atomic(path, kwic_html(table, title=title))
