@@ -9,46 +9,13 @@ import pytest
 from conftest import PROJECT
 
 from analysis.config.lexicon import load_slogans
+from analysis.config.registry import STEPS, TABLES, row_order
 
-# (column, order): "asc"/"desc" by value (text by code point), or a named order:
-#   "documents" — the documents table's order (metadata rows, then files without a row by path);
-#   "lexicon"   — slogans.yml order;  "listed" — the values' documented order, given in LISTED.
+#: The stated row order of every table the five-document run writes (the model tables are
+#: checked in tests/test_models.py; the five documents fit no model), from the registry.
+MODEL_TABLES = {t.name for step in STEPS if step.name in ("topics", "scaling") for t in step.tables}
 ROW_ORDER: dict[str, list[tuple[str, str]]] = {
-    "documents": [("doc_id", "documents")],
-    "cleaning_log": [("doc_id", "documents"), ("start", "asc"), ("end", "asc"), ("rule", "asc")],
-    "slogan_mentions": [
-        ("doc_id", "documents"), ("start", "asc"), ("end", "asc"), ("slogan", "lexicon"),
-    ],
-    "term_frequencies": [
-        ("scope", "listed"), ("grouping", "asc"), ("group", "asc"), ("doc_id", "asc"),
-        ("kind", "listed"), ("ngram", "asc"), ("rank", "asc"), ("term", "asc"),
-    ],
-    "dispersion": [("partition", "listed"), ("frequency", "desc"), ("term", "asc")],
-    "keyness": [
-        ("grouping", "listed"), ("target", "asc"), ("reference", "asc"),
-        ("direction", "listed"), ("g2", "desc"), ("term", "asc"),
-    ],
-    "tfidf": [("doc_id", "asc"), ("rank", "asc"), ("term", "asc")],
-    "similarity": [("doc_a", "asc"), ("doc_b", "asc")],
-    "similarity_clusters": [("step", "asc")],
-    "slogan_counts": [
-        ("scope", "listed"), ("grouping", "listed"), ("group", "asc"), ("doc_id", "asc"),
-        ("slogan", "lexicon"),
-    ],
-    "slogan_cooccurrence": [
-        ("scope", "listed"), ("grouping", "listed"), ("group", "asc"), ("doc_id", "asc"),
-        ("unit", "listed"), ("slogan_a", "lexicon"), ("slogan_b", "lexicon"),
-    ],
-    "collocates": [("slogan", "lexicon"), ("logdice", "desc"), ("term", "asc")],
-    "kwic": [("pattern", "lexicon"), ("doc_id", "documents"), ("start", "asc"), ("end", "asc")],
-    "formulae": [("n_docs", "desc"), ("length", "desc"), ("formula", "asc")],
-    "formula_occurrences": [("formula", "formulae"), ("doc_id", "asc"), ("start", "asc")],
-    "ca_coordinates": [("kind", "listed"), ("label", "asc"), ("dimension", "asc")],
-    "ca_inertia": [("dimension", "asc")],
-    "slogan_trends": [
-        ("grouping", "listed"), ("group", "asc"), ("year", "asc"), ("slogan", "lexicon"),
-    ],
-    "shared_boilerplate": [("n_docs", "desc"), ("line", "asc")],
+    name: list(row_order(name)) for name in TABLES if name not in MODEL_TABLES
 }
 #: Tables that may be empty for the five documents (no line recurs in five of five documents).
 MAY_BE_EMPTY = {"shared_boilerplate"}

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from analysis.config.paths import data_dir, data_file
+from analysis.config.registry import MEASURE_SECTIONS
 from analysis.config.yaml_files import load_yaml, yaml_problem
 from analysis.errors import InputError
 
@@ -27,30 +28,10 @@ DEFAULTS: dict[str, Any] = {
     },
     "segmentation": {"segmenter": "jieba", "hmm": True, "pos": False, "compounds": []},
 }
-#: The sections the package reads (each measure's options are checked by the measure).
-SECTIONS = (
-    "lexicons",
-    "segmentation",
-    "frequencies",
-    "dispersion",
-    "keyness",
-    "tfidf",
-    "similarity",
-    "clustering",
-    "slogan_counts",
-    "trends",
-    "cooccurrence",
-    "collocates",
-    "collocation_network",
-    "kwic",
-    "formulae",
-    "correspondence",
-    "topics",
-    "scaling",
-    "figures",
-    "years",
-    "outputs",
-)
+#: The sections the package reads: the measure sections come from the registry of steps, so a new
+#: measure's section is known once it is registered (each measure's options are checked by the
+#: measure).
+SECTIONS = ("lexicons", "segmentation", *MEASURE_SECTIONS, "figures", "years", "outputs")
 
 
 def _check_known(raw: dict[str, Any], path: Path) -> None:

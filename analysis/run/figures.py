@@ -189,129 +189,206 @@ def _term_scatter_groups(
     return chosen, ""
 
 
+@dataclass
+class _Planner:
+    """What the figure planners share: the run's tables and options, and the plan so far."""
+
+    corpus: CorpusTables
+    results: StudyResults
+    settings: dict[str, Any]
+    options: dict[str, Any]
+    docs: pd.DataFrame
+    slogans: list[str]
+    groupings: list[str]
+    figures: list[tuple[str, Callable[[], Figure]]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.results.tables
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.docs)
+
+    @property
+    def few_docs(self) -> bool:
+        return self.n_docs <= self.options["max_documents"]
+
+    @property
+    def language(self) -> str:
+        return self.options["language"]
+
+    @property
+    def seed(self) -> int:
+        return self.options["seed"]
+
+    @property
+    def many(self) -> str:
+        limit = self.options["max_documents"]
+        return f"more than {limit} documents (settings figures: max_documents)"
+
+    @property
+    def spread_over(self) -> str | None:
+        """The first metadata grouping some document has a value for: figures that show a
+        sample of documents spread it over that grouping's groups."""
+        return next(
+            (g for g in self.groupings if g in self.docs.columns and self.docs[g].notna().any()),
+            None,
+        )
+
+    def add(self, name: str, draw: Callable[[], Figure]) -> None:
+        self.figures.append((name, draw))
+
+    def skip(self, name: str, reason: str) -> None:
+        self.skipped.append({"what": f"figure {name}", "reason": reason})
+
+    def fitted_rows(self, name: str, fit: int) -> dict[str, Any]:
+        """The rows of a per-document figure: every document when they fit a page; with many
+        documents the first metadata grouping's groups; else the documents that mention the
+        slogans most, as many as fit (at most 20 beyond max_documents), with a note."""
+        if self.few_docs and self.n_docs <= fit:
+            return {}
+        if not self.few_docs and self.groupings:
+            return {"grouping": self.groupings[0]}
+        keep = min(fit, self.n_docs if self.few_docs else 20)
+        self.skip(
+            f"{name}: {self.n_docs - keep} of the {self.n_docs} documents left out",
+            f"a row per document would not fit a page, so it shows the {keep} that mention "
+            "the slogans most; slogan_counts.csv has every document",
+        )
+        mentions_per_doc = (
+            self.corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
+        )
+        most_mentioning = list(mentions_per_doc.sort_values(ascending=False, kind="stable").index)
+        return {"doc_ids": most_mentioning[:keep]}
+
+
 def study_figures(
     corpus: CorpusTables, results: StudyResults, settings: dict[str, Any]
 ) -> FigurePlan:
     """Every figure the corpus supports, and every one it does not with the reason."""
     options = figure_settings(settings)
-    tables = results.tables
-    docs = results.documents if results.documents is not None else corpus.documents
-    n_docs = len(docs)
-    few_docs = n_docs <= options["max_documents"]
-    seed = options["seed"]
-    language = options["language"]
-    slogans = _main_slogans(corpus, list(options["slogans"]))
-    counts = tables["slogan_counts"]
-    groupings = list(counts.loc[counts["scope"] == "group", "grouping"].dropna().unique())
-    figures: list[tuple[str, Callable[[], Figure]]] = []
-    skipped: list[dict[str, str]] = []
-
-    def skip(name: str, reason: str) -> None:
-        skipped.append({"what": f"figure {name}", "reason": reason})
-
-    many = f"more than {options['max_documents']} documents (settings figures: max_documents)"
-    mentions_per_doc = corpus.mentions["doc_id"].value_counts(sort=False).sort_index(kind="stable")
-    most_mentioning = list(mentions_per_doc.sort_values(ascending=False, kind="stable").index)
-
-    def fitted_rows(name: str, fit: int) -> dict[str, Any]:
-        """The rows of a per-document figure: every document when they fit a page; with many
-        documents the first metadata grouping's groups; else the documents that mention the
-        slogans most, as many as fit (at most 20 beyond max_documents), with a note."""
-        if few_docs and n_docs <= fit:
-            return {}
-        if not few_docs and groupings:
-            return {"grouping": groupings[0]}
-        keep = min(fit, n_docs if few_docs else 20)
-        skip(
-            f"{name}: {n_docs - keep} of the {n_docs} documents left out",
-            f"a row per document would not fit a page, so it shows the {keep} that mention "
-            "the slogans most; slogan_counts.csv has every document",
-        )
-        return {"doc_ids": most_mentioning[:keep]}
-
-    if slogans:
-        # the corpus row ("All documents") takes one of the rows that fit
-        by = fitted_rows("slogan_rates", rows_that_fit(len(slogans), width="single") - 1)
-        figures.append(
-            (
-                "slogan_rates",
-                lambda by=by: textplot_slogan_rates(
-                    counts, slogans=slogans, width="single", language=language, **by
-                ),
-            )
-        )
-        occurring = list(corpus.mentions["slogan"].value_counts().index)
-        by_all = fitted_rows(
-            "slogan_rates_all",
-            rows_that_fit(len(occurring), layout="facet", width="double") - 1,
-        )
-        figures.append(
-            (
-                "slogan_rates_all",
-                lambda by=by_all: textplot_slogan_rates(
-                    counts, slogans=occurring, layout="facet", width="double",
-                    language=language, **by
-                ),
-            )
-        )
-    else:
-        for name in ("slogan_rates", "slogan_rates_all", "slogan_trends"):
-            skip(name, "no slogan occurs in any document")
-    if slogans and "slogan_trends" in tables:
-        trends = tables["slogan_trends"]
-        figures.append(
-            (
-                "slogan_trends",
-                lambda: textplot_slogan_trends(trends, slogans=slogans, language=language),
-            )
-        )
-    elif slogans:
-        skip("slogan_trends", "no document has a year")
-    if slogans and few_docs:
-        figures.append(
-            (
-                "slogan_cooccurrence",
-                lambda: textplot_slogan_cooccurrence(
-                    tables["slogan_cooccurrence"], slogans=slogans, width="double",
-                    language=language,
-                ),
-            )
-        )
-        xray_rows = fitted_rows("xray", documents_that_fit(len(slogans), width="double"))
-        # Rows in the order of the other per-document figures: that of the slogan counts
-        # table (doc_id), or the documents that mention the slogans most, most first.
-        xray_order = xray_rows.get("doc_ids") or list(
-            dict.fromkeys(counts.loc[counts["scope"] == "document", "doc_id"].astype(str))
-        )
-        row_of = {d: k for k, d in enumerate(xray_order)}
-        xray_docs = (
-            docs.assign(_row=docs["doc_id"].astype(str).map(row_of))
-            .dropna(subset="_row")
-            .sort_values("_row", kind="stable")
-            .drop(columns="_row")
-        )
-        figures.append(
-            (
-                "xray",
-                lambda: textplot_xray(
-                    corpus.mentions, xray_docs, slogans=slogans, language=language
-                ),
-            )
-        )
-    elif slogans:
-        skip("slogan_cooccurrence", many)
-        skip("xray", many)
-    spread_over = next(
-        (g for g in groupings if g in docs.columns and docs[g].notna().any()), None
+    counts = results.tables["slogan_counts"]
+    plan = _Planner(
+        corpus,
+        results,
+        settings,
+        options,
+        docs=results.documents if results.documents is not None else corpus.documents,
+        slogans=_main_slogans(corpus, list(options["slogans"])),
+        groupings=list(counts.loc[counts["scope"] == "group", "grouping"].dropna().unique()),
     )
-    weighting = describe_weighting(**(settings.get("tfidf") or {}), language=language)
+    for planner in (
+        _plan_slogan_rates,
+        _plan_slogan_trends,
+        _plan_cooccurrence_and_xray,
+        _plan_tfidf,
+        _plan_keyness,
+        _plan_wordclouds,
+        _plan_similarity,
+        _plan_network_and_formulae,
+        _plan_term_scatter,
+        _plan_correspondence,
+    ):
+        planner(plan)
+    plan.figures += _model_figures(
+        plan.tables, plan.docs, plan.slogans, plan.spread_over, plan.language
+    )
+    reasons = {note["what"]: note["reason"] for note in results.notes}
+    reasons.setdefault("wordscores", reasons.get("scaling", ""))  # no scaling, no Wordscores
+    for model, names in MODEL_FIGURES.items():
+        for name in names:
+            if name not in dict(plan.figures) and reasons.get(model):
+                plan.skip(name, reasons[model])
+    return FigurePlan(plan.figures, plan.skipped)
+
+
+def _plan_slogan_rates(p: _Planner) -> None:
+    if not p.slogans:
+        for name in ("slogan_rates", "slogan_rates_all", "slogan_trends"):
+            p.skip(name, "no slogan occurs in any document")
+        return
+    counts, slogans, language = p.tables["slogan_counts"], p.slogans, p.language
+    # the corpus row ("All documents") takes one of the rows that fit
+    by = p.fitted_rows("slogan_rates", rows_that_fit(len(slogans), width="single") - 1)
+    p.add(
+        "slogan_rates",
+        lambda by=by: textplot_slogan_rates(
+            counts, slogans=slogans, width="single", language=language, **by
+        ),
+    )
+    occurring = list(p.corpus.mentions["slogan"].value_counts().index)
+    by_all = p.fitted_rows(
+        "slogan_rates_all", rows_that_fit(len(occurring), layout="facet", width="double") - 1
+    )
+    p.add(
+        "slogan_rates_all",
+        lambda by=by_all: textplot_slogan_rates(
+            counts, slogans=occurring, layout="facet", width="double", language=language, **by
+        ),
+    )
+
+
+def _plan_slogan_trends(p: _Planner) -> None:
+    slogans, language = p.slogans, p.language
+    if slogans and "slogan_trends" in p.tables:
+        trends = p.tables["slogan_trends"]
+        p.add(
+            "slogan_trends",
+            lambda: textplot_slogan_trends(trends, slogans=slogans, language=language),
+        )
+    elif slogans:
+        p.skip("slogan_trends", "no document has a year")
+
+
+def _plan_cooccurrence_and_xray(p: _Planner) -> None:
+    if not p.slogans:
+        return
+    if not p.few_docs:
+        p.skip("slogan_cooccurrence", p.many)
+        p.skip("xray", p.many)
+        return
+    tables, slogans, language, docs = p.tables, p.slogans, p.language, p.docs
+    p.add(
+        "slogan_cooccurrence",
+        lambda: textplot_slogan_cooccurrence(
+            tables["slogan_cooccurrence"], slogans=slogans, width="double", language=language,
+        ),
+    )
+    xray_rows = p.fitted_rows("xray", documents_that_fit(len(slogans), width="double"))
+    # Rows in the order of the other per-document figures: that of the slogan counts
+    # table (doc_id), or the documents that mention the slogans most, most first.
+    counts = tables["slogan_counts"]
+    xray_order = xray_rows.get("doc_ids") or list(
+        dict.fromkeys(counts.loc[counts["scope"] == "document", "doc_id"].astype(str))
+    )
+    row_of = {d: k for k, d in enumerate(xray_order)}
+    xray_docs = (
+        docs.assign(_row=docs["doc_id"].astype(str).map(row_of))
+        .dropna(subset="_row")
+        .sort_values("_row", kind="stable")
+        .drop(columns="_row")
+    )
+    mentions = p.corpus.mentions
+    p.add(
+        "xray",
+        lambda: textplot_xray(mentions, xray_docs, slogans=slogans, language=language),
+    )
+
+
+def _plan_tfidf(p: _Planner) -> None:
+    tables, docs, language = p.tables, p.docs, p.language
+    weighting = describe_weighting(**(p.settings.get("tfidf") or {}), language=language)
     tfidf_docs = sorted(pd.unique(tables["tfidf"]["doc_id"].astype(str)))
-    if len(tfidf_docs) > TFIDF_PANELS and not few_docs:
+    tfidf_ids: list[str] | None = None
+    if len(tfidf_docs) > TFIDF_PANELS and not p.few_docs:
         sample = representative_documents(
-            docs[docs["doc_id"].astype(str).isin(tfidf_docs)], TFIDF_PANELS, grouping=spread_over
+            docs[docs["doc_id"].astype(str).isin(tfidf_docs)], TFIDF_PANELS,
+            grouping=p.spread_over,
         )
         how = _sample_description(sample, language)
-        skip(
+        p.skip(
             f"tfidf: {len(tfidf_docs) - len(sample.doc_ids)} of the {len(tfidf_docs)} documents "
             "left out",
             f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')} "
@@ -321,163 +398,144 @@ def study_figures(
             "documents_shown", language, shown=len(sample.doc_ids), total=len(tfidf_docs),
             how=how,
         ) + "\n" + weighting
-        tfidf_ids: list[str] | None = sample.doc_ids
-    else:
-        tfidf_ids = None
-    figures.append(
-        (
-            "tfidf",
-            lambda: textplot_tfidf(
-                tables["tfidf"], doc_ids=tfidf_ids, note=weighting, language=language
+        tfidf_ids = sample.doc_ids
+    p.add(
+        "tfidf",
+        lambda: textplot_tfidf(
+            tables["tfidf"], doc_ids=tfidf_ids, note=weighting, language=language
+        ),
+    )
+
+
+def _plan_keyness(p: _Planner) -> None:
+    if "keyness" not in p.tables:
+        return
+    keyness, language = p.tables["keyness"], p.language
+    comparisons = keyness[["grouping", "target"]].drop_duplicates()
+    crossed = sorted({g for g in comparisons["grouping"] if "×" in g})
+    for grouping in crossed:
+        p.skip(
+            f"keyness of each {grouping} group",
+            "keyness figures are drawn for single metadata columns; the crossing's keywords "
+            "are in keyness.csv",
+        )
+    for grouping, target in comparisons.itertuples(index=False):
+        if (grouping == "doc_id" and not p.few_docs) or "×" in grouping:
+            continue
+        label = target if grouping == "doc_id" else f"{grouping}_{target}"
+        p.add(
+            fitted_figure_name("keyness_" + "_".join(str(label).split())),
+            lambda g=grouping, t=target: textplot_keyness(
+                keyness, target=t, grouping=g, width="single", language=language
             ),
         )
+    if not p.few_docs:
+        p.skip("keyness of each document", p.many)
+
+
+def _plan_wordclouds(p: _Planner) -> None:
+    tokens, docs, seed, language = p.corpus.tokens, p.docs, p.seed, p.language
+    p.add(
+        "wordcloud",
+        lambda: textplot_wordcloud(
+            tokens, seed=seed, title=figure_text("all_documents", language)
+        ),
     )
-    if "keyness" in tables:
-        keyness = tables["keyness"]
-        comparisons = keyness[["grouping", "target"]].drop_duplicates()
-        crossed = sorted({g for g in comparisons["grouping"] if "×" in g})
-        for grouping in crossed:
-            skip(
-                f"keyness of each {grouping} group",
-                "keyness figures are drawn for single metadata columns; the crossing's keywords "
-                "are in keyness.csv",
-            )
-        for grouping, target in comparisons.itertuples(index=False):
-            if (grouping == "doc_id" and not few_docs) or "×" in grouping:
-                continue
-            label = target if grouping == "doc_id" else f"{grouping}_{target}"
-            name = fitted_figure_name("keyness_" + "_".join(str(label).split()))
-            figures.append(
-                (
-                    name,
-                    lambda g=grouping, t=target: textplot_keyness(
-                        keyness, target=t, grouping=g, width="single", language=language
-                    ),
-                )
-            )
-        if not few_docs:
-            skip("keyness of each document", many)
-    figures.append(
-        (
-            "wordcloud",
-            lambda: textplot_wordcloud(
-                corpus.tokens, seed=seed, title=figure_text("all_documents", language)
-            ),
-        )
-    )
-    if 2 <= n_docs <= 12:
-        figures.append(
-            (
-                "wordclouds_by_doc",
-                lambda: textplot_wordcloud(
-                    corpus.tokens, by_document=True, seed=seed, width="double"
-                ),
-            )
+    if 2 <= p.n_docs <= 12:
+        p.add(
+            "wordclouds_by_doc",
+            lambda: textplot_wordcloud(tokens, by_document=True, seed=seed, width="double"),
         )
     else:
-        skip("wordclouds_by_doc", "it draws one cloud per document, for 2 to 12 documents")
-    if 2 <= n_docs <= MAX_COMPARISON_DOCS:
-        figures.append(
-            (
-                "comparison_cloud",
-                lambda: textplot_comparison_cloud(
-                    corpus.tokens, docs, seed=seed, language=language
-                ),
-            )
+        p.skip("wordclouds_by_doc", "it draws one cloud per document, for 2 to 12 documents")
+    if 2 <= p.n_docs <= MAX_COMPARISON_DOCS:
+        p.add(
+            "comparison_cloud",
+            lambda: textplot_comparison_cloud(tokens, docs, seed=seed, language=language),
         )
     else:
-        skip(
+        p.skip(
             "comparison_cloud", f"its sectors stay legible for 2 to {MAX_COMPARISON_DOCS} documents"
         )
-    if results.clustering is not None and few_docs:
-        figures.append(
-            (
-                "similarity",
-                lambda: textplot_similarity(
-                    tables["similarity"], results.clustering, language=language
-                ),
-            )
+
+
+def _plan_similarity(p: _Planner) -> None:
+    clustering, similarity, language = p.results.clustering, p.tables["similarity"], p.language
+    if clustering is None:
+        p.skip("similarity", "fewer than 2 documents")
+        return
+    if p.few_docs:
+        p.add(
+            "similarity",
+            lambda: textplot_similarity(similarity, clustering, language=language),
         )
-    elif results.clustering is not None:
-        clustered = {str(d) for d in results.clustering.docs}
-        sample = representative_documents(
-            docs[docs["doc_id"].astype(str).isin(clustered)], SIMILARITY_DOCUMENTS,
-            grouping=spread_over,
-        )
-        skip(
-            f"similarity: {len(clustered) - len(sample.doc_ids)} of the {len(clustered)} "
-            "documents left out",
-            f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')}, in "
-            "the order of the clustering of all (analysis.plots.document_sample); similarity.csv "
-            "and "
-            "similarity_clusters.csv have every document",
-        )
-        figures.append(
-            (
-                "similarity",
-                lambda ids=sample.doc_ids: textplot_similarity(
-                    tables["similarity"], results.clustering, doc_ids=ids, width="double",
-                    language=language,
-                ),
-            )
-        )
-    else:
-        skip("similarity", "fewer than 2 documents")
-    if results.network.number_of_edges():
-        figures.append(
-            (
-                "collocate_network",
-                lambda: textplot_collocate_network(
-                    results.network, seed=seed, language=language
-                ),
-            )
-        )
-    else:
-        skip("collocate_network", "no slogan has a collocate above the settings' min_count")
-    if len(tables["formulae"]) and few_docs:
-        figures.append(
-            (
-                "formulae",
-                lambda: textplot_formulae(tables["formulae"], width="double", language=language),
-            )
+        return
+    clustered = {str(d) for d in clustering.docs}
+    docs = p.docs
+    sample = representative_documents(
+        docs[docs["doc_id"].astype(str).isin(clustered)], SIMILARITY_DOCUMENTS,
+        grouping=p.spread_over,
+    )
+    p.skip(
+        f"similarity: {len(clustered) - len(sample.doc_ids)} of the {len(clustered)} "
+        "documents left out",
+        f"it shows {len(sample.doc_ids)} documents {_sample_description(sample, 'en')}, in "
+        "the order of the clustering of all (analysis.plots.document_sample); similarity.csv "
+        "and "
+        "similarity_clusters.csv have every document",
+    )
+    p.add(
+        "similarity",
+        lambda ids=sample.doc_ids: textplot_similarity(
+            similarity, clustering, doc_ids=ids, width="double", language=language,
+        ),
+    )
+
+
+def _plan_network_and_formulae(p: _Planner) -> None:
+    network, formulae, seed, language = (
+        p.results.network, p.tables["formulae"], p.seed, p.language
+    )
+    if network.number_of_edges():
+        p.add(
+            "collocate_network",
+            lambda: textplot_collocate_network(network, seed=seed, language=language),
         )
     else:
-        skip("formulae", many if len(tables["formulae"]) else "no formula is shared")
-    scatter, reason = _term_scatter_groups(docs, options["term_scatter"])
-    if scatter is not None:
-        figures.append(
-            (
-                "term_scatter",
-                lambda: textplot_term_scatter(
-                    corpus.tokens, docs, language=language, **scatter
-                ),
-            )
+        p.skip("collocate_network", "no slogan has a collocate above the settings' min_count")
+    if len(formulae) and p.few_docs:
+        p.add(
+            "formulae",
+            lambda: textplot_formulae(formulae, width="double", language=language),
         )
     else:
-        skip("term_scatter", reason)
-    if results.ca is not None and results.ca.inertia["dimension"].max() >= 2:
-        # Documents coloured and shaped by the first metadata grouping (a crossing such as
-        # genre×decade is no column of the documents: one colour then).
-        ca_groups = (
-            dict(zip(docs["doc_id"].astype(str), docs[spread_over], strict=True))
-            if spread_over and "×" not in spread_over else None
-        )
-        figures.append(
-            (
-                "correspondence",
-                lambda: textplot_ca(results.ca, groups=ca_groups, language=language),
-            )
-        )
-    else:
-        skip("correspondence", "the correspondence analysis has fewer than two dimensions")
-    figures += _model_figures(tables, docs, slogans, spread_over, language)
-    reasons = {note["what"]: note["reason"] for note in results.notes}
-    reasons.setdefault("wordscores", reasons.get("scaling", ""))  # no scaling, no Wordscores
-    for model, names in MODEL_FIGURES.items():
-        for name in names:
-            if name not in dict(figures) and reasons.get(model):
-                skip(name, reasons[model])
-    return FigurePlan(figures, skipped)
+        p.skip("formulae", p.many if len(formulae) else "no formula is shared")
+
+
+def _plan_term_scatter(p: _Planner) -> None:
+    tokens, docs, language = p.corpus.tokens, p.docs, p.language
+    scatter, reason = _term_scatter_groups(docs, p.options["term_scatter"])
+    if scatter is None:
+        p.skip("term_scatter", reason)
+        return
+    p.add(
+        "term_scatter",
+        lambda: textplot_term_scatter(tokens, docs, language=language, **scatter),
+    )
+
+
+def _plan_correspondence(p: _Planner) -> None:
+    ca, docs, spread_over, language = p.results.ca, p.docs, p.spread_over, p.language
+    if ca is None or ca.inertia["dimension"].max() < 2:
+        p.skip("correspondence", "the correspondence analysis has fewer than two dimensions")
+        return
+    # Documents coloured and shaped by the first metadata grouping (a crossing such as
+    # genre×decade is no column of the documents: one colour then).
+    ca_groups = (
+        dict(zip(docs["doc_id"].astype(str), docs[spread_over], strict=True))
+        if spread_over and "×" not in spread_over else None
+    )
+    p.add("correspondence", lambda: textplot_ca(ca, groups=ca_groups, language=language))
 
 
 def _model_figures(

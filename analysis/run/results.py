@@ -217,7 +217,7 @@ class RunResults:
         from analysis.config.lexicon import choose_slogans
         from analysis.config.settings import lexicon_path
         from analysis.corpus.mentions import find_slogan_mentions
-        from analysis.run.tables import slogan_trends, study_documents
+        from analysis.run.options import slogan_trends, study_documents
 
         corpus = self.corpus()
         settings = self.settings

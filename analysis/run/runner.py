@@ -22,14 +22,13 @@ with exit code 1); a failure of the statistics commits nothing.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from analysis.corpus.build import CorpusTables
 from analysis.errors import InputError
-from analysis.measures.collocates import write_graphml
-from analysis.run.export import CsvLimits, write_tables
+from analysis.run.export import CsvLimits, write_graphml, write_tables
 from analysis.run.manifest import (
     build_manifest,
     changed_inputs,
@@ -42,7 +41,7 @@ from analysis.run.manifest import (
 from analysis.run.outputs import MANIFEST_FILE, StagedRun, previous_figure_files
 from analysis.run.state import record_run
 from analysis.run.summary import summary_tables, write_summary
-from analysis.run.tables import compute_tables
+from analysis.run.tables import StudyResults, compute_tables
 
 
 @dataclass(frozen=True)
@@ -144,6 +143,17 @@ def failure_line(failure: dict[str, str], stage: StagedRun) -> str:
     return f"{failure['stage']} {failure['name']} failed: {failure['error']}{where}"
 
 
+@dataclass
+class _RunSoFar:
+    """What a run has staged, failed and skipped so far, and the lines of its summary."""
+
+    staged: list[Path] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    csv_cut: dict[str, Any] = field(default_factory=dict)
+
+
 def run_analysis(
     corpus: CorpusTables,
     settings: dict[str, Any],
@@ -166,74 +176,99 @@ def run_analysis(
     results = compute_tables(
         corpus, settings, progress=progress, settings_file=request.settings_file
     )
+    run = _write_statistics(corpus, settings, results, stage)
+    if stage.figures is not None:
+        _draw_figures(corpus, settings, results, stage, run, progress=progress, jobs=jobs)
+
+    def manifest(*, staged_view: bool) -> dict[str, Any]:
+        return _manifest(corpus, settings, results, stage, request, run, staged_view=staged_view)
+
+    if notebooks:
+        write_manifest(manifest(staged_view=True), stage.staging / MANIFEST_FILE)
+        _run_notebooks(stage, run, progress=progress, jobs=jobs)
+    _refuse_changed_inputs(request)
+    finals = [stage.final_path(f) for f in run.staged]
+    write_manifest(manifest(staged_view=False), stage.staging / MANIFEST_FILE)
+    if request.fingerprint:
+        record_run(stage.staging, request.fingerprint, finals)
+    stage.commit(
+        previous_figures=previous_figure_files(stage.out, stage.figures or stage.old_figures)
+    )
+    if run.csv_cut:
+        run.lines.append(
+            "CSV cut to spreadsheet size: "
+            + ", ".join(
+                f"{name} ({c['csv_rows']:,} of {c['rows']:,} rows)"
+                for name, c in run.csv_cut.items()
+            )
+            + "; the .parquet files hold every row"
+        )
+    run.lines.append(f"run {stage.run_id}, manifest {stage.out / MANIFEST_FILE}")
+    run.lines.append(f"done in {time.perf_counter() - request.started_clock:.1f} s")
+    return RunOutcome("; ".join(run.lines), finals, run.failures)
+
+
+def _write_statistics(
+    corpus: CorpusTables, settings: dict[str, Any], results: StudyResults, stage: StagedRun
+) -> _RunSoFar:
+    """Stage every table (CSV and Parquet), the collocation network and the summary files."""
     staged, csv_cut = write_tables(results.tables, stage.tables_dir, limits=csv_limits(settings))
     staged.append(write_graphml(results.network, stage.tables_dir / "collocation_network.graphml"))
     staged += write_summary(summary_tables(results), stage.tables_dir)
-    tables_dir = stage.final_path(stage.tables_dir)
     lines = [
         f"{len(corpus.documents)} documents, {len(corpus.tokens):,} tokens, "
         f"{len(corpus.mentions):,} slogan mentions",
-        f"{len(staged)} table files in {tables_dir}",
+        f"{len(staged)} table files in {stage.final_path(stage.tables_dir)}",
     ]
-    failures: list[dict[str, str]] = []
-    skipped = list(results.notes)
-    if stage.figures is not None:
-        from analysis.run.figures import save_all_figures
+    return _RunSoFar(
+        staged=list(staged), skipped=list(results.notes), lines=lines, csv_cut=csv_cut
+    )
 
-        saved = save_all_figures(
-            corpus,
-            results,
-            settings=settings,
-            folder=stage.figures_dir,
-            progress=progress,
-            run_id=stage.run_id,
-            jobs=jobs,
-        )
-        staged += saved.files
-        failures += saved.failures
-        skipped += saved.skipped
-        lines.append(f"{len(saved.files)} figure files in {stage.figures}")
 
-    def manifest(*, staged_view: bool) -> dict[str, Any]:
-        """The manifest of what is staged; with ``staged_view`` its folders are the staging
-        folders (what the notebooks read before the commit), else the final ones."""
-        return build_manifest(
-            run_id=stage.run_id,
-            started=request.started,
-            command=request.command,
-            settings=settings,
-            settings_file=request.settings_file,
-            options=request.options,
-            segmenter=_segmenter_record(corpus),
-            slogans=list(corpus.slogans.names),
-            inputs=request.inputs,
-            documents=corpus.documents[["doc_id", "file", "encoding"]].to_dict("records"),
-            outputs=output_entries([(*stage.locate(f), Path(f)) for f in staged]),
-            fingerprint=request.fingerprint,
-            out=stage.staging if staged_view else stage.out,
-            figures=stage.staging_figures if staged_view else stage.figures,
-            started_clock=request.started_clock,
-            finished_clock=time.perf_counter(),
-            failures=failures,
-            skipped=skipped,
-            csv_cut=csv_cut,
-            metadata_columns=list(results.metadata_columns),
-        )
+def _draw_figures(
+    corpus: CorpusTables,
+    settings: dict[str, Any],
+    results: StudyResults,
+    stage: StagedRun,
+    run: _RunSoFar,
+    *,
+    progress: bool,
+    jobs: int | None,
+) -> None:
+    from analysis.run.figures import save_all_figures
 
-    if notebooks:
-        from analysis.run.notebooks import execute_notebooks
+    saved = save_all_figures(
+        corpus,
+        results,
+        settings=settings,
+        folder=stage.figures_dir,
+        progress=progress,
+        run_id=stage.run_id,
+        jobs=jobs,
+    )
+    run.staged += saved.files
+    run.failures += saved.failures
+    run.skipped += saved.skipped
+    run.lines.append(f"{len(saved.files)} figure files in {stage.figures}")
 
-        write_manifest(manifest(staged_view=True), stage.staging / MANIFEST_FILE)
-        executed, notebook_failures = execute_notebooks(
-            stage.notebooks_dir, progress=progress, jobs=jobs
-        )
-        staged += executed
-        failures += [
-            {**f, "path": stage.locate(f["path"])[1]} if f.get("path") else f
-            for f in notebook_failures
-        ]
-        ok = len({Path(f).stem for f in executed}) - len(notebook_failures)
-        lines.append(f"{ok} notebooks (ipynb and HTML) in {stage.final_path(stage.notebooks_dir)}")
+
+def _run_notebooks(stage: StagedRun, run: _RunSoFar, *, progress: bool, jobs: int | None) -> None:
+    """Execute the notebooks on the staged run (its staged manifest is already written)."""
+    from analysis.run.notebooks import execute_notebooks
+
+    executed, notebook_failures = execute_notebooks(
+        stage.notebooks_dir, progress=progress, jobs=jobs
+    )
+    run.staged += executed
+    run.failures += [
+        {**f, "path": stage.locate(f["path"])[1]} if f.get("path") else f
+        for f in notebook_failures
+    ]
+    ok = len({Path(f).stem for f in executed}) - len(notebook_failures)
+    run.lines.append(f"{ok} notebooks (ipynb and HTML) in {stage.final_path(stage.notebooks_dir)}")
+
+
+def _refuse_changed_inputs(request: RunRequest) -> None:
     changed = changed_inputs(
         request.inputs, input_files(request.texts, request.extensions, request.metadata)
     )
@@ -242,21 +277,39 @@ def run_analysis(
             f"{request.texts}: {', '.join(changed[:3])} changed while the run was reading the "
             "texts; nothing was written — run again once the files are final"
         )
-    finals = [stage.final_path(f) for f in staged]
-    write_manifest(manifest(staged_view=False), stage.staging / MANIFEST_FILE)
-    if request.fingerprint:
-        record_run(stage.staging, request.fingerprint, finals)
-    stage.commit(
-        previous_figures=previous_figure_files(stage.out, stage.figures or stage.old_figures)
+
+
+def _manifest(
+    corpus: CorpusTables,
+    settings: dict[str, Any],
+    results: StudyResults,
+    stage: StagedRun,
+    request: RunRequest,
+    run: _RunSoFar,
+    *,
+    staged_view: bool,
+) -> dict[str, Any]:
+    """The manifest of what is staged; with ``staged_view`` its folders are the staging
+    folders (what the notebooks read before the commit), else the final ones."""
+    return build_manifest(
+        run_id=stage.run_id,
+        started=request.started,
+        command=request.command,
+        settings=settings,
+        settings_file=request.settings_file,
+        options=request.options,
+        segmenter=_segmenter_record(corpus),
+        slogans=list(corpus.slogans.names),
+        inputs=request.inputs,
+        documents=corpus.documents[["doc_id", "file", "encoding"]].to_dict("records"),
+        outputs=output_entries([(*stage.locate(f), Path(f)) for f in run.staged]),
+        fingerprint=request.fingerprint,
+        out=stage.staging if staged_view else stage.out,
+        figures=stage.staging_figures if staged_view else stage.figures,
+        started_clock=request.started_clock,
+        finished_clock=time.perf_counter(),
+        failures=run.failures,
+        skipped=run.skipped,
+        csv_cut=run.csv_cut,
+        metadata_columns=list(results.metadata_columns),
     )
-    if csv_cut:
-        lines.append(
-            "CSV cut to spreadsheet size: "
-            + ", ".join(
-                f"{name} ({c['csv_rows']:,} of {c['rows']:,} rows)" for name, c in csv_cut.items()
-            )
-            + "; the .parquet files hold every row"
-        )
-    lines.append(f"run {stage.run_id}, manifest {stage.out / MANIFEST_FILE}")
-    lines.append(f"done in {time.perf_counter() - request.started_clock:.1f} s")
-    return RunOutcome("; ".join(lines), finals, failures)

@@ -245,8 +245,9 @@ def _documents_table(documents: pd.DataFrame) -> SummaryTable:
     return summary_table(documents, columns, caption)
 
 
-def _slogan_tables(counts: pd.DataFrame, *, wide: bool) -> dict[str, SummaryTable]:
-    """``slogan_rates`` and ``slogan_counts``: a row per slogan and document (or group)."""
+def _slogan_places(counts: pd.DataFrame, *, wide: bool) -> tuple[pd.DataFrame, str, str, Column]:
+    """The rows the slogan tables print, with a column naming each row's place (a document, or
+    a group, and all documents): ``(rows, place column, "per …" phrase, its Column)``."""
     if wide:
         where, what = "document", "per document"
         rows = counts[counts["scope"].isin(["document", "corpus"])]
@@ -262,7 +263,12 @@ def _slogan_tables(counts: pd.DataFrame, *, wide: bool) -> dict[str, SummaryTabl
             "the documents sharing a metadata value ('grouping = value'), taken together, or "
             f"'{ALL_DOCUMENTS}'"
         )
-    rows = rows.assign(**{where: place})
+    return rows.assign(**{where: place}), where, what, where_column
+
+
+def _slogan_tables(counts: pd.DataFrame, *, wide: bool) -> dict[str, SummaryTable]:
+    """``slogan_rates`` and ``slogan_counts``: a row per slogan and document (or group)."""
+    rows, where, what, where_column = _slogan_places(counts, wide=wide)
     slogans = list(pd.unique(rows["slogan"]))
     places = list(pd.unique(rows[where]))
     # a slogan's rows together, slogans in lexicon order, places in the table's order
