@@ -92,5 +92,5 @@ def test_long_form_and_groups_and_trim():
 
 
 def test_missing_columns_are_named():
-    with pytest.raises(ValueError, match="missing is_stop"):
+    with pytest.raises(ValueError, match=r"^dfm: the tokens table lacks column\(s\) is_stop; pass corpus.tokens"):
         dfm(TOKENS.drop(columns=["is_stop"]))

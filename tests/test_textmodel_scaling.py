@@ -255,11 +255,11 @@ def test_wordscores_refuses_bad_input_with_what_to_do():
         textmodel_wordscores(d, {"R1": 1, "R5": 1})
     with pytest.raises(InputError, match=r"must map doc ids to scores"):
         textmodel_wordscores(d, [("R1", -1), ("R5", 1)])
-    with pytest.raises(InputError, match=r"rescaling must be one of none, lbg, mv"):
+    with pytest.raises(InputError, match=r"rescaling must be one of 'none', 'lbg', 'mv'"):
         textmodel_wordscores(d, LBG_SCORES, rescaling="logit")
-    with pytest.raises(InputError, match=r"smooth must be a number of at least 0"):
+    with pytest.raises(InputError, match=r"^textmodel_wordscores: smooth \(0 for LBG's method, 1 to score every word\) must be a number ≥ 0"):
         textmodel_wordscores(d, LBG_SCORES, smooth=-1)
-    with pytest.raises(InputError, match=r"confidence must be a number between 0 and 1"):
+    with pytest.raises(InputError, match=r"confidence \(e\.g\. 0\.95\) must be a number > 0 and < 1"):
         textmodel_wordscores(d, LBG_SCORES, confidence=95)
     empty = Dfm(sparse.csr_matrix(np.vstack([d.matrix.toarray(), np.zeros((1, 37), int)])),
                 pd.Index([*LBG_DOCS, "blank"]), d.terms)
@@ -402,13 +402,13 @@ def test_wordfish_refuses_bad_input_with_what_to_do():
                            direction=("R1", "R5"), min_docs=3)
     with pytest.raises(InputError, match=r"bootstrap=5 draws.*at least 20"):
         textmodel_wordfish(d, direction=("R1", "R5"), bootstrap=5)
-    with pytest.raises(InputError, match=r"bootstrap_interval must be 'percentile' or 'normal'"):
+    with pytest.raises(InputError, match=r"bootstrap_interval must be one of 'percentile', 'normal'"):
         textmodel_wordfish(d, direction=("R1", "R5"), bootstrap=20, bootstrap_interval="bca")
-    with pytest.raises(InputError, match=r"dispersion must be 'poisson'"):
+    with pytest.raises(InputError, match=r"dispersion \(quasi-Poisson is not implemented\) must be one of 'poisson'"):
         textmodel_wordfish(d, direction=("R1", "R5"), dispersion="quasipoisson")
-    with pytest.raises(InputError, match=r"max_iter must be a whole number of at least 1"):
+    with pytest.raises(InputError, match=r"^textmodel_wordfish: max_iter must be a whole number ≥ 1"):
         textmodel_wordfish(d, direction=("R1", "R5"), max_iter=0)
-    with pytest.raises(InputError, match=r"tol must be a positive number"):
+    with pytest.raises(InputError, match=r"^textmodel_wordfish: tol \(e\.g\. 1e-6\) must be a number > 0"):
         textmodel_wordfish(d, direction=("R1", "R5"), tol=float("nan"))
     with pytest.raises(InputError, match=r"expected a tokens table .* or an analysis.features.dfm.Dfm"):
         textmodel_wordfish(d.matrix, direction=("R1", "R5"))

@@ -336,9 +336,11 @@ def test_nothing_is_changed_in_place():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"k": 1}, r"k must be a whole number of topics, at least 2, got 1"),
+        ({"k": 1}, r"^textmodel_topics: k \(topics\) must be a whole number ≥ 2, got 1"),
         ({"k": 12}, r"k=12 topics for 12 documents.*choose k below 12"),
-        ({"k": 2, "method": "lsa"}, r"method must be 'nmf' .* or 'lda'"),
+        ({"k": 2, "method": "lsa"},
+         r"method \('nmf': non-negative matrix factorisation of TF-IDF; 'lda': latent "
+         r"Dirichlet allocation of counts\) must be one of 'nmf', 'lda', got 'lsa'"),
         ({"k": 2, "seed": -1}, r"seed must be a whole number ≥ 0"),
         ({"k": 2, "max_df": 1.5}, r"max_df must be a share of the documents between 0 and 1"),
         ({"k": 2, "min_docs": 13}, r"no term is in at least min_docs=13.*lower min_docs"),
@@ -377,12 +379,12 @@ def test_empty_inputs_and_bad_tables_are_refused():
         textstat_topic_prevalence(SHARES, DOCUMENTS[DOCUMENTS["doc_id"] != "a"], seed=1)
     with pytest.raises(InputError, match=r"lacks a share for some document and topic"):
         textstat_topic_prevalence(SHARES.iloc[1:], DOCUMENTS, seed=1)
-    with pytest.raises(InputError, match=r"confidence must be a number between 0 and 1"):
+    with pytest.raises(InputError, match=r"^textstat_topic_prevalence: confidence \(e\.g\. 0\.95\) must be a number > 0 and < 1"):
         textstat_topic_prevalence(SHARES, DOCUMENTS, confidence=95, seed=1)
     with pytest.raises(InputError, match=r"term\(s\) zzz of the topics table are in no document"):
         textstat_topic_coherence(HAND_DFM, pd.DataFrame(
             {"topic": ["x", "x"], "term": ["a", "zzz"], "rank": [1, 2]}))
-    with pytest.raises(InputError, match=r"measure must be one of umass, npmi"):
+    with pytest.raises(InputError, match=r"measure must be one of 'umass', 'npmi', got 'cv'"):
         textstat_topic_coherence(HAND_DFM, HAND_TOPICS, measure="cv")
 
 

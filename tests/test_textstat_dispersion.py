@@ -152,12 +152,12 @@ def test_empty_parts_are_left_out():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"parts": 1}, "at least 2"),
+        ({"parts": 1}, "parts must be a whole number ≥ 2, got 1"),
         ({"parts": 51}, "too few for 51 equal parts"),
         ({"partitions": ["files"]}, "partitions"),
         ({"partitions": "document"}, "partitions"),
         ({"min_count": 0}, "min_count"),
-        ({"remove_stop": None}, "True or False"),
+        ({"remove_stop": None}, "^textstat_dispersion: remove_stop must be true or false"),
         ({"order": ["p1"]}, "leaves out doc_id 'p2'"),
         ({"order": ["p1", "p1"]}, "twice"),
     ],

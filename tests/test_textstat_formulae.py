@@ -118,7 +118,7 @@ def test_bad_min_length_is_refused(bad):
 
 
 def test_bad_documents_are_refused():
-    with pytest.raises(InputError, match="lacks text"):
+    with pytest.raises(InputError, match=r"^formula_occurrences: the documents table lacks column\(s\) text"):
         textstat_formulae(pd.DataFrame({"doc_id": ["a"]}))
     with pytest.raises(InputError, match="unique"):
         textstat_formulae(docs(a="x").pipe(lambda d: pd.concat([d, d])))

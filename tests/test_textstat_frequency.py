@@ -200,6 +200,20 @@ def test_tokens_ngrams_do_not_bridge_removed_rows():
     # Dropping 的 rows leaves a gap in `position`: 团结 and 班子 are not adjacent in the text.
     filtered = TOKENS[TOKENS["token"] != "的"]
     assert "团结_班子" not in set(rows(tokens_ngrams(filtered, 2), doc_id="b")["token"])
+    # Worked by hand. a keeps 团结¹ 班子³ 。⁴ | 团结⁵ 班子⁶ ，⁷ 团结⁸ 。⁹ (positions): 团结¹ 班子³
+    # straddle the gap, every other pair holds punctuation, so only 团结⁵_班子⁶ is left.
+    # b keeps 民主¹ 集中制² 。³ | 团结⁴ 班子⁶ 。⁷: only 民主¹_集中制².
+    bigrams = tokens_ngrams(filtered, 2)
+    assert bigrams[["doc_id", "sent", "position", "token"]].values.tolist() == [
+        ["a", 2, 5, "团结_班子"],
+        ["b", 1, 1, "民主_集中制"],
+    ]
+    # Unfiltered, b's second sentence has its two bigrams through 的 (and a none across 。).
+    assert rows(tokens_ngrams(TOKENS, 2), doc_id="b")["token"].tolist() == [
+        "民主_集中制",
+        "团结_的",
+        "的_班子",
+    ]
 
 
 def test_min_count_drops_rows_but_keeps_ranks():
@@ -222,15 +236,15 @@ def test_defaults_follow_settings():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"ngrams": [0]}, "at least 1"),
+        ({"ngrams": [0]}, "every size in ngrams must be a whole number ≥ 1, got 0"),
         ({"ngrams": [2, 2]}, "twice"),
         ({"ngrams": 2}, "list of n-gram sizes"),
-        ({"char_ngrams": ["2"]}, "whole numbers"),
+        ({"char_ngrams": ["2"]}, "every size in char_ngrams must be a whole number"),
         ({"min_count": 0}, "min_count"),
         ({"group_by": "level"}, "list of metadata column"),
         ({"group_by": ["region"]}, "region"),
         ({"group_by": ["level", "level"]}, "twice"),
-        ({"remove_stop": 1}, "True or False"),
+        ({"remove_stop": 1}, "^textstat_frequency: remove_stop must be true or false"),
     ],
 )
 def test_bad_arguments_are_explained(kwargs, message):
@@ -245,7 +259,7 @@ def test_bad_tables_are_explained():
         textstat_frequency(TOKENS, DOCUMENTS.drop(columns=["n_chars"]))
     with pytest.raises(ValueError, match="doc_id 'b'"):
         textstat_frequency(TOKENS, DOCUMENTS.iloc[:1])
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match=r"^tokens_ngrams: n must be a whole number ≥ 1, got 0"):
         tokens_ngrams(TOKENS, 0)
 
 

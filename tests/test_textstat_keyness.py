@@ -16,6 +16,7 @@ from analysis.features.dfm import Dfm, dfm
 from analysis.measures.keyness import (
     KEYNESS_COLUMNS,
     KEYNESS_TABLE_COLUMNS,
+    _adjust_within,
     adjust_pvalues,
     keyness_table,
     single_document_groups,
@@ -145,6 +146,39 @@ def test_adjust_pvalues_by_hand_and_against_scipy():
     np.testing.assert_allclose(adjust_pvalues(q, "BH"), false_discovery_control(q, method="bh"))
     with pytest.raises(ValueError, match="p_adjust"):
         adjust_pvalues(p, "bonferroni")
+
+
+def test_adjust_pvalues_equals_r_p_adjust():
+    # R: p.adjust(c(0.04, 0.01, 0.03, 0.01, 0.5), "holm") and "BH", worked by hand. Sorted:
+    # 0.01 0.01 0.03 0.04 0.5 (m = 5).
+    p = [0.04, 0.01, 0.03, 0.01, 0.5]
+    # Holm: × 5 4 3 2 1 = .05 .04 .09 .08 .5 → running max .05 .05 .09 .09 .5
+    holm = [0.09, 0.05, 0.09, 0.05, 0.5]
+    # BH: × 5/1 5/2 5/3 5/4 5/5 = .05 .025 .05 .05 .5 → running min from the top
+    # .025 .025 .05 .05 .5
+    bh = [0.05, 0.025, 0.05, 0.025, 0.5]
+    np.testing.assert_allclose(adjust_pvalues(p, "holm"), holm, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(adjust_pvalues(p, "BH"), bh, rtol=0, atol=1e-12)
+    # Values above 1 are set to 1: p.adjust(c(0.6, 0.7), "holm") = 1 1; "BH" = 0.7 0.7.
+    np.testing.assert_allclose(adjust_pvalues([0.6, 0.7], "holm"), [1.0, 1.0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(adjust_pvalues([0.6, 0.7], "BH"), [0.7, 0.7], rtol=0, atol=1e-12)
+    assert adjust_pvalues([], "holm").tolist() == []
+    with pytest.raises(ValueError, match="must not be NaN"):
+        adjust_pvalues([0.1, float("nan")])
+
+
+@pytest.mark.parametrize("p_adjust", ["holm", "BH", "none"])
+def test_adjusting_many_comparisons_at_once_is_adjust_pvalues_bit_for_bit(p_adjust):
+    """keyness_table adjusts every comparison in one pass (_adjust_within); each comparison's
+    values must be exactly those of adjust_pvalues (statsmodels), ties included."""
+    rng = np.random.default_rng(3)
+    p = np.round(rng.uniform(size=400) ** 3, 3)  # rounded: many ties
+    group = rng.integers(0, 7, size=400)
+    together = _adjust_within(group, p, p_adjust, 8)  # group 7 has no p-value
+    for g in range(7):
+        np.testing.assert_array_equal(together[group == g], adjust_pvalues(p[group == g], p_adjust))
+    one = _adjust_within(np.zeros(len(p), dtype=np.int64), p, p_adjust, 1)
+    np.testing.assert_array_equal(one, adjust_pvalues(p, p_adjust))
 
 
 # --- against scipy on random 2×2 tables ------------------------------------------------------
@@ -285,7 +319,7 @@ def test_keyness_table_is_independent_of_document_order():
         ({"group_by": ["region"]}, "region"),
         ({"group_by": ["level", "level"]}, "twice"),
         ({"zero_adjustment": 0}, "zero_adjustment"),
-        ({"williams_correction": "yes"}, "True or False"),
+        ({"williams_correction": "yes"}, "williams_correction must be true or false"),
     ],
 )
 def test_bad_arguments_are_explained(kwargs, message):

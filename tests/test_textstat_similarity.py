@@ -15,6 +15,7 @@ from scipy.spatial.distance import jaccard as jaccard_distance
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
+from strategies import token_table, word_documents
 
 from analysis.errors import InputError
 from analysis.features.dfm import dfm
@@ -124,7 +125,7 @@ def test_does_not_mutate_input():
     ("kwargs", "message"),
     [
         ({"pairs": "lower"}, "pairs must be"),
-        ({"min_cosine": 0}, r"min_cosine must be a number in \(0, 1\]"),
+        ({"min_cosine": 0}, r"^textstat_simil: min_cosine must be a number > 0 and ≤ 1, got 0; or None"),
         ({"min_cosine": 1.5}, "min_cosine must be"),
         ({"min_cosine": "0.5"}, "min_cosine must be"),
         ({"idf": "bm25"}, "idf must be one of"),
@@ -188,15 +189,11 @@ def test_clustering_refuses_what_it_cannot_do():
 VOCAB = ["团结", "民主", "集中", "班子", "一把手", "制度"]
 
 
-@st.composite
-def corpora(draw):
-    ids = draw(st.lists(st.sampled_from(list("pqrstu")), min_size=2, max_size=5, unique=True))
-    records = [
-        (doc, token, False, False)
-        for doc in ids
-        for token in draw(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=12))
-    ]
-    return pd.DataFrame(records, columns=["doc_id", "token", "is_punct", "is_stop"])
+def corpora():
+    """Tokens of 2–5 documents named out of alphabetical order, each of 1–12 words."""
+    return word_documents(
+        VOCAB, docs=(2, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)
+    ).map(token_table)
 
 
 @settings(max_examples=60, deadline=None)

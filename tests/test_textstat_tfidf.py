@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import rankdata
 from sklearn.feature_extraction.text import TfidfVectorizer
+from strategies import token_table, word_documents
 
 from analysis.errors import InputError
 from analysis.features.dfm import dfm
@@ -109,11 +110,51 @@ def test_top_n_keeps_the_best_per_document_and_none_keeps_all():
     assert len(textstat_tfidf(TOKENS, top_n=None)) == 5
 
 
+# The weights of TOKENS worked by hand for every option, terms in code-point order
+# (团结 U+56E2, 民主 U+6C11, 班子 U+73ED); N = 3, df: 团结 2, 民主 1, 班子 2.
+HAND_IDF = {
+    True: [log((1 + 3) / (1 + 2)) + 1, log((1 + 3) / (1 + 1)) + 1, log((1 + 3) / (1 + 2)) + 1],
+    False: [log(3 / 2) + 1, log(3 / 1) + 1, log(3 / 2) + 1],
+}
+# tf: the counts a = (2, 1, 0), b = (1, 0, 1), c = (0, 0, 1), or 1 + ln n where n > 0.
+HAND_TF = {
+    False: [[2.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 0.0, 1.0]],
+    True: [[1 + log(2), 1 + log(1), 0.0], [1 + log(1), 0.0, 1 + log(1)], [0.0, 0.0, 1 + log(1)]],
+}
+
+
+def hand_tfidf(smooth: bool, sublinear: bool, norm: str | None) -> list[list[float]]:
+    rows = []
+    for tf in HAND_TF[sublinear]:
+        weights = [t * i for t, i in zip(tf, HAND_IDF[smooth], strict=True)]
+        length = {
+            "l2": sqrt(sum(w * w for w in weights)), "l1": sum(weights), None: 1.0
+        }[norm]
+        rows.append([w / length for w in weights])
+    return rows
+
+
+def test_hand_tfidf_agrees_with_the_values_worked_out_above():
+    # SMOOTH_L2 in numbers: a = (0.835592, 0.549351, 0), b = (1/√2, 0, 1/√2), c = (0, 0, 1).
+    expected = [[0.8355915419449176, 0.5493512310263033, 0.0], [1 / sqrt(2), 0.0, 1 / sqrt(2)],
+                [0.0, 0.0, 1.0]]
+    np.testing.assert_allclose(hand_tfidf(True, False, "l2"), expected, rtol=1e-15)
+    # unsmoothed, sublinear, l1: a = ((1 + ln 2)(ln 1.5 + 1), ln 3 + 1) / sum
+    a = [(1 + log(2)) * (log(1.5) + 1), log(3) + 1]
+    np.testing.assert_allclose(
+        hand_tfidf(False, True, "l1")[0], [a[0] / sum(a), a[1] / sum(a), 0.0], rtol=1e-15
+    )
+
+
 @pytest.mark.parametrize("smooth", [True, False])
 @pytest.mark.parametrize("sublinear", [True, False])
 @pytest.mark.parametrize("norm", ["l2", "l1", None])
-def test_matches_scikit_learn_tfidf_vectorizer(smooth, sublinear, norm):
-    # Independent path: sklearn counts the token lists itself (identity analyzer).
+def test_matches_hand_computation_and_scikit_learn_tfidf_vectorizer(smooth, sublinear, norm):
+    d = dfm(TOKENS, docs=["a", "b", "c"])
+    assert list(d.terms) == ["团结", "民主", "班子"]
+    ours = tfidf_matrix(d, smooth_idf=smooth, sublinear_tf=sublinear, norm=norm).toarray()
+    np.testing.assert_allclose(ours, hand_tfidf(smooth, sublinear, norm), rtol=1e-12, atol=0)
+    # Second path: sklearn counts the token lists itself (identity analyzer).
     kept = TOKENS[~TOKENS["is_punct"] & ~TOKENS["is_stop"]]
     docs = kept.groupby("doc_id", sort=False)["token"].apply(list)
     vectorizer = TfidfVectorizer(
@@ -198,7 +239,7 @@ def test_bad_arguments_are_explained(kwargs, message):
 def test_bad_input_is_explained():
     with pytest.raises(InputError, match="expected a tokens table"):  # the CLI reports these
         textstat_tfidf([["团结"]])
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(ValueError, match=r"the tokens table lacks column\(s\) is_stop"):
         textstat_tfidf(TOKENS.drop(columns="is_stop"))
 
 
@@ -207,15 +248,11 @@ def test_bad_input_is_explained():
 VOCAB = ["团结", "民主", "集中", "班子", "一把手", "制度"]
 
 
-@st.composite
-def corpora(draw):
-    ids = draw(st.lists(st.sampled_from(list("pqrstu")), min_size=1, max_size=5, unique=True))
-    records = [
-        (doc, token, False, False)
-        for doc in ids
-        for token in draw(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=12))
-    ]
-    return pd.DataFrame(records, columns=["doc_id", "token", "is_punct", "is_stop"])
+def corpora():
+    """Tokens of 1–5 documents named out of alphabetical order, each of 1–12 words."""
+    return word_documents(
+        VOCAB, docs=(1, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)
+    ).map(token_table)
 
 
 weighting = st.fixed_dictionaries(

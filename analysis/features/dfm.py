@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.errors import InputError
 
 DFM_LONG_COLUMNS = ["doc_id", "term", "count"]
@@ -39,9 +40,10 @@ class Dfm:
 
     def __post_init__(self) -> None:
         if self.matrix.shape != (len(self.docs), len(self.terms)):
-            raise ValueError(
+            raise InputError(
                 f"Dfm: matrix shape {self.matrix.shape} does not match {len(self.docs)} docs "
-                f"and {len(self.terms)} terms"
+                f"and {len(self.terms)} terms; give one doc label per row and one term per "
+                "column"
             )
 
     @property
@@ -89,17 +91,20 @@ def dfm(
     tokens but not in ``docs`` is an error. ``column`` names the term column (``token`` in the
     tokens table; n-gram tables from the frequency module use the same name).
     """
+    check_bool(remove_punct, "remove_punct", "dfm")
+    check_bool(remove_stop, "remove_stop", "dfm")
     needed = (
-        {"doc_id", column}
-        | ({"is_punct"} if remove_punct else set())
-        | ({"is_stop"} if remove_stop else set())
+        ["doc_id", column]
+        + (["is_punct"] if remove_punct else [])
+        + (["is_stop"] if remove_stop else [])
     )
-    missing = needed - set(tokens.columns)
-    if missing:
-        raise ValueError(
-            f"dfm needs a tokens table with columns {', '.join(sorted(needed))}; missing "
-            f"{', '.join(sorted(missing))} (build it with analysis.build_corpus)"
-        )
+    require_columns(
+        tokens,
+        needed,
+        "dfm",
+        name="the tokens table",
+        source="corpus.tokens of analysis.build_corpus",
+    )
     keep = np.ones(len(tokens), dtype=bool)
     if remove_punct:
         keep &= ~tokens["is_punct"].to_numpy(dtype=bool)
@@ -112,12 +117,12 @@ def dfm(
         dtype="object",
     )
     if doc_index.has_duplicates:
-        raise ValueError("dfm: `docs` lists a doc_id twice; pass each document once")
+        raise InputError("dfm: docs lists a doc_id twice; pass each document once")
     rows = doc_index.get_indexer(kept["doc_id"])
     if (rows < 0).any():
         unknown = kept["doc_id"].to_numpy()[rows < 0][0]
-        raise ValueError(
-            f"dfm: tokens of doc_id {unknown!r} are not in `docs`; add it or filter the tokens"
+        raise InputError(
+            f"dfm: tokens of doc_id {unknown!r} are not in docs; add it or filter the tokens"
         )
     cols, terms = pd.factorize(kept[column], sort=True)
     matrix = sparse.csr_matrix(
@@ -137,12 +142,11 @@ def dfm_group(
     error with ``missing="error"``; with ``missing="drop"`` it is left out of every group (as a
     document whose metadata value is missing is left out of that grouping).
     """
-    if missing not in ("error", "drop"):
-        raise ValueError(f"dfm_group: missing must be 'error' or 'drop', got {missing!r}")
+    check_choice(missing, "missing", "dfm_group", ("error", "drop"))
     labels = pd.Series(d.docs.map(lambda doc: groups.get(doc)), index=d.docs)  # type: ignore[union-attr]
     unlabelled = labels.isna().to_numpy()
     if unlabelled.any() and missing == "error":
-        raise ValueError(
+        raise InputError(
             f"dfm_group: no group for doc_id {labels.index[unlabelled][0]!r}; give every "
             "document a value (fill the metadata column)"
         )
@@ -158,8 +162,8 @@ def dfm_group(
 
 def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:
     """Keep terms occurring at least ``min_count`` times in all, in at least ``min_docs`` rows."""
-    if min_count < 1 or min_docs < 1:
-        raise ValueError("dfm_trim: min_count and min_docs must be at least 1")
+    check_int(min_count, "min_count", "dfm_trim", minimum=1)
+    check_int(min_docs, "min_docs", "dfm_trim", minimum=1)
     keep = (d.term_totals().to_numpy() >= min_count) & (d.doc_freq().to_numpy() >= min_docs)
     return Dfm(d.matrix[:, keep].tocsr(), d.docs, d.terms[keep])
 

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from analysis.errors import InputError
+from analysis.checks import check_bool, check_choice
 from analysis.features.dfm import Dfm
 
 Norm = Literal["l2", "l1", "none"]
@@ -27,13 +27,23 @@ NORMS: tuple[str, ...] = ("l2", "l1", "none")
 IDFS: tuple[str, ...] = ("sklearn", "classic", "none")
 
 
-def check_weighting(caller: str, *, smooth_idf: object, sublinear_tf: object, idf: object) -> None:
-    """Validate the weighting options shared by TF-IDF, similarity and clustering."""
-    for name, value in (("smooth_idf", smooth_idf), ("sublinear_tf", sublinear_tf)):
-        if not isinstance(value, bool | np.bool_):
-            raise InputError(f"{caller}: {name} must be true or false, got {value!r}")
-    if idf not in IDFS:
-        raise InputError(f"{caller}: idf must be one of {', '.join(IDFS)}, got {idf!r}")
+def check_weighting(
+    caller: str,
+    *,
+    smooth_idf: object,
+    sublinear_tf: object,
+    idf: object,
+    norm: object = "l2",
+) -> None:
+    """Validate the weighting options shared by TF-IDF, similarity, clustering and topics:
+    ``smooth_idf`` and ``sublinear_tf`` true or false, ``idf`` one of :data:`IDFS`, ``norm``
+    one of :data:`NORMS` or None. Raises :class:`~analysis.errors.InputError` naming
+    ``caller``."""
+    check_bool(smooth_idf, "smooth_idf", caller)
+    check_bool(sublinear_tf, "sublinear_tf", caller)
+    check_choice(idf, "idf", caller, IDFS)
+    if norm is not None:
+        check_choice(norm, "norm", caller, NORMS)
 
 
 def tfidf_matrix(
@@ -50,9 +60,9 @@ def tfidf_matrix(
     document) are removed from the sparse structure; a document without counted terms keeps an
     empty row.
     """
-    check_weighting("tfidf_matrix", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
-    if norm not in (*NORMS, None):
-        raise InputError(f"tfidf_matrix: norm must be one of l2, l1, none, got {norm!r}")
+    check_weighting(
+        "tfidf_matrix", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf, norm=norm
+    )
     counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
     if counts.shape[0] == 0 or counts.shape[1] == 0:
         return counts

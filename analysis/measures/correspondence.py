@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_int
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
 
@@ -64,15 +65,6 @@ class CorrespondenceAnalysis:
 
     coordinates: pd.DataFrame
     inertia: pd.DataFrame
-
-
-def _whole(value: object, name: str, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        extra = ", or None for every term" if allow_none else ""
-        raise InputError(f"textstat_ca: {name} must be a whole number of at least 1{extra}; "
-                         f"got {value!r}")
 
 
 def top_terms_by_frequency(d: Dfm, top_terms: int | None) -> Dfm:
@@ -107,9 +99,26 @@ def textstat_ca(
     undefined and an ``InputError`` (a ``ValueError``) names the document to drop (or raise
     ``top_terms``).
     """
-    _whole(top_terms, "top_terms", allow_none=True)
-    _whole(dimensions, "dimensions")
-    d = top_terms_by_frequency(sorted_by_doc(as_dfm(x, "textstat_ca")), top_terms)
+    caller = "textstat_ca"
+    if top_terms is not None:
+        try:
+            check_int(top_terms, "top_terms", caller, minimum=1)
+        except InputError as error:
+            raise InputError(f"{error}; or None for every term") from None
+    check_int(dimensions, "dimensions", caller, minimum=1)
+    d = top_terms_by_frequency(sorted_by_doc(as_dfm(x, caller)), top_terms)
+    counts = _checked_counts(d, dimensions, top_terms)
+    r, c, phi, gamma, sigma, total = _decomposition(counts)
+    parts = [
+        _points("document", d.docs, r, phi, sigma, dimensions),
+        _points("term", d.terms, c, gamma, sigma, dimensions),
+    ]
+    coordinates = pd.concat(parts, ignore_index=True)[CA_COORDINATE_COLUMNS]
+    return CorrespondenceAnalysis(coordinates, _inertia_table(sigma, total))
+
+
+def _checked_counts(d: Dfm, dimensions: int, top_terms: int | None) -> np.ndarray:
+    """The dense counts of ``d`` once they are shown to admit ``dimensions`` axes."""
     counts = d.matrix.toarray().astype(np.float64)  # documents × (at most top_terms) terms
     if (counts < 0).any():
         raise InputError("textstat_ca: counts must be non-negative")
@@ -132,7 +141,13 @@ def textstat_ca(
             f"textstat_ca: dimensions={dimensions} but a {n_docs} × {n_terms} table has only "
             f"{available}; ask for at most {available}"
         )
+    return counts
 
+
+def _decomposition(counts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Masses ``r`` and ``c``, standard coordinates ``Φ`` and ``Γ`` (oriented), singular values
+    ``σ`` of every dimension and the total inertia (formulas in the module docstring)."""
+    available = min(counts.shape) - 1
     p = counts / counts.sum()
     r, c = p.sum(axis=1), p.sum(axis=0)
     residuals = (p - np.outer(r, c)) / np.sqrt(np.outer(r, c))
@@ -149,25 +164,21 @@ def textstat_ca(
     # Deterministic orientation: the document farthest out on each axis is positive.
     far = np.argmax(np.round(np.abs(phi), 12), axis=0)
     signs = np.where(phi[far, np.arange(available)] < 0, -1.0, 1.0)
-    phi, gamma = phi * signs, gamma * signs
+    return r, c, phi * signs, gamma * signs, sigma, total
 
+
+def _inertia_table(sigma: np.ndarray, total: float) -> pd.DataFrame:
     inertia = sigma**2
     shares = inertia / total
-    inertia_table = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "dimension": np.arange(1, available + 1, dtype=np.int64),
+            "dimension": np.arange(1, len(sigma) + 1, dtype=np.int64),
             "inertia": inertia,
             "share": shares,
             "cumulative_share": np.cumsum(shares),
         },
         columns=CA_INERTIA_COLUMNS,
     )
-    parts = [
-        _points("document", d.docs, r, phi, sigma, dimensions),
-        _points("term", d.terms, c, gamma, sigma, dimensions),
-    ]
-    coordinates = pd.concat(parts, ignore_index=True)[CA_COORDINATE_COLUMNS]
-    return CorrespondenceAnalysis(coordinates, inertia_table)
 
 
 def _points(

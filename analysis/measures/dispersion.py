@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, dfm_trim
 
@@ -84,23 +85,11 @@ def textstat_dispersion_dfm(
     """
     if not isinstance(x, Dfm):
         raise InputError(
-            "textstat_dispersion_dfm needs a Dfm (analysis.features.dfm.dfm), got "
+            "textstat_dispersion_dfm: needs a Dfm (analysis.features.dfm.dfm), got "
             f"{type(x).__name__}"
         )
     counts = x.matrix.tocsr()
-    if sizes is None:
-        size = np.asarray(counts.sum(axis=1), dtype=float).ravel()
-    else:
-        size = np.asarray(sizes, dtype=float)
-        if size.shape != (counts.shape[0],):
-            raise InputError(
-                f"`sizes` must give one size per row of the Dfm ({counts.shape[0]}), "
-                f"got shape {size.shape}"
-            )
-        if not np.isfinite(size).all() or (size < 0).any():
-            raise InputError("`sizes` must be finite and not negative")
-        if (size < np.asarray(counts.sum(axis=1)).ravel()).any():
-            raise InputError("a part's size is smaller than the count of its terms; check `sizes`")
+    size = _part_sizes(counts, sizes)
     keep = size > 0
     counts = counts[keep]
     size = size[keep]
@@ -143,6 +132,28 @@ def textstat_dispersion_dfm(
     )
 
 
+def _part_sizes(
+    counts: sparse.csr_matrix, sizes: Sequence[float] | np.ndarray | None
+) -> np.ndarray:
+    """Each part's size: ``sizes`` checked against the counts, or else the row totals."""
+    if sizes is None:
+        return np.asarray(counts.sum(axis=1), dtype=float).ravel()
+    size = np.asarray(sizes, dtype=float)
+    if size.shape != (counts.shape[0],):
+        raise InputError(
+            f"textstat_dispersion_dfm: sizes must give one size per row of the Dfm "
+            f"({counts.shape[0]}), got shape {size.shape}"
+        )
+    if not np.isfinite(size).all() or (size < 0).any():
+        raise InputError("textstat_dispersion_dfm: sizes must be finite and not negative")
+    if (size < np.asarray(counts.sum(axis=1)).ravel()).any():
+        raise InputError(
+            "textstat_dispersion_dfm: a part's size is smaller than the count of its terms; "
+            "check sizes"
+        )
+    return size
+
+
 def _reading_order(
     doc_ids: np.ndarray, order: Sequence[str] | None
 ) -> tuple[list[str], np.ndarray]:
@@ -155,12 +166,14 @@ def _reading_order(
     else:
         sequence = [str(d) for d in order]
         if len(set(sequence)) != len(sequence):
-            raise InputError("`order` lists a doc_id twice; give each document once")
+            raise InputError(
+                "textstat_dispersion: order lists a doc_id twice; give each document once"
+            )
         missing = set(present) - set(sequence)
         if missing:
             raise InputError(
-                f"`order` leaves out doc_id {sorted(missing)[0]!r}; list every document of "
-                "the tokens"
+                f"textstat_dispersion: order leaves out doc_id {sorted(missing)[0]!r}; list "
+                "every document of the tokens"
             )
     return sequence, pd.Index(sequence).get_indexer(present)[codes]
 
@@ -185,28 +198,8 @@ def textstat_dispersion(
     that many occurrences. Returns :data:`DISPERSION_COLUMNS`; formulas and sources in the
     module docstring.
     """
-    if isinstance(parts, bool) or not isinstance(parts, (int, np.integer)) or parts < 2:
-        raise InputError(f"`parts` must be a whole number of at least 2, got {parts!r}")
-    if isinstance(partitions, str) or not isinstance(partitions, Sequence):
-        raise InputError(f"`partitions` must be a list drawn from {PARTITIONS}, got {partitions!r}")
-    unknown = [p for p in partitions if p not in PARTITIONS]
-    if unknown or len(set(partitions)) != len(partitions):
-        raise InputError(
-            f"`partitions` must list each of {PARTITIONS} at most once, got {list(partitions)!r}"
-        )
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise InputError(f"`min_count` must be a whole number of at least 1, got {min_count!r}")
-    if not isinstance(remove_stop, (bool, np.bool_)):
-        raise InputError(f"`remove_stop` must be True or False, got {remove_stop!r}")
-    needed = {"doc_id", "token", "is_punct", "is_stop"}
-    missing = needed - set(tokens.columns)
-    if missing:
-        raise InputError(
-            f"textstat_dispersion needs a tokens table with columns {', '.join(sorted(needed))}; "
-            f"missing {', '.join(sorted(missing))} (build it with analysis.build_corpus)"
-        )
-    doc_ids = tokens["doc_id"].to_numpy()
-    sequence, rank = _reading_order(doc_ids, order)
+    _check_dispersion_arguments(tokens, parts, partitions, remove_stop, min_count)
+    sequence, rank = _reading_order(tokens["doc_id"].to_numpy(), order)
     word = ~tokens["is_punct"].to_numpy(dtype=bool)
     # Terms are coded once for both partitions, in sorted (code-point) order as in
     # analysis.features.dfm.
@@ -215,45 +208,100 @@ def textstat_dispersion(
     counted = ~tokens["is_stop"].to_numpy(dtype=bool)[word] if remove_stop else np.ones(
         len(codes), dtype=bool
     )
-    n_words = len(codes)
     frames = []
     for partition in PARTITIONS:
         if partition not in partitions:
             continue
         if partition == "document":
-            present = np.unique(rank)  # documents with words, in reading order
-            rows = np.searchsorted(present, rank)
-            docs = [sequence[r] for r in present]
+            rows, docs = _document_parts(rank, sequence)
         else:
-            if parts > n_words:
-                raise InputError(
-                    f"the corpus has {n_words} word tokens, too few for {parts} equal parts; "
-                    "ask for fewer `parts`"
-                )
-            keys = [rank]
-            if "position" in tokens.columns:
-                keys.insert(0, tokens["position"].to_numpy(dtype=np.int64)[word])
-            reading = np.lexsort(keys)
-            # Token k (0-based, in reading order) falls in part ⌊k · parts / W⌋: sizes differ ≤ 1.
-            rows = np.empty(n_words, dtype=np.int64)
-            rows[reading] = (np.arange(n_words, dtype=np.int64) * parts) // max(n_words, 1)
-            width = len(str(parts))
-            docs = [f"part{i + 1:0{width}d}" for i in range(parts)]
+            positions = (
+                tokens["position"].to_numpy(dtype=np.int64)[word]
+                if "position" in tokens.columns
+                else None
+            )
+            rows, docs = _equal_parts(rank, positions, parts)
+        counts = _part_counts(docs, codes[counted], rows[counted], vocabulary)
         sizes = np.bincount(rows, minlength=len(docs)).astype(float)
-        matrix = sparse.csr_matrix(
-            (np.ones(int(counted.sum()), dtype=np.int64), (rows[counted], codes[counted])),
-            shape=(len(docs), len(vocabulary)),
-        )
-        matrix.sum_duplicates()
-        used = np.asarray(matrix.sum(axis=0)).ravel() > 0
-        counts = Dfm(
-            matrix[:, used].tocsr(),
-            pd.Index(docs, name="doc_id", dtype="object"),
-            pd.Index(np.asarray(vocabulary, dtype=object)[used], name="term"),
-        )
         frame = textstat_dispersion_dfm(dfm_trim(counts, min_count=min_count), sizes)
         frame.insert(1, "partition", partition)
         frames.append(frame)
+    return _sorted_dispersion(frames)
+
+
+def _check_dispersion_arguments(
+    tokens: pd.DataFrame, parts: object, partitions: object, remove_stop: object, min_count: object
+) -> None:
+    caller = "textstat_dispersion"
+    check_int(parts, "parts", caller, minimum=2)
+    if isinstance(partitions, str) or not isinstance(partitions, Sequence):
+        raise InputError(
+            f"{caller}: partitions must be a list drawn from {list(PARTITIONS)}, got {partitions!r}"
+        )
+    for partition in partitions:
+        check_choice(partition, "every entry of partitions", caller, PARTITIONS)
+    if len(set(partitions)) != len(partitions):
+        raise InputError(
+            f"{caller}: partitions must list each of {list(PARTITIONS)} at most once, got "
+            f"{list(partitions)!r}"
+        )
+    check_int(min_count, "min_count", caller, minimum=1)
+    check_bool(remove_stop, "remove_stop", caller)
+    require_columns(
+        tokens,
+        ["doc_id", "token", "is_punct", "is_stop"],
+        caller,
+        name="the tokens table",
+        source="corpus.tokens of analysis.build_corpus",
+    )
+
+
+def _document_parts(rank: np.ndarray, sequence: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Each word token's part when the parts are the documents (those with words, in reading
+    order), and the parts' names."""
+    present = np.unique(rank)
+    return np.searchsorted(present, rank), [sequence[r] for r in present]
+
+
+def _equal_parts(
+    rank: np.ndarray, positions: np.ndarray | None, parts: int
+) -> tuple[np.ndarray, list[str]]:
+    """Each word token's part when the running text (documents in reading order, tokens by
+    ``positions``) is cut into ``parts`` equal parts, and the parts' names."""
+    n_words = len(rank)
+    if parts > n_words:
+        raise InputError(
+            f"textstat_dispersion: the corpus has {n_words} word tokens, too few for {parts} "
+            "equal parts; ask for fewer parts"
+        )
+    reading = np.lexsort([rank] if positions is None else [positions, rank])
+    # Token k (0-based, in reading order) falls in part ⌊k · parts / W⌋: sizes differ ≤ 1.
+    rows = np.empty(n_words, dtype=np.int64)
+    rows[reading] = (np.arange(n_words, dtype=np.int64) * parts) // max(n_words, 1)
+    width = len(str(parts))
+    return rows, [f"part{i + 1:0{width}d}" for i in range(parts)]
+
+
+def _part_counts(
+    docs: list[str], codes: np.ndarray, code_rows: np.ndarray, vocabulary: pd.Index
+) -> Dfm:
+    """Counts of the terms ``codes`` (in parts ``code_rows``) as a parts × terms Dfm of the
+    terms that occur."""
+    matrix = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (code_rows, codes)),
+        shape=(len(docs), len(vocabulary)),
+    )
+    matrix.sum_duplicates()
+    used = np.asarray(matrix.sum(axis=0)).ravel() > 0
+    return Dfm(
+        matrix[:, used].tocsr(),
+        pd.Index(docs, name="doc_id", dtype="object"),
+        pd.Index(np.asarray(vocabulary, dtype=object)[used], name="term"),
+    )
+
+
+def _sorted_dispersion(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions' rows as one table: by partition, descending frequency, term."""
     if not frames:
         return pd.DataFrame({c: [] for c in DISPERSION_COLUMNS})
     result = pd.concat(frames, ignore_index=True)

@@ -58,6 +58,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_int, require_columns
 from analysis.errors import InputError
 
 FORMULA_COLUMNS = ["formula", "length", "n_docs", "doc_ids", "n_occurrences", "text"]
@@ -189,27 +190,26 @@ class _Automaton:
 
 
 def _validate(documents: pd.DataFrame, min_length: int) -> None:
-    if not isinstance(documents, pd.DataFrame):
-        raise TypeError(
-            f"expected the documents table (a DataFrame), got {type(documents).__name__}"
-        )
-    missing = {"doc_id", "text"} - set(documents.columns)
-    if missing:
-        raise InputError(
-            f"the documents table lacks {', '.join(sorted(missing))}: pass corpus.documents "
-            "from analysis.build_corpus"
-        )
+    caller = "formula_occurrences"
+    require_columns(
+        documents,
+        ["doc_id", "text"],
+        caller,
+        name="the documents table",
+        source="corpus.documents of analysis.build_corpus",
+    )
     if documents["doc_id"].duplicated().any():
         dupes = documents.loc[documents["doc_id"].duplicated(), "doc_id"].unique()[:5]
-        raise InputError(f"doc_id must be unique; repeated: {', '.join(map(str, dupes))}")
+        raise InputError(
+            f"{caller}: doc_id must be unique; repeated: {', '.join(map(str, dupes))}"
+        )
     bad = [d for d, t in zip(documents["doc_id"], documents["text"], strict=True)
            if not isinstance(t, str)]
     if bad:
-        raise InputError(f"text must be a string for every document; not for: {bad[:5]}")
-    if isinstance(min_length, bool) or not isinstance(min_length, int) or min_length < 1:
-        raise ValueError(
-            f"min_length must be a whole number of characters >= 1, got {min_length!r}"
+        raise InputError(
+            f"{caller}: text must be a string for every document; not for: {bad[:5]}"
         )
+    check_int(min_length, "min_length", caller, minimum=1)
 
 
 def formula_occurrences(
@@ -301,12 +301,13 @@ def _sort_occurrences(occurrences: pd.DataFrame) -> pd.DataFrame:
 
 def summarise_formulae(occurrences: pd.DataFrame) -> pd.DataFrame:
     """One row per formula (columns :data:`FORMULA_COLUMNS`) from :func:`formula_occurrences`."""
-    missing = set(OCCURRENCE_COLUMNS) - set(occurrences.columns)
-    if missing:
-        raise InputError(
-            f"summarise_formulae needs the table of formula_occurrences; missing "
-            f"{', '.join(sorted(missing))}"
-        )
+    require_columns(
+        occurrences,
+        OCCURRENCE_COLUMNS,
+        "summarise_formulae",
+        name="the occurrences table",
+        source="the table of formula_occurrences",
+    )
     if occurrences.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in {"length", "n_docs",
                              "n_occurrences"} else object) for c in FORMULA_COLUMNS})

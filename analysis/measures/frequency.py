@@ -48,13 +48,14 @@ Settings (``data/settings.yml``, section ``frequencies``): ``ngrams`` [1, 2, 3],
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.checks import check_bool, check_int, require_columns
 from analysis.corpus.segment import TOKEN_COLUMNS
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, dfm, dfm_group
@@ -79,28 +80,23 @@ KINDS = ("token", "char")
 _NGRAM_COLUMNS = TOKEN_COLUMNS
 
 
-def _require_columns(table: pd.DataFrame, needed: set[str], name: str, hint: str) -> None:
-    missing = needed - set(table.columns)
-    if missing:
-        raise InputError(
-            f"{name} needs columns {', '.join(sorted(needed))}; missing "
-            f"{', '.join(sorted(missing))} ({hint})"
-        )
-
-
-def _check_sizes(values: Sequence[int], name: str) -> tuple[int, ...]:
+def _check_sizes(values: object, name: str, caller: str) -> tuple[int, ...]:
+    """``values`` as a tuple of distinct n-gram sizes (whole numbers ≥ 1)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise InputError(
-            f"`{name}` must be a list of n-gram sizes such as [1, 2, 3], got {values!r}"
+            f"{caller}: {name} must be a list of n-gram sizes such as [1, 2, 3], got {values!r}"
         )
-    sizes = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise InputError(f"`{name}` must hold whole numbers of at least 1, got {v!r}")
-        sizes.append(int(v))
+    sizes = tuple(check_int(v, f"every size in {name}", caller, minimum=1) for v in values)
     if len(set(sizes)) != len(sizes):
-        raise InputError(f"`{name}` lists a size twice ({values!r}); give each size once")
-    return tuple(sizes)
+        raise InputError(f"{caller}: {name} lists a size twice ({values!r}); give each size once")
+    return sizes
+
+
+def _check_concatenator(concatenator: object, caller: str) -> None:
+    if not isinstance(concatenator, str):
+        raise InputError(
+            f"{caller}: concatenator must be a string such as '_', got {concatenator!r}"
+        )
 
 
 def _combine_codes(columns: list[np.ndarray], base: int) -> tuple[np.ndarray, int]:
@@ -141,15 +137,14 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     gives no n-gram across the gap. Tokens are ordered by document (first appearance) and
     ``position``. ``n = 1`` returns the tokens themselves (punctuation included, flagged).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"tokens_ngrams: `n` must be a whole number of at least 1, got {n!r}")
-    if not isinstance(concatenator, str):
-        raise InputError(f"tokens_ngrams: `concatenator` must be a string, got {concatenator!r}")
-    _require_columns(
+    check_int(n, "n", "tokens_ngrams", minimum=1)
+    _check_concatenator(concatenator, "tokens_ngrams")
+    require_columns(
         tokens,
-        {"doc_id", "sent", "token", "is_punct"},
+        ["doc_id", "sent", "token", "is_punct"],
         "tokens_ngrams",
-        "pass the tokens table from analysis.build_corpus",
+        name="the tokens table",
+        source="corpus.tokens of analysis.build_corpus",
     )
     columns = [c for c in _NGRAM_COLUMNS if c in tokens.columns]
     if n == 1:
@@ -262,7 +257,7 @@ def dfm_ngrams(
     keep = ~is_stop if remove_stop else np.ones(len(starts), dtype=bool)
     if (rows[keep] < 0).any():
         unknown = doc_uniques[doc[starts][keep][rows[keep] < 0][0]]
-        raise InputError(f"dfm_ngrams: tokens of doc_id {unknown!r} are not in `docs`; add it")
+        raise InputError(f"dfm_ngrams: tokens of doc_id {unknown!r} are not in docs; add it")
     used = np.unique(key[keep])  # distinct n-grams counted
     terms = strings[used]
     ranking = np.argsort(terms, kind="stable")  # code-point order, as pd.factorize(sort=True)
@@ -306,24 +301,24 @@ def dfm_char_ngrams(documents: pd.DataFrame, n: int, *, docs: Sequence[str] | No
     them.
     Counting is vectorised over a code-point array of all texts (no Python loop over characters).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"dfm_char_ngrams: `n` must be a whole number of at least 1, got {n!r}")
-    _require_columns(
+    check_int(n, "n", "dfm_char_ngrams", minimum=1)
+    require_columns(
         documents,
-        {"doc_id", "text"},
+        ["doc_id", "text"],
         "dfm_char_ngrams",
-        "pass the cleaned documents table from analysis.build_corpus",
+        name="the documents table",
+        source="corpus.documents (cleaned texts) of analysis.build_corpus",
     )
     doc_ids = documents["doc_id"].astype(str).tolist()
     if len(set(doc_ids)) != len(doc_ids):
-        raise InputError("dfm_char_ngrams: a doc_id occurs twice in `documents`; give each once")
+        raise InputError("dfm_char_ngrams: a doc_id occurs twice in documents; give each once")
     doc_index = pd.Index(list(docs) if docs is not None else doc_ids, name="doc_id", dtype="object")
     if doc_index.has_duplicates:
-        raise InputError("dfm_char_ngrams: `docs` lists a doc_id twice; pass each document once")
+        raise InputError("dfm_char_ngrams: docs lists a doc_id twice; pass each document once")
     rows_of_docs = doc_index.get_indexer(doc_ids)
     if (rows_of_docs < 0).any():
         unknown = doc_ids[int(np.flatnonzero(rows_of_docs < 0)[0])]
-        raise InputError(f"dfm_char_ngrams: doc_id {unknown!r} is not in `docs`; add it")
+        raise InputError(f"dfm_char_ngrams: doc_id {unknown!r} is not in docs; add it")
     texts = ["" if pd.isna(t) else str(t) for t in documents["text"]]
     # One string with a line break between documents: a break is never part of an n-gram.
     joined = "\n".join(texts)
@@ -445,133 +440,210 @@ def textstat_frequency(
     others are reported for groups and the corpus only. On a large corpus the per-document
     n-gram rows are most of the table.
     """
-    ngrams = _check_sizes(ngrams, "ngrams")
-    char_ngrams = _check_sizes(char_ngrams, "char_ngrams")
+    options = _check_frequency_options(
+        ngrams=ngrams,
+        char_ngrams=char_ngrams,
+        min_count=min_count,
+        group_by=group_by,
+        remove_punct=remove_punct,
+        remove_stop=remove_stop,
+        include_corpus=include_corpus,
+        concatenator=concatenator,
+        document_ngrams=document_ngrams,
+        document_char_ngrams=document_char_ngrams,
+    )
+    doc_ids = _check_frequency_tables(tokens, documents, options)
+    units = _units(tokens, documents, doc_ids, options)
+    blocks, vocab = _coded_blocks(_counted(tokens, documents, doc_ids, options), units, options)
+    return _assemble(blocks, vocab)
+
+
+class _FrequencyOptions(NamedTuple):
+    """:func:`textstat_frequency`'s options, checked."""
+
+    ngrams: tuple[int, ...]
+    char_ngrams: tuple[int, ...]
+    per_document: dict[str, set[int]]  # sizes with per-document rows, by kind
+    min_count: int
+    group_by: tuple[str, ...]
+    remove_punct: bool
+    remove_stop: bool
+    include_corpus: bool
+    concatenator: str
+
+
+def _check_frequency_options(
+    *,
+    ngrams: object,
+    char_ngrams: object,
+    min_count: object,
+    group_by: object,
+    remove_punct: object,
+    remove_stop: object,
+    include_corpus: object,
+    concatenator: object,
+    document_ngrams: object,
+    document_char_ngrams: object,
+) -> _FrequencyOptions:
+    caller = "textstat_frequency"
+    token_sizes = _check_sizes(ngrams, "ngrams", caller)
+    char_sizes = _check_sizes(char_ngrams, "char_ngrams", caller)
     per_document = {
         "token": set(
-            ngrams if document_ngrams is None else _check_sizes(document_ngrams, "document_ngrams")
+            token_sizes
+            if document_ngrams is None
+            else _check_sizes(document_ngrams, "document_ngrams", caller)
         ),
         "char": set(
-            char_ngrams
+            char_sizes
             if document_char_ngrams is None
-            else _check_sizes(document_char_ngrams, "document_char_ngrams")
+            else _check_sizes(document_char_ngrams, "document_char_ngrams", caller)
         ),
     }
-    for kind, name, sizes in (("token", "ngrams", ngrams), ("char", "char_ngrams", char_ngrams)):
+    kinds = (("token", "ngrams", token_sizes), ("char", "char_ngrams", char_sizes))
+    for kind, name, sizes in kinds:
         extra = sorted(per_document[kind] - set(sizes))
         if extra:
             raise InputError(
-                f"`document_{name}` lists size(s) {extra} that `{name}` does not; per-document "
-                f"sizes must be among {list(sizes)}"
+                f"{caller}: document_{name} lists size(s) {extra} that {name} does not; "
+                f"per-document sizes must be among {list(sizes)}"
             )
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise InputError(f"`min_count` must be a whole number of at least 1, got {min_count!r}")
     if isinstance(group_by, str) or not isinstance(group_by, Sequence):
-        raise InputError(f"`group_by` must be a list of metadata column names, got {group_by!r}")
-    for name, flag in (
-        ("remove_punct", remove_punct),
-        ("remove_stop", remove_stop),
-        ("include_corpus", include_corpus),
-    ):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise InputError(f"`{name}` must be True or False, got {flag!r}")
-    if not isinstance(concatenator, str):
-        raise InputError(f"`concatenator` must be a string, got {concatenator!r}")
-    group_by = tuple(str(g) for g in group_by)
-    if len(set(group_by)) != len(group_by):
-        raise InputError(f"`group_by` lists a column twice ({list(group_by)!r}); give each once")
-    _require_columns(
-        tokens,
-        {"doc_id", "sent", "token", "is_punct", "is_stop"},
-        "textstat_frequency: tokens",
-        "pass the tokens table from analysis.build_corpus",
+        raise InputError(
+            f"{caller}: group_by must be a list of metadata column names, got {group_by!r}"
+        )
+    columns = tuple(str(g) for g in group_by)
+    if len(set(columns)) != len(columns):
+        raise InputError(
+            f"{caller}: group_by lists a column twice ({list(columns)!r}); give each once"
+        )
+    _check_concatenator(concatenator, caller)
+    return _FrequencyOptions(
+        ngrams=token_sizes,
+        char_ngrams=char_sizes,
+        per_document=per_document,
+        min_count=check_int(min_count, "min_count", caller, minimum=1),
+        group_by=columns,
+        remove_punct=check_bool(remove_punct, "remove_punct", caller),
+        remove_stop=check_bool(remove_stop, "remove_stop", caller),
+        include_corpus=check_bool(include_corpus, "include_corpus", caller),
+        concatenator=str(concatenator),
     )
-    needed = {"doc_id", "n_chars", *group_by} | ({"text"} if char_ngrams else set())
-    _require_columns(
+
+
+def _check_frequency_tables(
+    tokens: pd.DataFrame, documents: pd.DataFrame, options: _FrequencyOptions
+) -> list[str]:
+    """The documents' ids (in table order), once the two tables are checked to fit together."""
+    caller = "textstat_frequency"
+    require_columns(
+        tokens,
+        ["doc_id", "sent", "token", "is_punct", "is_stop"],
+        caller,
+        name="the tokens table",
+        source="corpus.tokens of analysis.build_corpus",
+    )
+    require_columns(
         documents,
-        needed,
-        "textstat_frequency: documents",
-        "pass the documents table from analysis.build_corpus; group_by names its columns",
+        ["doc_id", "n_chars", *options.group_by, *(["text"] if options.char_ngrams else [])],
+        caller,
+        name="the documents table",
+        source="corpus.documents of analysis.build_corpus, whose metadata columns group_by names",
     )
     doc_ids = documents["doc_id"].astype(str).tolist()
     if len(set(doc_ids)) != len(doc_ids):
-        raise InputError("textstat_frequency: a doc_id occurs twice in `documents`; give each once")
+        raise InputError(f"{caller}: a doc_id occurs twice in documents; give each once")
     unknown = set(pd.unique(tokens["doc_id"].astype(str))) - set(doc_ids)
     if unknown:
         raise InputError(
-            f"textstat_frequency: tokens of doc_id {sorted(unknown)[0]!r} have no row in "
-            "`documents`; pass the documents table of the same corpus"
+            f"{caller}: tokens of doc_id {sorted(unknown)[0]!r} have no row in documents; pass "
+            "the documents table of the same corpus"
         )
-    groupings = {column: _labels(documents, column) for column in group_by}
+    return doc_ids
 
+
+class _Unit(NamedTuple):
+    """What rows count over: documents, the groups of one grouping, or the corpus."""
+
+    scope: str  # one of SCOPES
+    grouping: str | None  # the metadata column of group rows
+    mapping: dict[str, str] | None  # doc id → group (None: each document is its own unit)
+    totals: Dfm  # the units' denominators: columns "words" and "chars"
+
+
+def _units(
+    tokens: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
+) -> list[_Unit]:
+    """Every unit with its denominators, summed by ``dfm_group`` exactly as the counts are."""
     # Per-document denominators: all non-punctuation tokens (stopwords included), and n_chars.
     words_doc = dfm(tokens, docs=doc_ids, remove_punct=True, remove_stop=False).doc_totals()
     chars_doc = documents["n_chars"].to_numpy(dtype=np.int64)
-
-    unit_specs: list[tuple[str, str | None, dict[str, str] | None]] = [("document", None, None)]
-    unit_specs += [("group", column, groupings[column]) for column in group_by]
-    if include_corpus:
-        unit_specs.append(("corpus", None, dict.fromkeys(doc_ids, "corpus")))
-
-    def per_doc_dfms():
-        for n in ngrams:
-            if n == 1:
-                counts = dfm(
-                    tokens, docs=doc_ids, remove_punct=remove_punct, remove_stop=remove_stop
-                )
-            else:  # n-grams never hold punctuation
-                counts = dfm_ngrams(
-                    tokens, n, docs=doc_ids, remove_stop=remove_stop, concatenator=concatenator
-                )
-            yield "token", n, counts
-        for n in char_ngrams:
-            yield "char", n, dfm_char_ngrams(documents, n, docs=doc_ids)
-
-    # The two denominators as a two-column Dfm, so dfm_group sums them exactly like the counts.
     totals = Dfm(
         sparse.csr_matrix(np.column_stack([words_doc.to_numpy(dtype=np.int64), chars_doc])),
         pd.Index(doc_ids, name="doc_id"),
         pd.Index(["words", "chars"], name="term"),
     )
-    grouped_totals = [
-        (
-            unit,
+    specs: list[tuple[str, str | None, dict[str, str] | None]] = [("document", None, None)]
+    specs += [("group", column, _labels(documents, column)) for column in options.group_by]
+    if options.include_corpus:
+        specs.append(("corpus", None, dict.fromkeys(doc_ids, "corpus")))
+    return [
+        _Unit(
+            scope,
             grouping,
             mapping,
-            (totals if mapping is None else dfm_group(totals, mapping, missing="drop")),
+            totals if mapping is None else dfm_group(totals, mapping, missing="drop"),
         )
-        for unit, grouping, mapping in unit_specs
+        for scope, grouping, mapping in specs
     ]
-    # Rows carry integer codes into small vocabularies (labels, terms, groupings), turned into
-    # strings once at the end: no Python string object per output row.
+
+
+def _counted(
+    tokens: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
+) -> Iterator[tuple[str, int, Dfm]]:
+    """``(kind, n, per-document counts)`` for each size asked, one at a time (they are large)."""
+    for n in options.ngrams:
+        if n == 1:
+            counts = dfm(
+                tokens,
+                docs=doc_ids,
+                remove_punct=options.remove_punct,
+                remove_stop=options.remove_stop,
+            )
+        else:  # n-grams never hold punctuation
+            counts = dfm_ngrams(
+                tokens,
+                n,
+                docs=doc_ids,
+                remove_stop=options.remove_stop,
+                concatenator=options.concatenator,
+            )
+        yield "token", n, counts
+    for n in options.char_ngrams:
+        yield "char", n, dfm_char_ngrams(documents, n, docs=doc_ids)
+
+
+def _coded_blocks(
+    counted: Iterable[tuple[str, int, Dfm]], units: list[_Unit], options: _FrequencyOptions
+) -> tuple[list[dict], dict[str, np.ndarray]]:
+    """The rows of every kind, size and unit as blocks of integer codes, and the vocabularies
+    (labels, terms, groupings) the codes index: no Python string object per output row."""
     labels: dict[str, int] = {}
     term_vocab: list[np.ndarray] = []
     term_offset = 0
-    groupings_order = [None, *group_by]
+    groupings_order = [None, *options.group_by]
     blocks: list[dict] = []
-    for kind, n, counts in per_doc_dfms():
+    for kind, n, counts in counted:
         binary = Dfm((counts.matrix > 0).astype(np.int64).tocsr(), counts.docs, counts.terms)
         term_vocab.append(np.asarray(counts.terms, dtype=object))
-        for unit, grouping, mapping, t in grouped_totals:
-            if unit == "document" and n not in per_document[kind]:
+        for unit in units:
+            if unit.scope == "document" and n not in options.per_document[kind]:
                 continue
-            if mapping is None:
-                c, b = counts, binary
-            else:
-                c = dfm_group(counts, mapping, missing="drop")
-                b = dfm_group(binary, mapping, missing="drop")
-            label_codes = np.array(
-                [labels.setdefault(str(label), len(labels)) for label in c.docs], dtype=np.int64
-            )
-            dense_totals = t.matrix.toarray().astype(float)
-            block = _long_rows(c, b, dense_totals[:, 0], dense_totals[:, 1])
-            keep = block["count"] >= min_count  # after ranking, so ranks ignore min_count
-            block = {name: values[keep] for name, values in block.items()}
+            block = _unit_block(counts, binary, unit, options.min_count, labels)
             size = len(block["count"])
-            block["label"] = label_codes[block.pop("row")]
             block["term"] += term_offset
-            block["scope"] = np.full(size, SCOPES.index(unit), dtype=np.int64)
-            block["grouping"] = np.full(size, groupings_order.index(grouping), dtype=np.int64)
+            block["scope"] = np.full(size, SCOPES.index(unit.scope), dtype=np.int64)
+            block["grouping"] = np.full(size, groupings_order.index(unit.grouping), dtype=np.int64)
             block["kind"] = np.full(size, KINDS.index(kind), dtype=np.int64)
             block["ngram"] = np.full(size, n, dtype=np.int64)
             blocks.append(block)
@@ -581,7 +653,28 @@ def textstat_frequency(
         "term": np.concatenate(term_vocab) if term_vocab else np.empty(0, dtype=object),
         "grouping": np.asarray(groupings_order, dtype=object),
     }
-    return _assemble(blocks, vocab)
+    return blocks, vocab
+
+
+def _unit_block(
+    counts: Dfm, binary: Dfm, unit: _Unit, min_count: int, labels: dict[str, int]
+) -> dict:
+    """The rows of one unit from per-document ``counts`` (and their 0/1 ``binary``); each new
+    row label gets the next code in ``labels``."""
+    if unit.mapping is None:
+        c, b = counts, binary
+    else:
+        c = dfm_group(counts, unit.mapping, missing="drop")
+        b = dfm_group(binary, unit.mapping, missing="drop")
+    label_codes = np.array(
+        [labels.setdefault(str(label), len(labels)) for label in c.docs], dtype=np.int64
+    )
+    dense_totals = unit.totals.matrix.toarray().astype(float)
+    block = _long_rows(c, b, dense_totals[:, 0], dense_totals[:, 1])
+    keep = block["count"] >= min_count  # after ranking, so ranks ignore min_count
+    block = {name: values[keep] for name, values in block.items()}
+    block["label"] = label_codes[block.pop("row")]
+    return block
 
 
 def _text(vocabulary: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -133,12 +133,20 @@ import pandas as pd
 from scipy import sparse
 from scipy.stats import norm
 
+from analysis.checks import (
+    MAX_BOOTSTRAP_RESAMPLES,
+    check_choice,
+    check_int,
+    check_number,
+)
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
 
 Rescaling = Literal["none", "lbg", "mv"]
 RESCALINGS: tuple[str, ...] = ("none", "lbg", "mv")
 LbgBasis = Literal["virgin", "all"]
+LBG_BASES: tuple[str, ...] = ("virgin", "all")
+BOOTSTRAP_INTERVALS: tuple[str, ...] = ("percentile", "normal")
 
 WORD_SCORE_COLUMNS = ["term", "score", "reference_count", "reference_docs"]
 WORDSCORES_POSITION_COLUMNS = [
@@ -228,23 +236,7 @@ class WordfishResult:
 
 
 def _check_confidence(confidence: object, caller: str) -> float:
-    if (
-        isinstance(confidence, bool)
-        or not isinstance(confidence, int | float | np.floating)
-        or not 0 < float(confidence) < 1
-    ):
-        raise InputError(
-            f"{caller}: confidence must be a number between 0 and 1 (e.g. 0.95), got "
-            f"{confidence!r}"
-        )
-    return float(confidence)
-
-
-def _whole(value: object, name: str, caller: str, *, least: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-        raise InputError(f"{caller}: {name} must be a whole number of at least {least}, got "
-                         f"{value!r}")
-    return int(value)
+    return check_number(confidence, "confidence (e.g. 0.95)", caller, above=0, below=1)
 
 
 def _counts(x: pd.DataFrame | Dfm, caller: str) -> Dfm:
@@ -300,20 +292,9 @@ def textmodel_wordscores(
     tables in :class:`WordscoresResult`.
     """
     caller = "textmodel_wordscores"
-    if rescaling not in RESCALINGS:
-        raise InputError(f"{caller}: rescaling must be one of {', '.join(RESCALINGS)}, got "
-                         f"{rescaling!r}")
-    if lbg_basis not in ("virgin", "all"):
-        raise InputError(f"{caller}: lbg_basis must be 'virgin' (LBG 2003) or 'all' (every "
-                         f"document, as quanteda's predict), got {lbg_basis!r}")
-    if (
-        isinstance(smooth, bool)
-        or not isinstance(smooth, int | float | np.integer | np.floating)
-        or not math.isfinite(smooth)
-        or smooth < 0
-    ):
-        raise InputError(f"{caller}: smooth must be a number of at least 0 (0 for LBG's method, "
-                         f"1 to score every word), got {smooth!r}")
+    check_choice(rescaling, "rescaling", caller, RESCALINGS)
+    check_choice(lbg_basis, "lbg_basis", caller, LBG_BASES)
+    check_number(smooth, "smooth (0 for LBG's method, 1 to score every word)", caller, minimum=0)
     level = _check_confidence(confidence, caller)
     d = _counts(x, caller)
     reference = _reference_scores(reference_scores, d.docs, caller)
@@ -324,34 +305,12 @@ def textmodel_wordscores(
             f"{int((~is_reference).sum())}; pass lbg_basis='all' to rescale over every "
             "document (as quanteda's predict does), or rescaling='none'"
         )
-
     counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
     ref_rows = d.docs.get_indexer(reference.index)
-    ref_counts = counts[ref_rows].toarray() + float(smooth)
-    ref_share = ref_counts / ref_counts.sum(axis=1, keepdims=True)  # F_wr
-    share_total = ref_share.sum(axis=0)
-    scorable = share_total > 0
-    probability = ref_share[:, scorable] / share_total[scorable]  # P_wr
-    word_score = reference.to_numpy() @ probability  # S_w
-
-    scored = counts[:, np.flatnonzero(scorable)].tocoo()
-    scored_tokens = np.bincount(scored.row, weights=scored.data, minlength=len(d.docs))
-    if (scored_tokens == 0).any():
-        lost = d.docs[scored_tokens == 0]
-        raise InputError(
-            f"{caller}: document(s) {_listed(lost)} share no word with the reference texts, so "
-            "they cannot be scored; leave them out, or pass smooth=1 to score every word"
-        )
-    share = scored.data / scored_tokens[scored.row]  # F_wv
-    raw = np.bincount(scored.row, weights=share * word_score[scored.col], minlength=len(d.docs))
-    spread = np.bincount(
-        scored.row, weights=share * (raw[scored.row] - word_score[scored.col]) ** 2,
-        minlength=len(d.docs),
-    )
-    se = np.sqrt(spread / scored_tokens)
+    word_score, scorable = _word_scores(counts[ref_rows].toarray(), reference, smooth)
+    scored_tokens, raw, se = _text_scores(counts, word_score, scorable, d.docs, caller)
     z = float(norm.ppf((1 + level) / 2))
     low, high = raw - z * se, raw + z * se
-
     slope, intercept = _rescale_map(rescaling, raw, is_reference, reference, d.docs, lbg_basis,
                                     caller)
     nan = np.full(len(d.docs), np.nan)
@@ -362,7 +321,6 @@ def textmodel_wordscores(
         rescaled_se = abs(slope) * se
         ends = np.stack([intercept + slope * low, intercept + slope * high])
         rescaled_low, rescaled_high = ends.min(axis=0), ends.max(axis=0)
-
     positions = pd.DataFrame(
         {
             "doc_id": d.docs.to_numpy(dtype=object),
@@ -383,6 +341,49 @@ def textmodel_wordscores(
         },
         columns=WORDSCORES_POSITION_COLUMNS,
     )
+    word_scores = _word_score_table(d, ref_rows, scorable, word_score)
+    return WordscoresResult(word_scores, positions, rescaling, level, slope, intercept)
+
+
+def _word_scores(
+    reference_counts: np.ndarray, reference: pd.Series, smooth: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Word scores ``S_w`` of the scorable words and which words are scorable, from the dense
+    counts of the reference texts (rows in the order of ``reference``)."""
+    ref_counts = reference_counts + float(smooth)
+    ref_share = ref_counts / ref_counts.sum(axis=1, keepdims=True)  # F_wr
+    share_total = ref_share.sum(axis=0)
+    scorable = share_total > 0
+    probability = ref_share[:, scorable] / share_total[scorable]  # P_wr
+    return reference.to_numpy() @ probability, scorable  # S_w
+
+
+def _text_scores(
+    counts: sparse.csr_matrix, word_score: np.ndarray, scorable: np.ndarray, docs: pd.Index,
+    caller: str,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scored tokens ``N_v``, raw score ``S_v`` and standard error ``se_v`` of every document."""
+    scored = counts[:, np.flatnonzero(scorable)].tocoo()
+    scored_tokens = np.bincount(scored.row, weights=scored.data, minlength=len(docs))
+    if (scored_tokens == 0).any():
+        lost = docs[scored_tokens == 0]
+        raise InputError(
+            f"{caller}: document(s) {_listed(lost)} share no word with the reference texts, so "
+            "they cannot be scored; leave them out, or pass smooth=1 to score every word"
+        )
+    share = scored.data / scored_tokens[scored.row]  # F_wv
+    raw = np.bincount(scored.row, weights=share * word_score[scored.col], minlength=len(docs))
+    spread = np.bincount(
+        scored.row, weights=share * (raw[scored.row] - word_score[scored.col]) ** 2,
+        minlength=len(docs),
+    )
+    return scored_tokens, raw, np.sqrt(spread / scored_tokens)
+
+
+def _word_score_table(
+    d: Dfm, ref_rows: np.ndarray, scorable: np.ndarray, word_score: np.ndarray
+) -> pd.DataFrame:
+    """The ``word_scores`` table, terms in code-point order."""
     raw_ref = d.matrix[ref_rows][:, np.flatnonzero(scorable)]
     word_scores = pd.DataFrame(
         {
@@ -394,8 +395,7 @@ def textmodel_wordscores(
         columns=WORD_SCORE_COLUMNS,
     )
     order = np.argsort(code_point_rank(pd.Index(word_scores["term"])), kind="stable")
-    word_scores = word_scores.iloc[order].reset_index(drop=True)
-    return WordscoresResult(word_scores, positions, rescaling, level, slope, intercept)
+    return word_scores.iloc[order].reset_index(drop=True)
 
 
 def _reference_scores(
@@ -527,23 +527,17 @@ def textmodel_wordfish(
     documents left without counted terms, or a matrix too large to fit in memory.
     """
     caller = "textmodel_wordfish"
-    if dispersion != "poisson":
-        raise InputError(f"{caller}: dispersion must be 'poisson' (quasi-Poisson is not "
-                         f"implemented), got {dispersion!r}")
-    if (
-        isinstance(tol, bool) or not isinstance(tol, int | float | np.floating)
-        or not math.isfinite(tol) or tol <= 0
-    ):
-        raise InputError(f"{caller}: tol must be a positive number (e.g. 1e-6), got {tol!r}")
-    max_iter = _whole(max_iter, "max_iter", caller, least=1)
-    min_count = _whole(min_count, "min_count", caller, least=1)
-    min_docs = _whole(min_docs, "min_docs", caller, least=1)
-    bootstrap = _whole(bootstrap, "bootstrap", caller, least=0)
-    seed = _whole(seed, "seed", caller, least=0)
+    check_choice(dispersion, "dispersion (quasi-Poisson is not implemented)", caller,
+                 ("poisson",))
+    check_number(tol, "tol (e.g. 1e-6)", caller, above=0)
+    max_iter = check_int(max_iter, "max_iter", caller, minimum=1)
+    min_count = check_int(min_count, "min_count", caller, minimum=1)
+    min_docs = check_int(min_docs, "min_docs", caller, minimum=1)
+    bootstrap = check_int(bootstrap, "bootstrap", caller, minimum=0,
+                          maximum=MAX_BOOTSTRAP_RESAMPLES)
+    seed = check_int(seed, "seed", caller, minimum=0)
     level = _check_confidence(confidence, caller)
-    if bootstrap_interval not in ("percentile", "normal"):
-        raise InputError(f"{caller}: bootstrap_interval must be 'percentile' or 'normal', got "
-                         f"{bootstrap_interval!r}")
+    check_choice(bootstrap_interval, "bootstrap_interval", caller, BOOTSTRAP_INTERVALS)
     if bootstrap and bootstrap < 20:
         raise InputError(f"{caller}: bootstrap={bootstrap} draws cannot give percentile "
                          "intervals; use 0 (Hessian intervals) or at least 20 (200 or more for "
@@ -553,12 +547,44 @@ def textmodel_wordfish(
     if len(d.docs) < 3:
         raise InputError(f"{caller}: needs at least 3 documents to place on a scale, got "
                          f"{len(d.docs)}")
+    counts, keep = _modelled_counts(d, min_count, min_docs, caller)
 
+    fit = _fit_wordfish(counts, max_iter=max_iter, tol=tol)
+    if fit.theta[first] > fit.theta[second]:
+        fit.theta, fit.beta = -fit.theta, -fit.beta
+    se, low, high, method = _position_intervals(
+        counts, fit, level, bootstrap, bootstrap_interval, seed, max_iter=max_iter, tol=tol
+    )
+    positions = pd.DataFrame(
+        {
+            "doc_id": d.docs.to_numpy(dtype=object),
+            "theta": fit.theta,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+            "ci_method": method,
+            "confidence": level,
+            "n_resamples": np.int64(bootstrap),
+            "seed": np.int64(seed),
+            "alpha": fit.alpha,
+        },
+        columns=WORDFISH_POSITION_COLUMNS,
+    )
+    return WordfishResult(
+        positions, _word_parameter_table(d, keep, fit), (str(direction[0]), str(direction[1])),
+        fit.iterations, fit.converged, fit.log_posterior, int((~keep).sum()),
+    )
+
+
+def _modelled_counts(
+    d: Dfm, min_count: int, min_docs: int, caller: str
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The counts of the terms kept by ``min_count`` and ``min_docs`` (as floats), and which
+    terms of ``d`` they are; every document must keep a term and the matrix must fit."""
     totals = d.term_totals().to_numpy()
     doc_freq = d.doc_freq().to_numpy()
     keep = (totals >= min_count) & (doc_freq >= min_docs) & (totals > 0)
     counts = sparse.csr_matrix(d.matrix[:, np.flatnonzero(keep)], dtype=np.float64)
-    terms = d.terms[keep]
     if counts.shape[1] < 2:
         raise InputError(f"{caller}: {counts.shape[1]} term(s) left after min_count={min_count} "
                          f"and min_docs={min_docs}; lower them")
@@ -575,42 +601,31 @@ def textmodel_wordfish(
             f"{MAX_WORDFISH_CELLS:,} cells to model at once; raise min_docs or min_count to "
             "keep fewer terms"
         )
+    return counts, keep
 
-    fit = _fit_wordfish(counts, max_iter=max_iter, tol=tol)
-    if fit.theta[first] > fit.theta[second]:
-        fit.theta, fit.beta = -fit.theta, -fit.beta
-    se, alpha_rows = _document_se(fit), fit.alpha
+
+def _position_intervals(
+    counts: sparse.csr_matrix, fit: _Fit, level: float, bootstrap: int,
+    bootstrap_interval: str, seed: int, *, max_iter: int, tol: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Standard errors, interval ends and ``ci_method`` of the positions (module docstring)."""
     theta = fit.theta
     z = float(norm.ppf((1 + level) / 2))
-    if bootstrap:
-        draws = _bootstrap_positions(counts, fit, bootstrap, seed, max_iter=max_iter, tol=tol)
-        se = draws.std(axis=0, ddof=1)
-        if bootstrap_interval == "percentile":
-            low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0)
-            method = "parametric_bootstrap"
-        else:
-            low, high = theta - z * se, theta + z * se
-            method = "parametric_bootstrap_normal"
-    else:
-        low, high = theta - z * se, theta + z * se
-        method = "hessian"
-    beta_se, psi_se = _word_se(fit)
+    if not bootstrap:
+        se = _document_se(fit)
+        return se, theta - z * se, theta + z * se, "hessian"
+    draws = _bootstrap_positions(counts, fit, bootstrap, seed, max_iter=max_iter, tol=tol)
+    se = draws.std(axis=0, ddof=1)
+    if bootstrap_interval == "percentile":
+        low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=0)
+        return se, low, high, "parametric_bootstrap"
+    return se, theta - z * se, theta + z * se, "parametric_bootstrap_normal"
 
-    positions = pd.DataFrame(
-        {
-            "doc_id": d.docs.to_numpy(dtype=object),
-            "theta": theta,
-            "se": se,
-            "ci_low": low,
-            "ci_high": high,
-            "ci_method": method,
-            "confidence": level,
-            "n_resamples": np.int64(bootstrap),
-            "seed": np.int64(seed),
-            "alpha": alpha_rows,
-        },
-        columns=WORDFISH_POSITION_COLUMNS,
-    )
+
+def _word_parameter_table(d: Dfm, keep: np.ndarray, fit: _Fit) -> pd.DataFrame:
+    """The ``word_parameters`` table of the terms modelled, in code-point order."""
+    terms = d.terms[keep]
+    beta_se, psi_se = _word_se(fit)
     word_parameters = pd.DataFrame(
         {
             "term": terms.to_numpy(dtype=object),
@@ -618,17 +633,13 @@ def textmodel_wordfish(
             "psi": fit.psi,
             "beta_se": beta_se,
             "psi_se": psi_se,
-            "count": totals[keep].astype(np.int64),
-            "doc_freq": doc_freq[keep].astype(np.int64),
+            "count": d.term_totals().to_numpy()[keep].astype(np.int64),
+            "doc_freq": d.doc_freq().to_numpy()[keep].astype(np.int64),
         },
         columns=WORDFISH_WORD_COLUMNS,
     )
     order = np.argsort(code_point_rank(terms), kind="stable")
-    word_parameters = word_parameters.iloc[order].reset_index(drop=True)
-    return WordfishResult(
-        positions, word_parameters, (str(direction[0]), str(direction[1])), fit.iterations,
-        fit.converged, fit.log_posterior, int((~keep).sum()),
-    )
+    return word_parameters.iloc[order].reset_index(drop=True)
 
 
 def _direction(direction: object, docs: pd.Index, caller: str) -> tuple[int, int]:

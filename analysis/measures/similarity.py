@@ -34,6 +34,7 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
+from analysis.checks import check_choice, check_number
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, as_dfm, sorted_by_doc
 from analysis.features.weighting import Idf, check_weighting, tfidf_matrix
@@ -121,17 +122,12 @@ def textstat_simil(
     rows sorted by ``doc_a`` then ``doc_b`` (code-point order), whatever order the documents
     came in.
     """
-    if pairs not in PAIRS:
-        raise InputError(f"textstat_simil: pairs must be 'all' or 'upper', got {pairs!r}")
-    if min_cosine is not None and (
-        isinstance(min_cosine, bool)
-        or not isinstance(min_cosine, int | float | np.number)
-        or not 0 < min_cosine <= 1
-    ):
-        raise InputError(
-            f"textstat_simil: min_cosine must be a number in (0, 1] or None for every pair; "
-            f"got {min_cosine!r}"
-        )
+    check_choice(pairs, "pairs", "textstat_simil", PAIRS)
+    if min_cosine is not None:
+        try:
+            check_number(min_cosine, "min_cosine", "textstat_simil", above=0, maximum=1)
+        except InputError as error:
+            raise InputError(f"{error}; or None for every pair") from None
     d = sorted_by_doc(as_dfm(x, "textstat_simil"))
     unit, presence, weighted = _weights(d, "textstat_simil", smooth_idf, sublinear_tf, idf)
     n = len(d.docs)
@@ -210,10 +206,7 @@ def cluster_documents(
     Source: ``scipy.cluster.hierarchy.linkage``; Müllner (2011), "Modern hierarchical,
     agglomerative clustering algorithms", arXiv:1109.2378.
     """
-    if linkage not in LINKAGES:
-        raise InputError(
-            f"cluster_documents: linkage must be one of {', '.join(LINKAGES)}, got {linkage!r}"
-        )
+    check_choice(linkage, "linkage", "cluster_documents", LINKAGES)
     d = sorted_by_doc(as_dfm(x, "cluster_documents"))
     n = len(d.docs)
     if n < 2:

@@ -40,9 +40,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analysis.checks import check_int
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, as_dfm, code_point_rank
-from analysis.features.weighting import NORMS, Idf, Norm, check_weighting, tfidf_matrix
+from analysis.features.weighting import Idf, Norm, check_weighting, tfidf_matrix
 
 TFIDF_COLUMNS = ["doc_id", "term", "tfidf", "rank"]
 
@@ -149,28 +150,25 @@ def textstat_tfidf(
     document may have a few more). Rows are sorted by ``doc_id`` (code-point order), rank and
     term, whatever order the documents came in.
     """
-    check_weighting("textstat_tfidf", smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf)
+    caller = "textstat_tfidf"
+    check_weighting(
+        caller, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, idf=idf, norm=norm
+    )
     for name, value in (("min_df", min_df), ("max_df", max_df)):
         if isinstance(value, bool) or not (
             (isinstance(value, int | np.integer) and value >= 1)
             or (isinstance(value, float) and 0 < value <= 1)
         ):
             raise InputError(
-                f"textstat_tfidf: {name} must be a whole number of documents (at least 1) or a "
+                f"{caller}: {name} must be a whole number of documents (at least 1) or a "
                 f"share of them between 0 and 1 (e.g. 0.8), got {value!r}"
             )
-    if norm not in (*NORMS, None):
-        raise InputError(
-            f"textstat_tfidf: norm must be one of l2, l1, none (or None), got {norm!r}"
-        )
-    if top_n is not None and (
-        isinstance(top_n, bool) or not isinstance(top_n, int | np.integer) or top_n < 1
-    ):
-        raise InputError(
-            f"textstat_tfidf: top_n must be a whole number of at least 1, or None for every "
-            f"term; got {top_n!r}"
-        )
-    d = _within_doc_freq(as_dfm(x, "textstat_tfidf"), min_df, max_df)
+    if top_n is not None:
+        try:
+            check_int(top_n, "top_n", caller, minimum=1)
+        except InputError as error:
+            raise InputError(f"{error}; or None for every term") from None
+    d = _within_doc_freq(as_dfm(x, caller), min_df, max_df)
     weights = tfidf_matrix(
         d, smooth_idf=smooth_idf, sublinear_tf=sublinear_tf, norm=norm, idf=idf
     ).tocoo()

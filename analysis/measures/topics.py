@@ -144,7 +144,13 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from threadpoolctl import threadpool_limits  # a requirement of scikit-learn
 
-from analysis.checks import MAX_BOOTSTRAP_RESAMPLES
+from analysis.checks import (
+    MAX_BOOTSTRAP_RESAMPLES,
+    check_choice,
+    check_int,
+    check_number,
+    require_columns,
+)
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
 from analysis.features.dfm import Dfm, as_dfm, code_point_rank, sorted_by_doc
@@ -248,28 +254,19 @@ def _is_whole(value: object) -> bool:
 
 
 def _check_method(method: object, caller: str) -> None:
-    if not isinstance(method, str) or method not in TOPIC_METHODS:
-        raise InputError(
-            f"{caller}: method must be 'nmf' (non-negative matrix factorisation of TF-IDF) or "
-            f"'lda' (latent Dirichlet allocation of counts), got {method!r}"
-        )
-
-
-def _check_seed(seed: object, caller: str) -> None:
-    if not _is_whole(seed) or seed < 0:
-        raise InputError(
-            f"{caller}: seed must be a whole number ≥ 0 (it makes the fit reproducible), "
-            f"got {seed!r}"
-        )
+    check_choice(
+        method,
+        "method ('nmf': non-negative matrix factorisation of TF-IDF; 'lda': latent Dirichlet "
+        "allocation of counts)",
+        caller,
+        TOPIC_METHODS,
+    )
 
 
 def _check_vocabulary_options(min_docs: object, max_df: object, caller: str) -> None:
-    if not _is_whole(min_docs) or min_docs < 1:
-        raise InputError(
-            f"{caller}: min_docs must be a whole number of documents, at least 1, got {min_docs!r}"
-        )
+    check_int(min_docs, "min_docs (documents)", caller, minimum=1)
     if not (
-        (_is_whole(max_df) and max_df >= 1)
+        (_is_whole(max_df) and max_df >= 1)  # type: ignore[operator]
         or (isinstance(max_df, float) and 0 < max_df <= 1)
     ):
         raise InputError(
@@ -281,20 +278,15 @@ def _check_vocabulary_options(min_docs: object, max_df: object, caller: str) -> 
 def _check_top_n(top_n: object, caller: str, *, allow_none: bool = True) -> None:
     if top_n is None and allow_none:
         return
-    if not _is_whole(top_n) or top_n < 1:
-        raise InputError(
-            f"{caller}: top_n must be a whole number of at least 1"
-            + (", or None for every term" if allow_none else "")
-            + f"; got {top_n!r}"
-        )
+    try:
+        check_int(top_n, "top_n", caller, minimum=1)
+    except InputError as error:
+        raise InputError(f"{error}; or None for every term" if allow_none else str(error)) from None
 
 
 def _check_k(k: object, d: Dfm, n_seeded: int, caller: str, name: str = "k") -> int:
     n_docs, n_terms = d.shape
-    if not _is_whole(k) or k < 2:
-        raise InputError(
-            f"{caller}: {name} must be a whole number of topics, at least 2, got {k!r}"
-        )
+    check_int(k, f"{name} (topics)", caller, minimum=2)
     if k >= n_docs:
         raise InputError(
             f"{caller}: {name}={k} topics for {n_docs} documents: a model needs fewer topics "
@@ -361,38 +353,14 @@ def _seed_groups(
     """The seed groups as ``{name: terms}`` with every term in ``d``, and what was dropped."""
     if seeds is None:
         return {}, ()
-    if missing not in ("error", "drop"):
-        raise InputError(
-            f"{caller}: missing_seeds must be 'error' or 'drop', got {missing!r}"
-        )
-    if not isinstance(seeds, Mapping):
-        raise InputError(
-            f"{caller}: seeds must map topic names to seed terms, e.g. "
-            f"{{'unity': ['团结', '和谐']}}, got {type(seeds).__name__}"
-        )
-    if not seeds:
-        raise InputError(
-            f"{caller}: seeds is empty; name at least one topic and its terms, or pass None"
-        )
+    _check_seed_mapping(seeds, missing, caller)
     known = set(d.terms[np.asarray(d.matrix.sum(axis=0)).ravel() > 0])
     groups: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
     absent: list[str] = []
     for name, raw_terms in seeds.items():
-        if not isinstance(name, str) or not name.strip():
-            raise InputError(f"{caller}: seed topic names must be non-empty text, got {name!r}")
-        if _AUTO_NAME.fullmatch(name):
-            raise InputError(
-                f"{caller}: seed topic name {name!r} looks like the names of unseeded topics "
-                "(T1, T2…); name it after its concept (e.g. 'unity')"
-            )
-        listed = [raw_terms] if isinstance(raw_terms, str) else list(raw_terms or [])
-        if not listed or not all(isinstance(t, str) and t.strip() for t in listed):
-            raise InputError(
-                f"{caller}: seed topic {name!r} needs a list of non-empty terms, got {raw_terms!r}"
-            )
         kept = []
-        for term in dict.fromkeys(t.strip() for t in listed):
+        for term in _seed_terms(name, raw_terms, caller):
             if term in owner and owner[term] != name:
                 raise InputError(
                     f"{caller}: seed term {term!r} is listed for topics {owner[term]!r} and "
@@ -420,6 +388,36 @@ def _seed_groups(
             f"({', '.join(absent)}); pass seed terms the corpus uses, or seeds=None"
         )
     return groups, tuple(absent)
+
+
+def _check_seed_mapping(seeds: object, missing: object, caller: str) -> None:
+    check_choice(missing, "missing_seeds", caller, ("error", "drop"))
+    if not isinstance(seeds, Mapping):
+        raise InputError(
+            f"{caller}: seeds must map topic names to seed terms, e.g. "
+            f"{{'unity': ['团结', '和谐']}}, got {type(seeds).__name__}"
+        )
+    if not seeds:
+        raise InputError(
+            f"{caller}: seeds is empty; name at least one topic and its terms, or pass None"
+        )
+
+
+def _seed_terms(name: object, raw_terms: object, caller: str) -> list[str]:
+    """The seed topic's terms, stripped, each once (in the order given)."""
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{caller}: seed topic names must be non-empty text, got {name!r}")
+    if _AUTO_NAME.fullmatch(name):
+        raise InputError(
+            f"{caller}: seed topic name {name!r} looks like the names of unseeded topics "
+            "(T1, T2…); name it after its concept (e.g. 'unity')"
+        )
+    listed = [raw_terms] if isinstance(raw_terms, str) else list(raw_terms or [])  # type: ignore[call-overload]
+    if not listed or not all(isinstance(t, str) and t.strip() for t in listed):
+        raise InputError(
+            f"{caller}: seed topic {name!r} needs a list of non-empty terms, got {raw_terms!r}"
+        )
+    return list(dict.fromkeys(t.strip() for t in listed))
 
 
 def _vocabulary(
@@ -637,24 +635,22 @@ def textmodel_topics(
     """
     caller = "textmodel_topics"
     _check_method(method, caller)
-    _check_seed(seed, caller)
+    check_int(seed, "seed", caller, minimum=0)
     _check_top_n(top_n, caller)
     _check_vocabulary_options(min_docs, max_df, caller)
-    if max_iter is not None and (not _is_whole(max_iter) or max_iter < 1):
-        raise InputError(
-            f"{caller}: max_iter must be a whole number of at least 1, or None for the "
-            f"method's default, got {max_iter!r}"
-        )
-    if seed_weight is not None and (
-        isinstance(seed_weight, bool)
-        or not isinstance(seed_weight, int | float)
-        or not math.isfinite(seed_weight)
-        or seed_weight < 0
-    ):
-        raise InputError(
-            f"{caller}: seed_weight must be a number ≥ 0 (how many documents each seed group "
-            f"weighs as), or None for N / k; got {seed_weight!r}"
-        )
+    if max_iter is not None:
+        try:
+            check_int(max_iter, "max_iter", caller, minimum=1)
+        except InputError as error:
+            raise InputError(f"{error}; or None for the method's default") from None
+    if seed_weight is not None:
+        try:
+            check_number(
+                seed_weight, "seed_weight (documents each seed group weighs as)", caller,
+                minimum=0,
+            )
+        except InputError as error:
+            raise InputError(f"{error}; or None for N / k") from None
     d = sorted_by_doc(as_dfm(x, caller))
     _check_nonempty(d, caller)
     groups, dropped = _seed_groups(seeds, d, missing_seeds, caller)
@@ -795,10 +791,7 @@ def _top_terms(
 
 
 def _check_measure(measure: object, allowed: Sequence[str], caller: str) -> None:
-    if not isinstance(measure, str) or measure not in allowed:
-        raise InputError(
-            f"{caller}: measure must be one of {', '.join(allowed)}, got {measure!r}"
-        )
+    check_choice(measure, "measure", caller, allowed)
 
 
 def textstat_topic_coherence(
@@ -825,17 +818,13 @@ def textstat_topic_coherence(
     caller = "textstat_topic_coherence"
     _check_measure(measure, COHERENCE_MEASURES, caller)
     _check_top_n(top_n, caller, allow_none=False)
-    if not isinstance(topics, pd.DataFrame):
-        raise InputError(
-            f"{caller}: topics must be a table with columns topic, term, rank (the topics "
-            f"table of textmodel_topics), got {type(topics).__name__}"
-        )
-    missing = [c for c in ("topic", "term", "rank") if c not in topics.columns]
-    if missing:
-        raise InputError(
-            f"{caller}: the topics table lacks column(s) {', '.join(missing)}; pass the topics "
-            "table of textmodel_topics"
-        )
+    require_columns(
+        topics,
+        ["topic", "term", "rank"],
+        caller,
+        name="the topics table",
+        source="the topics table of textmodel_topics",
+    )
     d = as_dfm(x, caller)
     top = _topic_terms(topics, top_n)
     return _coherence_table(d, top, measure, caller)
@@ -940,7 +929,7 @@ def textstat_topic_k(
     """
     caller = "textstat_topic_k"
     _check_method(method, caller)
-    _check_seed(seed, caller)
+    check_int(seed, "seed", caller, minimum=0)
     _check_top_n(top_n, caller, allow_none=False)
     chosen = _k_measures(measures, method, caller)
     if isinstance(k_values, str | bytes) or not isinstance(k_values, Sequence | np.ndarray):
@@ -952,18 +941,11 @@ def textstat_topic_k(
     if not ks:
         raise InputError(f"{caller}: k_values is empty; give at least one number of topics")
     for k in ks:
-        if not _is_whole(k) or k < 2:
-            raise InputError(
-                f"{caller}: every k must be a whole number of topics, at least 2; got {k!r} in "
-                "k_values"
-            )
+        check_int(k, "every k", caller, minimum=2)
     if len(set(ks)) != len(ks):
         raise InputError(f"{caller}: k_values lists a number twice ({ks}); list each once")
-    if "perplexity" in chosen and (not _is_whole(folds) or folds < 2):
-        raise InputError(
-            f"{caller}: folds must be a whole number of at least 2 (for held-out perplexity), "
-            f"got {folds!r}"
-        )
+    if "perplexity" in chosen:
+        check_int(folds, "folds (of held-out perplexity)", caller, minimum=2)
     d = sorted_by_doc(as_dfm(x, caller))
     _check_nonempty(d, caller)
     if "perplexity" in chosen and folds > d.shape[0]:
@@ -995,10 +977,7 @@ def _k_measures(measures: object, method: str, caller: str) -> list[str]:
     if not listed:
         raise InputError(f"{caller}: measures is empty; name at least one, or pass None")
     for measure in listed:
-        if measure not in K_MEASURES:
-            raise InputError(
-                f"{caller}: unknown measure {measure!r}; choose from {', '.join(K_MEASURES)}"
-            )
+        check_choice(measure, "every measure", caller, K_MEASURES)
         if measure not in METHOD_K_MEASURES[method]:
             raise InputError(
                 f"{caller}: measure {measure!r} is not available for method={method!r}; "
@@ -1099,66 +1078,11 @@ def textstat_topic_prevalence(
     order of ``topic_shares``. The inputs are not changed.
     """
     caller = "textstat_topic_prevalence"
-    for name, table, needed in (
-        ("topic_shares", topic_shares, TOPIC_SHARE_COLUMNS),
-        ("documents", documents, ["doc_id"]),
-    ):
-        if not isinstance(table, pd.DataFrame):
-            raise InputError(
-                f"{caller}: {name} must be a table (pandas DataFrame), got {type(table).__name__}"
-            )
-        lacking = [c for c in needed if c not in table.columns]
-        if lacking:
-            source = (
-                "TopicModel.topic_shares of textmodel_topics" if name == "topic_shares"
-                else "the documents table of analysis.build_corpus"
-            )
-            raise InputError(
-                f"{caller}: the {name} table lacks column(s) {', '.join(lacking)}; pass {source}"
-            )
-    groupings = [by] if isinstance(by, str) else list(by)
-    if not groupings:
-        raise InputError(f"{caller}: by is empty; name a metadata column such as 'year'")
-    for column in groupings:
-        if not isinstance(column, str) or column not in documents.columns or column == "doc_id":
-            raise InputError(
-                f"{caller}: by names {column!r}, which is not a metadata column of the "
-                f"documents table (columns: {', '.join(map(str, documents.columns))}); add it "
-                "to the metadata, or derive decade/period with "
-                "analysis.corpus.groupings.add_year_bins"
-            )
-    if len(set(groupings)) != len(groupings):
-        raise InputError(f"{caller}: by lists a column twice ({groupings}); list each once")
-    if not _is_whole(bootstrap_resamples) or not (
-        0 <= bootstrap_resamples <= MAX_BOOTSTRAP_RESAMPLES
-    ):
-        raise InputError(
-            f"{caller}: bootstrap_resamples must be a whole number from 0 (no intervals) to "
-            f"{MAX_BOOTSTRAP_RESAMPLES:,}, got {bootstrap_resamples!r}"
-        )
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not (
-        0 < confidence < 1
-    ):
-        raise InputError(
-            f"{caller}: confidence must be a number between 0 and 1 (e.g. 0.95), got "
-            f"{confidence!r}"
-        )
-    _check_seed(seed, caller)
-
+    groupings = _check_prevalence_arguments(
+        topic_shares, documents, by, bootstrap_resamples, confidence, seed
+    )
     shares, topic_names = _share_matrix(topic_shares, caller)
-    ids = documents["doc_id"].astype(str)
-    if ids.duplicated().any():
-        raise InputError(
-            f"{caller}: doc_id {ids[ids.duplicated()].iloc[0]!r} appears twice in the documents "
-            "table; pass each document once"
-        )
-    unknown = shares.index.difference(pd.Index(ids))
-    if len(unknown):
-        raise InputError(
-            f"{caller}: doc_id {unknown[0]!r} of topic_shares is not in the documents table; "
-            "pass the documents the model was fitted on"
-        )
-    metadata = documents.assign(doc_id=ids).set_index("doc_id").loc[shares.index, groupings]
+    metadata = _document_metadata(documents, shares.index, groupings, caller)
     values = shares.to_numpy(dtype=np.float64)
     has_shares = ~np.isnan(values).any(axis=1)
 
@@ -1170,13 +1094,9 @@ def textstat_topic_prevalence(
         present = labels.notna().to_numpy() & has_shares
         for group in _ordered_groups(labels[present]):
             members = np.flatnonzero(present & (labels.to_numpy(dtype=object) == group))
-            member_shares = values[members]
-            mean = member_shares.mean(axis=0)
-            low = np.full(len(topic_names), np.nan)
-            high = np.full(len(topic_names), np.nan)
-            if bootstrap_resamples > 0 and len(members) >= 2:
-                means = _bootstrap_means(member_shares, int(bootstrap_resamples), rng)
-                low, high = np.quantile(means, quantiles, axis=0)
+            mean, low, high = _group_prevalence(
+                values[members], int(bootstrap_resamples), quantiles, rng
+            )
             parts.append(
                 pd.DataFrame(
                     {
@@ -1204,6 +1124,87 @@ def textstat_topic_prevalence(
             "confidence": "float64", "n_resamples": "int64", "seed": "int64",
         }
     )
+
+
+def _check_prevalence_arguments(
+    topic_shares: object,
+    documents: object,
+    by: object,
+    bootstrap_resamples: object,
+    confidence: object,
+    seed: object,
+) -> list[str]:
+    """Validate :func:`textstat_topic_prevalence`'s arguments; the ``by`` columns as a list."""
+    caller = "textstat_topic_prevalence"
+    require_columns(
+        topic_shares,
+        TOPIC_SHARE_COLUMNS,
+        caller,
+        name="the topic_shares table",
+        source="TopicModel.topic_shares of textmodel_topics",
+    )
+    documents = require_columns(
+        documents,
+        ["doc_id"],
+        caller,
+        name="the documents table",
+        source="the documents table of analysis.build_corpus",
+    )
+    groupings = [by] if isinstance(by, str) else list(by)  # type: ignore[call-overload]
+    if not groupings:
+        raise InputError(f"{caller}: by is empty; name a metadata column such as 'year'")
+    for column in groupings:
+        if not isinstance(column, str) or column not in documents.columns or column == "doc_id":
+            raise InputError(
+                f"{caller}: by names {column!r}, which is not a metadata column of the "
+                f"documents table (columns: {', '.join(map(str, documents.columns))}); add it "
+                "to the metadata, or derive decade/period with "
+                "analysis.corpus.groupings.add_year_bins"
+            )
+    if len(set(groupings)) != len(groupings):
+        raise InputError(f"{caller}: by lists a column twice ({groupings}); list each once")
+    check_int(
+        bootstrap_resamples, "bootstrap_resamples (0: no intervals)", caller, minimum=0,
+        maximum=MAX_BOOTSTRAP_RESAMPLES,
+    )
+    check_number(confidence, "confidence (e.g. 0.95)", caller, above=0, below=1)
+    check_int(seed, "seed", caller, minimum=0)
+    return groupings
+
+
+def _document_metadata(
+    documents: pd.DataFrame, doc_ids: pd.Index, groupings: list[str], caller: str
+) -> pd.DataFrame:
+    """The ``groupings`` columns of ``documents`` for the documents ``doc_ids``, in that order."""
+    ids = documents["doc_id"].astype(str)
+    if ids.duplicated().any():
+        raise InputError(
+            f"{caller}: doc_id {ids[ids.duplicated()].iloc[0]!r} appears twice in the documents "
+            "table; pass each document once"
+        )
+    unknown = doc_ids.difference(pd.Index(ids))
+    if len(unknown):
+        raise InputError(
+            f"{caller}: doc_id {unknown[0]!r} of topic_shares is not in the documents table; "
+            "pass the documents the model was fitted on"
+        )
+    return documents.assign(doc_id=ids).set_index("doc_id").loc[doc_ids, groupings]
+
+
+def _group_prevalence(
+    member_shares: np.ndarray, n_resamples: int, quantiles: list[float],
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean share of each topic over a group's documents and its bootstrap interval (NaN for
+    a group of one document or without resamples)."""
+    mean = member_shares.mean(axis=0)
+    n_topics = member_shares.shape[1]
+    low = np.full(n_topics, np.nan)
+    high = np.full(n_topics, np.nan)
+    if n_resamples > 0 and len(member_shares) >= 2:
+        means = _bootstrap_means(member_shares, n_resamples, rng)
+        low, high = np.quantile(means, quantiles, axis=0)
+    return mean, low, high
 
 
 def _share_matrix(topic_shares: pd.DataFrame, caller: str) -> tuple[pd.DataFrame, list[str]]:
