@@ -33,17 +33,25 @@ def test_every_figure_is_saved_in_three_formats(full_run):
 
 def test_figures_are_drawn_and_embed_the_cjk_font(full_run):
     _, figures = full_run
-    for png in figures.glob("*.png"):
+    pngs, pdfs = sorted(figures.glob("*.png")), sorted(figures.glob("*.pdf"))
+    # Every figure of the study, not a vacuous pass over an empty folder.
+    assert {p.stem for p in pngs} == {p.stem for p in pdfs} == FIGURES
+    for png in pngs:
         image = Image.open(png)
         assert image.info["dpi"][0] == 300 or round(image.info["dpi"][0]) == 300, png.name
         pixels = np.asarray(image.convert("L"), dtype=float)
         assert pixels.std() > 5, f"{png.name} looks blank"
-    for pdf in figures.glob("*.pdf"):
+    for pdf in pdfs:
         data = pdf.read_bytes()
         assert len(data) < 2_000_000, f"{pdf.name} is {len(data)} bytes"
-        if b"/Font" in data:  # word clouds are images: no text to embed
-            assert b"/FontFile2" in data and re.search(rb"/BaseFont\s*/\w{6}\+NotoSansCJK", data)
-            assert b"/Type3" not in data, f"{pdf.name} has Type 3 fonts"
+        # Every figure has Chinese text (tick labels, legends, titles; a word cloud its panel
+        # titles), so every PDF must embed the CJK font as TrueType (a subset: ABCDEF+Noto…):
+        # a PDF without an embedded font shows its Chinese only where the font is installed.
+        assert b"/FontFile2" in data, f"{pdf.name} embeds no TrueType font"
+        assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+NotoSansCJK", data), (
+            f"{pdf.name} does not embed the CJK font"
+        )
+        assert b"/Type3" not in data, f"{pdf.name} has Type 3 fonts"
         assert data.startswith(b"%PDF") and len(data) < MAX_PDF_BYTES, pdf.name
     for svg in figures.glob("*.svg"):
         root = ET.fromstring(svg.read_text(encoding="utf-8"))  # well-formed

@@ -111,12 +111,12 @@ def crowded_collocates() -> pd.DataFrame:
         # The first five share the first dozen collocates: a dense cluster.
         start = 0 if index < 5 else 3 * index % (len(pool) - 10)
         for term in pool[start:start + 12]:
-            cooc = int(rng.integers(2, 40))
+            count = int(rng.integers(2, 40))
             rows.append({
-                "slogan": slogan, "term": term, "cooc": cooc, "freq_slogan": 60,
-                "freq_term": cooc + int(rng.integers(5, 200)), "window_tokens": 600,
+                "slogan": slogan, "term": term, "count": count, "freq_slogan": 60,
+                "freq_term": count + int(rng.integers(5, 200)), "window_tokens": 600,
                 "n_tokens": 200_000, "expected": 1.0, "logdice": float(rng.uniform(6, 14)),
-                "mi": float(rng.uniform(1, 8)), "t_score": float(rng.uniform(1, 6)),
+                "pmi": float(rng.uniform(1, 8)), "t_score": float(rng.uniform(1, 6)),
                 "g2": float(rng.uniform(5, 300)), "delta_p": float(rng.uniform(0, 0.3)),
                 "delta_p_reverse": float(rng.uniform(0, 0.3)),
             })
@@ -247,9 +247,9 @@ def test_network_in_chinese_single_column():
     """A single column is too small for this network at full size: its labels shrink (to 5 pt
     at least) and the figure grows taller, still with no overlap."""
     table = crowded_collocates()
-    fig = drawn(lambda: textplot_collocate_network(table, width="single", by="cooc",
+    fig = drawn(lambda: textplot_collocate_network(table, width="single", by="count",
                                                    language="zh"))
-    graph = collocation_network(table, by="cooc")
+    graph = collocation_network(table, by="count")
     network_is_readable(fig, graph.number_of_nodes())
     assert fig.get_size_inches()[0] == 3.5 and 3.5 * 0.75 < fig.get_size_inches()[1] <= 9
     assert min(t.get_fontsize() for t in labels_of(fig)) >= 5

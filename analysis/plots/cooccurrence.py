@@ -10,6 +10,7 @@ another scale, so it is greyed out and, when counts are written in, given in gre
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib as mpl
@@ -20,6 +21,13 @@ from matplotlib.colors import BoundaryNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from analysis.checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_optional_string,
+    require_columns,
+)
 from analysis.errors import InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
@@ -27,8 +35,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     SEQUENTIAL_CMAP,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -95,8 +101,56 @@ def textplot_slogan_cooccurrence(
     sets the panels per row).
     """
     caller = "textplot_slogan_cooccurrence"
+    table, units = _checked(cooccurrence_table, units, value, include_corpus, annotate, width,
+                            doc_labels, title, language, caller)
+    columns = _columns(table, doc_ids, include_corpus, caller)
+    shown = table[table["unit"].isin(units)]
+    chosen = _chosen_slogans(shown, columns, slogans, caller)
+    matrices = {
+        (unit, key): _matrix(shown, unit, scope, doc_id, chosen, value)
+        for unit in units
+        for key, (scope, doc_id) in columns.items()
+    }
+    if annotate is None:
+        annotate = len(chosen) <= ANNOTATE_MAX_SLOGANS
+    layout = _layout(chosen, list(columns), units, value, annotate, width, ncols, doc_labels,
+                     title, language, caller)
+    return _draw(matrices, layout, value, annotate, width, title, language)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The grid of panels: ``places`` maps (unit, column key) to (row, column) of ``n_rows`` ×
+    ``ncols`` square panels ``panel`` inches wide, on a figure ``size`` inches."""
+
+    labels: list[str]  # slogan tick labels
+    tick_points: float
+    titles: dict[str, str]  # column key → panel title
+    places: dict[tuple[str, str], tuple[int, int]]
+    n_rows: int
+    ncols: int
+    size: tuple[float, float]
+    fig_height: float  # as computed (``size`` went through figure_size)
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _checked(
+    table: object,
+    units: object,
+    value: object,
+    include_corpus: object,
+    annotate: object,
+    width: object,
+    doc_labels: object,
+    title: object,
+    language: object,
+    caller: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The table, and the units to show (each once, in the order given)."""
     check_language(language, caller)
-    table = _validated(cooccurrence_table, caller)
+    table = _validated(table, caller)
     if isinstance(units, str):
         units = (units,)
     units = list(dict.fromkeys(units))
@@ -107,131 +161,19 @@ def textplot_slogan_cooccurrence(
             f"{caller}: unit(s) {', '.join(map(repr, bad_units)) or '(none given)'} not in the "
             f"table; it has {', '.join(present_units)}"
         )
-    if value not in ("count", "jaccard"):
-        raise InputError(f"{caller}: value must be 'count' or 'jaccard', got {value!r}")
-    if not isinstance(include_corpus, bool):
-        raise InputError(f"{caller}: include_corpus must be True or False")
+    check_choice(value, "value", caller, ("count", "jaccard"))
+    check_bool(include_corpus, "include_corpus", caller)
     if annotate is not None and not isinstance(annotate, bool):
         raise InputError(f"{caller}: annotate must be True, False or None (automatic)")
     check_width(width, caller)
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to column titles")
-    check_title(title, caller)
-
-    columns = _columns(table, doc_ids, include_corpus, caller)
-    shown = table[table["unit"].isin(units)]
-    chosen = _chosen_slogans(shown, columns, slogans, caller)
-    matrices = {
-        (unit, key): _matrix(shown, unit, scope, doc_id, chosen, value)
-        for unit in units
-        for key, (scope, doc_id) in columns.items()
-    }
-    off_diagonal = ~np.eye(len(chosen), dtype=bool)
-    top = max(float(np.nanmax(m[0][off_diagonal], initial=0.0)) for m in matrices.values())
-    if annotate is None:
-        annotate = len(chosen) <= ANNOTATE_MAX_SLOGANS
-    norm, ticks = _norm(value, top)
-    # Masked cells (zeros and the diagonal's colour layer) are white.
-    cmap = mpl.colormaps[CMAP].with_extremes(bad="white")
-
-    n_slogans, n_docs = len(chosen), len(columns)
-    fig_width = COLUMN_WIDTH_INCHES[width]
-    few = n_slogans <= ANNOTATE_MAX_SLOGANS
-    labels = [_tick_label(s, few=few) for s in chosen]
-    longest_label = _longest_line(labels)
-    # Room for the panels: the figure less the row labels and the colour bar.
-    available = fig_width - (longest_label * MAX_TICK_POINTS / 72 + 0.3) - COLOURBAR_INCHES
-    if ncols is None:
-        smallest = MIN_CELL_INCHES[value if annotate else "plain"]
-        ncols = max(1, min(n_docs, int(available // (n_slogans * smallest + PANEL_GAP))))
-        ncols = -(-n_docs // -(-n_docs // ncols))  # balanced rows: 6 panels as 3 + 3, not 5 + 1
-    elif isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
-    ncols = min(ncols, n_docs)
-    # Few documents would make each panel as wide as the page (one document: two panels a page
-    # tall each); a cell larger than MAX_CELL_INCHES shows nothing more.
-    panel = min(available / ncols - PANEL_GAP, n_slogans * MAX_CELL_INCHES)
-    tick_points = float(np.clip(panel / n_slogans * 72 * 0.8, MIN_TICK_POINTS, MAX_TICK_POINTS))
-    if few and any("\n" in label for label in labels):
-        # Two lines of tick text per cell: smaller text if need be, else one line.
-        two_lines = panel / n_slogans * 72 / (2 * 1.2)
-        if two_lines >= MIN_TICK_POINTS:
-            tick_points = min(tick_points, two_lines)
-        else:
-            labels = [_tick_label(s, few=False) for s in chosen]
-            longest_label = _longest_line(labels)
-    titles = {
-        key: wrap_text(
-            str(figure_text("all_documents", language) if key == CORPUS_LABEL
-                else (doc_labels or {}).get(key, key)),
-            panel + 0.1, 7, max_lines=2,
-        )
-        for key in columns
-    }
-    title_inches = 0.12 * max(t.count("\n") for t in titles.values())
-    rows_per_unit = -(-n_docs // ncols)
-    n_rows = len(units) * rows_per_unit
-    label_inches = longest_label * tick_points / 72 + 0.1
-    fig_height = (n_rows * (panel + 0.22 + title_inches) + label_inches + 0.15
-                  + (0.25 if title else 0.0))
-    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise InputError(
-            f"{caller}: {len(units)} unit(s) × {n_docs} documents × {n_slogans} slogans need a "
-            f"figure {fig_height:.1f} in tall, more than a page: show fewer slogans "
-            "(slogans=[...]), units or documents, or more panels per row (ncols=...)"
-        )
-    # Panel (unit u, document k) sits in row u × rows_per_unit + k // ncols, column k % ncols.
-    places = {
-        (unit, key): (u * rows_per_unit + k // ncols, k % ncols)
-        for u, unit in enumerate(units)
-        for k, key in enumerate(columns)
-    }
-    used = set(places.values())
-    with figure_style():
-        # capped panels need less than the column: the figure shrinks to them, not a blank margin
-        used_width = fig_width - available + ncols * (panel + PANEL_GAP)
-        size = figure_size(width, fig_height / fig_width)
-        fig = Figure(figsize=(min(size[0], used_width), size[1]))
-        axes = fig.subplots(n_rows, ncols, squeeze=False, sharex=True, sharey=True)
-        image = None
-        for (unit, key), (r, c) in places.items():
-            ax = axes[r, c]
-            values, diagonal = matrices[(unit, key)]
-            image = _heatmap(ax, values, diagonal, cmap, norm, annotate, value)
-            ax.set_xticks(range(n_slogans), labels, rotation=90)
-            ax.set_yticks(range(n_slogans), labels)
-            # Slogan names along the left and the bottom of the grid only: the matrices are
-            # symmetric, and names between rows of panels would push the rows apart.
-            ax.tick_params(length=0, labelsize=tick_points, labelleft=c == 0,
-                           labelbottom=r == n_rows - 1)
-            ax.set_title(titles[key], fontsize=7)
-            if c == 0:
-                ax.set_ylabel(
-                    figure_text(f"unit_{unit}", language) if unit in UNITS else unit
-                )
-        for r in range(n_rows):
-            for c in range(ncols):
-                if (r, c) not in used:
-                    axes[r, c].set_visible(False)
-        colourbar = fig.colorbar(image, ax=axes, shrink=min(0.8, 2.5 / fig_height + 0.2),
-                                 aspect=25, pad=0.02)
-        colourbar.set_label(
-            figure_text("cooc_count" if value == "count" else "cooc_jaccard", language)
-        )
-        if ticks is not None:
-            colourbar.set_ticks(ticks)
-        colourbar.ax.tick_params(length=0)
-        colourbar.outline.set_linewidth(0.4)
-        if title:
-            fig.suptitle(title)
-    return fig
-
-
-# --- data ---------------------------------------------------------------------------------------
+    check_optional_string(title, "title", caller)
+    return table, units
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
-    check_table(
+    require_columns(
         table,
         TABLE_COLUMNS,
         caller,
@@ -244,6 +186,80 @@ def _validated(table: object, caller: str) -> pd.DataFrame:
             "textstat_slogan_cooccurrence from a corpus with slogan mentions"
         )
     return table
+
+
+# --- layout data --------------------------------------------------------------------------------
+
+
+def _layout(
+    chosen: Sequence[str],
+    keys: Sequence[str],
+    units: Sequence[str],
+    value: str,
+    annotate: bool,
+    width: ColumnWidth,
+    ncols: int | None,
+    doc_labels: Mapping[str, str] | None,
+    title: str | None,
+    language: FigureLanguage,
+    caller: str,
+) -> _Layout:
+    """Panel size, tick labels and titles, and the grid: rows of panels per unit, documents
+    across, wrapping onto further rows when cells would be too small for slogan names."""
+    n_slogans, n_docs = len(chosen), len(keys)
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    few = n_slogans <= ANNOTATE_MAX_SLOGANS
+    labels = [_tick_label(s, few=few) for s in chosen]
+    # Room for the panels: the figure less the row labels and the colour bar.
+    available = (fig_width - (_longest_line(labels) * MAX_TICK_POINTS / 72 + 0.3)
+                 - COLOURBAR_INCHES)
+    if ncols is None:
+        smallest = MIN_CELL_INCHES[value if annotate else "plain"]
+        ncols = max(1, min(n_docs, int(available // (n_slogans * smallest + PANEL_GAP))))
+        ncols = -(-n_docs // -(-n_docs // ncols))  # balanced rows: 6 panels as 3 + 3, not 5 + 1
+    ncols = min(check_int(ncols, "ncols", caller, minimum=1), n_docs)
+    # Few documents would make each panel as wide as the page (one document: two panels a page
+    # tall each); a cell larger than MAX_CELL_INCHES shows nothing more.
+    panel = min(available / ncols - PANEL_GAP, n_slogans * MAX_CELL_INCHES)
+    tick_points = float(np.clip(panel / n_slogans * 72 * 0.8, MIN_TICK_POINTS, MAX_TICK_POINTS))
+    if few and any("\n" in label for label in labels):
+        # Two lines of tick text per cell: smaller text if need be, else one line.
+        two_lines = panel / n_slogans * 72 / (2 * 1.2)
+        if two_lines >= MIN_TICK_POINTS:
+            tick_points = min(tick_points, two_lines)
+        else:
+            labels = [_tick_label(s, few=False) for s in chosen]
+    titles = {
+        key: wrap_text(
+            str(figure_text("all_documents", language) if key == CORPUS_LABEL
+                else (doc_labels or {}).get(key, key)),
+            panel + 0.1, 7, max_lines=2,
+        )
+        for key in keys
+    }
+    title_inches = 0.12 * max(t.count("\n") for t in titles.values())
+    rows_per_unit = -(-n_docs // ncols)
+    n_rows = len(units) * rows_per_unit
+    label_inches = _longest_line(labels) * tick_points / 72 + 0.1
+    fig_height = (n_rows * (panel + 0.22 + title_inches) + label_inches + 0.15
+                  + (0.25 if title else 0.0))
+    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
+        raise InputError(
+            f"{caller}: {len(units)} unit(s) × {n_docs} documents × {n_slogans} slogans need a "
+            f"figure {fig_height:.1f} in tall, more than a page: show fewer slogans "
+            "(slogans=[...]), units or documents, or more panels per row (ncols=...)"
+        )
+    # Panel (unit u, document k) sits in row u × rows_per_unit + k // ncols, column k % ncols.
+    places = {
+        (unit, key): (u * rows_per_unit + k // ncols, k % ncols)
+        for u, unit in enumerate(units)
+        for k, key in enumerate(keys)
+    }
+    # capped panels need less than the column: the figure shrinks to them, not a blank margin
+    used_width = fig_width - available + ncols * (panel + PANEL_GAP)
+    size = figure_size(width, fig_height / fig_width)
+    return _Layout(labels, tick_points, titles, places, n_rows, ncols,
+                   (min(size[0], used_width), size[1]), fig_height)
 
 
 def _columns(
@@ -325,6 +341,64 @@ def _norm(value: str, top: float) -> tuple[Normalize, list[float] | None]:
 
 
 # --- drawing ------------------------------------------------------------------------------------
+
+
+def _draw(
+    matrices: Mapping[tuple[str, str], tuple[np.ndarray, np.ndarray]],
+    layout: _Layout,
+    value: str,
+    annotate: bool,
+    width: ColumnWidth,
+    title: str | None,
+    language: FigureLanguage,
+) -> Figure:
+    n_slogans = len(layout.labels)
+    off_diagonal = ~np.eye(n_slogans, dtype=bool)
+    top = max(float(np.nanmax(m[0][off_diagonal], initial=0.0)) for m in matrices.values())
+    norm, ticks = _norm(value, top)
+    # Masked cells (zeros and the diagonal's colour layer) are white.
+    cmap = mpl.colormaps[CMAP].with_extremes(bad="white")
+    with figure_style():
+        fig = Figure(figsize=layout.size)
+        axes = fig.subplots(layout.n_rows, layout.ncols, squeeze=False, sharex=True, sharey=True)
+        image = None
+        for (unit, key), (r, c) in layout.places.items():
+            ax = axes[r, c]
+            values, diagonal = matrices[(unit, key)]
+            image = _heatmap(ax, values, diagonal, cmap, norm, annotate, value)
+            ax.set_xticks(range(n_slogans), layout.labels, rotation=90)
+            ax.set_yticks(range(n_slogans), layout.labels)
+            # Slogan names along the left and the bottom of the grid only: the matrices are
+            # symmetric, and names between rows of panels would push the rows apart.
+            ax.tick_params(length=0, labelsize=layout.tick_points, labelleft=c == 0,
+                           labelbottom=r == layout.n_rows - 1)
+            ax.set_title(layout.titles[key], fontsize=7)
+            if c == 0:
+                ax.set_ylabel(
+                    figure_text(f"unit_{unit}", language) if unit in UNITS else unit
+                )
+        used = set(layout.places.values())
+        for r in range(layout.n_rows):
+            for c in range(layout.ncols):
+                if (r, c) not in used:
+                    axes[r, c].set_visible(False)
+        _colourbar(fig, axes, image, value, ticks, layout.fig_height, language)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def _colourbar(fig: Figure, axes, image, value: str, ticks: list[float] | None,
+               fig_height: float, language: FigureLanguage) -> None:
+    colourbar = fig.colorbar(image, ax=axes, shrink=min(0.8, 2.5 / fig_height + 0.2),
+                             aspect=25, pad=0.02)
+    colourbar.set_label(
+        figure_text("cooc_count" if value == "count" else "cooc_jaccard", language)
+    )
+    if ticks is not None:
+        colourbar.set_ticks(ticks)
+    colourbar.ax.tick_params(length=0)
+    colourbar.outline.set_linewidth(0.4)
 
 
 def _heatmap(

@@ -36,6 +36,7 @@ from analysis.plots.style import (
     MARKERS,
     PALETTE,
     ColumnWidth,
+    check_width,
     figure_size,
     figure_style,
     text_ems,
@@ -528,8 +529,7 @@ def _check_arguments(
             f"textplot_ca: max_terms must be a whole number (0 for documents only) or None for "
             f"every term, got {max_terms!r}"
         )
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(f"textplot_ca: width must be 'single' or 'double', got {width!r}")
+    check_width(width, "textplot_ca")
 
 
 def _wide_points(coordinates: pd.DataFrame, first: int, second: int) -> pd.DataFrame:

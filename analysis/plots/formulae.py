@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.checks import check_int, check_optional_string, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text, list_separator
 from analysis.plots.style import (
@@ -21,8 +22,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -74,18 +73,18 @@ def textplot_formulae(
     """
     caller = "textplot_formulae"
     check_language(language, caller)
-    check_table(
+    require_columns(
         formulae_table,
         FORMULA_COLUMNS,
         caller,
         name="the formulae table",
         source="the table of analysis.measures.formulae.textstat_formulae (formulae.csv)",
     )
-    for name, value, low in (("top_n", top_n, 1), ("max_chars", max_chars or 4, 4)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise InputError(f"{caller}: {name} must be a whole number >= {low}, got {value!r}")
+    check_int(top_n, "top_n", caller, minimum=1)
+    if max_chars is not None:
+        check_int(max_chars, "max_chars", caller, minimum=4)
     check_width(width, caller)
-    check_title(title, caller)
+    check_optional_string(title, "title", caller)
     if formulae_table.empty:
         raise InputError(
             f"{caller}: the formulae table is empty: the documents share no passage of "

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
@@ -24,7 +25,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
+    check_width,
     figure_size,
     figure_style,
 )
@@ -121,7 +122,7 @@ def textplot_keyness(
 def _check_arguments(
     table: object, top_n: object, measure: object, width: object, show_negative: object
 ) -> None:
-    check_table(
+    require_columns(
         table,
         KEYNESS_PLOT_COLUMNS,
         "textplot_keyness",
@@ -133,16 +134,10 @@ def _check_arguments(
             "textplot_keyness: the keyness table is empty, so there is nothing to plot; it needs "
             "at least two documents with counted tokens"
         )
-    if isinstance(top_n, bool) or not isinstance(top_n, int | np.integer) or top_n < 1:
-        raise InputError(f"textplot_keyness: top_n must be a whole number of at least 1, "
-                         f"got {top_n!r}")
-    if measure not in MEASURE_TITLES:
-        raise InputError(f"textplot_keyness: measure must be 'g2' or 'log_ratio', got {measure!r}")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(f"textplot_keyness: width must be 'single' or 'double', got {width!r}")
-    if not isinstance(show_negative, bool | np.bool_):
-        raise InputError(f"textplot_keyness: show_negative must be True or False, "
-                         f"got {show_negative!r}")
+    check_int(top_n, "top_n", "textplot_keyness", minimum=1)
+    check_choice(measure, "measure", "textplot_keyness", MEASURE_TITLES)
+    check_width(width, "textplot_keyness")
+    check_bool(show_negative, "show_negative", "textplot_keyness")
 
 
 def _comparison(

@@ -26,15 +26,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 
+from analysis.checks import check_choice, check_int, check_optional_string, require_columns
 from analysis.errors import InputError
-from analysis.measures.collocates import Measure, collocation_network
+from analysis.measures.collocates import COLLOCATE_COLUMNS, Measure, collocation_network
 from analysis.plots.fonts import font_stack
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -171,12 +171,9 @@ def textplot_collocate_network(
     ``"zh"``) is the language of the legend; labels are the terms themselves.
     """
     caller = "textplot_collocate_network"
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(
-            f"{caller}: seed must be a whole number >= 0 (it fixes the layout), got {seed!r}"
-        )
+    check_int(seed, "seed", caller, minimum=0)
     check_width(width, caller)
-    check_title(title, caller)
+    check_optional_string(title, "title", caller)
     check_language(language, caller)
     graph, measure = _graph(graph_or_collocates, top_n, by, caller)
     graph = _selected(graph, slogans, caller)
@@ -440,12 +437,10 @@ def _graph(
     source: nx.Graph | pd.DataFrame, top_n: int, by: str, caller: str
 ) -> tuple[nx.Graph, str]:
     if isinstance(source, pd.DataFrame):
-        if by not in get_args(Measure):
-            raise InputError(
-                f"{caller}: by must be one of {', '.join(get_args(Measure))}, got {by!r}"
-            )
-        if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
-            raise InputError(f"{caller}: top_n must be a whole number >= 1, got {top_n!r}")
+        check_choice(by, "by", caller, get_args(Measure))
+        check_int(top_n, "top_n", caller, minimum=1)
+        require_columns(source, COLLOCATE_COLUMNS, caller, name="the collocates table",
+                        source="the table of analysis.measures.collocates.textstat_collocates")
         if source.empty:
             raise InputError(
                 f"{caller}: the collocates table is empty: no term occurs min_count times near "
@@ -546,9 +541,9 @@ def _label(graph: nx.Graph, node: Hashable) -> str:
 
 
 # Statistics keep their symbols in either language; words come from the figure texts.
-MEASURE_SYMBOLS = {"logdice": "logDice", "mi": "MI", "t_score": "t-score", "g2": "G²",
+MEASURE_SYMBOLS = {"logdice": "logDice", "pmi": "PMI", "t_score": "t-score", "g2": "G²",
                    "delta_p": "ΔP"}
-MEASURE_TEXTS = {"delta_p_reverse": "measure_delta_p_reverse", "cooc": "measure_co_occurrences",
+MEASURE_TEXTS = {"delta_p_reverse": "measure_delta_p_reverse", "count": "measure_co_occurrences",
                  "weight": "measure_weight"}
 
 

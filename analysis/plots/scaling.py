@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from analysis.checks import check_int, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.correspondence import draw_leader, place_labels, point_label
 from analysis.plots.labels import FigureLanguage, check_language, figure_text, list_separator
@@ -34,7 +35,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
     check_width,
     figure_size,
     figure_style,
@@ -99,7 +99,7 @@ def textplot_scale_positions(
     every fixed word. Returns a new Figure; nothing is saved.
     """
     caller = "textplot_scale_positions"
-    check_table(positions, ["doc_id"], caller, name="the positions table",
+    require_columns(positions, ["doc_id"], caller, name="the positions table",
                 source="the positions of textmodel_wordfish or textmodel_wordscores")
     check_width(width, caller)
     check_language(language, caller)
@@ -398,7 +398,7 @@ def textplot_wordfish_words(
     (column); ``language`` that of every fixed word. Returns a new Figure; nothing is saved.
     """
     caller = "textplot_wordfish_words"
-    check_table(word_parameters, ["term", "beta", "psi"], caller,
+    require_columns(word_parameters, ["term", "beta", "psi"], caller,
                 name="the word parameters table",
                 source="the word_parameters of textmodel_wordfish")
     check_width(width, caller)
@@ -407,9 +407,7 @@ def textplot_wordfish_words(
                                                     | pd.Index | pd.Series):
         raise InputError(f"{caller}: highlight must be a list of terms (e.g. ['团结', '改革']), "
                          f"got {highlight!r}")
-    if isinstance(extremes, bool) or not isinstance(extremes, int | np.integer) or extremes < 0:
-        raise InputError(f"{caller}: extremes must be a whole number of at least 0, got "
-                         f"{extremes!r}")
+    check_int(extremes, "extremes", caller, minimum=0)
     words = pd.DataFrame({
         "term": word_parameters["term"].astype(str).to_numpy(),
         "beta": pd.to_numeric(word_parameters["beta"], errors="coerce").to_numpy(dtype=float),

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from scipy.cluster import hierarchy
 
+from analysis.checks import check_choice, require_columns
 from analysis.errors import InputError
 from analysis.measures.similarity import DocumentClustering
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
@@ -27,6 +28,7 @@ from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     SEQUENTIAL_CMAP,
     ColumnWidth,
+    check_width,
     figure_size,
     figure_style,
     wrap_note,
@@ -147,21 +149,12 @@ def textplot_similarity(
 def _check_arguments(
     table: object, clustering: object, measure: object, annotate: object, width: object
 ) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            "textplot_similarity: expected the table of textstat_simil (a pandas DataFrame), got "
-            f"{type(table).__name__}"
-        )
-    if measure not in COLOURBAR_TITLES:
-        raise InputError(
-            f"textplot_similarity: measure must be 'cosine' or 'jaccard', got {measure!r}"
-        )
-    missing = [c for c in (*SIMILARITY_PLOT_COLUMNS, measure) if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"textplot_similarity: the table lacks column(s) {', '.join(missing)}; pass the "
-            "output of analysis.measures.similarity.textstat_simil"
-        )
+    caller = "textplot_similarity"
+    source = "the output of analysis.measures.similarity.textstat_simil"
+    require_columns(table, (), caller, name="the similarity table", source=source)
+    check_choice(measure, "measure", caller, COLOURBAR_TITLES)
+    require_columns(table, (*SIMILARITY_PLOT_COLUMNS, measure), caller,
+                    name="the similarity table", source=source)
     if table.empty:
         raise InputError(
             "textplot_similarity: the similarity table is empty, so there is nothing to plot"
@@ -176,10 +169,7 @@ def _check_arguments(
             f"textplot_similarity: annotate must be True, False or None (automatic), got "
             f"{annotate!r}"
         )
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"textplot_similarity: width must be 'single' or 'double', got {width!r}"
-        )
+    check_width(width, caller)
 
 
 def _square_matrix(

@@ -18,6 +18,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from analysis.checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_optional_string,
+    require_columns,
+)
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
@@ -26,8 +33,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -99,17 +104,14 @@ def textplot_slogan_rates(
     caller = "textplot_slogan_rates"
     check_language(language, caller)
     table = _validated(slogan_counts_table, caller)
-    for name, value in (("include_corpus", include_corpus), ("note", note)):
-        if not isinstance(value, bool):
-            raise InputError(f"{caller}: {name} must be True or False, got {value!r}")
-    if counts not in AXIS_TITLE_KEY:
-        raise InputError(f"{caller}: counts must be 'mentions' or 'tokens', got {counts!r}")
-    if layout not in ("auto", "dodge", "facet"):
-        raise InputError(f"{caller}: layout must be 'auto', 'dodge' or 'facet', got {layout!r}")
+    check_bool(include_corpus, "include_corpus", caller)
+    check_bool(note, "note", caller)
+    check_choice(counts, "counts", caller, AXIS_TITLE_KEY)
+    check_choice(layout, "layout", caller, ("auto", "dodge", "facet"))
     check_width(width, caller)
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to labels")
-    check_title(title, caller)
+    check_optional_string(title, "title", caller)
 
     chosen = _chosen_slogans(table, slogans, caller)
     rows = _rows(table, grouping, doc_ids, caller)
@@ -193,7 +195,7 @@ def textplot_slogan_rates(
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
-    check_table(
+    require_columns(
         table,
         TABLE_COLUMNS,
         caller,
@@ -388,8 +390,7 @@ def rows_that_fit(
     """How many rows (documents or groups, and the corpus row if included) a figure of
     :func:`textplot_slogan_rates` with these options can show within a page."""
     caller = "rows_that_fit"
-    if isinstance(n_slogans, bool) or not isinstance(n_slogans, int) or n_slogans < 1:
-        raise InputError(f"{caller}: n_slogans must be a whole number >= 1, got {n_slogans!r}")
+    check_int(n_slogans, "n_slogans", caller, minimum=1)
     check_width(width, caller)
     # "auto" chooses by the rates too, so it must fit either way.
     modes = [layout] if layout != "auto" else (
@@ -406,6 +407,4 @@ def rows_that_fit(
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:
     if ncols is None:
         return min(n_panels, 2 if width == "single" else 5)
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
-    return min(ncols, n_panels)
+    return min(check_int(ncols, "ncols", caller, minimum=1), n_panels)

@@ -36,7 +36,6 @@ from contextlib import contextmanager
 from typing import Any, Literal
 
 import matplotlib as mpl
-import pandas as pd
 from cycler import cycler
 
 from analysis.errors import InputError
@@ -99,30 +98,16 @@ def figure_size(
     return inches, inches * aspect
 
 
-def check_table(
-    table: object, columns: Sequence[str], caller: str, *, name: str, source: str
-) -> None:
-    """An InputError naming ``caller`` unless ``table`` is a DataFrame with ``columns``; the
-    message calls it ``name`` (e.g. "the formulae table") and says to pass ``source``."""
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(f"{caller}: expected {name} ({source}), got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(f"{caller}: {name} lacks column(s) {', '.join(missing)}; pass {source}")
-
-
-def check_width(width: object, caller: str) -> None:
-    """An InputError naming ``caller`` unless ``width`` is 'single' or 'double'."""
-    if width not in COLUMN_WIDTH_INCHES:
+def check_width(width: object, caller: str) -> str:
+    """``width`` if it is a journal column, 'single' or 'double'; else an InputError naming
+    ``caller``. (The one check of the figures that :mod:`analysis.checks` has no place for: it
+    says what the two widths are.)"""
+    if not isinstance(width, str) or width not in COLUMN_WIDTH_INCHES:
         raise InputError(
-            f"{caller}: width {width!r} is unknown: use 'single' (3.5 in) or 'double' (7 in)"
+            f"{caller}: width {width!r} is unknown: use 'single' or 'double' (a 3.5 in or 7 in "
+            "column)"
         )
-
-
-def check_title(title: object, caller: str) -> None:
-    """An InputError naming ``caller`` unless ``title`` is a string or None."""
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"{caller}: title must be a string or None, got {title!r}")
+    return width
 
 
 def text_ems(text: str) -> float:

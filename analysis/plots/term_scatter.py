@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from analysis.checks import check_choice, check_int, check_number, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.features.dfm import dfm, dfm_group
 from analysis.measures.keyness import textstat_keyness
@@ -30,10 +30,10 @@ from analysis.plots.correspondence import (
 )
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
-    COLUMN_WIDTH_INCHES,
     MARKERS,
     PALETTE,
     ColumnWidth,
+    check_width,
     figure_size,
     figure_style,
 )
@@ -136,24 +136,13 @@ def _check_arguments(
     tokens: object, documents: object, grouping: object, group_a: object, group_b: object,
     measure: object, label_n: object, min_count: object, pseudo_count: object, width: object,
 ) -> None:
-    for name, table in (("tokens", tokens), ("documents", documents)):
-        if not isinstance(table, pd.DataFrame):
-            raise InputError(
-                f"textplot_term_scatter: {name} must be the {name} table of build_corpus (a "
-                f"pandas DataFrame), got {type(table).__name__}"
-            )
-    missing = [c for c in TOKEN_COLUMNS if c not in tokens.columns]
-    if missing:
-        raise InputError(
-            f"textplot_term_scatter: tokens lack column(s) {', '.join(missing)}; pass "
-            "corpus.tokens from analysis.build_corpus"
-        )
+    caller = "textplot_term_scatter"
+    require_columns(tokens, TOKEN_COLUMNS, caller, name="the tokens table",
+                    source="corpus.tokens from analysis.build_corpus")
+    require_columns(documents, ["doc_id"], caller, name="the documents table",
+                    source="corpus.documents from analysis.build_corpus")
     if tokens.empty:
         raise InputError("textplot_term_scatter: the tokens table is empty; nothing to plot")
-    if "doc_id" not in documents.columns:
-        raise InputError(
-            "textplot_term_scatter: documents lack the doc_id column; pass corpus.documents"
-        )
     if not isinstance(grouping, str) or grouping not in documents.columns:
         raise InputError(
             f"textplot_term_scatter: grouping {grouping!r} is not a column of documents; choose "
@@ -164,29 +153,11 @@ def _check_arguments(
             f"textplot_term_scatter: group_a and group_b are both {group_a!r}; choose two "
             "different groups"
         )
-    if measure not in MEASURES:
-        raise InputError(
-            f"textplot_term_scatter: measure must be 'g2' or 'log_ratio', got {measure!r}"
-        )
-    for name, value, lowest in (("label_n", label_n, 0), ("min_count", min_count, 1)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lowest:
-            raise InputError(
-                f"textplot_term_scatter: {name} must be a whole number of at least {lowest}, "
-                f"got {value!r}"
-            )
-    if (
-        isinstance(pseudo_count, bool)
-        or not isinstance(pseudo_count, int | float | np.number)
-        or not 0 < pseudo_count <= 1
-    ):
-        raise InputError(
-            f"textplot_term_scatter: pseudo_count must be a number in (0, 1] (0.5 is usual), "
-            f"got {pseudo_count!r}"
-        )
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(
-            f"textplot_term_scatter: width must be 'single' or 'double', got {width!r}"
-        )
+    check_choice(measure, "measure", caller, MEASURES)
+    check_int(label_n, "label_n", caller, minimum=0)
+    check_int(min_count, "min_count", caller, minimum=1)
+    check_number(pseudo_count, "pseudo_count", caller, above=0, maximum=1)
+    check_width(width, caller)
 
 
 def _groups(documents: pd.DataFrame, grouping: str, group_a: str, group_b: str) -> dict[str, str]:

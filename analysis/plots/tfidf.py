@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from analysis.checks import check_int, check_optional_string, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
@@ -22,7 +23,7 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
+    check_width,
     figure_size,
     figure_style,
     wrap_note,
@@ -64,13 +65,11 @@ def textplot_tfidf(
     """
     check_language(language, "textplot_tfidf")
     _check_table(tfidf_table)
-    _check_whole(top_n, "top_n")
+    check_int(top_n, "top_n", "textplot_tfidf", minimum=1)
     if ncols is not None:
-        _check_whole(ncols, "ncols")
-    if width not in COLUMN_WIDTH_INCHES:
-        raise InputError(f"textplot_tfidf: width must be 'single' or 'double', got {width!r}")
-    if note is not None and not isinstance(note, str):
-        raise InputError(f"textplot_tfidf: note must be text or None, got {note!r}")
+        check_int(ncols, "ncols", "textplot_tfidf", minimum=1)
+    check_width(width, "textplot_tfidf")
+    check_optional_string(note, "note", "textplot_tfidf")
     available = sorted(pd.unique(tfidf_table["doc_id"].astype(str)))
     chosen = _chosen_docs(doc_ids, available)
     labels = {doc: str((doc_labels or {}).get(doc, doc)) for doc in chosen}
@@ -128,7 +127,7 @@ def _fit_titles(fig: Figure, panels: list[Axes], titles: list[Text], ncols: int)
 
 
 def _check_table(table: object) -> None:
-    check_table(
+    require_columns(
         table,
         TFIDF_TABLE_COLUMNS,
         "textplot_tfidf",
@@ -140,12 +139,6 @@ def _check_table(table: object) -> None:
             "textplot_tfidf: the TF-IDF table is empty, so there is nothing to plot; check that "
             "the tokens table has counted (non-stopword) tokens"
         )
-
-
-def _check_whole(value: object, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InputError(f"textplot_tfidf: {name} must be a whole number of at least 1, "
-                         f"got {value!r}")
 
 
 def _chosen_docs(docs: Sequence[str] | None, available: list[str]) -> list[str]:

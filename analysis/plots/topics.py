@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from analysis.checks import check_int, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.measures.topics import HIGHER_IS_BETTER
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
@@ -39,7 +40,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
     check_width,
     figure_size,
     figure_style,
@@ -93,11 +93,11 @@ def textplot_topic_terms(
     caller = "textplot_topic_terms"
     check_language(language, caller)
     check_width(width, caller)
-    check_table(topics, TOPIC_TERM_TABLE_COLUMNS, caller, name="the topics table",
+    require_columns(topics, TOPIC_TERM_TABLE_COLUMNS, caller, name="the topics table",
                 source="the topics table of analysis.measures.topics.textmodel_topics")
-    _check_whole(top_n, "top_n", caller)
+    check_int(top_n, "top_n", caller, minimum=1)
     if ncols is not None:
-        _check_whole(ncols, "ncols", caller)
+        check_int(ncols, "ncols", caller, minimum=1)
     if topics.empty:
         raise CannotDraw(f"{caller}: the topics table is empty, so there is nothing to plot")
     available = list(pd.unique(topics["topic"].astype(str)))
@@ -199,7 +199,7 @@ def textplot_topic_prevalence(
     caller = "textplot_topic_prevalence"
     check_language(language, caller)
     check_width(width, caller)
-    check_table(prevalence, PREVALENCE_TABLE_COLUMNS, caller, name="the topic prevalence table",
+    require_columns(prevalence, PREVALENCE_TABLE_COLUMNS, caller, name="the topic prevalence table",
                 source="the table of analysis.measures.topics.textstat_topic_prevalence")
     if prevalence.empty:
         raise CannotDraw(f"{caller}: the topic prevalence table is empty; nothing to plot")
@@ -422,7 +422,7 @@ def textplot_topic_k(
     caller = "textplot_topic_k"
     check_language(language, caller)
     check_width(width, caller)
-    check_table(k_table, K_TABLE_COLUMNS, caller, name="the k table",
+    require_columns(k_table, K_TABLE_COLUMNS, caller, name="the k table",
                 source="the table of analysis.measures.topics.textstat_topic_k")
     if k_table.empty:
         raise CannotDraw(f"{caller}: the k table is empty; nothing to plot")
@@ -482,11 +482,6 @@ def textplot_topic_k(
 
 
 # --- shared ------------------------------------------------------------------------------------
-
-
-def _check_whole(value: object, name: str, caller: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise InputError(f"{caller}: {name} must be a whole number of at least 1, got {value!r}")
 
 
 def _chosen(

@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
+from analysis.checks import check_bool, check_int, check_optional_string, require_columns
 from analysis.errors import InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text, list_separator
 from analysis.plots.style import (
@@ -41,8 +42,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -135,22 +134,11 @@ def textplot_slogan_trends(
     caller = "textplot_slogan_trends"
     check_language(language, caller)
     table = _validated(trends, caller)
-    if isinstance(min_docs, bool) or not isinstance(min_docs, int | np.integer) or min_docs < 1:
-        raise InputError(
-            f"{caller}: min_docs must be a whole number of at least 1, got {min_docs!r}"
-        )
-    if not isinstance(intervals, bool | np.bool_):
-        raise InputError(f"{caller}: intervals must be True or False, got {intervals!r}")
+    check_int(min_docs, "min_docs", caller, minimum=1)
+    check_bool(intervals, "intervals", caller)
     check_width(width, caller)
-    if (
-        isinstance(max_groups, bool)
-        or not isinstance(max_groups, int | np.integer)
-        or max_groups < 1
-    ):
-        raise InputError(
-            f"{caller}: max_groups must be a whole number of at least 1, got {max_groups!r}"
-        )
-    check_title(title, caller)
+    check_int(max_groups, "max_groups", caller, minimum=1)
+    check_optional_string(title, "title", caller)
 
     chosen = _chosen_slogans(table, slogans, caller)
     grouping = _chosen_grouping(table, grouping, caller)
@@ -296,7 +284,7 @@ def textplot_slogan_trends(
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
-    check_table(
+    require_columns(
         table,
         TREND_COLUMNS,
         caller,

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from PIL import ImageFont
 from wordcloud import WordCloud
 
+from analysis.checks import check_bool, check_int, check_optional_string, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.features.dfm import Dfm, dfm
 from analysis.plots.fonts import missing_characters, resolve_cjk_font
@@ -38,8 +39,6 @@ from analysis.plots.style import (
     COLUMN_WIDTH_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -94,17 +93,8 @@ def textplot_wordcloud(
     (3.5 or 7 in); ``ncols`` the panels per row of small multiples; ``language`` (``"en"`` or
     ``"zh"``) that of the default title of a corpus cloud.
     """
-    check_language(language, "textplot_wordcloud")
-    _check_tokens(tokens, "textplot_wordcloud")
-    _check_count(max_words, "max_words", "textplot_wordcloud")
-    _check_seed(seed, "textplot_wordcloud")
-    _check_width(width, "textplot_wordcloud")
-    if not isinstance(by_document, bool):
-        raise InputError(
-            f"textplot_wordcloud: by_document must be True or False, got {by_document!r}"
-        )
-    if title is not None and not isinstance(title, str):
-        raise InputError(f"textplot_wordcloud: title must be a string or None, got {title!r}")
+    _check_common(tokens, max_words, seed, width, title, language, "textplot_wordcloud")
+    check_bool(by_document, "by_document", "textplot_wordcloud")
     doc_ids = _selected_docs(tokens, doc_id, "textplot_wordcloud")
     labels = _doc_labels(doc_labels, doc_ids, "textplot_wordcloud")
     highlighted = _term_set(highlight, "highlight", "textplot_wordcloud")
@@ -222,12 +212,7 @@ def textplot_comparison_cloud(
     shown (default: the doc ids).
     """
     caller = "textplot_comparison_cloud"
-    check_language(language, caller)
-    _check_tokens(tokens, caller)
-    _check_count(max_words, "max_words", caller)
-    _check_seed(seed, caller)
-    _check_width(width, caller)
-    check_title(title, caller)
+    _check_common(tokens, max_words, seed, width, title, language, caller)
     if isinstance(doc_ids, str):
         raise InputError(
             f"{caller}: doc_ids={doc_ids!r} names one document; a comparison needs two or more, "
@@ -496,8 +481,18 @@ def _top_terms(counts: Dfm, doc_ids: Sequence[str], max_words: int) -> dict[str,
 # --- argument checks --------------------------------------------------------------------------
 
 
-def _check_tokens(tokens: object, caller: str) -> None:
-    check_table(
+def _check_common(
+    tokens: object,
+    max_words: object,
+    seed: object,
+    width: object,
+    title: object,
+    language: object,
+    caller: str,
+) -> None:
+    """The checks both clouds make, in this order."""
+    check_language(language, caller)
+    require_columns(
         tokens,
         TOKEN_COLUMNS,
         caller,
@@ -506,22 +501,10 @@ def _check_tokens(tokens: object, caller: str) -> None:
     )
     if tokens.empty:
         raise CannotDraw(f"{caller}: the tokens table is empty; there is nothing to draw")
-
-
-def _check_count(value: object, name: str, caller: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"{caller}: {name} must be a whole number >= 1, got {value!r}")
-
-
-def _check_seed(seed: object, caller: str) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(
-            f"{caller}: seed must be a whole number >= 0 (it fixes the layout), got {seed!r}"
-        )
-
-
-def _check_width(width: object, caller: str) -> None:
+    check_int(max_words, "max_words", caller, minimum=1)
+    check_int(seed, "seed", caller, minimum=0)
     check_width(width, caller)
+    check_optional_string(title, "title", caller)
 
 
 def _selected_docs(
@@ -577,5 +560,4 @@ def _require_font_covers(terms: Iterable[str], font_path: str, caller: str) -> N
 def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int:
     if ncols is None:
         return min(n_panels, 2 if width == "single" else 3)
-    _check_count(ncols, "ncols", caller)
-    return min(ncols, n_panels)
+    return min(check_int(ncols, "ncols", caller, minimum=1), n_panels)

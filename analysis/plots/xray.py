@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
+from analysis.checks import check_choice, check_int, check_optional_string, require_columns
 from analysis.errors import CannotDraw, InputError
 from analysis.plots.labels import FigureLanguage, check_language, figure_text
 from analysis.plots.style import (
@@ -23,8 +26,6 @@ from analysis.plots.style import (
     MAX_FIGURE_HEIGHT_INCHES,
     PALETTE,
     ColumnWidth,
-    check_table,
-    check_title,
     check_width,
     figure_size,
     figure_style,
@@ -74,22 +75,55 @@ def textplot_xray(
     the axis title. Every panel shows its position scale.
     """
     caller = "textplot_xray"
+    _check_arguments(mentions, documents, scale, width, title, language, caller)
+    doc_ids, lengths, shown_lengths = _document_lengths(documents, caller)
+    ours = _mentions_in(mentions, doc_ids, lengths, caller)
+    chosen = _chosen_slogans(ours, slogans, caller)
+    labels = _row_labels(doc_ids, shown_lengths, doc_labels, caller)
+    layout = _layout(chosen, doc_ids, labels, width, ncols, title, caller)
+    return _draw(ours, layout, lengths, labels, scale, width, title, language)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the panels go: ``chosen`` slogans in ``rows`` × ``columns`` panels, one row per doc
+    id of ``doc_ids`` in each, on a figure ``fig_height`` inches tall."""
+
+    chosen: list[str]
+    doc_ids: list[str]
+    columns: int
+    rows: int
+    fig_height: float
+    panel_width_in: float
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def _check_arguments(
+    mentions: object,
+    documents: object,
+    scale: object,
+    width: object,
+    title: object,
+    language: object,
+    caller: str,
+) -> None:
     check_language(language, caller)
     for table, name, columns in (
         (mentions, "mentions", MENTION_COLUMNS),
         (documents, "documents", DOCUMENT_COLUMNS),
     ):
-        check_table(
+        require_columns(
             table,
             columns,
             caller,
             name=f"the {name} table",
             source=f"corpus.{name} from analysis.build_corpus",
         )
-    if scale not in ("relative", "absolute"):
-        raise InputError(f"{caller}: scale must be 'relative' or 'absolute', got {scale!r}")
+    check_choice(scale, "scale", caller, ("relative", "absolute"))
     check_width(width, caller)
-    check_title(title, caller)
+    check_optional_string(title, "title", caller)
     if mentions.empty:
         raise InputError(
             f"{caller}: the mentions table is empty: no slogan of the lexicon occurs in these "
@@ -97,6 +131,17 @@ def textplot_xray(
         )
     if documents.empty:
         raise InputError(f"{caller}: the documents table is empty; pass corpus.documents")
+
+
+# --- layout data --------------------------------------------------------------------------------
+
+
+def _document_lengths(
+    documents: pd.DataFrame, caller: str
+) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """The doc ids in row order, each document's length in characters (offsets count in it) and
+    the length shown in its row label (``n_chars`` when the table has it: line breaks
+    excluded)."""
     doc_ids = [str(d) for d in documents["doc_id"]]
     if len(set(doc_ids)) != len(doc_ids):
         raise InputError(
@@ -110,7 +155,13 @@ def textplot_xray(
         shown_lengths = dict(zip(doc_ids, documents["n_chars"].astype("int64"), strict=True))
     else:
         shown_lengths = {d: len(t) - t.count("\n") for d, t in texts.items()}
+    return doc_ids, lengths, shown_lengths
 
+
+def _mentions_in(
+    mentions: pd.DataFrame, doc_ids: Sequence[str], lengths: Mapping[str, int], caller: str
+) -> pd.DataFrame:
+    """The mentions of the documents drawn, each checked to start within its document."""
     ours = mentions.loc[mentions["doc_id"].astype(str).isin(lengths)]
     if ours.empty:
         raise InputError(
@@ -124,9 +175,18 @@ def textplot_xray(
             f"{caller}: some mentions start outside their document's text; the mentions table "
             "was built from other texts. Pass the mentions and documents of the same corpus"
         )
-    chosen = _chosen_slogans(ours, slogans, caller)
-    labels = _row_labels(doc_ids, shown_lengths, doc_labels, caller)
+    return ours
 
+
+def _layout(
+    chosen: list[str],
+    doc_ids: list[str],
+    labels: Mapping[str, str],
+    width: ColumnWidth,
+    ncols: int | None,
+    title: str | None,
+    caller: str,
+) -> _Layout:
     n_panels = len(chosen)
     columns = _n_columns(ncols, n_panels, width, caller)
     rows = math.ceil(n_panels / columns)
@@ -139,53 +199,34 @@ def textplot_xray(
             f"{fig_height:.1f} in tall, more than a page ({MAX_FIGURE_HEIGHT_INCHES} in): choose "
             "fewer slogans (slogans=[...]), more columns (ncols=...) or width='double'"
         )
-
-    doc_row = {d: k for k, d in enumerate(doc_ids)}
     # Row labels take the left of the figure; the panels share the rest.
     label_width = max(text_ems(labels[d]) for d in doc_ids) * 7 / 72 + 0.15
     panel_width_in = (fig_width - label_width) / columns - 0.12
+    return _Layout(chosen, doc_ids, columns, rows, fig_height, panel_width_in)
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+def _draw(
+    mentions: pd.DataFrame,
+    layout: _Layout,
+    lengths: Mapping[str, int],
+    labels: Mapping[str, str],
+    scale: str,
+    width: ColumnWidth,
+    title: str | None,
+    language: FigureLanguage,
+) -> Figure:
+    fig_width = COLUMN_WIDTH_INCHES[width]
     with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
-        axes = fig.subplots(rows, columns, squeeze=False, sharex=True, sharey=True)
+        fig = Figure(figsize=figure_size(width, layout.fig_height / fig_width))
+        axes = fig.subplots(layout.rows, layout.columns, squeeze=False, sharex=True, sharey=True)
         for index, ax in enumerate(axes.ravel()):
-            if index >= n_panels:
+            if index >= len(layout.chosen):
                 ax.set_visible(False)
                 continue
-            slogan = chosen[index]
-            own = ours.loc[ours["slogan"] == slogan]
-            extent = [1.0 if scale == "relative" else lengths[d] for d in doc_ids]
-            ax.barh(range(len(doc_ids)), extent, height=0.8, left=0, color=BAND_COLOUR,
-                    linewidth=0)
-            positions: list[np.ndarray] = [np.empty(0)] * len(doc_ids)
-            for doc_id, group in own.groupby(own["doc_id"].astype(str), sort=False):
-                offsets = group["start"].to_numpy(dtype=float)
-                if scale == "relative":
-                    offsets = offsets / max(lengths[doc_id], 1)
-                positions[doc_row[doc_id]] = np.sort(offsets)
-            ax.eventplot(positions, lineoffsets=range(len(doc_ids)), linelengths=0.8,
-                         linewidths=0.6, colors=TICK_COLOUR, linestyles="-")
-            ax.set_title(
-                f"{fit_text(slogan, panel_width_in - 0.3, TITLE_POINTS)} ({len(own)})",
-                fontsize=TITLE_POINTS,
-                loc="left",
-            )
-            ax.set_yticks(range(len(doc_ids)), [labels[d] for d in doc_ids])
-            # Row labels once per row of panels (set_yticks would show them on every panel).
-            ax.tick_params(axis="y", length=0, labelleft=index % columns == 0)
-            # Every panel shows its scale: with shared axes only the lowest of a column would,
-            # and a first panel without numbers reads as a different kind of panel.
-            ax.tick_params(axis="x", labelbottom=True)
-            ax.spines[["left", "top", "right"]].set_visible(False)
-            ax.set_xlim(0, 1 if scale == "relative" else max(lengths.values()))
-            if scale == "relative":
-                ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
-                # Inward at the ends, so "1" and the next panel's "0" do not run together.
-                first, *_, last = ax.xaxis.get_major_ticks()
-                first.label1.set_horizontalalignment("left")
-                last.label1.set_horizontalalignment("right")
-            else:
-                ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-            ax.set_ylim(len(doc_ids) - 0.5, -0.5)  # first document at the top
+            _draw_panel(ax, mentions, layout, index, lengths, labels, scale)
         # One line in a double column; two in a single column, where one would be clipped.
         joiner = "\n" if width == "single" else " "
         axis_title = figure_text(
@@ -196,6 +237,53 @@ def textplot_xray(
         if title:
             fig.suptitle(title)
     return fig
+
+
+def _draw_panel(
+    ax: Axes,
+    mentions: pd.DataFrame,
+    layout: _Layout,
+    index: int,
+    lengths: Mapping[str, int],
+    labels: Mapping[str, str],
+    scale: str,
+) -> None:
+    """The ``index``-th slogan's panel: a grey band per document, a tick at each mention."""
+    doc_ids, slogan = layout.doc_ids, layout.chosen[index]
+    doc_row = {d: k for k, d in enumerate(doc_ids)}
+    own = mentions.loc[mentions["slogan"] == slogan]
+    extent = [1.0 if scale == "relative" else lengths[d] for d in doc_ids]
+    ax.barh(range(len(doc_ids)), extent, height=0.8, left=0, color=BAND_COLOUR, linewidth=0)
+    positions: list[np.ndarray] = [np.empty(0)] * len(doc_ids)
+    for doc_id, group in own.groupby(own["doc_id"].astype(str), sort=False):
+        offsets = group["start"].to_numpy(dtype=float)
+        if scale == "relative":
+            offsets = offsets / max(lengths[doc_id], 1)
+        positions[doc_row[doc_id]] = np.sort(offsets)
+    ax.eventplot(positions, lineoffsets=range(len(doc_ids)), linelengths=0.8,
+                 linewidths=0.6, colors=TICK_COLOUR, linestyles="-")
+    ax.set_title(
+        f"{fit_text(slogan, layout.panel_width_in - 0.3, TITLE_POINTS)} ({len(own)})",
+        fontsize=TITLE_POINTS,
+        loc="left",
+    )
+    ax.set_yticks(range(len(doc_ids)), [labels[d] for d in doc_ids])
+    # Row labels once per row of panels (set_yticks would show them on every panel).
+    ax.tick_params(axis="y", length=0, labelleft=index % layout.columns == 0)
+    # Every panel shows its scale: with shared axes only the lowest of a column would,
+    # and a first panel without numbers reads as a different kind of panel.
+    ax.tick_params(axis="x", labelbottom=True)
+    ax.spines[["left", "top", "right"]].set_visible(False)
+    ax.set_xlim(0, 1 if scale == "relative" else max(lengths.values()))
+    if scale == "relative":
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        # Inward at the ends, so "1" and the next panel's "0" do not run together.
+        first, *_, last = ax.xaxis.get_major_ticks()
+        first.label1.set_horizontalalignment("left")
+        last.label1.set_horizontalalignment("right")
+    else:
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylim(len(doc_ids) - 0.5, -0.5)  # first document at the top
 
 
 def _chosen_slogans(
@@ -248,8 +336,7 @@ def documents_that_fit(
     """How many document rows a figure of :func:`textplot_xray` with ``n_slogans`` panels and
     these options can show within a page."""
     caller = "documents_that_fit"
-    if isinstance(n_slogans, bool) or not isinstance(n_slogans, int) or n_slogans < 1:
-        raise InputError(f"{caller}: n_slogans must be a whole number >= 1, got {n_slogans!r}")
+    check_int(n_slogans, "n_slogans", caller, minimum=1)
     check_width(width, caller)
     rows = math.ceil(n_slogans / _n_columns(ncols, n_slogans, width, caller))
     frame, per_row = _height_parts(rows, title)
@@ -261,6 +348,4 @@ def _n_columns(ncols: int | None, n_panels: int, width: str, caller: str) -> int
         if width == "single":
             return 1 if n_panels <= 6 else 2
         return min(n_panels, 3)
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise InputError(f"{caller}: ncols must be a whole number >= 1, got {ncols!r}")
-    return min(ncols, n_panels)
+    return min(check_int(ncols, "ncols", caller, minimum=1), n_panels)
