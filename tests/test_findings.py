@@ -299,7 +299,7 @@ def test_similarity_and_formulae_name_the_extremes_and_the_widest_shared(tmp_pat
     formulae = pd.DataFrame({
         "formula": ["三个代表重要思想", "集体领导民主集中个别酝酿会议决定", "立党为公执政为民"],
         "length": [8, 16, 8], "n_docs": [4, 3, 2], "doc_ids": ["a;b;c;d", "a;b;c", "b;c"],
-        "n_occurrences": [5, 2, 1],
+        "count": [5, 2, 1],
         "text": ["三个代表”重要思想", "集体领导、民主集中、个别酝酿、会议决定", "立党为公、执政为民"],
     })
     inertia = pd.DataFrame({"dimension": [1, 2], "inertia": [0.3, 0.1], "share": [0.75, 0.25],

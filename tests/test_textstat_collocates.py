@@ -88,13 +88,13 @@ def test_windows_and_counts_by_hand():
     table = textstat_collocates(TOKENS, MENTIONS, LEX, span=2, min_count=1)
     assert list(table.columns) == COLLOCATE_COLUMNS
     unity = rows(table, "团结")
-    assert unity["cooc"].to_dict() == {"班子": 3, "干部": 2, "好": 1}
+    assert unity["count"].to_dict() == {"班子": 3, "干部": 2, "好": 1}
     assert unity.index.tolist() == ["班子", "干部", "好"]  # by logDice, highest first
     assert set(unity["window_tokens"]) == {6} and set(unity["n_tokens"]) == {12}
     assert set(unity["freq_slogan"]) == {3}
     assert unity["freq_term"].to_dict() == {"班子": 3, "干部": 3, "好": 1}
     leader = rows(table, "一把手")
-    assert leader["cooc"].to_dict() == {"带头": 1, "干部": 1}
+    assert leader["count"].to_dict() == {"带头": 1, "干部": 1}
     assert set(leader["window_tokens"]) == {2}
     # the formula has no mention here, so no rows
     assert set(table["slogan"]) == {"团结", "一把手"}
@@ -102,7 +102,7 @@ def test_windows_and_counts_by_hand():
     # window stops at the document's start
     loose = rows(textstat_collocates(TOKENS, MENTIONS, LEX, span=2, min_count=1,
                                      same_sentence=False), "团结")
-    assert loose["cooc"].to_dict() == {"班子": 3, "干部": 3, "好": 1}
+    assert loose["count"].to_dict() == {"班子": 3, "干部": 3, "好": 1}
     assert set(loose["window_tokens"]) == {7}
     # min_count filters on cooc; keeping stopwords adds 要 (x, between 班子0 and 团结1)
     assert rows(textstat_collocates(TOKENS, MENTIONS, LEX, span=2), "团结").index.tolist() == [
@@ -110,7 +110,7 @@ def test_windows_and_counts_by_hand():
     ]
     with_stop = rows(textstat_collocates(TOKENS, MENTIONS, LEX, span=2, min_count=1,
                                          remove_stop=False), "团结")
-    assert with_stop.loc["要", "cooc"] == 1 and set(with_stop["n_tokens"]) == {13}
+    assert with_stop.loc["要", "count"] == 1 and set(with_stop["n_tokens"]) == {13}
 
 
 def test_measures_by_hand():
@@ -119,20 +119,20 @@ def test_measures_by_hand():
     # O11 = 3, R1 = 6, C1 = 3, N = 12, f_x = 3: E11 = 6·3/12 = 1.5
     assert team["expected"] == pytest.approx(1.5)
     assert team["logdice"] == pytest.approx(14.0)  # 14 + log2(2·3 / (3 + 3))
-    assert team["mi"] == pytest.approx(1.0)  # log2(3 / 1.5)
+    assert team["pmi"] == pytest.approx(1.0)  # log2(3 / 1.5), in bits
     assert team["t_score"] == pytest.approx(1.5 / math.sqrt(3))
     # cells O = (3, 3, 0, 6), E = (1.5, 4.5, 1.5, 4.5)
     g2 = 2 * (3 * math.log(3 / 1.5) + 3 * math.log(3 / 4.5) + 6 * math.log(6 / 4.5))
-    assert team["g2"] == pytest.approx(g2)
+    assert team["g2"] == pytest.approx(g2)  # attracted (O11 > E11): positive
     assert team["delta_p"] == pytest.approx(3 / 6 - 0 / 6)
     assert team["delta_p_reverse"] == pytest.approx(3 / 3 - 3 / 9)
     cadre = unity.loc["干部"]
     assert cadre["logdice"] == pytest.approx(14 + math.log2(4 / 6))
-    assert cadre["mi"] == pytest.approx(math.log2(2 / 1.5))
+    assert cadre["pmi"] == pytest.approx(math.log2(2 / 1.5))
 
 
 def nltk_scores(row):
-    marginals = (int(row.cooc), (int(row.window_tokens), int(row.freq_term)), int(row.n_tokens))
+    marginals = (int(row.count), (int(row.window_tokens), int(row.freq_term)), int(row.n_tokens))
     m = BigramAssocMeasures
     return m.pmi(*marginals), m.student_t(*marginals), m.likelihood_ratio(*marginals)
 
@@ -146,9 +146,11 @@ def test_mi_t_and_g2_agree_with_nltk(study_corpus):
         assert len(table) > 0
         for row in table.itertuples():
             pmi, t, g2 = nltk_scores(row)
-            assert row.mi == pytest.approx(pmi, rel=1e-9, abs=1e-9)
+            assert row.pmi == pytest.approx(pmi, rel=1e-9, abs=1e-9)
             assert row.t_score == pytest.approx(t, rel=1e-9, abs=1e-9)
-            assert row.g2 == pytest.approx(g2, rel=1e-6, abs=1e-6)
+            # NLTK's G² is unsigned; ours carries the sign of O11 − E11, as in keyness
+            assert abs(row.g2) == pytest.approx(g2, rel=1e-6, abs=1e-6)
+            assert np.sign(row.g2) == np.sign(row.count - row.expected) or g2 == 0
 
 
 def test_nested_mentions_option():
@@ -248,12 +250,12 @@ def test_against_brute_force(corpus, span, same_sentence):
     table = textstat_collocates(tokens, mentions, LEX, span=span, min_count=1,
                                 same_sentence=same_sentence)
     cooc, window_size = brute_force(tokens, mentions, span, same_sentence)
-    assert {(r.slogan, r.term): r.cooc for r in table.itertuples()} == cooc
+    assert {(r.slogan, r.term): r.count for r in table.itertuples()} == cooc
     for r in table.itertuples():
         assert r.window_tokens == window_size[r.slogan]
     # the contingency table is valid: no cell is negative
-    o22 = table["n_tokens"] - table["window_tokens"] - table["freq_term"] + table["cooc"]
-    assert (table["cooc"] <= table[["window_tokens", "freq_term"]].min(axis=1)).all()
+    o22 = table["n_tokens"] - table["window_tokens"] - table["freq_term"] + table["count"]
+    assert (table["count"] <= table[["window_tokens", "freq_term"]].min(axis=1)).all()
     assert (o22 >= 0).all()
 
 
@@ -269,7 +271,7 @@ def test_network_and_graphml_round_trip(tmp_path):
     assert graph.nodes["团结"] == {"kind": "slogan", "frequency": 3, "label": "团结"}
     assert graph.nodes["班子"]["kind"] == "term" and graph.nodes["班子"]["frequency"] == 3
     edge = graph.edges["团结", "班子"]
-    assert edge["weight"] == edge["logdice"] == pytest.approx(14.0) and edge["cooc"] == 3
+    assert edge["weight"] == edge["logdice"] == pytest.approx(14.0) and edge["count"] == 3
 
     path = write_graphml(graph, "network.graphml", folder=tmp_path)
     assert path == tmp_path / "network.graphml"
@@ -278,7 +280,7 @@ def test_network_and_graphml_round_trip(tmp_path):
     assert set(back.nodes) == {"团结", "班子", "一把手", "带头"}
     assert {frozenset(e) for e in back.edges} == {frozenset(e) for e in graph.edges}
     assert back.nodes["一把手"]["kind"] == "slogan" and back.nodes["带头"]["frequency"] == 1
-    assert back.edges["团结", "班子"]["mi"] == pytest.approx(1.0)
+    assert back.edges["团结", "班子"]["pmi"] == pytest.approx(1.0)
 
     with pytest.raises(InputError, match="escapes the output folder"):
         write_graphml(graph, "../outside.graphml", folder=tmp_path)
@@ -307,9 +309,9 @@ def test_study_corpus_values(study_corpus, tmp_path):
     # the formula 树正气、讲团结、求发展 (its parts 9 times each) and the saying 团结出战斗力 lead
     # 团结's collocates
     assert unity.index[:3].tolist() == ["求发展", "树正气", "出"]
-    assert unity.loc["班子", "cooc"] == 13
-    assert (table["cooc"] >= 2).all()
-    assert np.isfinite(table[["logdice", "mi", "t_score", "g2"]].to_numpy()).all()
+    assert unity.loc["班子", "count"] == 13
+    assert (table["count"] >= 2).all()
+    assert np.isfinite(table[["logdice", "pmi", "t_score", "g2"]].to_numpy()).all()
     graph = collocation_network(table)
     slogans_with_rows = table["slogan"].nunique()
     assert sum(d["kind"] == "slogan" for _, d in graph.nodes(data=True)) == slogans_with_rows
@@ -355,7 +357,7 @@ def test_each_bad_argument_is_an_input_error_naming_the_measure(arguments, optio
         ("without logdice", {}, r"lacks column\(s\) logdice; pass the table of textstat_collocates"),
         ("table", {"top_n": 0}, "top_n must be a whole number ≥ 1, got 0"),
         ("table", {"top_n": 2.0}, "top_n must be a whole number"),
-        ("table", {"by": "dice"}, "by must be one of 'logdice', .*'cooc', got 'dice'"),
+        ("table", {"by": "dice"}, "by must be one of 'logdice', .*'count', got 'dice'"),
     ],
 )
 def test_each_bad_network_argument_is_an_input_error_naming_the_function(

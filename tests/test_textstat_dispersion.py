@@ -55,7 +55,7 @@ def test_gries_2008_example_over_unequal_parts():
     # DP = ½ (|1/15 − .18| + |2/15 − .2| + |3/15 − .2| + |4/15 − .2| + |5/15 − .22|)
     #    = ½ (.11333 + .06667 + 0 + .06667 + .11333) = 0.18                       (Gries 2008)
     # DPnorm = DP / (1 − min s) = .18 / .82 = 0.219512              (Lijffijt & Gries 2012)
-    assert (a["n_parts"], a["frequency"], a["range"]) == (5, 15, 5)
+    assert (a["n_parts"], a["count"], a["range"]) == (5, 15, 5)
     assert a["dp"] == pytest.approx(0.18)
     assert a["dp_norm"] == pytest.approx(0.18 / 0.82)
     # Juilland's D on relative frequencies p = 1/9, 2/10, 3/10, 4/10, 5/11:
@@ -117,7 +117,7 @@ def test_stopwords_count_in_part_sizes_but_are_not_terms():
     # Equal parts over the 8 words: 团结 的 的 的 | 团结 班子 班子 的 — one each again.
     assert row(d, "团结", "equal_parts")["dp"] == pytest.approx(0)
     kept = textstat_dispersion(tokens, parts=2, remove_stop=False)
-    assert row(kept, "的", "document")["frequency"] == 4
+    assert row(kept, "的", "document")["count"] == 4
 
 
 def test_order_fixes_the_equal_parts_and_input_order_does_not_matter():
@@ -245,16 +245,16 @@ def test_study_corpus_dispersion(study_corpus):
     assert set(d.loc[d["partition"] == "equal_parts", "n_parts"]) == {10}
     # 团结: 1 + 12 + 1 + 18 + 0 = 32 tokens in 4 of the 5 documents.
     doc = row(d, "团结", "document")
-    assert (doc["n_parts"], doc["frequency"], doc["range"]) == (5, 32, 4)
+    assert (doc["n_parts"], doc["count"], doc["range"]) == (5, 32, 4)
     assert (doc["juilland_d"], doc["dp"], doc["dp_norm"]) == pytest.approx(
         (0.665243, 0.257955, 0.264918), abs=1e-5
     )
     equal = row(d, "团结", "equal_parts")
-    assert (equal["frequency"], equal["range"]) == (32, 6)
+    assert (equal["count"], equal["range"]) == (32, 6)
     assert (equal["juilland_d"], equal["dp"], equal["dp_norm"]) == pytest.approx(
         (0.525255, 0.518768, 0.576375), abs=1e-5
     )
     # The same frequency in both partitions, and the most frequent term first.
-    freq = d.pivot(index="term", columns="partition", values="frequency")
+    freq = d.pivot(index="term", columns="partition", values="count")
     assert (freq["document"] == freq["equal_parts"]).all()
-    assert d.iloc[0][["term", "frequency"]].tolist() == ["工作", 144]
+    assert d.iloc[0][["term", "count"]].tolist() == ["工作", 144]

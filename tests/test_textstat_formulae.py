@@ -49,7 +49,7 @@ def test_worked_example_table():
             "length": [16, 19],
             "n_docs": [3, 2],
             "doc_ids": ["a;b;c", "a;b"],
-            "n_occurrences": [3, 2],
+            "count": [3, 2],
             "text": [
                 "集体领导、民主集中、个别酝酿、会议决定",
                 "集体领导、民主集中、个别酝酿、会议决定的原则",
@@ -57,7 +57,7 @@ def test_worked_example_table():
         }
     )
     pd.testing.assert_frame_equal(table, expected, check_dtype=False)
-    assert table[["length", "n_docs", "n_occurrences"]].dtypes.eq("int64").all()
+    assert table[["length", "n_docs", "count"]].dtypes.eq("int64").all()
 
 
 def test_worked_example_positions_are_in_the_cleaned_text():
@@ -92,7 +92,7 @@ def test_repeats_inside_one_document_are_not_shared():
     passage = "加强领导班子思想政治建设"
     assert textstat_formulae(docs(a=f"{passage}。{passage}", b="别的内容")).empty
     table = textstat_formulae(docs(a=f"{passage}。再{passage}", b=f"要{passage}"))
-    assert table[["formula", "n_docs", "n_occurrences"]].values.tolist() == [[passage, 2, 3]]
+    assert table[["formula", "n_docs", "count"]].values.tolist() == [[passage, 2, 3]]
 
 
 def test_shorter_formula_of_more_documents_is_kept_longer_same_documents_only_once():

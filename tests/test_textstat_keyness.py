@@ -63,10 +63,11 @@ def test_quanteda_example_by_hand():
     # = 2.632438, the value of R's chisq.test(correct = TRUE) in quanteda's test.
     assert b["chi2"] == pytest.approx(19 * (43 - 9.5) ** 2 / 8100)
     # Log Ratio = log2((7/10) / (2/9)) = 1.655352; %DIFF = 100 (0.7 − 0.2222) / 0.2222 = 215;
-    # PMI = ln(7 / 4.737) = 0.390539.
+    # PMI = log2(7 / 4.737) = 0.563429 bits (quanteda's ln(7 / 4.737) = 0.390539 nats).
     assert b["log_ratio"] == pytest.approx(math.log2(3.15))
     assert b["pct_diff"] == pytest.approx(215.0)
-    assert b["pmi"] == pytest.approx(math.log(7 * 19 / 90))
+    assert b["pmi"] == pytest.approx(math.log2(7 * 19 / 90))
+    assert b["pmi"] * math.log(2) == pytest.approx(0.390539, abs=1e-6)  # quanteda, in nats
     assert b["p_value"] == pytest.approx(0.0332096, abs=1e-7)  # P(χ²₁ ≥ 4.534939)
     assert b["direction"] == "positive"
     # a is the mirror image: negative G², χ² and Log Ratio of the same size.

@@ -81,8 +81,8 @@ STEPS: tuple[Step, ...] = (
     Step("dispersion", ("dispersion",), "measures.dispersion.textstat_dispersion", (
         Table(
             "dispersion",
-            (("partition", "listed"), ("frequency", "desc"), ("term", "asc")),
-            "partition (document, equal_parts), frequency descending, term",
+            (("partition", "listed"), ("count", "desc"), ("term", "asc")),
+            "partition (document, equal_parts), count descending, term",
         ),
     )),
     Step("keyness", ("keyness",), "measures.keyness.keyness_table", (

@@ -26,7 +26,7 @@ Nodes, windows and counts
   ================  ==========================  =======================
   ..                token is term ``y``          token is another term
   ================  ==========================  =======================
-  in x's windows    ``O11 = cooc``               ``O12 = R1 − O11``
+  in x's windows    ``O11 = count``              ``O12 = R1 − O11``
   elsewhere         ``O21 = C1 − O11``           ``O22 = N − R1 − C1 + O11``
   ================  ==========================  =======================
 
@@ -38,30 +38,32 @@ Nodes, windows and counts
 
 Measures
 --------
-``logdice = 14 + log2(2·f_xy / (f_x + f_y))`` with ``f_xy = cooc``, ``f_x = freq_slogan``
+``logdice = 14 + log2(2·f_xy / (f_x + f_y))`` with ``f_xy = count``, ``f_x = freq_slogan``
 (mentions of the slogan) and ``f_y = freq_term`` (Rychlý 2008, "A lexicographer-friendly
 association score", RASLAN; Sketch Engine's logDice). 14 is the maximum when every occurrence of
 either word is in the pair; it does not depend on corpus size.
 
-``mi = log2(O11 / E11)`` (pointwise mutual information; Church & Hanks 1990).
+``pmi = log2(O11 / E11)``, in bits (pointwise mutual information; Church & Hanks 1990, who
+call it MI; keyness's ``pmi`` is in bits too).
 
 ``t_score = (O11 − E11) / sqrt(O11)`` (Church et al. 1991; Manning & Schütze 1999, §5.3.1).
 
 ``g2 = 2 · Σ_ij O_ij · ln(O_ij / E_ij)`` over the four cells, with ``0 · ln 0 = 0`` (Dunning 1993,
-"Accurate methods for the statistics of surprise and coincidence"). Unsigned, as in NLTK; attraction
-or repulsion shows in the sign of ``t_score`` (``O11 − E11``).
+"Accurate methods for the statistics of surprise and coincidence"), **signed** as in keyness:
+positive where the term is attracted (``O11 > E11``), negative where it is repelled (NLTK's
+``likelihood_ratio`` is the unsigned value).
 
 ``delta_p = O11/R1 − O21/(N − R1)``: how much more likely term ``y`` is inside the slogan's windows
 than elsewhere, ΔP(y | x); ``delta_p_reverse = O11/C1 − O12/(N − C1)``: how much more likely a
 token is in the slogan's windows when it is ``y`` than when it is another term, ΔP(x | y)
 (Gries 2013, "50-something years of work on collocations", IJCL 18(1)).
 
-MI, t-score and G² agree with ``nltk.metrics.association.BigramAssocMeasures`` (``pmi``,
+PMI, t-score and |G²| agree with ``nltk.metrics.association.BigramAssocMeasures`` (``pmi``,
 ``student_t``, ``likelihood_ratio``) given ``(O11, (R1, C1), N)`` (the tests check it).
 
-Columns (fixed): ``slogan``, ``term``, ``cooc``, ``freq_slogan``, ``freq_term``,
-``window_tokens``, ``n_tokens``, ``expected``, ``logdice``, ``mi``, ``t_score``, ``g2``,
-``delta_p``, ``delta_p_reverse``. Only pairs with ``cooc ≥ min_count`` are kept. Rows are sorted
+Columns (fixed): ``slogan``, ``term``, ``count``, ``freq_slogan``, ``freq_term``,
+``window_tokens``, ``n_tokens``, ``expected``, ``logdice``, ``pmi``, ``t_score``, ``g2``,
+``delta_p``, ``delta_p_reverse``. Only pairs with ``count ≥ min_count`` are kept. Rows are sorted
 by slogan (lexicon order), then ``logdice`` (highest first), then ``term``.
 
 ``collocation_network`` turns the table into a networkx graph of slogans and their ``top_n``
@@ -89,11 +91,11 @@ from analysis.features.slogans import (
 )
 
 COLLOCATE_COLUMNS = [
-    "slogan", "term", "cooc", "freq_slogan", "freq_term", "window_tokens", "n_tokens",
-    "expected", "logdice", "mi", "t_score", "g2", "delta_p", "delta_p_reverse",
+    "slogan", "term", "count", "freq_slogan", "freq_term", "window_tokens", "n_tokens",
+    "expected", "logdice", "pmi", "t_score", "g2", "delta_p", "delta_p_reverse",
 ]
-MEASURES = ("logdice", "mi", "t_score", "g2", "delta_p", "delta_p_reverse")
-Measure = Literal["logdice", "mi", "t_score", "g2", "delta_p", "delta_p_reverse", "cooc"]
+MEASURES = ("logdice", "pmi", "t_score", "g2", "delta_p", "delta_p_reverse")
+Measure = Literal["logdice", "pmi", "t_score", "g2", "delta_p", "delta_p_reverse", "count"]
 
 
 def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,9 +124,9 @@ def association_measures(
         return {
             "expected": expected[0],
             "logdice": 14 + np.log2(2 * o11 / (f_x + c1)),
-            "mi": np.log2(o11 / expected[0]),
+            "pmi": np.log2(o11 / expected[0]),
             "t_score": (o11 - expected[0]) / np.sqrt(o11),
-            "g2": g2,
+            "g2": np.sign(o11 - expected[0]) * g2,
             "delta_p": o11 / r1 - observed[2] / (n - r1),
             "delta_p_reverse": o11 / c1 - observed[1] / (n - c1),
         }
@@ -154,7 +156,7 @@ def textstat_collocates(
     inside a longer mention of another slogan (团结 in 树正气、讲团结、求发展, whose other parts
     would otherwise be 团结's collocates); the default keeps every mention, as
     :func:`~analysis.measures.slogan_counts.textstat_slogans` counts them. Keeps pairs with
-    ``cooc ≥ min_count``. Defaults follow
+    ``count ≥ min_count``. Defaults follow
     ``collocates:`` in ``data/settings.yml``. Returns the columns :data:`COLLOCATE_COLUMNS`.
     """
     caller = "textstat_collocates"
@@ -344,7 +346,7 @@ def _collocate_rows(
     names: Sequence[str],
     min_count: int,
 ) -> pd.DataFrame:
-    """The contingency counts and measures of every (slogan, term) pair with ``cooc ≥
+    """The contingency counts and measures of every (slogan, term) pair with ``count ≥
     min_count``, sorted by slogan, ``logdice`` (highest first) and term."""
     terms, n_slogans = counted.terms, len(names)
     n_tokens = int(counted.kept_int.sum())
@@ -363,7 +365,7 @@ def _collocate_rows(
         {
             "slogan": np.asarray(names, dtype=object)[p_slogan],
             "term": np.asarray(terms, dtype=object)[p_term],
-            "cooc": cooc.astype(np.int64),
+            "count": cooc.astype(np.int64),
             "freq_slogan": freq_slogan[p_slogan].astype(np.int64),
             "freq_term": freq_term[p_term].astype(np.int64),
             "window_tokens": window_tokens[p_slogan].astype(np.int64),
@@ -385,7 +387,7 @@ def collocation_network(
     table, else ``"term"``), ``frequency`` (``freq_slogan`` for a slogan, ``freq_term`` for a
     term) and ``label``. A collocate spelled like another slogan of the table is that slogan's
     node, so slogans link to each other. Edges join a slogan to each of its ``top_n`` collocates
-    (ties broken by term) and carry ``weight`` (the ``by`` measure), ``cooc`` and every measure
+    (ties broken by term) and carry ``weight`` (the ``by`` measure), ``count`` and every measure
     of :data:`MEASURES`. When two slogans are each other's collocates, the edge keeps the
     direction with the higher ``by`` value. Self-loops are left out.
     """
@@ -395,7 +397,7 @@ def collocation_network(
         source="the table of textstat_collocates",
     )
     top_n = check_int(top_n, "top_n", caller, minimum=1)
-    by = check_choice(by, "by", caller, (*MEASURES, "cooc"))
+    by = check_choice(by, "by", caller, (*MEASURES, "count"))
     table = collocates.copy()
     table = table.sort_values(["slogan", by, "term"], ascending=[True, False, True], kind="stable")
     top = table[table.groupby("slogan", sort=False).cumcount() < top_n]
@@ -412,7 +414,7 @@ def collocation_network(
         if row.slogan == row.term:
             continue
         attributes = {m: float(getattr(row, m)) for m in MEASURES}
-        attributes.update(cooc=int(row.cooc), weight=float(getattr(row, by)))
+        attributes.update(count=int(row.count), weight=float(getattr(row, by)))
         if (
             graph.has_edge(row.slogan, row.term)
             and graph.edges[row.slogan, row.term]["weight"] >= attributes["weight"]

@@ -13,9 +13,9 @@ a part is how much text it holds. Parts without any word token are left out (``n
 the rest).
 
 Output (long format, fixed columns :data:`DISPERSION_COLUMNS`), one row per term and partition:
-``term``, ``partition`` (``"document"`` / ``"equal_parts"``), ``n_parts``, ``frequency`` (total
+``term``, ``partition`` (``"document"`` / ``"equal_parts"``), ``n_parts``, ``count`` (total
 count), ``range`` (number of parts containing the term), ``juilland_d``, ``dp``, ``dp_norm``.
-Rows are sorted by partition, descending frequency and term.
+Rows are sorted by partition, descending count and term.
 
 Formulas (for a term with count ``v_i`` in part ``i`` of ``n`` parts, ``f = Σ v_i``, part sizes
 ``t_i`` and relative sizes ``s_i = t_i / Σ t_j``)::
@@ -63,7 +63,7 @@ DISPERSION_COLUMNS = [
     "term",
     "partition",
     "n_parts",
-    "frequency",
+    "count",
     "range",
     "juilland_d",
     "dp",
@@ -79,7 +79,7 @@ def textstat_dispersion_dfm(
     """Range, Juilland's D, DP and DP_norm of every term of ``x`` over its rows (the parts).
 
     ``sizes`` gives each row's size in tokens (default: the row totals of ``x``); rows of size 0
-    are left out. Returns columns ``term``, ``n_parts``, ``frequency``, ``range``,
+    are left out. Returns columns ``term``, ``n_parts``, ``count``, ``range``,
     ``juilland_d``, ``dp``, ``dp_norm`` in the order of ``x.terms`` (formulas in the module
     docstring). Works on the sparse matrix: no dense parts × terms array is built.
     """
@@ -123,7 +123,7 @@ def textstat_dispersion_dfm(
         {
             "term": pd.array(np.asarray(terms, dtype=object), dtype="str"),
             "n_parts": np.full(n_terms, n, dtype=np.int64),
-            "frequency": frequency,
+            "count": frequency,
             "range": in_range.astype(np.int64) if n else np.zeros(n_terms, dtype=np.int64),
             "juilland_d": juilland,
             "dp": dp,
@@ -301,7 +301,7 @@ def _part_counts(
 
 
 def _sorted_dispersion(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The partitions' rows as one table: by partition, descending frequency, term."""
+    """The partitions' rows as one table: by partition, descending count, term."""
     if not frames:
         return pd.DataFrame({c: [] for c in DISPERSION_COLUMNS})
     result = pd.concat(frames, ignore_index=True)
@@ -309,7 +309,7 @@ def _sorted_dispersion(frames: list[pd.DataFrame]) -> pd.DataFrame:
     keys = pd.DataFrame(
         {
             "partition": result["partition"].map({p: i for i, p in enumerate(PARTITIONS)}),
-            "frequency": -result["frequency"],
+            "count": -result["count"],
             "term": result["term"].astype(str),
         }
     )

@@ -23,7 +23,7 @@ text there, with its punctuation). Every occurrence is listed, within-document r
 
 :func:`textstat_formulae` / :func:`summarise_formulae` — one row per formula (``formulae.csv``):
 ``formula`` (stripped, no punctuation), ``length`` (its characters), ``n_docs``, ``doc_ids``
-(sorted, joined by ``;``), ``n_occurrences`` and ``text`` (the occurrence in the first listed
+(sorted, joined by ``;``), ``count`` (occurrences) and ``text`` (the occurrence in the first listed
 document, with its punctuation). Rows are sorted by ``n_docs`` (descending), ``length``
 (descending), then ``formula``; occurrences follow the same order, then ``doc_id`` and ``start``.
 Neither table depends on the order of the documents.
@@ -61,7 +61,7 @@ import pandas as pd
 from analysis.checks import check_int, require_columns
 from analysis.errors import InputError
 
-FORMULA_COLUMNS = ["formula", "length", "n_docs", "doc_ids", "n_occurrences", "text"]
+FORMULA_COLUMNS = ["formula", "length", "n_docs", "doc_ids", "count", "text"]
 OCCURRENCE_COLUMNS = ["formula", "doc_id", "start", "end", "text"]
 # The placeholder rule of data/cleaning.yml (CorpusTables.segmenter.placeholder: the one in use).
 PLACEHOLDER = r"\*{2,}|＊{2,}|×{2,}"
@@ -310,7 +310,7 @@ def summarise_formulae(occurrences: pd.DataFrame) -> pd.DataFrame:
     )
     if occurrences.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in {"length", "n_docs",
-                             "n_occurrences"} else object) for c in FORMULA_COLUMNS})
+                             "count"} else object) for c in FORMULA_COLUMNS})
     occ = _sort_occurrences(occurrences)
     grouped = occ.groupby("formula", sort=False)
     table = pd.DataFrame(
@@ -318,13 +318,13 @@ def summarise_formulae(occurrences: pd.DataFrame) -> pd.DataFrame:
             "length": grouped["formula"].first().str.len(),
             "n_docs": grouped["doc_id"].nunique(),
             "doc_ids": grouped["doc_id"].agg(lambda ids: DOC_SEPARATOR.join(sorted(set(ids)))),
-            "n_occurrences": grouped.size(),
+            "count": grouped.size(),
             "text": grouped["text"].first(),  # occ is sorted by doc_id, start within a formula
         }
     ).reset_index()
     table = table.sort_values(["n_docs", "length", "formula"], ascending=[False, False, True])
     return table[FORMULA_COLUMNS].astype(
-        {"length": "int64", "n_docs": "int64", "n_occurrences": "int64"}
+        {"length": "int64", "n_docs": "int64", "count": "int64"}
     ).reset_index(drop=True)
 
 

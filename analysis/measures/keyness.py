@@ -34,9 +34,11 @@ Statistics (columns of :data:`KEYNESS_COLUMNS`):
     Gabrielatos & Marchi substitute 1e-18 for a zero reference frequency, which gives
     astronomically large values; the shared adjustment keeps the two effect sizes consistent.
 ``pmi``
-    pointwise mutual information of term and target, ``ln(a / E11)`` (natural log, as
-    quanteda's ``measure = "pmi"``); undefined (``NaN``, an empty cell in ``keyness.csv``) when
-    ``a = 0``, where quanteda gives ``-Inf``: a spreadsheet reads the text ``-inf`` as a word.
+    pointwise mutual information of term and target, ``log2(a / E11)``, in bits like the
+    collocates' ``pmi`` (Church & Hanks 1990); quanteda's ``measure = "pmi"`` is the same in
+    nats, ``ln(a / E11) = pmi · ln 2``. Undefined (``NaN``, an empty cell in ``keyness.csv``)
+    when ``a = 0``, where quanteda gives ``-Inf``: a spreadsheet reads the text ``-inf`` as a
+    word.
 ``p_value``
     ``P(χ²₁ ≥ |g2|)``, from the (optionally Williams-corrected) G² with one degree of freedom.
 ``p_adjusted``
@@ -167,7 +169,7 @@ def _keyness_arrays(
         b_adj = np.where(b > 0, b, zero_adjustment) / r
         log_ratio = np.log2(a_adj / b_adj)
         pct_diff = 100.0 * (a_adj - b_adj) / b_adj
-        pmi = np.where(a > 0, np.log(a / expected[0]), np.nan)
+        pmi = np.where(a > 0, np.log2(a / expected[0]), np.nan)
     p_value = stats.chi2.sf(g2, df=1)
     return {
         "g2": sign * g2,

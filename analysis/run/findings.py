@@ -1116,11 +1116,11 @@ def _formula_text(cite: _Citer, row: pd.Series, n_docs: str) -> str:
     keys = {"formula": row["formula"]}
     claim = f"formula.{row['formula']}"
     docs = cite.cell(f"{claim}.n_docs", row["n_docs"], "count", "formulae", "n_docs", keys)
-    occurrences = cite.cell(f"{claim}.n_occurrences", row["n_occurrences"], "count", "formulae",
-                            "n_occurrences", keys)
+    occurrences = cite.cell(f"{claim}.count", row["count"], "count", "formulae", "count",
+                            keys)
     return (
         f"{_quote(row['text'])}: {docs} of {n_docs} documents, {occurrences} "
-        f"{_plural(int(row['n_occurrences']), 'occurrence')}"
+        f"{_plural(int(row['count']), 'occurrence')}"
     )
 
 

@@ -470,7 +470,7 @@ def collocates(results: RunResults, *, per_slogan: int = 8) -> Shown | Note:
     if table.empty:
         return Note("No slogan has a collocate above the settings' min_count.")
     top = table.groupby("slogan", sort=False).head(per_slogan)
-    columns = ["slogan", "term", "cooc", "freq_term", "logdice", "mi", "t_score", "g2"]
+    columns = ["slogan", "term", "count", "freq_term", "logdice", "pmi", "t_score", "g2"]
     return _shown(top[[c for c in columns if c in table.columns]], "collocates")
 
 
