@@ -15,7 +15,7 @@ from analysis.corpus.clean import (
     audit_table,
     clean_corpus,
     clean_text,
-    cleaned_corpus,
+    cleaned_corpus_from_results,
     normalize_punctuation,
     restore_raw_text,
 )
@@ -298,8 +298,8 @@ def test_clean_corpus_requires_the_raw_text(five):
 def test_cleaned_corpus_needs_one_result_per_document(five):
     corpus, _ = five
     results = [clean_text(raw, RULES) for raw in corpus["raw_text"]]
-    with pytest.raises(InputError, match=r"cleaned_corpus: 4 cleaning results for 5 documents"):
-        cleaned_corpus(corpus, results[:-1])
+    with pytest.raises(InputError, match=r"cleaned_corpus_from_results: 4 cleaning results for 5 documents"):
+        cleaned_corpus_from_results(corpus, results[:-1])
 
 
 def test_restoring_from_an_audit_of_another_text_is_an_input_error():

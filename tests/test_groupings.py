@@ -25,7 +25,7 @@ from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
 from analysis.errors import InputError
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.frequency import textstat_frequency
-from analysis.measures.keyness import keyness_table
+from analysis.measures.keyness import textstat_keyness_groups
 from analysis.measures.kwic import kwic
 from analysis.measures.slogan_counts import textstat_slogans
 
@@ -231,7 +231,7 @@ def test_the_measures_pool_by_a_crossing_unchanged():
     assert len(cell) > 10
     pd.testing.assert_frame_equal(cell, level)
 
-    keyness = keyness_table(tokens_of, DATED, group_by=["level", "level×decade"], min_count=1)
+    keyness = textstat_keyness_groups(tokens_of, DATED, group_by=["level", "level×decade"], min_count=1)
     columns = ["reference", "term", "count_target", "count_reference", "g2"]
     cell = keyness[keyness["target"] == "city×1990s"][columns].reset_index(drop=True)
     level = keyness[keyness["target"] == "city"][columns].reset_index(drop=True)
@@ -295,7 +295,7 @@ def test_metadata_on_frequency_keyness_and_kwic_rows():
         (None, "city", "1990s"), (None, "province", "2000s"), (None, None, None),
     ]
 
-    keyness = keyness_table(tokens_of, DATED, group_by=["level", "level×decade"], min_count=1)
+    keyness = textstat_keyness_groups(tokens_of, DATED, group_by=["level", "level×decade"], min_count=1)
     out = attach_metadata(keyness, DATED, ["year", "decade"])
     firsts = out.drop_duplicates(["grouping", "target"])
     assert firsts[["grouping", "target"]].values.tolist() == [

@@ -26,7 +26,7 @@ from analysis.measures.collocates import (
     collocation_network,
     textstat_collocates,
 )
-from analysis.measures.correspondence import textstat_ca
+from analysis.measures.correspondence import textmodel_ca
 from analysis.plots import FONT_ENV_VAR, check_glyphs
 from analysis.plots.correspondence import textplot_ca
 from analysis.plots.network import WRAP_CHARS, textplot_collocate_network
@@ -81,7 +81,7 @@ def synthetic_tokens(per_genre: int = 30, seed: int = 11) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def large_ca():
     tokens = synthetic_tokens()
-    return textstat_ca(tokens), tokens
+    return textmodel_ca(tokens), tokens
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def document_labels(fig: Figure, doc_ids) -> list[str]:
 
 
 def test_map_of_the_study_documents_labels_every_document(study_corpus):
-    ca = textstat_ca(study_corpus.tokens)
+    ca = textmodel_ca(study_corpus.tokens)
     fig = drawn(lambda: textplot_ca(ca))
     map_is_readable(fig)
     docs = list(study_corpus.documents["doc_id"])

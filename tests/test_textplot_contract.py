@@ -44,11 +44,11 @@ import analysis.plots
 from analysis.errors import InputError
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
-from analysis.measures.correspondence import textstat_ca
+from analysis.measures.correspondence import textmodel_ca
 from analysis.measures.formulae import textstat_formulae
-from analysis.measures.keyness import keyness_table
+from analysis.measures.keyness import textstat_keyness_groups
 from analysis.measures.scaling import textmodel_wordfish
-from analysis.measures.similarity import cluster_documents, textstat_simil
+from analysis.measures.similarity import textmodel_hclust, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import textstat_tfidf
 from analysis.measures.topics import textmodel_topics, textstat_topic_prevalence
@@ -111,10 +111,10 @@ def tables(study_corpus):
         "sentences": c.sentences,
         "slogan_names": list(c.slogans.names),
         "tfidf": textstat_tfidf(tokens),
-        "keyness": keyness_table(tokens, c.documents),
+        "keyness": textstat_keyness_groups(tokens, c.documents),
         "similarity": textstat_simil(tokens),
-        "clustering": cluster_documents(tokens),
-        "ca": textstat_ca(tokens),
+        "clustering": textmodel_hclust(tokens),
+        "ca": textmodel_ca(tokens),
         "formulae": textstat_formulae(c.documents),
         "slogan_counts": textstat_slogans(c.documents, c.mentions, c.slogans,
                                           bootstrap_resamples=500),
@@ -508,7 +508,7 @@ def test_ca_labels_do_not_overlap_and_stay_inside_the_map(tables):
 def test_ca_documents_only_and_other_dimensions(tables, study_corpus):
     fig = textplot_ca(tables["ca"], max_terms=0)
     assert len([t for t in fig.axes[0].texts if t.get_text()]) == 5
-    three = textstat_ca(study_corpus.tokens, dimensions=3)
+    three = textmodel_ca(study_corpus.tokens, dimensions=3)
     fig = textplot_ca(three, dimensions=(1, 3))
     assert fig.axes[0].get_ylabel().startswith("Dimension 3 (")
 
@@ -524,7 +524,7 @@ def test_term_scatter_labels_the_most_distinctive_terms_of_each_group(tables):
     assert ax.get_ylabel() == "opinion: per 10,000 tokens (log scale)"
     labels = [text.get_text() for text in ax.texts]
     # Independently: the measures layer's genre comparison, opinion against speech.
-    pairs = keyness_table(tables["tokens"], tables["documents"], group_by=["genre"],
+    pairs = textstat_keyness_groups(tables["tokens"], tables["documents"], group_by=["genre"],
                           versus="pairs")
     pair = pairs[(pairs["target"] == "opinion") & (pairs["reference"] == "speech")]
     favours_opinion = pair[pair["direction"] == "positive"].head(5)["term"]
@@ -582,12 +582,12 @@ def test_term_scatter_compares_two_documents_by_log_ratio(tables):
         (lambda t: textplot_similarity(t["similarity"].iloc[:0], t["clustering"]),
          "similarity table is empty"),
         (lambda t: textplot_similarity(t["similarity"], t["ca"]),
-         "must be the result of cluster_documents"),
+         "must be the result of textmodel_hclust"),
         (lambda t: textplot_similarity(t["similarity"], t["clustering"], measure="euclid"),
          "measure must be one of 'cosine', 'jaccard', got 'euclid'"),
-        (lambda t: textplot_ca(t["similarity"]), "expected the result of textstat_ca"),
+        (lambda t: textplot_ca(t["similarity"]), "expected the result of textmodel_ca"),
         (lambda t: textplot_ca(t["ca"], dimensions=(1, 3)),
-         "dimension 3 is not in the CA result.*rerun textstat_ca with dimensions=3"),
+         "dimension 3 is not in the CA result.*rerun textmodel_ca with dimensions=3"),
         (lambda t: textplot_ca(t["ca"], dimensions=(1, 1)), "two different dimension"),
         (lambda t: textplot_ca(t["ca"], max_terms=-2), "max_terms must be"),
         (lambda t: textplot_term_scatter(t["tokens"], t["documents"], grouping="colour"),

@@ -16,7 +16,7 @@ from analysis.features.dfm import Dfm, dfm
 from analysis.measures.correspondence import (
     CA_COORDINATE_COLUMNS,
     CA_INERTIA_COLUMNS,
-    textstat_ca,
+    textmodel_ca,
     top_terms_by_frequency,
 )
 
@@ -57,7 +57,7 @@ def wide(result, kind: str, column: str) -> pd.DataFrame:
 
 
 def test_greenacre_smoking_inertias():
-    result = textstat_ca(smoke_dfm(), dimensions=2)
+    result = textmodel_ca(smoke_dfm(), dimensions=2)
     assert list(result.inertia.columns) == CA_INERTIA_COLUMNS
     assert result.inertia["dimension"].tolist() == [1, 2, 3]
     np.testing.assert_allclose(result.inertia["inertia"], SMOKE_INERTIAS, atol=5e-7)
@@ -67,7 +67,7 @@ def test_greenacre_smoking_inertias():
 
 
 def test_greenacre_smoking_coordinates_and_masses():
-    result = textstat_ca(smoke_dfm(), dimensions=2)
+    result = textmodel_ca(smoke_dfm(), dimensions=2)
     assert list(result.coordinates.columns) == CA_COORDINATE_COLUMNS
     rows_std = wide(result, "document", "standard").loc[SMOKE_ROWS]
     cols_std = wide(result, "term", "standard").loc[SMOKE_COLS]
@@ -89,7 +89,7 @@ def test_greenacre_smoking_coordinates_and_masses():
 def test_greenacre_smoking_chi_square_distances_from_all_dimensions():
     # With all K = 3 dimensions the principal coordinates give each row's chi-square distance
     # to the centroid (`ChiDist`) and its inertia r_i d_i² (`Inertia`).
-    result = textstat_ca(smoke_dfm(), dimensions=3)
+    result = textmodel_ca(smoke_dfm(), dimensions=3)
     principal = wide(result, "document", "coordinate").loc[SMOKE_ROWS]
     distance = np.sqrt((principal**2).sum(axis=1))
     np.testing.assert_allclose(distance, SMOKE_ROW_CHIDIST, atol=5e-7)
@@ -102,12 +102,12 @@ def test_greenacre_smoking_chi_square_distances_from_all_dimensions():
 def test_total_inertia_is_chi_square_over_n():
     # independent oracle: scipy's Pearson chi-square (16.44 for the smoking data)
     statistic = chi2_contingency(SMOKE, correction=False).statistic
-    result = textstat_ca(smoke_dfm())
+    result = textmodel_ca(smoke_dfm())
     assert result.inertia["inertia"].sum() == pytest.approx(statistic / SMOKE.sum(), rel=1e-12)
 
 
 def test_coordinates_reconstitute_the_table_and_are_barycentres():
-    result = textstat_ca(smoke_dfm(), dimensions=3)
+    result = textmodel_ca(smoke_dfm(), dimensions=3)
     lam = result.inertia["inertia"].to_numpy()
     phi = wide(result, "document", "standard").loc[SMOKE_ROWS].to_numpy()
     gamma = wide(result, "term", "standard").loc[SMOKE_COLS].to_numpy()
@@ -130,7 +130,7 @@ def test_two_by_two_by_hand():
         [("b", "团结")] + [("b", "民主")] * 3 + [("a", "团结")] * 3 + [("a", "民主")],
         columns=["doc_id", "token"],
     ).assign(is_punct=False, is_stop=False)
-    result = textstat_ca(tokens, dimensions=1)
+    result = textmodel_ca(tokens, dimensions=1)
     assert result.inertia.values.tolist() == [[1, pytest.approx(0.25), 1.0, 1.0]]
     expected = [
         ["document", "a", 1, 0.5, 1.0, 0.5, 0.5, 1.0, 1.0],
@@ -160,27 +160,27 @@ def test_top_terms_by_frequency_breaks_ties_by_term():
 
 def test_refuses_what_it_cannot_do():
     with pytest.raises(ValueError, match="has only 3; ask for at most 3"):
-        textstat_ca(smoke_dfm(), dimensions=4)
+        textmodel_ca(smoke_dfm(), dimensions=4)
     with pytest.raises(ValueError, match="top_terms must be a whole number"):
-        textstat_ca(smoke_dfm(), top_terms=0)
+        textmodel_ca(smoke_dfm(), top_terms=0)
     with pytest.raises(ValueError, match="dimensions must be a whole number"):
-        textstat_ca(smoke_dfm(), dimensions=1.5)
+        textmodel_ca(smoke_dfm(), dimensions=1.5)
     with pytest.raises(InputError, match="expected a tokens table"):  # the CLI reports these
-        textstat_ca(SMOKE)
+        textmodel_ca(SMOKE)
     lonely = Dfm(sparse.csr_matrix([[3, 1, 0], [1, 3, 0], [0, 0, 1]]),
                  pd.Index(["a", "b", "c"], dtype=object), pd.Index(["x", "y", "z"], dtype=object))
     with pytest.raises(ValueError, match=r"no selected term occurs in document.*c; .*top_terms"):
-        textstat_ca(lonely, top_terms=2)
+        textmodel_ca(lonely, top_terms=2)
     same = Dfm(sparse.csr_matrix([[2, 1], [4, 2]]), pd.Index(["a", "b"], dtype=object),
                pd.Index(["x", "y"], dtype=object))
     with pytest.raises(ValueError, match="same term profile"):
-        textstat_ca(same, dimensions=1)
+        textmodel_ca(same, dimensions=1)
 
 
 def test_does_not_mutate_input():
     d = smoke_dfm()
     before = d.matrix.toarray().copy()
-    textstat_ca(d)
+    textmodel_ca(d)
     np.testing.assert_array_equal(d.matrix.toarray(), before)
 
 
@@ -201,7 +201,7 @@ def test_invariants_and_document_order(table, rnd):
     d = Dfm(sparse.csr_matrix(counts), pd.Index(docs, dtype=object),
             pd.Index(list("wxyz"), dtype=object))
     try:
-        result = textstat_ca(d, dimensions=1)
+        result = textmodel_ca(d, dimensions=1)
     except ValueError as error:
         assume("same term profile" not in str(error))
         raise
@@ -222,7 +222,7 @@ def test_invariants_and_document_order(table, rnd):
     rnd.shuffle(order)
     shuffled = Dfm(sparse.csr_matrix(counts[order]), pd.Index([docs[i] for i in order],
                    dtype=object), d.terms)
-    again = textstat_ca(shuffled, dimensions=1)
+    again = textmodel_ca(shuffled, dimensions=1)
     pd.testing.assert_frame_equal(again.coordinates, out, rtol=1e-9, atol=1e-12)
     pd.testing.assert_frame_equal(again.inertia, result.inertia, rtol=1e-9, atol=1e-12)
 
@@ -231,7 +231,7 @@ def test_invariants_and_document_order(table, rnd):
 
 
 def test_study_documents(study_corpus):
-    result = textstat_ca(study_corpus.tokens)  # top_terms 60, dimensions 2 (settings.yml)
+    result = textmodel_ca(study_corpus.tokens)  # top_terms 60, dimensions 2 (settings.yml)
     np.testing.assert_allclose(result.inertia["inertia"],
                                [0.294827, 0.170967, 0.101991, 0.027484], atol=1e-6)
     assert result.inertia["cumulative_share"].iloc[1] == pytest.approx(0.782493, abs=1e-6)

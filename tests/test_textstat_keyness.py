@@ -18,9 +18,9 @@ from analysis.measures.keyness import (
     KEYNESS_TABLE_COLUMNS,
     _adjust_within,
     adjust_pvalues,
-    keyness_table,
     single_document_groups,
     textstat_keyness,
+    textstat_keyness_groups,
 )
 
 
@@ -170,7 +170,7 @@ def test_adjust_pvalues_equals_r_p_adjust():
 
 @pytest.mark.parametrize("p_adjust", ["holm", "BH", "none"])
 def test_adjusting_many_comparisons_at_once_is_adjust_pvalues_bit_for_bit(p_adjust):
-    """keyness_table adjusts every comparison in one pass (_adjust_within); each comparison's
+    """textstat_keyness_groups adjusts every comparison in one pass (_adjust_within); each comparison's
     values must be exactly those of adjust_pvalues (statsmodels), ties included."""
     rng = np.random.default_rng(3)
     p = np.round(rng.uniform(size=400) ** 3, 3)  # rounded: many ties
@@ -263,7 +263,7 @@ META = pd.DataFrame(
 
 
 def test_keyness_table_comparisons():
-    k = keyness_table(tokens_of(DOCS), META, min_count=1)
+    k = textstat_keyness_groups(tokens_of(DOCS), META, min_count=1)
     assert list(k.columns) == KEYNESS_TABLE_COLUMNS
     assert k[["grouping", "target", "reference"]].drop_duplicates().values.tolist() == [
         ["doc_id", "p", "rest"],
@@ -274,7 +274,7 @@ def test_keyness_table_comparisons():
     assert single_document_groups(META, ["level", "genre"]) == {"level=county": "r"}
     # with a document outside every level, county against the rest is no longer r's comparison
     partial = META.assign(level=["city", None, "county"])
-    kept = keyness_table(tokens_of(DOCS), partial, min_count=1)
+    kept = textstat_keyness_groups(tokens_of(DOCS), partial, min_count=1)
     assert ["level", "county", "rest"] in kept[["grouping", "target", "reference"]].values.tolist()
     assert single_document_groups(partial, ["level"]) == {}
     # Document against rest: target + reference counts are the corpus counts.
@@ -286,7 +286,7 @@ def test_keyness_table_comparisons():
     assert len(docs) == 3 * 4  # every term in every comparison, absent ones included
     city = k[(k["grouping"] == "level") & (k["target"] == "city")]
     assert term_row(city, "团结")[["count_target", "count_reference"]].tolist() == [2, 1]
-    pairs = keyness_table(tokens_of(DOCS), META, min_count=1, versus="pairs")
+    pairs = textstat_keyness_groups(tokens_of(DOCS), META, min_count=1, versus="pairs")
     assert pairs.loc[
         pairs["grouping"] == "level", ["target", "reference"]
     ].drop_duplicates().values.tolist() == [["city", "county"]]
@@ -296,7 +296,7 @@ def test_keyness_table_rows_equal_single_comparisons():
     tokens = tokens_of(DOCS)
     counts = dfm(tokens, docs=sorted(DOCS))
     for include_absent in (True, False):
-        k = keyness_table(tokens, META, group_by=[], min_count=1, include_absent=include_absent)
+        k = textstat_keyness_groups(tokens, META, group_by=[], min_count=1, include_absent=include_absent)
         for doc in DOCS:
             single = textstat_keyness(counts, doc, min_count=1, include_absent=include_absent)
             got = k[k["target"] == doc].drop(columns="grouping").reset_index(drop=True)
@@ -304,9 +304,9 @@ def test_keyness_table_rows_equal_single_comparisons():
 
 
 def test_keyness_table_is_independent_of_document_order():
-    k1 = keyness_table(tokens_of(DOCS), META, min_count=1)
+    k1 = textstat_keyness_groups(tokens_of(DOCS), META, min_count=1)
     shuffled = {d: DOCS[d] for d in ["r", "p", "q"]}
-    k2 = keyness_table(tokens_of(shuffled), META.iloc[[2, 0, 1]], min_count=1)
+    k2 = textstat_keyness_groups(tokens_of(shuffled), META.iloc[[2, 0, 1]], min_count=1)
     pd.testing.assert_frame_equal(k1, k2)
 
 
@@ -325,7 +325,7 @@ def test_keyness_table_is_independent_of_document_order():
 )
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        keyness_table(tokens_of(DOCS), META, **kwargs)
+        textstat_keyness_groups(tokens_of(DOCS), META, **kwargs)
 
 
 def test_bad_targets_are_explained():
@@ -339,13 +339,13 @@ def test_bad_targets_are_explained():
     with pytest.raises(ValueError, match="'a' has no counted tokens"):
         textstat_keyness(empty, "a")
     with pytest.raises(ValueError, match="two documents"):
-        keyness_table(tokens_of({"p": "团结"}), META.iloc[:1])
+        textstat_keyness_groups(tokens_of({"p": "团结"}), META.iloc[:1])
 
 
 def test_inputs_are_not_modified():
     tokens, meta = tokens_of(DOCS), META.copy()
     before = QUANTEDA.matrix.toarray().copy()
-    keyness_table(tokens, meta)
+    textstat_keyness_groups(tokens, meta)
     textstat_keyness(QUANTEDA, "d1")
     pd.testing.assert_frame_equal(tokens, tokens_of(DOCS))
     pd.testing.assert_frame_equal(meta, META)
@@ -356,7 +356,7 @@ def test_inputs_are_not_modified():
 
 
 def test_study_corpus_keyness(study_corpus):
-    k = keyness_table(study_corpus.tokens, study_corpus.documents)
+    k = textstat_keyness_groups(study_corpus.tokens, study_corpus.documents)
     jilin = k[(k["grouping"] == "doc_id") & (k["target"] == "jilin_news_2007")]
     top = jilin.iloc[0]
     # 和谐班子 ("harmonious team"): 5 times in the 214 counted tokens of the provincial news
@@ -385,8 +385,8 @@ def test_study_corpus_keyness(study_corpus):
 def test_top_n_keeps_the_strongest_keywords_of_each_comparison_with_unchanged_p_values(
     study_corpus,
 ):
-    full = keyness_table(study_corpus.tokens, study_corpus.documents, group_by=["genre"])
-    top = keyness_table(study_corpus.tokens, study_corpus.documents, group_by=["genre"], top_n=3)
+    full = textstat_keyness_groups(study_corpus.tokens, study_corpus.documents, group_by=["genre"])
+    top = textstat_keyness_groups(study_corpus.tokens, study_corpus.documents, group_by=["genre"], top_n=3)
     key = ["grouping", "target", "reference"]
     for comparison, rows in top.groupby(key):
         everything = full.set_index(key).loc[comparison]
@@ -397,7 +397,7 @@ def test_top_n_keeps_the_strongest_keywords_of_each_comparison_with_unchanged_p_
     assert len(merged) == len(top)
     assert np.allclose(merged["p_adjusted"], merged["p_adjusted_full"])
     with pytest.raises(ValueError, match="top_n"):
-        keyness_table(study_corpus.tokens, study_corpus.documents, top_n=0)
+        textstat_keyness_groups(study_corpus.tokens, study_corpus.documents, top_n=0)
 
 
 @pytest.mark.parametrize("p_adjust", ["holm", "BH", "none"])
@@ -409,7 +409,7 @@ def test_present_terms_of_all_documents_at_once_equal_single_comparisons(
     those of its own textstat_keyness, cut to the top_n strongest at either end."""
     tokens, documents = study_corpus.tokens, study_corpus.documents
     options = {"p_adjust": p_adjust, "williams_correction": williams_correction, "min_count": 2}
-    k = keyness_table(
+    k = textstat_keyness_groups(
         tokens, documents, group_by=[], include_absent=False, top_n=top_n, **options
     )
     counts = dfm(tokens, docs=sorted(documents["doc_id"]))

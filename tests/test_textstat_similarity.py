@@ -24,7 +24,7 @@ from analysis.measures.similarity import (
     SIMILARITY_COLUMNS,
     _close_pairs,
     _weights,
-    cluster_documents,
+    textmodel_hclust,
     textstat_simil,
 )
 
@@ -117,7 +117,7 @@ def test_undefined_similarities_are_nan():
 def test_does_not_mutate_input():
     before = TOKENS.copy()
     textstat_simil(TOKENS)
-    cluster_documents(TOKENS)
+    textmodel_hclust(TOKENS)
     pd.testing.assert_frame_equal(TOKENS, before)
 
 
@@ -144,7 +144,7 @@ def test_average_linkage_by_hand():
     # cosine distances: d(a,b) = 1 − 0.590852 = 0.409148, d(a,c) = 1, d(b,c) = 0.292893.
     # step 1 joins b and c at 0.292893; step 2 joins a to {b, c} at the mean of d(a,b) and
     # d(a,c): (0.409148 + 1) / 2 = 0.704574.
-    result = cluster_documents(TOKENS)
+    result = textmodel_hclust(TOKENS)
     assert list(result.merges.columns) == MERGE_COLUMNS
     assert result.merges[["step", "left", "right", "size", "members"]].values.tolist() == [
         [1, "b", "c", 2, "b; c"],
@@ -160,8 +160,8 @@ def test_average_linkage_by_hand():
 
 def test_complete_and_single_linkage_by_hand():
     # complete: max(0.409148, 1) = 1; single: min(0.409148, 1) = 0.409148
-    complete = cluster_documents(TOKENS, linkage="complete").merges["distance"]
-    single = cluster_documents(TOKENS, linkage="single").merges["distance"]
+    complete = textmodel_hclust(TOKENS, linkage="complete").merges["distance"]
+    single = textmodel_hclust(TOKENS, linkage="single").merges["distance"]
     assert complete.iloc[1] == pytest.approx(1.0)
     assert single.iloc[1] == pytest.approx(1 - COS_AB)
 
@@ -172,16 +172,16 @@ def test_linkage_matches_scipy_on_sklearn_distances():
     distance = 1 - cosine_similarity(TfidfVectorizer(analyzer=lambda d: d).fit_transform(docs))
     np.fill_diagonal(distance, 0)
     expected = hierarchy.linkage(squareform(distance, checks=False), method="average")
-    np.testing.assert_allclose(cluster_documents(TOKENS).linkage_matrix, expected, rtol=1e-12)
+    np.testing.assert_allclose(textmodel_hclust(TOKENS).linkage_matrix, expected, rtol=1e-12)
 
 
 def test_clustering_refuses_what_it_cannot_do():
     with pytest.raises(ValueError, match=r"without any weighted term.*empty"):
-        cluster_documents(dfm(TOKENS, docs=["a", "b", "c", "empty"]))
+        textmodel_hclust(dfm(TOKENS, docs=["a", "b", "c", "empty"]))
     with pytest.raises(ValueError, match="at least 2 documents"):
-        cluster_documents(TOKENS[TOKENS["doc_id"] == "a"])
+        textmodel_hclust(TOKENS[TOKENS["doc_id"] == "a"])
     with pytest.raises(InputError, match="linkage must be one of"):  # the CLI reports these
-        cluster_documents(TOKENS, linkage="ward")
+        textmodel_hclust(TOKENS, linkage="ward")
 
 
 # --- invariants on random corpora -------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_document_order_changes_nothing(tokens, rnd):
     rnd.shuffle(ids)
     shuffled = pd.concat([tokens[tokens["doc_id"] == i] for i in ids], ignore_index=True)
     pd.testing.assert_frame_equal(textstat_simil(tokens), textstat_simil(shuffled))
-    first, second = cluster_documents(tokens), cluster_documents(shuffled)
+    first, second = textmodel_hclust(tokens), textmodel_hclust(shuffled)
     pd.testing.assert_frame_equal(first.merges, second.merges)
     assert first.leaves == second.leaves
 
@@ -261,7 +261,7 @@ def test_study_documents(study_corpus):
     assert pair.loc[("nansha_speech_2007", "jilin_news_2007"), "jaccard"] == (
         pytest.approx(0.063391, abs=1e-6)
     )
-    clustering = cluster_documents(study_corpus.tokens)  # average linkage (settings.yml)
+    clustering = textmodel_hclust(study_corpus.tokens)  # average linkage (settings.yml)
     # the two long policy texts join first; the short Jilin news report joins last
     assert clustering.merges["members"].iloc[0] == "cityoffice_speech_2003; yangzhou_opinion_2007"
     assert clustering.merges["left"].iloc[-1] == "jilin_news_2007"

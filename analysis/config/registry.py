@@ -85,7 +85,7 @@ STEPS: tuple[Step, ...] = (
             "partition (document, equal_parts), count descending, term",
         ),
     )),
-    Step("keyness", ("keyness",), "measures.keyness.keyness_table", (
+    Step("keyness", ("keyness",), "measures.keyness.textstat_keyness_groups", (
         Table(
             "keyness",
             (("grouping", "listed"), ("target", "asc"), ("reference", "asc"),
@@ -99,7 +99,7 @@ STEPS: tuple[Step, ...] = (
               "doc_id, rank (tf-idf descending, then term)"),
     )),
     Step("similarity", ("similarity", "clustering"),
-         "measures.similarity.textstat_simil, cluster_documents", (
+         "measures.similarity.textstat_simil, textmodel_hclust", (
         Table("similarity", (("doc_a", "asc"), ("doc_b", "asc")), "doc_a, doc_b"),
         Table("similarity_clusters", (("step", "asc"),), "merge step"),
     )),
@@ -147,7 +147,7 @@ STEPS: tuple[Step, ...] = (
               (("formula", "formulae"), ("doc_id", "asc"), ("start", "asc")),
               "formula in the order of formulae.csv, doc_id, start"),
     )),
-    Step("correspondence", ("correspondence",), "measures.correspondence.textstat_ca", (
+    Step("correspondence", ("correspondence",), "measures.correspondence.textmodel_ca", (
         Table("ca_coordinates", (("kind", "listed"), ("label", "asc"), ("dimension", "asc")),
               "kind (document, term), label, dimension"),
         Table("ca_inertia", (("dimension", "asc"),), "dimension"),

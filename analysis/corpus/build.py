@@ -32,7 +32,7 @@ from analysis.config.lexicon import SloganLexicon, load_slogans, load_stopwords,
 from analysis.config.paths import PROJECT_ROOT
 from analysis.config.settings import lexicon_path, load_settings
 from analysis.corpus.boilerplate import boilerplate_table, empty_boilerplate_table
-from analysis.corpus.clean import cleaned_corpus, han_and_letters
+from analysis.corpus.clean import cleaned_corpus_from_results, han_and_letters
 from analysis.corpus.engine import DocumentWork, Engine, Processed, process_corpus_texts
 from analysis.corpus.load import load_corpus
 from analysis.corpus.mentions import find_slogan_mentions
@@ -130,7 +130,7 @@ def build_corpus(
         progress=progress,
     )
     _warn_of_cache_problems(processed)
-    documents, audit = cleaned_corpus(corpus, [p.cleaned for p in processed])
+    documents, audit = cleaned_corpus_from_results(corpus, [p.cleaned for p in processed])
     _check_not_emptied(documents, audit, Path(texts_dir), rules.source)
     sentences = sentences_table(documents, [p.sentences for p in processed])
     tokens = tokens_table(

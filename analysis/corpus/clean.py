@@ -690,17 +690,20 @@ def clean_corpus(corpus: pd.DataFrame, *, rules: CleaningRules | None = None) ->
     for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"], strict=True):
         if isinstance(raw, str):  # name the document rather than just the offset
             reject_lone_surrogates(raw, f"raw_text of document {doc_id!r}")
-    return cleaned_corpus(corpus, [clean_text(raw, rules) for raw in corpus["raw_text"]])
+    cleaned = [clean_text(raw, rules) for raw in corpus["raw_text"]]
+    return cleaned_corpus_from_results(corpus, cleaned)
 
 
-def cleaned_corpus(corpus: pd.DataFrame, cleaned: Sequence[CleanedText]) -> CleanedCorpus:
+def cleaned_corpus_from_results(
+    corpus: pd.DataFrame, cleaned: Sequence[CleanedText]
+) -> CleanedCorpus:
     """The documents and audit tables from a corpus table and each document's cleaning result
     (in the corpus's order) — for cleaning done elsewhere, e.g. in worker processes."""
-    _require_corpus(corpus, "cleaned_corpus")
+    _require_corpus(corpus, "cleaned_corpus_from_results")
     if len(cleaned) != len(corpus):
         raise InputError(
-            f"cleaned_corpus: {len(cleaned)} cleaning results for {len(corpus)} documents; pass "
-            "one result per document of the corpus table, in its order"
+            f"cleaned_corpus_from_results: {len(cleaned)} cleaning results for {len(corpus)} "
+            "documents; pass one result per document of the corpus table, in its order"
         )
     documents = corpus.drop(columns=["raw_text"]).copy()
     audits: list[tuple] = []

@@ -48,7 +48,7 @@ CA_INERTIA_COLUMNS = ["dimension", "inertia", "share", "cumulative_share"]
 
 @dataclass(frozen=True)
 class CorrespondenceAnalysis:
-    """The result of :func:`textstat_ca`: two tidy tables.
+    """The result of :func:`textmodel_ca`: two tidy tables.
 
     ``coordinates`` (``ca_coordinates.csv``), columns :data:`CA_COORDINATE_COLUMNS`: one row per
     point and reported dimension: ``kind`` (``"document"`` or ``"term"``), ``label``
@@ -79,7 +79,7 @@ def top_terms_by_frequency(d: Dfm, top_terms: int | None) -> Dfm:
     return Dfm(d.matrix[:, keep].tocsr(), d.docs, d.terms[keep])
 
 
-def textstat_ca(
+def textmodel_ca(
     x: pd.DataFrame | Dfm,
     *,
     top_terms: int | None = 60,
@@ -99,7 +99,7 @@ def textstat_ca(
     undefined and an ``InputError`` (a ``ValueError``) names the document to drop (or raise
     ``top_terms``).
     """
-    caller = "textstat_ca"
+    caller = "textmodel_ca"
     if top_terms is not None:
         try:
             check_int(top_terms, "top_terms", caller, minimum=1)
@@ -121,24 +121,24 @@ def _checked_counts(d: Dfm, dimensions: int, top_terms: int | None) -> np.ndarra
     """The dense counts of ``d`` once they are shown to admit ``dimensions`` axes."""
     counts = d.matrix.toarray().astype(np.float64)  # documents × (at most top_terms) terms
     if (counts < 0).any():
-        raise InputError("textstat_ca: counts must be non-negative")
+        raise InputError("textmodel_ca: counts must be non-negative")
     n_docs, n_terms = counts.shape
     if n_docs < 2 or n_terms < 2:
         raise InputError(
-            f"textstat_ca: needs at least 2 documents and 2 counted terms, got {n_docs} and "
+            f"textmodel_ca: needs at least 2 documents and 2 counted terms, got {n_docs} and "
             f"{n_terms}"
         )
     row_totals = counts.sum(axis=1)
     if (row_totals == 0).any():
         empty = ", ".join(map(str, d.docs[row_totals == 0]))
         raise InputError(
-            f"textstat_ca: no selected term occurs in document(s) {empty}; drop them or raise "
+            f"textmodel_ca: no selected term occurs in document(s) {empty}; drop them or raise "
             f"top_terms (now {top_terms})"
         )
     available = min(n_docs, n_terms) - 1
     if dimensions > available:
         raise InputError(
-            f"textstat_ca: dimensions={dimensions} but a {n_docs} × {n_terms} table has only "
+            f"textmodel_ca: dimensions={dimensions} but a {n_docs} × {n_terms} table has only "
             f"{available}; ask for at most {available}"
         )
     return counts
@@ -156,7 +156,7 @@ def _decomposition(counts: np.ndarray) -> tuple[np.ndarray, ...]:
     total = float(np.sum(residuals**2))
     if total <= np.finfo(float).eps:
         raise InputError(
-            "textstat_ca: all documents have the same term profile (total inertia 0); there is "
+            "textmodel_ca: all documents have the same term profile (total inertia 0); there is "
             "nothing to map"
         )
     phi = u / np.sqrt(r)[:, None]

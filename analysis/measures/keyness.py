@@ -62,7 +62,7 @@ Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scand
 
 Settings (``data/settings.yml``, section ``keyness``): ``group_by`` [level, genre],
 ``williams_correction`` false, ``min_count`` 2, ``p_adjust`` holm — the keyword defaults of
-:func:`keyness_table`.
+:func:`textstat_keyness_groups`.
 """
 
 from __future__ import annotations
@@ -487,7 +487,7 @@ def _present_terms_against_rest(
     )[KEYNESS_COLUMNS]
 
 
-def keyness_table(
+def textstat_keyness_groups(
     tokens: pd.DataFrame,
     documents: pd.DataFrame,
     *,
@@ -558,8 +558,9 @@ def _check_table_arguments(
     top_n: object,
     **options: object,
 ) -> list[str]:
-    """Validate :func:`keyness_table`'s arguments; ``group_by`` as a list of column names."""
-    caller = "keyness_table"
+    """Validate :func:`textstat_keyness_groups`'s arguments; ``group_by`` as a list of column
+    names."""
+    caller = "textstat_keyness_groups"
     if isinstance(group_by, str) or not isinstance(group_by, Sequence):
         raise InputError(
             f"{caller}: group_by must be a list of metadata column names, got {group_by!r}"
@@ -585,10 +586,12 @@ def _table_doc_ids(documents: pd.DataFrame) -> list[str]:
     """The documents' ids in code-point order, each once, at least two."""
     doc_ids = sorted(documents["doc_id"].astype(str))
     if len(set(doc_ids)) != len(doc_ids):
-        raise InputError("keyness_table: a doc_id occurs twice in documents; give each once")
+        raise InputError(
+            "textstat_keyness_groups: a doc_id occurs twice in documents; give each once"
+        )
     if len(doc_ids) < 2:
         raise InputError(
-            f"keyness_table: needs at least two documents to compare, got {len(doc_ids)}"
+            f"textstat_keyness_groups: needs at least two documents to compare, got {len(doc_ids)}"
         )
     return doc_ids
 
@@ -660,7 +663,7 @@ def _group_comparisons(
 
 
 def _sorted_table(frames: list[tuple[str, pd.DataFrame]], group_by: list[str]) -> pd.DataFrame:
-    """The comparisons as one table in :func:`keyness_table`'s row order."""
+    """The comparisons as one table in :func:`textstat_keyness_groups`'s row order."""
     if not frames:
         return pd.DataFrame({c: [] for c in KEYNESS_TABLE_COLUMNS})
     result = pd.concat([f.assign(grouping=g) for g, f in frames], ignore_index=True)[
@@ -682,8 +685,9 @@ def _sorted_table(frames: list[tuple[str, pd.DataFrame]], group_by: list[str]) -
 
 
 def single_document_groups(documents: pd.DataFrame, group_by: Sequence[str]) -> dict[str, str]:
-    """``"column=value"`` → doc id for each group of one document that :func:`keyness_table`
-    (``versus="rest"``) leaves out, as it repeats that document's own comparison."""
+    """``"column=value"`` → doc id for each group of one document that
+    :func:`textstat_keyness_groups` (``versus="rest"``) leaves out, as it repeats that
+    document's own comparison."""
     found = {}
     for column in group_by:
         if column not in documents.columns or documents[column].isna().any():

@@ -16,7 +16,7 @@ For documents ``a`` and ``b``:
     Source: Jaccard (1912); quanteda.textstats ``textstat_simil(method = "jaccard")``, which
     likewise compares presence/absence.
 
-:func:`cluster_documents` clusters documents on the cosine distance ``1 − cosine(a, b)`` with
+:func:`textmodel_hclust` clusters documents on the cosine distance ``1 − cosine(a, b)`` with
 ``scipy.cluster.hierarchy.linkage`` (default ``average``, UPGMA: the distance between two
 clusters is the mean distance over all pairs of their documents; Sokal & Michener 1958).
 Both come from sparse products, ``W Wᵀ`` (unit TF-IDF rows) and ``B Bᵀ`` (0/1 presence), whole
@@ -188,7 +188,7 @@ class DocumentClustering:
     leaves: list[str]
 
 
-def cluster_documents(
+def textmodel_hclust(
     x: pd.DataFrame | Dfm,
     *,
     linkage: Linkage = "average",
@@ -206,16 +206,16 @@ def cluster_documents(
     Source: ``scipy.cluster.hierarchy.linkage``; Müllner (2011), "Modern hierarchical,
     agglomerative clustering algorithms", arXiv:1109.2378.
     """
-    check_choice(linkage, "linkage", "cluster_documents", LINKAGES)
-    d = sorted_by_doc(as_dfm(x, "cluster_documents"))
+    check_choice(linkage, "linkage", "textmodel_hclust", LINKAGES)
+    d = sorted_by_doc(as_dfm(x, "textmodel_hclust"))
     n = len(d.docs)
     if n < 2:
-        raise InputError(f"cluster_documents: needs at least 2 documents, got {n}")
-    unit, _, weighted = _weights(d, "cluster_documents", smooth_idf, sublinear_tf, idf)
+        raise InputError(f"textmodel_hclust: needs at least 2 documents, got {n}")
+    unit, _, weighted = _weights(d, "textmodel_hclust", smooth_idf, sublinear_tf, idf)
     if not weighted.all():
         empty = ", ".join(map(str, d.docs[~weighted]))
         raise InputError(
-            f"cluster_documents: documents without any weighted term have no cosine distance: "
+            f"textmodel_hclust: documents without any weighted term have no cosine distance: "
             f"{empty}; drop them (or use idf='sklearn', which weighs every counted term)"
         )
     distance = np.clip(1.0 - _cosine_dense(unit, weighted), 0.0, 1.0)

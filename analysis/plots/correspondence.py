@@ -3,7 +3,7 @@
 A symmetric map: documents and terms both in principal coordinates (as the R package ``ca``
 plots by default), documents as markers, terms as small grey labels. Only the terms that
 contribute most to the two axes shown are drawn, so the map stays readable with the 60 terms
-:func:`analysis.measures.correspondence.textstat_ca` analyses by default; with many documents,
+:func:`analysis.measures.correspondence.textmodel_ca` analyses by default; with many documents,
 only the documents that contribute most (and the outermost) are labelled, documents can be
 coloured by a metadata group, and a far outlier is drawn at the frame's edge rather than
 squashing the rest. A legend explains the markers, a note what is labelled; English or Chinese.
@@ -75,9 +75,9 @@ def textplot_ca(
 ) -> Figure:
     """Documents and terms on two dimensions of a correspondence analysis.
 
-    ``ca_result`` is the output of :func:`analysis.measures.correspondence.textstat_ca`;
+    ``ca_result`` is the output of :func:`analysis.measures.correspondence.textmodel_ca`;
     ``dimensions`` the two axes to show (they must be among the dimensions it reported: ask
-    ``textstat_ca(..., dimensions=3)`` for the third). Axis titles give each dimension's share of
+    ``textmodel_ca(..., dimensions=3)`` for the third). Axis titles give each dimension's share of
     the total inertia. Of the terms, the ``max_terms`` (default 20; ``None`` = all) with the
     largest contribution to the plane are drawn: ``(λ_a·ctr_a + λ_b·ctr_b) / (λ_a + λ_b)``,
     their share of the inertia the two axes display. ``doc_labels`` maps doc ids to labels.
@@ -499,7 +499,7 @@ def _check_arguments(
 ) -> None:
     if not isinstance(ca_result, CorrespondenceAnalysis):
         raise InputError(
-            "textplot_ca: expected the result of textstat_ca (a CorrespondenceAnalysis), got "
+            "textplot_ca: expected the result of textmodel_ca (a CorrespondenceAnalysis), got "
             f"{type(ca_result).__name__}"
         )
     if ca_result.coordinates.empty:
@@ -519,7 +519,7 @@ def _check_arguments(
         if int(dimension) not in reported:
             raise InputError(
                 f"textplot_ca: dimension {dimension} is not in the CA result, which reports "
-                f"{', '.join(map(str, reported))}; rerun textstat_ca with "
+                f"{', '.join(map(str, reported))}; rerun textmodel_ca with "
                 f"dimensions={max(int(d) for d in dimensions)} or choose among those"
             )
     if max_terms is not None and (

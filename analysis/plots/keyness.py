@@ -4,7 +4,7 @@ As quanteda's ``textplot_keyness``: the ``top_n`` terms most over-represented in
 (positive keyness, filled bars pointing right) above the ``top_n`` most under-represented
 (negative keyness, hatched bars pointing left). Filled against hatched, and the side of the zero
 line, keep the two apart in grayscale. Takes the table of
-:func:`analysis.measures.keyness.keyness_table` or of its ``textstat_keyness``.
+:func:`analysis.measures.keyness.textstat_keyness_groups` or of its ``textstat_keyness``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ OVERHEAD_INCHES = 0.75  # axis title, tick labels and legend
 
 
 def textplot_keyness(
-    keyness_table: pd.DataFrame,
+    keyness: pd.DataFrame,
     *,
     target: str,
     reference: str = "rest",
@@ -56,7 +56,7 @@ def textplot_keyness(
 ) -> Figure:
     """Bars of the target's ``top_n`` positive and ``top_n`` negative keywords.
 
-    ``keyness_table`` is the output of :func:`analysis.measures.keyness.keyness_table` (all
+    ``keyness`` is the output of :func:`analysis.measures.keyness.textstat_keyness_groups` (all
     comparisons, with a ``grouping`` column) or of ``textstat_keyness`` (one comparison).
     ``target`` and ``reference`` pick the comparison: a doc id or a group value (``"speech"``)
     and ``"rest"`` (everything else pooled) or another group. ``grouping`` (``"doc_id"``,
@@ -69,9 +69,9 @@ def textplot_keyness(
     ``show_negative`` is false. ``language`` (``"en"`` or ``"zh"``) is that of the axis title
     and of the reference's name when it is "rest". Returns a new Figure; nothing is saved.
     """
-    _check_arguments(keyness_table, top_n, measure, width, show_negative)
+    _check_arguments(keyness, top_n, measure, width, show_negative)
     check_language(language, "textplot_keyness")
-    comparison = _comparison(keyness_table, target, reference, grouping)
+    comparison = _comparison(keyness, target, reference, grouping)
     positive, negative = _keywords(comparison, measure, top_n)
     if not show_negative:
         negative = negative.iloc[:0]
@@ -127,7 +127,8 @@ def _check_arguments(
         KEYNESS_PLOT_COLUMNS,
         "textplot_keyness",
         name="the keyness table",
-        source="the output of analysis.measures.keyness.keyness_table or textstat_keyness",
+        source="the output of analysis.measures.keyness.textstat_keyness_groups or "
+        "textstat_keyness",
     )
     if table.empty:
         raise InputError(

@@ -3,7 +3,7 @@
 Rows and columns follow the leaves of the hierarchical clustering, so clustered documents sit
 next to each other and the dendrogram above the heatmap lines up with its columns. Takes the
 tables of :func:`analysis.measures.similarity.textstat_simil` and
-:func:`~analysis.measures.similarity.cluster_documents`.
+:func:`~analysis.measures.similarity.textmodel_hclust`.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def textplot_similarity(
 
     ``similarity_table`` is the output of :func:`analysis.measures.similarity.textstat_simil`
     (``pairs="all"`` or ``"upper"``; columns ``doc_a``, ``doc_b`` and ``measure``);
-    ``clustering`` is :func:`~analysis.measures.similarity.cluster_documents` of the same
+    ``clustering`` is :func:`~analysis.measures.similarity.textmodel_hclust` of the same
     documents (its dendrogram is always on cosine distance, ``1 − cosine``). Rows (top to bottom)
     and columns (left to right) follow the dendrogram's leaves. The diagonal (1 by definition) is
     hatched grey, so the colour scale, from 0 to the largest other similarity, spends its range
@@ -161,7 +161,7 @@ def _check_arguments(
         )
     if not isinstance(clustering, DocumentClustering):
         raise InputError(
-            "textplot_similarity: clustering must be the result of cluster_documents (a "
+            "textplot_similarity: clustering must be the result of textmodel_hclust (a "
             f"DocumentClustering), got {type(clustering).__name__}"
         )
     if annotate is not None and not isinstance(annotate, bool | np.bool_):

@@ -20,15 +20,15 @@ from analysis.measures.collocates import collocation_network, textstat_collocate
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.correspondence import (
     CorrespondenceAnalysis,
-    textstat_ca,
+    textmodel_ca,
     top_terms_by_frequency,
 )
 from analysis.measures.dispersion import textstat_dispersion
 from analysis.measures.formulae import formula_occurrences, summarise_formulae
 from analysis.measures.frequency import textstat_frequency
-from analysis.measures.keyness import keyness_table, single_document_groups
+from analysis.measures.keyness import single_document_groups, textstat_keyness_groups
 from analysis.measures.kwic import kwic
-from analysis.measures.similarity import cluster_documents, textstat_simil
+from analysis.measures.similarity import textmodel_hclust, textstat_simil
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import textstat_tfidf
 from analysis.run.options import grouped_options, note, options, slogan_trends
@@ -96,8 +96,8 @@ def keyness(run: StepContext) -> None:
             "one document has no rest to compare it with; add documents to compare",
         )
         return
-    opts = run.grouped("keyness", keyness_table)
-    run.tables["keyness"] = keyness_table(run.tokens, run.docs, **opts)
+    opts = run.grouped("keyness", textstat_keyness_groups)
+    run.tables["keyness"] = textstat_keyness_groups(run.tokens, run.docs, **opts)
     if opts.get("versus", "rest") == "rest":
         for group, doc_id in single_document_groups(run.docs, opts.get("group_by", [])).items():
             note(
@@ -119,8 +119,8 @@ def similarity(run: StepContext) -> None:
     if len(run.docs) < 2:
         note(run.notes, "similarity_clusters", "one document cannot be clustered")
     else:
-        opts = options(run.settings, "clustering", cluster_documents)
-        run.found["clustering"] = cluster_documents(run.tokens, **opts)
+        opts = options(run.settings, "clustering", textmodel_hclust)
+        run.found["clustering"] = textmodel_hclust(run.tokens, **opts)
         run.tables["similarity_clusters"] = run.found["clustering"].merges
 
 
@@ -208,7 +208,7 @@ def scaling(run: StepContext) -> None:
 
 def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any] | None:
     """CA options, with fewer dimensions where a small corpus has fewer (None: no CA at all)."""
-    ca_options = options(settings, "correspondence", textstat_ca)
+    ca_options = options(settings, "correspondence", textmodel_ca)
     tokens = corpus.tokens
     # A CA of an r × c table has min(r, c) − 1 dimensions.
     counted = tokens.loc[~tokens["is_punct"] & ~tokens["is_stop"], "token"]
@@ -246,7 +246,7 @@ def _correspondence(
         skipped("it needs 2 documents and 2 counted terms")
         return None
     top_terms = opts.get("top_terms", 60)
-    d = top_terms_by_frequency(sorted_by_doc(as_dfm(corpus.tokens, "textstat_ca")), top_terms)
+    d = top_terms_by_frequency(sorted_by_doc(as_dfm(corpus.tokens, "textmodel_ca")), top_terms)
     has_terms = np.asarray(d.matrix.sum(axis=1)).ravel() > 0
     if not has_terms.all():
         left_out = d.docs[~has_terms]
@@ -267,4 +267,4 @@ def _correspondence(
     if np.allclose(profiles, profiles[0]):
         skipped("every document has the same profile of frequent terms")
         return None
-    return textstat_ca(d, **opts)
+    return textmodel_ca(d, **opts)

@@ -19,10 +19,10 @@ cleaning_log               :func:`analysis.corpus.clean.clean_corpus`
 slogan_mentions            :func:`analysis.corpus.mentions.find_slogan_mentions`
 term_frequencies           :func:`analysis.measures.frequency.textstat_frequency`
 dispersion                 :func:`analysis.measures.dispersion.textstat_dispersion`
-keyness                    :func:`analysis.measures.keyness.keyness_table`
+keyness                    :func:`analysis.measures.keyness.textstat_keyness_groups`
 tfidf                      :func:`analysis.measures.tfidf.textstat_tfidf`
 similarity                 :func:`analysis.measures.similarity.textstat_simil`
-similarity_clusters        :func:`analysis.measures.similarity.cluster_documents`
+similarity_clusters        :func:`analysis.measures.similarity.textmodel_hclust`
 slogan_counts              :func:`analysis.measures.slogan_counts.textstat_slogans`
 slogan_trends              :func:`analysis.measures.trends.textstat_slogan_trends`
 slogan_cooccurrence        :func:`analysis.measures.cooccurrence.textstat_slogan_cooccurrence`
@@ -30,7 +30,7 @@ collocates                 :func:`analysis.measures.collocates.textstat_collocat
 kwic                       :func:`analysis.measures.kwic.kwic`, every slogan
 formulae                   :func:`analysis.measures.formulae.summarise_formulae`
 formula_occurrences        :func:`analysis.measures.formulae.formula_occurrences`
-ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textstat_ca`
+ca_coordinates, ca_inertia :func:`analysis.measures.correspondence.textmodel_ca`
 topics, topic_shares       :func:`analysis.measures.topics.textmodel_topics` (with
                            ``topic_k`` and ``topic_prevalence``; see :mod:`analysis.run.models`
                            for when: 20 documents or more by default)
