@@ -5,17 +5,18 @@ Commands: ``run`` (the whole analysis), ``add`` (a new text into a corpus), ``kw
 (corpus summary), ``verify`` (results against their manifest) and ``check-lexicon`` (how slogans
 and dictionary terms are segmented).
 The commands that read a corpus share one set of options (texts, metadata, settings, slogans,
-segmenter, jobs, engine). The logic lives in the
-package; this module parses arguments and prints.
+segmenter, jobs, engine). The logic lives in the package, and the decisions the commands take
+(which settings a large corpus gets, where figures go, what ``info`` reports …) in
+:mod:`analysis.run.policy`; this module parses arguments and prints.
 
-Errors in the input are reported in one line naming the file and the fix, with exit code 2.
+Errors in the input (:class:`~analysis.errors.InputError`, from any command) are reported in one
+line naming the file and the fix, with exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -23,15 +24,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.config.paths import PROJECT_ROOT
 from analysis.errors import InputError
+from analysis.run.policy import (
+    DEFAULT_OUT,
+    DEFAULT_TEXTS,
+    FINGERPRINT_OPTIONS,
+    check_output_files,
+    corpus_info_lines,
+    default_settings_file,
+    figures_folder,
+    is_table_with_columns,
+    kwic_width,
+    metadata_for,
+    metadata_to_append,
+    one_line,
+    reference_scores_option,
+    settings_file_for_run,
+    settings_with_figure_slogans,
+    settings_with_options,
+    slogan_counts_seed,
+    slogans_named_on_the_command_line,
+    trends_settings,
+)
 
-DEFAULT_TEXTS = PROJECT_ROOT / "data" / "raw"
-DEFAULT_METADATA = PROJECT_ROOT / "data" / "metadata.csv"
-# Above either size `run` uses data/settings-large.yml unless --config says otherwise: the
-# study's settings write tables that grow as documents² or documents × vocabulary.
-LARGE_CORPUS = 300  # documents
-LARGE_CORPUS_BYTES = 20_000_000  # bytes of text, about 7 million Chinese characters
+#: The metadata fields ``add`` takes as options (``--speaker-or-issuer`` for speaker_or_issuer).
+ADD_FIELDS = ("title", "year", "level", "genre", "region", "speaker_or_issuer", "source_site")
+#: ``--reference-scores``, parsed (the name tests/test_models.py imports).
+_reference_scores_option = reference_scores_option
 
 EXAMPLES = {
     "run": """examples:
@@ -136,49 +155,19 @@ def whole_number(minimum: int, *, at_most_cpus: bool = False) -> Callable[[str],
     return parse
 
 
-def _metadata_for(texts: Path, metadata: str | None) -> Path | None:
-    if metadata is not None:
-        return None if metadata.lower() == "none" else Path(metadata)
-    if texts.resolve() == DEFAULT_TEXTS.resolve() and DEFAULT_METADATA.exists():
-        return DEFAULT_METADATA
-    return None
-
-
 def check_file_outputs(args: argparse.Namespace, paths: list[Path]) -> None:
-    """``kwic --out`` and ``trends --out`` write the files the researcher names (and trends a
-    table beside its figure): never a folder, one of the inputs (a text, the metadata, the
-    settings) or a file in the project's own folders."""
-    from analysis.run.outputs import PROJECT_SOURCE_FOLDERS
-
-    texts = Path(args.texts).resolve()
-    inputs = {
-        p.resolve()
+    """The files of ``kwic --out`` and ``trends --out`` are none of the command's inputs
+    (:func:`analysis.run.policy.check_output_files`)."""
+    config = getattr(args, "config", None)
+    inputs = [
+        p
         for p in (
-            _metadata_for(Path(args.texts), getattr(args, "metadata", None)),
-            Path(args.config) if getattr(args, "config", None) else None,
+            metadata_for(Path(args.texts), getattr(args, "metadata", None)),
+            Path(config) if config else None,
         )
         if p is not None
-    }
-    sources = [PROJECT_ROOT / name for name in PROJECT_SOURCE_FOLDERS]
-    for path in paths:
-        where = path.resolve()
-        if path.is_dir():
-            raise InputError(f"--out {path}: is a folder; give a file name such as {path}/out.csv")
-        if where in inputs:
-            raise InputError(
-                f"--out {path}: is one of this command's inputs (the metadata or the settings) "
-                "and would be replaced; choose another file name"
-            )
-        if where == texts or texts in where.parents:
-            raise InputError(
-                f"--out {path}: is inside the texts folder {texts}, which holds this command's "
-                "inputs; write it elsewhere"
-            )
-        if any(where == s or s in where.parents for s in sources):
-            raise InputError(
-                f"--out {path}: is inside the project's own folders ({where.parent}); write it "
-                "elsewhere, e.g. in results/"
-            )
+    ]
+    check_output_files(paths, texts=Path(args.texts), inputs=inputs)
 
 
 def _extensions(value: str) -> tuple[str, ...]:
@@ -210,7 +199,7 @@ def _build(args: argparse.Namespace, settings, lexicon):
     texts = Path(args.texts)
     return build_corpus(
         texts,
-        _metadata_for(texts, args.metadata),
+        metadata_for(texts, args.metadata),
         settings=settings,
         slogans=lexicon,
         segmenter=args.segmenter,
@@ -228,122 +217,34 @@ def _say(args: argparse.Namespace, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-# --- commands ------------------------------------------------------------------------------
-
-
-def _large_corpus_note(texts: Path, extensions: tuple[str, ...]) -> str | None:
-    """Why this corpus is large (documents or bytes over the thresholds), or ``None``."""
-    from analysis.corpus.load import text_files
-
-    files = text_files(texts, extensions)
-    size = sum(f.stat().st_size for f in files)
-    if len(files) > LARGE_CORPUS:
-        return f"{len(files):,} texts (more than {LARGE_CORPUS})"
-    if size > LARGE_CORPUS_BYTES:
-        return f"{size / 1e6:.0f} MB of text (more than {LARGE_CORPUS_BYTES / 1e6:.0f} MB)"
-    return None
-
-
 def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
-    """``--group-by`` and ``--periods`` written into the settings (so the manifest, the
-    fingerprint and the notebooks all see them)."""
-    from analysis.corpus.groupings import grouping_name, groupings_from_option
-    from analysis.run.tables import GROUPED_SECTIONS
-
-    settings = dict(settings)
-    if getattr(args, "periods", None):
-        try:
-            breaks = [int(p) for p in args.periods.replace("，", ",").split(",") if p.strip()]
-        except ValueError:
-            raise InputError(
-                f"--periods {args.periods!r}: give break years such as 1978,1992,2002,2012"
-            ) from None
-        if breaks != sorted(set(breaks)):
-            raise InputError(
-                f"--periods {args.periods!r}: give break years in increasing order, each once, "
-                "such as 1978,1992,2002,2012"
-            )
-        settings["years"] = {**(settings.get("years") or {}), "periods": breaks}
-    if getattr(args, "formats", None):
-        formats = [f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip()]
-        settings["figures"] = {**(settings.get("figures") or {}), "formats": formats}
-    if getattr(args, "language", None):
-        settings["figures"] = {**(settings.get("figures") or {}), "language": args.language}
-    if getattr(args, "reference_scores", None):
-        settings["scaling"] = {
-            **(settings.get("scaling") or {}), **_reference_scores_option(args.reference_scores)
-        }
-    if getattr(args, "group_by", None):
-        groupings = [grouping_name(g) for g in groupings_from_option(args.group_by)]
-        for section in GROUPED_SECTIONS:
-            settings[section] = {**(settings.get(section) or {}), "group_by": groupings}
-    return settings
+    """``--group-by``, ``--periods``, ``--formats``, ``--language`` and ``--reference-scores``
+    written into the settings (:func:`analysis.run.policy.settings_with_options`)."""
+    return settings_with_options(
+        settings,
+        **{
+            name: getattr(args, name, None)
+            for name in ("periods", "formats", "language", "reference_scores", "group_by")
+        },
+    )
 
 
-def _reference_scores_option(value: str) -> dict[str, object]:
-    """``--reference-scores``: ``doc=score,doc=score`` (Wordscores' reference texts), or the
-    name of a metadata column holding the scores (blank for the texts to be scored)."""
-    value = value.strip()
-    if "=" not in value:
-        return {"reference_column": value, "enabled": True}
-    scores: dict[str, float] = {}
-    for item in value.replace("，", ",").split(","):
-        doc, sep, score = item.partition("=")
-        try:
-            if not sep or not doc.strip():
-                raise ValueError
-            scores[doc.strip()] = float(score)
-        except ValueError:
-            raise InputError(
-                f"--reference-scores {value!r}: give doc_id=score pairs such as "
-                "gwr_1978=-1,gwr_2025=1, or the name of a metadata column of scores"
-            ) from None
-    return {"reference_scores": scores, "enabled": True}
+# --- commands ------------------------------------------------------------------------------
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.run.manifest import input_files
-    from analysis.run.outputs import previous_figures_folder, staged_run
-    from analysis.run.runner import RunRequest, failure_line, run_analysis
+    from analysis.run.runner import RunRequest
     from analysis.run.state import is_up_to_date, run_fingerprint
 
-    texts, metadata = Path(args.texts), _metadata_for(Path(args.texts), args.metadata)
+    texts, metadata = Path(args.texts), metadata_for(Path(args.texts), args.metadata)
     extensions = _extensions(args.ext)
-    if args.config is None and texts.is_dir():
-        large = _default_settings_file().with_name("settings-large.yml")
-        why = _large_corpus_note(texts, extensions)
-        if why and large.is_file():
-            args.config = str(large)
-            _say(
-                args,
-                f"note: {why}: using {args.config}, whose tables grow with the corpus rather "
-                "than with its square; --config data/settings.yml uses the study's settings",
-            )
-    settings, lexicon = _settings_and_slogans(args)
-    settings = _apply_grouping_options(args, settings)
-    if args.slogans and not args.slogans.strip().lower().endswith((".yml", ".yaml")):
-        # the slogans asked for on the command line are the ones the slogan figures show
-        settings["figures"] = {**(settings.get("figures") or {}), "slogans": list(lexicon.names)}
-    options = {
-        key: getattr(args, key)
-        for key in (
-            "slogans",
-            "segmenter",
-            "figures",
-            "no_figures",
-            "no_notebooks",
-            "group_by",
-            "periods",
-            "formats",
-            "language",
-            "reference_scores",
-        )
-    }
-    if not args.no_figures:
-        from analysis.run.figures import figure_settings
-
-        figure_settings(settings)  # a mistake there is reported now, not after the statistics
+    args.config, note = settings_file_for_run(args.config, texts, extensions)
+    if note:
+        _say(args, note)
+    settings, lexicon = _run_settings(args)
     inputs = input_files(texts, extensions, metadata)  # hashed once: fingerprint and manifest
+    options = {key: getattr(args, key) for key in FINGERPRINT_OPTIONS}
     fingerprint = run_fingerprint(inputs, settings, options)
     if not args.force and is_up_to_date(Path(args.out), fingerprint):
         _say(args, f"up to date: {args.out} holds this run's outputs (--force to run again)")
@@ -352,14 +253,37 @@ def cmd_run(args: argparse.Namespace) -> int:
         texts=texts,
         extensions=extensions,
         metadata=metadata,
-        settings_file=Path(args.config) if args.config else _default_settings_file(),
+        settings_file=Path(args.config) if args.config else default_settings_file(),
         options={k: v for k, v in vars(args).items() if k not in ("handler", "argv")},
         command=["python -m analysis", *(args.argv or [])],
         fingerprint=fingerprint,
         inputs=inputs,
     )
+    return _run_and_report(args, request, settings, lexicon)
+
+
+def _run_settings(args: argparse.Namespace):
+    """The settings and slogans of ``run``, with its options written in; the figure settings are
+    checked now, not after the statistics."""
+    settings, lexicon = _settings_and_slogans(args)
+    settings = _apply_grouping_options(args, settings)
+    if slogans_named_on_the_command_line(args.slogans):
+        settings = settings_with_figure_slogans(settings, lexicon.names)
+    if not args.no_figures:
+        from analysis.run.figures import figure_settings
+
+        figure_settings(settings)  # a mistake there is reported now, not after the statistics
+    return settings, lexicon
+
+
+def _run_and_report(args: argparse.Namespace, request, settings, lexicon) -> int:
+    """Run the analysis into a staging folder committed at the end; print its summary and any
+    failed figure or notebook (exit code 1: everything else is in place)."""
+    from analysis.run.outputs import previous_figures_folder, staged_run
+    from analysis.run.runner import failure_line, run_analysis
+
     figures = None if args.no_figures else figures_folder(args.out, args.figures)
-    read = [texts, request.settings_file, *([metadata] if metadata else [])]
+    read = [request.texts, request.settings_file, *([request.metadata] if request.metadata else [])]
     # without figures, those of the run being replaced go with its tables
     old_figures = previous_figures_folder(Path(args.out)) if figures is None else None
     with staged_run(
@@ -389,30 +313,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-DEFAULT_OUT = "results"
-
-
-def figures_folder(out: str, figures: str | None) -> Path:
-    """The figures folder: ``--figures``; without it ``figures`` beside the study's default
-    ``results``, and ``OUT/figures`` for any other ``--out``, so that runs into different
-    folders never share (and never replace) each other's figures."""
-    if figures is not None:
-        return Path(figures)
-    return Path("figures") if out == DEFAULT_OUT else Path(out) / "figures"
-
-
-def _default_settings_file() -> Path:
-    from analysis.config.paths import data_file
-
-    return data_file("settings.yml")
-
-
 def cmd_trends(args: argparse.Namespace) -> int:
-    from analysis.corpus.groupings import grouping_name, parse_groupings
-    from analysis.measures.trends import TREND_SUMMARY_COLUMNS
-    from analysis.plots import save_figure, textplot_slogan_trends
-    from analysis.run.export import write_csv
-    from analysis.run.tables import slogan_trends, study_documents
+    from analysis.run.options import slogan_trends, study_documents
 
     if any("," in t or "，" in t for t in args.terms if not t.startswith("re:")):
         raise InputError(
@@ -427,15 +329,9 @@ def cmd_trends(args: argparse.Namespace) -> int:
         check_file_outputs(args, [out, out.with_suffix(".csv")])
     settings, lexicon = _settings_and_slogans(args)
     args.group_by = None
-    settings = _apply_grouping_options(args, settings)
-    trends_settings = dict(settings.get("trends") or {})
-    if args.by is not None:
-        trends_settings["group_by"] = [grouping_name(g) for g in parse_groupings([args.by])]
-    if args.time is not None:
-        trends_settings["time"] = args.time
-    if args.resample is not None:
-        trends_settings["resample"] = args.resample
-    settings["trends"] = trends_settings
+    settings = trends_settings(
+        _apply_grouping_options(args, settings), by=args.by, time=args.time, resample=args.resample
+    )
     corpus = _build(args, settings, lexicon)
     table = slogan_trends(study_documents(corpus, settings), corpus.mentions, lexicon, settings)
     if table is None:
@@ -444,15 +340,29 @@ def cmd_trends(args: argparse.Namespace) -> int:
             "(--metadata) or write the year in the file names (report_1998.txt)"
         )
     if out is None:
-        with pd.option_context("display.max_rows", None, "display.width", 200):
-            print(
-                table[TREND_SUMMARY_COLUMNS].to_string(
-                    index=False, float_format=lambda v: f"{v:.2f}"
-                )
-            )
+        _print_trends(table)
         return 0
+    written = _write_trends(table, out)
+    _say(args, "wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _print_trends(table: pd.DataFrame) -> None:
+    from analysis.measures.trends import TREND_SUMMARY_COLUMNS
+
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(
+            table[TREND_SUMMARY_COLUMNS].to_string(index=False, float_format=lambda v: f"{v:.2f}")
+        )
+
+
+def _write_trends(table: pd.DataFrame, out: Path) -> list[Path]:
+    """The trends table as ``out`` (.csv), or the figure as ``out`` and the table beside it."""
+    from analysis.plots import save_figure, textplot_slogan_trends
+    from analysis.run.export import write_csv
+
     csv = out if out.suffix.lower() == ".csv" else out.with_suffix(".csv")
-    if csv != out and csv.is_file() and not _is_trends_table(csv, table):
+    if csv != out and csv.is_file() and not is_table_with_columns(csv, table.columns):
         raise InputError(
             f"{csv}: exists and is not a trends table (its header differs), and the table of "
             f"--out {out} goes there; choose another --out or move that file"
@@ -461,43 +371,20 @@ def cmd_trends(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".csv":
         figure = textplot_slogan_trends(table)
         written += save_figure(figure, str(out))
-    _say(args, "wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
-def _is_trends_table(path: Path, table: pd.DataFrame) -> bool:
-    """Whether ``path`` starts with the header a trends table is written with (an earlier
-    ``trends --out`` of the same shape, which may be replaced)."""
-    with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    return first == ",".join(map(str, table.columns))
+    return written
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from analysis.corpus.add import add_text
 
     folder = Path(args.to)
-    metadata = args.metadata
-    if metadata is None and folder.resolve() == DEFAULT_TEXTS.resolve():
-        metadata = DEFAULT_METADATA
-    fields = {
-        name: getattr(args, name)
-        for name in (
-            "title",
-            "year",
-            "level",
-            "genre",
-            "region",
-            "speaker_or_issuer",
-            "source_site",
-        )
-    }
+    metadata = metadata_to_append(folder, args.metadata)
     target, row = add_text(
         args.file,
         folder,
         metadata=metadata,
         doc_id=args.doc_id,
-        fields=fields,
+        fields={name: getattr(args, name) for name in ADD_FIELDS},
         extensions=_extensions(args.ext),
     )
     print(
@@ -508,10 +395,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_kwic(args: argparse.Namespace) -> int:
-    from analysis.measures.kwic import check_kwic_request, kwic, kwic_text, write_kwic
+    from analysis.measures.kwic import check_kwic_request, kwic, kwic_text
+    from analysis.run.export import write_kwic
 
     settings, lexicon = _settings_and_slogans(args)
-    width = args.width if args.width is not None else (settings.get("kwic") or {}).get("width", 20)
+    width = kwic_width(settings, args.width)
     check_kwic_request(args.pattern, lexicon, width=width, sort=args.sort, out=args.out)
     if args.out is not None:
         check_file_outputs(args, [Path(args.out)])
@@ -546,7 +434,7 @@ def cmd_slogans(args: argparse.Namespace) -> int:
         lexicon,
         group_by=(),
         bootstrap_resamples=args.bootstrap,
-        seed=(settings.get("slogan_counts") or {}).get("seed", 20071020),
+        seed=slogan_counts_seed(settings),
     )
     columns = ["scope", "doc_id", "slogan", "count", "token_count", "per_10k_chars"]
     if args.bootstrap:
@@ -566,68 +454,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     settings, lexicon = _settings_and_slogans(args)
     corpus = _build(args, settings, lexicon)
     docs = document_summary(corpus)
-    years = docs["year"].dropna()
-    print(f"texts: {args.texts}")
-    print(
-        f"{len(docs)} documents; {int(docs['n_chars_raw'].sum()):,} characters raw, "
-        f"{int(docs['n_chars'].sum()):,} after cleaning; {int(docs['n_tokens'].sum()):,} word "
-        f"tokens; {int(docs['n_sentences'].sum()):,} sentences; {len(corpus.mentions):,} slogan "
-        "mentions"
-    )
-    if len(years):
-        print(f"years: {int(years.min())}–{int(years.max())} ({len(years)} documents dated)")
-    for column in ("script", "encoding", "level", "genre"):
-        values = docs[column].fillna("(none)").value_counts()
-        print(f"{column}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
-    removed = corpus.cleaning_log.groupby("rule")["text"].apply(lambda t: t.str.len().sum())
-    print(
-        "cleaning removed or changed: "
-        + ", ".join(
-            f"{rule} {int(n):,}" for rule, n in removed.sort_values(ascending=False).items()
-        )
-        + " characters"
-    )
-    for line in _boilerplate_lines(corpus) + _flag_lines(docs):
+    for line in corpus_info_lines(args.texts, corpus, docs):
         print(line)
     with pd.option_context("display.max_rows", 50, "display.width", 200):
         print(docs.drop(columns=["file"]).to_string(index=False, max_colwidth=24))
     return 0
-
-
-def _shorten(text: str, width: int) -> str:
-    text = one_line(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _boilerplate_lines(corpus, shown: int = 5, width: int = 24) -> list[str]:
-    """What the rule shared_boilerplate found and removed, for `info`."""
-    table = corpus.boilerplate
-    if table.empty:
-        return ["shared boilerplate: none found"]
-    removed = corpus.cleaning_log[corpus.cleaning_log["rule"] == "shared_boilerplate"]
-    first = ", ".join(
-        f"{_shorten(row.line, width)} ({row.n_docs_removed}/{row.n_docs})"
-        for row in table.head(shown).itertuples()
-    )
-    more = f", … {len(table) - shown} more" if len(table) > shown else ""
-    return [
-        f"shared boilerplate: {len(table)} lines, removed from {removed['doc_id'].nunique():,} "
-        f"documents ({int(table['n_chars_removed'].sum()):,} characters without line breaks); "
-        f"lines (documents removed from/found in): {first}{more}"
-    ]
-
-
-def _flag_lines(docs: pd.DataFrame, shown: int = 20) -> list[str]:
-    """The flagged documents, for `info`."""
-    flagged = docs[docs["flags"] != ""]
-    if flagged.empty:
-        return ["flagged documents: none"]
-    lines = [f"flagged documents: {len(flagged)} (flagged, not dropped)"]
-    for row in flagged.head(shown).itertuples():
-        lines.append(f"  {row.doc_id}: {row.flags} ({row.n_chars:,} characters)")
-    if len(flagged) > shown:
-        lines.append(f"  … {len(flagged) - shown} more")
-    return lines
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -703,7 +534,21 @@ def build_parser() -> argparse.ArgumentParser:
         "`python -m analysis COMMAND --help` shows each command's options and examples.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for add_command in (
+        _run_command,
+        _trends_command,
+        _add_command,
+        _kwic_command,
+        _slogans_command,
+        _info_command,
+        _verify_command,
+        _check_lexicon_command,
+    ):
+        add_command(commands)
+    return parser
 
+
+def _run_command(commands) -> None:
     run = _command(
         commands,
         "run",
@@ -713,14 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
         "OUT/notebooks/.",
     )
     _corpus_options(run)
-    out = run.add_argument_group("output")
-    out.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: results)")
-    out.add_argument(
-        "--formats",
-        default=None,
-        help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
-        "all three)",
-    )
+    _run_output_options(run)
     models = run.add_argument_group("models")
     models.add_argument(
         "--reference-scores",
@@ -728,23 +566,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SCORES",
         help="Wordscores reference texts: doc_id=score pairs (gwr_1978=-1,gwr_2025=1) or a "
         "metadata column of scores; also turns on the scaling models for a small corpus",
-    )
-    out.add_argument(
-        "--language",
-        choices=("en", "zh"),
-        default=None,
-        help="the words of the figures: en (English) or zh (Chinese, 中文图注) (default: "
-        "settings `figures: language`, en)",
-    )
-    out.add_argument(
-        "--figures",
-        default=None,
-        help="figures folder (default: figures with the default --out, else OUT/figures)",
-    )
-    out.add_argument("--no-figures", action="store_true", help="skip the figures")
-    out.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
-    out.add_argument(
-        "--force", action="store_true", help="run even when the outputs are up to date"
     )
     groups = run.add_argument_group("groups")
     groups.add_argument(
@@ -763,6 +584,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
+
+def _run_output_options(run: argparse.ArgumentParser) -> None:
+    out = run.add_argument_group("output")
+    out.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: results)")
+    out.add_argument(
+        "--formats",
+        default=None,
+        help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
+        "all three)",
+    )
+    out.add_argument(
+        "--language",
+        choices=("en", "zh"),
+        default=None,
+        help="the words of the figures: en (English) or zh (Chinese, 中文图注) (default: "
+        "settings `figures: language`, en)",
+    )
+    out.add_argument(
+        "--figures",
+        default=None,
+        help="figures folder (default: figures with the default --out, else OUT/figures)",
+    )
+    out.add_argument("--no-figures", action="store_true", help="skip the figures")
+    out.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    out.add_argument(
+        "--force", action="store_true", help="run even when the outputs are up to date"
+    )
+
+
+def _trends_command(commands) -> None:
     trends = _command(
         commands,
         "trends",
@@ -796,6 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     trends.set_defaults(handler=cmd_trends)
 
+
+def _add_command(commands) -> None:
     add = _command(
         commands,
         "add",
@@ -812,10 +665,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--doc-id", default=None, help="doc id (default: from the file name)")
     add.add_argument("--ext", default=".txt", help="file endings of the corpus (default: .txt)")
-    for name in ("title", "year", "level", "genre", "region", "speaker_or_issuer", "source_site"):
+    for name in ADD_FIELDS:
         add.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None)
     add.set_defaults(handler=cmd_add)
 
+
+def _kwic_command(commands) -> None:
     kwic = _command(
         commands,
         "kwic",
@@ -826,9 +681,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kwic.add_argument("pattern", metavar="PATTERN", help="slogan name or regular expression")
     _corpus_options(kwic)
-    kwic.add_argument(
-        "--width", type=int, default=None, help="context characters (default: 20)"
-    )
+    kwic.add_argument("--width", type=int, default=None, help="context characters (default: 20)")
     kwic.add_argument(
         "--sort",
         choices=["position", "left", "right"],
@@ -838,6 +691,8 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--out", default=None, help="write FILE.csv or FILE.html instead of printing")
     kwic.set_defaults(handler=cmd_kwic)
 
+
+def _slogans_command(commands) -> None:
     slogans = _command(
         commands,
         "slogans",
@@ -855,6 +710,8 @@ def build_parser() -> argparse.ArgumentParser:
     slogans.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     slogans.set_defaults(handler=cmd_slogans)
 
+
+def _info_command(commands) -> None:
     info = _command(
         commands,
         "info",
@@ -865,6 +722,8 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(info)
     info.set_defaults(handler=cmd_info)
 
+
+def _verify_command(commands) -> None:
     verify = _command(
         commands,
         "verify",
@@ -878,6 +737,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--quiet", action="store_true", help="print nothing but differences")
     verify.set_defaults(handler=cmd_verify)
 
+
+def _check_lexicon_command(commands) -> None:
     check = _command(
         commands,
         "check-lexicon",
@@ -889,13 +750,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--all", action="store_true", help="also list terms that never occur")
     check.add_argument("--strict", action="store_true", help="exit with 1 when a term is split")
     check.set_defaults(handler=cmd_check_lexicon)
-    return parser
-
-
-def one_line(message: str) -> str:
-    """``message`` on one line: line breaks and other control characters (say, in a file name)
-    shown as escapes."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: repr(m.group())[1:-1], message)
 
 
 def _warning_printer():

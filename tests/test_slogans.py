@@ -1,115 +1,142 @@
-"""Slogan mentions: substring matches in the cleaned text, with whole-token marks."""
+"""The helpers the slogan measures share (analysis/features/slogans.py): the slogans chosen, the
+checks of mentions, groupings and documents, pooling, nesting against a brute-force oracle, and
+the slogan counts that textstat_slogans and textstat_slogan_trends both return."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tiny_slogan_corpus import LEX, tiny_corpus
 
-from analysis.config.lexicon import load_slogans, load_stopwords, load_userdict
-from analysis.corpus.clean import clean_corpus
-from analysis.corpus.mentions import MENTION_COLUMNS, find_slogan_mentions
-from analysis.corpus.segment import SegmenterConfig, segment_texts, tokens_table
-from analysis.corpus.sentences import corpus_sentences
 from analysis.errors import InputError
+from analysis.features.slogans import (
+    SLOGAN_COUNT_COLUMNS,
+    SloganCountOptions,
+    check_group_by,
+    check_mention_slogans,
+    check_slogan_count_arguments,
+    group_membership,
+    nested_mentions,
+    selected_slogans,
+    slogan_count_table,
+    sorted_documents,
+)
+from analysis.measures.slogan_counts import textstat_slogans
 
-SLOGANS = load_slogans()
+DOCUMENTS, _, MENTIONS = tiny_corpus()
 
 
-def mentions_of(texts: dict[str, str]) -> pd.DataFrame:
-    raw = pd.DataFrame({"doc_id": list(texts), "raw_text": list(texts.values())})
-    documents, _ = clean_corpus(raw)
-    sentences = corpus_sentences(documents)
-    config = SegmenterConfig.from_lexicons(load_userdict(), SLOGANS)
-    tokens = tokens_table(
-        documents,
-        sentences,
-        segment_texts(documents["text"].tolist(), config),
-        stopwords=load_stopwords(),
+def test_selected_slogans_are_all_one_or_a_selection_in_its_order():
+    assert selected_slogans(LEX, None, "f") == LEX.names
+    assert selected_slogans(LEX, "团结", "f") == ("团结",)
+    assert selected_slogans(LEX, ["一把手", "团结"], "f") == ("一把手", "团结")
+    with pytest.raises(InputError, match=r"^f: unknown slogan\(s\) 和谐社会"):
+        selected_slogans(LEX, ["和谐社会"], "f")
+    with pytest.raises(InputError, match=r"^f: lexicon must be a SloganLexicon .* got dict"):
+        selected_slogans({"团结": "团结"}, None, "f")
+
+
+def test_mentions_of_another_lexicon_are_refused():
+    check_mention_slogans(MENTIONS, LEX, "f")  # the lexicon they were found with
+    stranger = MENTIONS.assign(slogan="八荣八耻")
+    with pytest.raises(InputError, match=r"^f: the mentions table names slogan\(s\) 八荣八耻"):
+        check_mention_slogans(stranger, LEX, "f")
+
+
+def test_group_by_is_a_list_of_distinct_metadata_columns():
+    assert check_group_by(DOCUMENTS, "level", "f") == ["level"]
+    assert check_group_by(DOCUMENTS, ("level", "genre"), "f") == ["level", "genre"]
+    assert check_group_by(DOCUMENTS, (), "f") == []
+    for group_by, message in [
+        (["region"], "group_by names 'region', which is not a column"),
+        ([3], "group_by names 3"),
+        (["doc_id"], "group_by may not be doc_id"),
+        (["level", "level"], "group_by lists a column twice"),
+    ]:
+        with pytest.raises(InputError, match=f"^f: {message}"):
+            check_group_by(DOCUMENTS, group_by, "f")
+
+
+def test_documents_are_sorted_by_doc_id_and_ids_must_be_unique():
+    before = DOCUMENTS.copy()
+    docs = sorted_documents(DOCUMENTS, "f")
+    assert docs["doc_id"].tolist() == ["a", "b", "c"] and docs.index.tolist() == [0, 1, 2]
+    pd.testing.assert_frame_equal(DOCUMENTS, before)
+    with pytest.raises(InputError, match=r"^f: doc_id 'a' appears twice"):
+        sorted_documents(pd.concat([DOCUMENTS, DOCUMENTS[DOCUMENTS["doc_id"] == "a"]]), "f")
+    with pytest.raises(InputError, match=r"^f: a document has no doc_id"):
+        sorted_documents(DOCUMENTS.assign(doc_id=[None, "x", "y"]), "f")
+
+
+def test_group_membership_lists_each_value_then_the_corpus():
+    documents = pd.DataFrame(
+        {"doc_id": ["d1", "d2", "d3", "d4"], "level": ["city", None, "county", "city"],
+         "genre": ["x", "x", "x", "y"]}
     )
-    return find_slogan_mentions(documents, sentences, tokens, SLOGANS)
-
-
-def test_mentions_inside_longer_words_count_but_are_not_tokens():
-    m = mentions_of({"d": "班子要团结协调。要讲团结。\n坚持民主集中制，反对“一把手”说了算。"})
-    assert list(m.columns) == MENTION_COLUMNS
-    rows = m[["slogan", "variant", "start", "end", "para", "sent", "is_token", "n_tokens"]]
-    assert rows.values.tolist() == [
-        ["团结", "团结", 3, 5, 1, 1, False, 0],  # inside 团结协调
-        ["团结", "团结", 10, 12, 1, 2, False, 0],  # inside 讲团结
-        ["民主集中制", "民主集中制", 16, 21, 2, 3, True, 1],
-        ["一把手", "一把手", 25, 28, 2, 3, True, 1],
+    labels, membership = group_membership(documents, ["level", "genre"])
+    assert labels.values.tolist() == [
+        ["group", "level", "city"], ["group", "level", "county"],
+        ["group", "genre", "x"], ["group", "genre", "y"], ["corpus", "", ""],
     ]
-
-
-def test_the_four_part_formula_is_one_mention_whatever_the_punctuation():
-    m = mentions_of(
-        {
-            "a": "按照“集体领导、民主集中、个别酝酿、会议决定”的原则",
-            "b": "集體領導,民主集中,個別醞釀,會議決定",
-        }
-    )
-    formula = m[m["slogan"] == "集体领导、民主集中、个别酝酿、会议决定"]
-    assert formula["variant"].tolist() == [
-        "集体领导、民主集中、个别酝酿、会议决定",
-        "集体领导，民主集中，个别酝酿，会议决定",
+    # a document without a level is in no level row, but in the genre and corpus rows
+    assert membership.toarray().tolist() == [
+        [1, 0, 0, 1], [0, 0, 1, 0], [1, 1, 1, 0], [0, 0, 0, 1], [1, 1, 1, 1],
     ]
-    assert formula["is_token"].all() and (formula["n_tokens"] == 7).all()  # 4 parts + 3 commas
-    # its first part is also a mention of the slogan 集体领导: different slogans may overlap
-    assert (m["slogan"] == "集体领导").sum() == 2
+    labels, membership = group_membership(documents, [])
+    assert labels.values.tolist() == [["corpus", "", ""]]
+    assert membership.toarray().tolist() == [[1, 1, 1, 1]]
 
 
-def test_mentions_of_the_five_documents_match_plain_substring_counts(study_corpus):
-    m = study_corpus.mentions
-    for doc_id, text in zip(
-        study_corpus.documents["doc_id"], study_corpus.documents["text"], strict=True
-    ):
-        for name in ("团结", "民主集中制", "一把手"):
-            assert ((m["doc_id"] == doc_id) & (m["slogan"] == name)).sum() == text.count(name)
-        assert ((m["doc_id"] == doc_id) & (m["slogan"] == "团结")).sum() >= 1
+@st.composite
+def spans(draw):
+    n = draw(st.integers(0, 12))
+    doc = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    start = draw(st.lists(st.integers(0, 15), min_size=n, max_size=n))
+    length = draw(st.lists(st.integers(1, 6), min_size=n, max_size=n))
+    return np.array(doc), np.array(start), np.array(start) + np.array(length)
 
 
-def test_the_study_counts_that_the_closing_note_reports(study_corpus):
-    m = study_corpus.mentions
-    counts = m.groupby(["doc_id", "slogan"]).agg(
-        mentions=("is_token", "size"), tokens=("is_token", "sum")
-    )
-    assert counts.loc[("cityoffice_speech_2003", "团结")].tolist() == [29, 12]
-    assert counts.loc[("cidu_opinion_2005", "团结")].tolist() == [5, 1]
-    assert counts.loc[("nansha_speech_2007", "一把手")].tolist() == [13, 13]
-    assert counts.loc[("cityoffice_speech_2003", "民主集中制")].tolist() == [6, 6]
-    formula = "集体领导、民主集中、个别酝酿、会议决定"
-    assert sorted(m.loc[m["slogan"] == formula, "doc_id"]) == [
-        "cidu_opinion_2005",
-        "jilin_news_2007",
-        "yangzhou_opinion_2007",
-    ]
-
-
-def test_mentions_point_at_their_sentence(study_corpus):
-    merged = study_corpus.mentions.merge(
-        study_corpus.sentences, on=["doc_id", "sent"], suffixes=("", "_s")
-    )
-    assert len(merged) == len(study_corpus.mentions)
-    assert ((merged["start"] >= merged["start_s"]) & (merged["end"] <= merged["end_s"])).all()
-    docs = study_corpus.documents.set_index("doc_id")["text"]
-    assert all(
-        docs[r.doc_id][r.start : r.end] == r.variant for r in study_corpus.mentions.itertuples()
-    )
-
-
-def test_missing_tables_are_reported():
-    with pytest.raises(InputError, match=r"find_slogan_mentions: the tokens table lacks column\(s\) start, end"):
-        find_slogan_mentions(
-            pd.DataFrame({"doc_id": [], "text": []}),
-            pd.DataFrame({"doc_id": [], "para": [], "sent": [], "start": []}),
-            pd.DataFrame({"doc_id": []}),
-            SLOGANS,
+@settings(max_examples=200, deadline=None)
+@given(spans())
+def test_nested_mentions_agree_with_the_definition(mentions):
+    doc, start, end = mentions
+    expected = [
+        any(
+            doc[o] == doc[m] and start[o] <= start[m] and end[m] <= end[o]
+            and end[o] - start[o] > end[m] - start[m]
+            for o in range(len(doc))
         )
+        for m in range(len(doc))
+    ]
+    assert nested_mentions(doc, start, end).tolist() == expected
 
 
-def test_tokens_table_needs_one_segmentation_per_document():
-    documents = pd.DataFrame({"doc_id": ["a", "b"], "text": ["团结。", "民主。"]})
-    config = SegmenterConfig.from_lexicons([], SLOGANS)
-    segments = segment_texts(["团结。"], config)
-    with pytest.raises(InputError, match="tokens_table: 1 segmentations for 2 documents; pass one"):
-        tokens_table(documents, corpus_sentences(documents), segments)
+def test_count_arguments_come_back_as_plain_values():
+    options = check_slogan_count_arguments(
+        DOCUMENTS, MENTIONS, LEX, slogans="团结", group_by="level", resample="documents",
+        bootstrap_resamples=np.int64(50), confidence=np.float64(0.9), seed=np.int64(7),
+        caller="f",
+    )
+    assert options == SloganCountOptions(
+        names=("团结",), group_by=("level",), resample="documents", n_resamples=50,
+        confidence=0.9, seed=7,
+    )
+    assert type(options.n_resamples) is int and type(options.seed) is int
+    assert type(options.confidence) is float
+
+
+@pytest.mark.parametrize("resample", ["paragraphs", "documents"])
+def test_the_count_table_is_that_of_textstat_slogans_for_any_chunking(resample):
+    choices = {"slogans": None, "group_by": ("genre",), "resample": resample,
+               "bootstrap_resamples": 300, "confidence": 0.9, "seed": 5}
+    options = check_slogan_count_arguments(DOCUMENTS, MENTIONS, LEX, **choices, caller="f")
+    table = slogan_count_table(DOCUMENTS, MENTIONS, options, caller="f")
+    assert list(table.columns) == SLOGAN_COUNT_COLUMNS
+    pd.testing.assert_frame_equal(table, textstat_slogans(DOCUMENTS, MENTIONS, LEX, **choices))
+    chunked = slogan_count_table(DOCUMENTS, MENTIONS, options, caller="f", max_cells=7)
+    pd.testing.assert_frame_equal(table, chunked)
+    with pytest.raises(InputError, match=r"^f: the mentions table has doc_id 'zz'"):
+        slogan_count_table(DOCUMENTS, MENTIONS.assign(doc_id="zz"), options, caller="f")

@@ -73,7 +73,6 @@ SEED_KEYS = {
     "trends.seed": "bootstrap intervals of slogan trends (slogan_counts.seed when not set)",
     "figures.seed": "word cloud placement and collocation network layout",
 }
-_CHUNK = 1 << 20
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -87,11 +86,9 @@ def utc_now() -> str:
 
 
 def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
+    """The SHA-256 of the file's bytes, in hex."""
     with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def library_versions() -> dict[str, str]:
@@ -111,7 +108,7 @@ def package_info() -> dict[str, str]:
     package = PROJECT_ROOT / "analysis"
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(bytes.fromhex(file_sha256(path)))
     try:
         version = importlib_metadata.version(DISTRIBUTION)
     except importlib_metadata.PackageNotFoundError:

@@ -20,6 +20,7 @@ from typing import Any
 
 from analysis.config.paths import PROJECT_ROOT, write_text_atomic
 from analysis.config.settings import lexicon_path
+from analysis.run.manifest import changed_outputs, file_sha256, read_manifest
 
 STATE_FILE = "run-state.json"
 PACKAGE = PROJECT_ROOT / "analysis"
@@ -27,6 +28,14 @@ PACKAGE = PROJECT_ROOT / "analysis"
 
 def _feed(digest: Any, label: str, data: bytes) -> None:
     _feed_digest(digest, label, hashlib.sha256(data).digest())
+
+
+def _feed_file(digest: Any, label: str, path: Path) -> None:
+    """The SHA-256 of the file's bytes fed under ``label``; an absent file as no bytes."""
+    if path.exists():
+        _feed_digest(digest, label, bytes.fromhex(file_sha256(path)))
+    else:
+        _feed(digest, label, b"")
 
 
 def _feed_digest(digest: Any, label: str, sha256: bytes) -> None:
@@ -48,21 +57,19 @@ def run_fingerprint(
     _feed(digest, "settings", settings_text.encode("utf-8"))
     for name in sorted(settings.get("lexicons", {})):
         path = lexicon_path(settings, name)
-        _feed(digest, f"lexicon:{name}", path.read_bytes() if path.exists() else b"")
+        _feed_file(digest, f"lexicon:{name}", path)
     option_text = json.dumps(options, sort_keys=True, ensure_ascii=False, default=str)
     _feed(digest, "options", option_text.encode("utf-8"))
     for path in sorted(PACKAGE.rglob("*.py")):
-        _feed(digest, f"code:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+        _feed_file(digest, f"code:{path.relative_to(PACKAGE).as_posix()}", path)
     for path in sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb")):
-        _feed(digest, f"notebook:{path.name}", path.read_bytes())
+        _feed_file(digest, f"notebook:{path.name}", path)
     return digest.hexdigest()
 
 
 def is_up_to_date(out: Path, fingerprint: str) -> bool:
     """Whether ``out`` holds a complete run with this fingerprint: no interrupted commit, no
     failed figure or notebook, and every output its manifest lists still there, byte for byte."""
-    from analysis.run.manifest import changed_outputs, read_manifest
-
     if any(Path(out).glob(".commit-*.json")):
         return False
     try:
