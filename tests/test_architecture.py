@@ -87,3 +87,41 @@ def test_the_rule_catches_a_backward_import(tmp_path):
     [(line, target)] = imported_modules(module)
     assert (line, stage_of(target)) == (1, "plots")
     assert LAYERS["plots"] > LAYERS["corpus"]
+
+
+#: Modules whose tests live in a file of another name, and why.
+TESTED_ELSEWHERE = {
+    # the command line is tested by running it, one file per command group
+    "analysis/cli.py": "test_cli.py",
+}
+
+
+def expected_test_files(path: Path) -> list[str]:
+    """The test files that may hold a module's tests: ``test_<module>.py``; a measure's
+    ``test_textstat_<module>.py`` or ``test_textmodel_<module>.py``; a plot module's
+    ``test_textplot_<module>.py``, or the contract test over every ``textplot_*``."""
+    name = path.stem
+    folder = path.parent.name
+    names = [f"test_{name}.py"]
+    if folder == "measures":
+        names += [f"test_textstat_{name}.py", f"test_textmodel_{name}.py"]
+    if folder == "plots":
+        names.append(f"test_textplot_{name}.py")
+        if "def textplot_" in path.read_text(encoding="utf-8"):
+            names.append("test_textplot_contract.py")
+    return names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if p.name not in ("__init__.py", "__main__.py")],
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_every_module_has_a_test_file_named_after_it(path):
+    tests = Path(__file__).resolve().parent
+    relative = str(path.relative_to(PACKAGE.parent))
+    wanted = [TESTED_ELSEWHERE[relative]] if relative in TESTED_ELSEWHERE else (
+        expected_test_files(path))
+    assert any((tests / name).is_file() for name in wanted), (
+        f"{relative} has no test file: add tests/{wanted[0]}"
+    )

@@ -1,6 +1,6 @@
 """summary_tables / write_summary: the compact tables a paper reports, for five documents (a column
 per document) and for a large corpus (columns per group, the most similar pairs). The workbook's
-numbers and the LaTeX floats are tested in tests/test_summary_export.py."""
+numbers and the LaTeX floats are tested in tests/test_summary.py."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ PUBLISHED_WORDFISH_PSI = dict(zip(LBG_TERMS, values(
     "-9.3724297 -8.8587331 -8.2849022 -7.3432860 -6.9825744"
 ), strict=True))
 
-# Symbols that stay as they are in a Chinese figure (as tests/test_figure_language.py).
+# Symbols that stay as they are in a Chinese figure (as tests/test_labels.py).
 SYMBOLS = {"G", "TF", "IDF", "logDice", "MI", "ln", "N", "df", "Jaccard", "log", "t", "score",
            "P"}
 
