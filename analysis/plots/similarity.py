@@ -9,6 +9,7 @@ tables of :func:`analysis.measures.similarity.textstat_simil` and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib as mpl
@@ -17,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 from scipy.cluster import hierarchy
 
@@ -80,6 +82,35 @@ def textplot_similarity(
     _check_arguments(similarity_table, clustering, measure, annotate, width)
     check_language(language, "textplot_similarity")
     tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True)
+    layout = _layout(similarity_table, clustering, tree, measure, annotate, doc_labels, doc_ids)
+    return _draw(layout, tree, clustering, measure, width, language)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The heatmap: ``values`` of the shown documents in the order of the dendrogram's leaves
+    (``shown`` with NaN on the diagonal, which is drawn apart), their tick ``labels``, the colour
+    scale; ``show_tree`` when all ``n_all`` documents of the clustering are shown."""
+
+    values: np.ndarray
+    shown: np.ndarray
+    labels: list[str]
+    norm: Normalize
+    cmap: Colormap
+    annotate: bool
+    show_tree: bool
+    n_all: int
+
+
+def _layout(
+    table: pd.DataFrame,
+    clustering: DocumentClustering,
+    tree: dict,
+    measure: str,
+    annotate: bool | None,
+    doc_labels: Mapping[str, str] | None,
+    doc_ids: Sequence[str] | None,
+) -> _Layout:
     leaves = [str(clustering.docs[i]) for i in tree["leaves"]]  # as drawn, left to right
     n_all = len(leaves)
     if doc_ids is not None:
@@ -91,59 +122,22 @@ def textplot_similarity(
                 f"clustering; unknown: {', '.join(unknown) or '(none)'}"
             )
         leaves = [d for d in leaves if d in set(wanted)]
-    show_tree = len(leaves) == n_all
-    matrix = _square_matrix(similarity_table, measure, clustering)
+    matrix = _square_matrix(table, measure, clustering)
     ordered = matrix.loc[leaves, leaves].to_numpy(dtype=float)
     n_docs = len(leaves)
-    annotate = n_docs <= MAX_ANNOTATED_DOCS if annotate is None else annotate
     labels = [str((doc_labels or {}).get(doc, doc)) for doc in leaves]
-
     off_diagonal = ordered[~np.eye(n_docs, dtype=bool)]
     top = np.nanmax(off_diagonal) if np.isfinite(off_diagonal).any() else 1.0
-    norm = Normalize(vmin=0.0, vmax=max(float(top), 1e-9))
-    cmap = mpl.colormaps[SEQUENTIAL_CMAP]
-    shown = np.where(np.eye(n_docs, dtype=bool), np.nan, ordered)
-
-    with figure_style():
-        fig = Figure(figsize=figure_size(width, 1.0 if width == "single" else 0.75),
-                     layout="constrained")
-        if show_tree:
-            grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
-            tree_ax = fig.add_subplot(grid[0, 0])
-            _draw_dendrogram(tree_ax, tree, clustering, n_docs, language)
-        else:
-            grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
-            fig.supxlabel(
-                wrap_note(
-                    figure_text("similarity_order", language, shown=n_docs, total=n_all),
-                    COLUMN_WIDTH_INCHES[width] - 0.2,
-                ),
-                fontsize=7,
-            )
-        heat_ax = fig.add_subplot(grid[-1, 0])
-        bar_ax = fig.add_subplot(grid[-1, 1])
-
-        heat_ax.set_facecolor("white")
-        for i in range(n_docs):  # the diagonal as grey cells under the (transparent) NaNs
-            heat_ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor=DIAGONAL_COLOUR,
-                                        edgecolor=DIAGONAL_HATCH_COLOUR, hatch="////",
-                                        linewidth=0))
-        image = heat_ax.imshow(shown, cmap=cmap, norm=norm, aspect="auto",
-                               interpolation="nearest")
-        heat_ax.set_xlim(-0.5, n_docs - 0.5)
-        heat_ax.set_ylim(n_docs - 0.5, -0.5)
-        heat_ax.set_xticks(range(n_docs), labels=labels, rotation=40, ha="right",
-                           rotation_mode="anchor")
-        heat_ax.set_yticks(range(n_docs), labels=labels)
-        heat_ax.tick_params(length=0)
-        for spine in heat_ax.spines.values():
-            spine.set_visible(False)
-        if annotate:
-            _annotate(heat_ax, ordered, cmap, norm)
-        colourbar = fig.colorbar(image, cax=bar_ax)
-        colourbar.set_label(figure_text(COLOURBAR_TITLES[measure], language))
-        colourbar.outline.set_linewidth(0.4)
-    return fig
+    return _Layout(
+        values=ordered,
+        shown=np.where(np.eye(n_docs, dtype=bool), np.nan, ordered),
+        labels=labels,
+        norm=Normalize(vmin=0.0, vmax=max(float(top), 1e-9)),
+        cmap=mpl.colormaps[SEQUENTIAL_CMAP],
+        annotate=n_docs <= MAX_ANNOTATED_DOCS if annotate is None else annotate,
+        show_tree=n_docs == n_all,
+        n_all=n_all,
+    )
 
 
 def _check_arguments(
@@ -202,6 +196,62 @@ def _square_matrix(
     ).drop_duplicates(["doc_a", "doc_b"])
     square = mirrored.pivot(index="doc_a", columns="doc_b", values="value")
     return square.reindex(index=docs, columns=docs)
+
+
+def _draw(
+    layout: _Layout,
+    tree: dict,
+    clustering: DocumentClustering,
+    measure: str,
+    width: ColumnWidth,
+    language: FigureLanguage,
+) -> Figure:
+    n_docs = len(layout.labels)
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, 1.0 if width == "single" else 0.75),
+                     layout="constrained")
+        if layout.show_tree:
+            grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
+            tree_ax = fig.add_subplot(grid[0, 0])
+            _draw_dendrogram(tree_ax, tree, clustering, n_docs, language)
+        else:
+            grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
+            fig.supxlabel(
+                wrap_note(
+                    figure_text("similarity_order", language, shown=n_docs, total=layout.n_all),
+                    COLUMN_WIDTH_INCHES[width] - 0.2,
+                ),
+                fontsize=7,
+            )
+        heat_ax = fig.add_subplot(grid[-1, 0])
+        bar_ax = fig.add_subplot(grid[-1, 1])
+        image = _draw_heatmap(heat_ax, layout)
+        colourbar = fig.colorbar(image, cax=bar_ax)
+        colourbar.set_label(figure_text(COLOURBAR_TITLES[measure], language))
+        colourbar.outline.set_linewidth(0.4)
+    return fig
+
+
+def _draw_heatmap(ax: Axes, layout: _Layout) -> AxesImage:
+    """The cells (the diagonal hatched grey), tick labels and, if asked, the values."""
+    n_docs = len(layout.labels)
+    ax.set_facecolor("white")
+    for i in range(n_docs):  # the diagonal as grey cells under the (transparent) NaNs
+        ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor=DIAGONAL_COLOUR,
+                               edgecolor=DIAGONAL_HATCH_COLOUR, hatch="////", linewidth=0))
+    image = ax.imshow(layout.shown, cmap=layout.cmap, norm=layout.norm, aspect="auto",
+                      interpolation="nearest")
+    ax.set_xlim(-0.5, n_docs - 0.5)
+    ax.set_ylim(n_docs - 0.5, -0.5)
+    ax.set_xticks(range(n_docs), labels=layout.labels, rotation=40, ha="right",
+                  rotation_mode="anchor")
+    ax.set_yticks(range(n_docs), labels=layout.labels)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if layout.annotate:
+        _annotate(ax, layout.values, layout.cmap, layout.norm)
+    return image
 
 
 def _draw_dendrogram(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -102,8 +103,55 @@ def textplot_slogan_rates(
     Panel titles longer than their panel wrap onto up to three lines (then end in "…").
     """
     caller = "textplot_slogan_rates"
+    table = _checked(
+        slogan_counts_table, counts, layout, include_corpus, width, doc_labels, note, title,
+        language, caller,
+    )
+    chosen = _chosen_slogans(table, slogans, caller)
+    rows, row_keys, labels = _shown_rows(
+        table, grouping, doc_ids, include_corpus, doc_labels, language, caller
+    )
+    rows = rows[rows["slogan"].isin(chosen)]
+    rates = _rates(rows, counts)
+    figure_layout = _layout(
+        rates, _confidence(rows), chosen, row_keys, labels, counts, layout, width, ncols, note,
+        title, language, caller,
+    )
+    return _draw(rates, chosen, row_keys, labels, figure_layout, width, note, title)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How the figure is drawn: ``mode`` ``"dodge"`` (one panel) or ``"facet"`` (one panel per
+    slogan in ``columns`` columns), on a figure ``fig_height`` inches tall, with the (wrapped or
+    shortened) panel titles, legend labels and the axis title with its note."""
+
+    mode: str
+    columns: int
+    fig_height: float
+    panel_titles: dict[str, str]
+    legend_labels: list[str]
+    n_legend_columns: int
+    axis_title: str
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _checked(
+    table: object,
+    counts: object,
+    layout: object,
+    include_corpus: object,
+    width: object,
+    doc_labels: object,
+    note: object,
+    title: object,
+    language: object,
+    caller: str,
+) -> pd.DataFrame:
     check_language(language, caller)
-    table = _validated(slogan_counts_table, caller)
+    checked = _validated(table, caller)
     check_bool(include_corpus, "include_corpus", caller)
     check_bool(note, "note", caller)
     check_choice(counts, "counts", caller, AXIS_TITLE_KEY)
@@ -112,86 +160,7 @@ def textplot_slogan_rates(
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to labels")
     check_optional_string(title, "title", caller)
-
-    chosen = _chosen_slogans(table, slogans, caller)
-    rows = _rows(table, grouping, doc_ids, caller)
-    row_keys = list(dict.fromkeys(rows["row"]))
-    labels = {key: str((doc_labels or {}).get(key, key)) for key in row_keys}
-    if include_corpus:
-        corpus = table[table["scope"] == "corpus"]
-        if corpus.empty:
-            raise InputError(
-                f"{caller}: the table has no corpus rows; pass include_corpus=False or the "
-                "full table of textstat_slogans"
-            )
-        rows = pd.concat([rows, corpus.assign(row=CORPUS_ROW)], ignore_index=True)
-        row_keys.append(CORPUS_ROW)
-        labels[CORPUS_ROW] = figure_text("all_documents", language)
-    rows = rows[rows["slogan"].isin(chosen)]
-    rates = _rates(rows, counts)
-
-    mode = layout if layout != "auto" else _auto_layout(rates, chosen)
-    if mode == "dodge" and len(chosen) > len(PALETTE):
-        raise InputError(
-            f"{caller}: {len(chosen)} slogans are more than the {len(PALETTE)} colours of one "
-            "panel; use layout='facet' or choose fewer slogans (slogans=[...])"
-        )
-    columns = 1 if mode == "dodge" else _n_columns(ncols, len(chosen), width, caller)
-    fig_width = COLUMN_WIDTH_INCHES[width]
-    confidence = _confidence(rows)
-    # Row labels take the left of the figure; the panels share the rest.
-    label_width = max(text_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
-    panel_width = (fig_width - label_width) / columns - 0.12
-    panel_titles = {s: wrap_text(s, panel_width, TITLE_POINTS, max_lines=MAX_TITLE_LINES)
-                    for s in chosen}
-    legend_labels = [fit_text(s, fig_width - 0.6, 7) for s in chosen]
-    n_legend_columns = legend_columns(legend_labels, fig_width)
-    axis_title = figure_text(AXIS_TITLE_KEY[counts], language)
-    if note:
-        note_text = _note(counts, confidence, language)
-        if mode == "facet" and len(chosen) > 1:
-            note_text += figure_text("clause_separator", language) + figure_text(
-                "own_scales", language
-            )
-        axis_title += "\n" + wrap_note(note_text, fig_width - 0.2)
-    frame, per_row = _height_parts(
-        len(chosen), mode, columns, note, title,
-        title_lines=max(t.count("\n") + 1 for t in panel_titles.values()),
-        legend_rows=math.ceil(len(chosen) / n_legend_columns),
-    )
-    frame += 0.12 * (axis_title.count("\n") - (1 if note else 0))  # a note of several lines
-    fig_height = frame + len(row_keys) * per_row
-    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise CannotDraw(
-            f"{caller}: {len(chosen)} slogans × {len(row_keys)} rows need a figure "
-            f"{fig_height:.1f} in tall, more than a page: choose fewer slogans or rows "
-            "(doc_ids=[...] or grouping=...), more columns (ncols=...) or width='double'"
-        )
-    with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
-        if mode == "dodge":
-            ax = fig.add_subplot()
-            _dodged(ax, rates, chosen, legend_labels, row_keys, labels)
-            fig.legend(loc="outside upper center", ncols=n_legend_columns,
-                       handletextpad=0.3, columnspacing=1.0)
-        else:
-            panel_rows = math.ceil(len(chosen) / columns)
-            axes = fig.subplots(panel_rows, columns, squeeze=False, sharey=True).ravel()
-            for index, ax in enumerate(axes):
-                if index >= len(chosen):
-                    ax.set_visible(False)
-                    continue
-                slogan = chosen[index]
-                _facet(ax, rates[rates["slogan"] == slogan], row_keys, labels)
-                ax.set_title(panel_titles[slogan], fontsize=TITLE_POINTS, loc="left")
-                ax.tick_params(axis="y", labelleft=index % columns == 0)
-        fig.supxlabel(axis_title, fontsize=8 if not note else 7)
-        if title:
-            fig.suptitle(title)
-    return fig
-
-
-# --- data ---------------------------------------------------------------------------------------
+    return checked
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
@@ -264,6 +233,32 @@ def _rows(
     return groups.assign(row=groups["group"].astype(str)).reset_index(drop=True)
 
 
+def _shown_rows(
+    table: pd.DataFrame,
+    grouping: str | None,
+    doc_ids: Sequence[str] | None,
+    include_corpus: bool,
+    doc_labels: Mapping[str, str] | None,
+    language: FigureLanguage,
+    caller: str,
+) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """The rows drawn, their keys top to bottom (the corpus row last) and labels."""
+    rows = _rows(table, grouping, doc_ids, caller)
+    row_keys = list(dict.fromkeys(rows["row"]))
+    labels = {key: str((doc_labels or {}).get(key, key)) for key in row_keys}
+    if include_corpus:
+        corpus = table[table["scope"] == "corpus"]
+        if corpus.empty:
+            raise InputError(
+                f"{caller}: the table has no corpus rows; pass include_corpus=False or the "
+                "full table of textstat_slogans"
+            )
+        rows = pd.concat([rows, corpus.assign(row=CORPUS_ROW)], ignore_index=True)
+        row_keys.append(CORPUS_ROW)
+        labels[CORPUS_ROW] = figure_text("all_documents", language)
+    return rows, row_keys, labels
+
+
 def _rates(rows: pd.DataFrame, counts: str) -> pd.DataFrame:
     if counts == "mentions":
         rate, low, high = rows["per_10k_chars"], rows["ci_low"], rows["ci_high"]
@@ -306,7 +301,102 @@ def _auto_layout(rates: pd.DataFrame, slogans: Sequence[str]) -> str:
     return "dodge"
 
 
+# --- layout -------------------------------------------------------------------------------------
+
+
+def _layout(
+    rates: pd.DataFrame,
+    confidence: float | None,
+    chosen: list[str],
+    row_keys: list[str],
+    labels: Mapping[str, str],
+    counts: str,
+    layout: str,
+    width: ColumnWidth,
+    ncols: int | None,
+    note: bool,
+    title: str | None,
+    language: FigureLanguage,
+    caller: str,
+) -> _Layout:
+    mode = layout if layout != "auto" else _auto_layout(rates, chosen)
+    if mode == "dodge" and len(chosen) > len(PALETTE):
+        raise InputError(
+            f"{caller}: {len(chosen)} slogans are more than the {len(PALETTE)} colours of one "
+            "panel; use layout='facet' or choose fewer slogans (slogans=[...])"
+        )
+    columns = 1 if mode == "dodge" else _n_columns(ncols, len(chosen), width, caller)
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    # Row labels take the left of the figure; the panels share the rest.
+    label_width = max(text_ems(labels[key]) for key in row_keys) * 7 / 72 + 0.15
+    panel_width = (fig_width - label_width) / columns - 0.12
+    panel_titles = {s: wrap_text(s, panel_width, TITLE_POINTS, max_lines=MAX_TITLE_LINES)
+                    for s in chosen}
+    legend_labels = [fit_text(s, fig_width - 0.6, 7) for s in chosen]
+    n_legend_columns = legend_columns(legend_labels, fig_width)
+    axis_title = figure_text(AXIS_TITLE_KEY[counts], language)
+    if note:
+        note_text = _note(counts, confidence, language)
+        if mode == "facet" and len(chosen) > 1:
+            note_text += figure_text("clause_separator", language) + figure_text(
+                "own_scales", language
+            )
+        axis_title += "\n" + wrap_note(note_text, fig_width - 0.2)
+    frame, per_row = _height_parts(
+        len(chosen), mode, columns, note, title,
+        title_lines=max(t.count("\n") + 1 for t in panel_titles.values()),
+        legend_rows=math.ceil(len(chosen) / n_legend_columns),
+    )
+    frame += 0.12 * (axis_title.count("\n") - (1 if note else 0))  # a note of several lines
+    fig_height = frame + len(row_keys) * per_row
+    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
+        raise CannotDraw(
+            f"{caller}: {len(chosen)} slogans × {len(row_keys)} rows need a figure "
+            f"{fig_height:.1f} in tall, more than a page: choose fewer slogans or rows "
+            "(doc_ids=[...] or grouping=...), more columns (ncols=...) or width='double'"
+        )
+    return _Layout(
+        mode, columns, fig_height, panel_titles, legend_labels, n_legend_columns, axis_title
+    )
+
+
 # --- drawing ------------------------------------------------------------------------------------
+
+
+def _draw(
+    rates: pd.DataFrame,
+    chosen: list[str],
+    row_keys: list[str],
+    labels: Mapping[str, str],
+    layout: _Layout,
+    width: ColumnWidth,
+    note: bool,
+    title: str | None,
+) -> Figure:
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, layout.fig_height / fig_width))
+        if layout.mode == "dodge":
+            ax = fig.add_subplot()
+            _dodged(ax, rates, chosen, layout.legend_labels, row_keys, labels)
+            fig.legend(loc="outside upper center", ncols=layout.n_legend_columns,
+                       handletextpad=0.3, columnspacing=1.0)
+        else:
+            columns = layout.columns
+            panel_rows = math.ceil(len(chosen) / columns)
+            axes = fig.subplots(panel_rows, columns, squeeze=False, sharey=True).ravel()
+            for index, ax in enumerate(axes):
+                if index >= len(chosen):
+                    ax.set_visible(False)
+                    continue
+                slogan = chosen[index]
+                _facet(ax, rates[rates["slogan"] == slogan], row_keys, labels)
+                ax.set_title(layout.panel_titles[slogan], fontsize=TITLE_POINTS, loc="left")
+                ax.tick_params(axis="y", labelleft=index % columns == 0)
+        fig.supxlabel(layout.axis_title, fontsize=8 if not note else 7)
+        if title:
+            fig.suptitle(title)
+    return fig
 
 
 def _dodged(

@@ -23,12 +23,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
@@ -139,7 +140,57 @@ def textplot_slogan_trends(
     check_width(width, caller)
     check_int(max_groups, "max_groups", caller, minimum=1)
     check_optional_string(title, "title", caller)
+    selection = _selected(table, slogans, grouping, max_groups, caller)
+    layout = _layout(selection, width, min_docs, intervals, title, language, caller)
+    return _draw(selection, layout, width, min_docs, intervals, title, language)
 
+
+@dataclass(frozen=True)
+class _Selection:
+    """What the figure shows: the ``slogans`` (one panel each), the ``rows`` of ``grouping``
+    for them and the ``shown`` groups, the groups left out (``dropped``), and the time steps."""
+
+    slogans: list[str]
+    grouping: str
+    rows: pd.DataFrame
+    time_unit: str
+    shown: list[str]
+    dropped: list[str]
+    steps: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Sizes (inches), texts and styles of the figure: ``columns`` × ``panel_rows`` panels each
+    ``panel_width`` wide under a legend ``legend_height`` tall; ``hollow_label`` is None when no
+    point is hollow."""
+
+    columns: int
+    panel_rows: int
+    fig_width: float
+    fig_height: float
+    legend_height: float
+    panel_width: float
+    titles: dict[str, str]
+    hollow_label: str | None
+    legend_columns: int
+    has_intervals: bool
+    dropped_note: str
+    styles: dict[str, dict[str, Any]]
+    offsets: Mapping[str, float]
+    marker_size: float
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def _selected(
+    table: pd.DataFrame,
+    slogans: Sequence[str] | None,
+    grouping: str | None,
+    max_groups: int,
+    caller: str,
+) -> _Selection:
     chosen = _chosen_slogans(table, slogans, caller)
     grouping = _chosen_grouping(table, grouping, caller)
     rows = table[table["grouping"].astype(str) == grouping]
@@ -153,134 +204,7 @@ def textplot_slogan_trends(
     shown_groups, dropped_groups = _groups(rows, max_groups)
     rows = rows[rows["group"].astype(str).isin(shown_groups)]
     steps = _time_steps(rows, caller)
-
-    n_panels = len(chosen)
-    columns = _n_columns(n_panels, width)
-    panel_rows = math.ceil(n_panels / columns)
-    fig_width = COLUMN_WIDTH_INCHES[width]
-    panel_width = (fig_width - SUPYLABEL_INCHES) / columns - Y_TICKS_INCHES
-    titles = {s: _panel_title(s, panel_width) for s in chosen}
-    title_lines = max(t.count("\n") + 1 for t in titles.values())
-
-    any_hollow = bool((rows["n_docs"].to_numpy() < min_docs).any())
-    legend_entries = len(shown_groups) + any_hollow
-    hollow_label = _hollow_label(min_docs, language) if any_hollow else None
-    legend_columns = _legend_columns(shown_groups, fig_width, hollow_label)
-    has_intervals = intervals and bool((rows["ci_low"].notna() & rows["ci_high"].notna()).any())
-    dropped_note = _dropped_note(shown_groups, dropped_groups, fig_width, language)
-    n_notes = has_intervals + bool(dropped_note)
-    legend_height = 0.19 * math.ceil(legend_entries / legend_columns) + 0.24 + 0.1
-    extras = (
-        legend_height
-        + 0.25
-        + 0.14 * n_notes  # x axis title and notes
-        + (0.3 if title else 0.0)
-    )
-    tick_rows = _tick_label_inches(steps, time_unit, panel_width)
-    panel_height = PANEL_INCHES[width] + 0.13 * (title_lines - 1) + tick_rows
-    available = (MAX_FIGURE_HEIGHT_INCHES - extras) / panel_rows
-    if available < MIN_PANEL_INCHES + tick_rows:
-        raise InputError(
-            f"{caller}: {n_panels} slogans need {panel_rows} rows of panels, more than fit on a "
-            f"page ({MAX_FIGURE_HEIGHT_INCHES} in): choose fewer slogans (slogans=[...])"
-            + (" or width='double'" if width == "single" else "")
-        )
-    fig_height = panel_rows * min(panel_height, available) + extras
-
-    styles = {group: _group_style(k) for k, group in enumerate(shown_groups)}
-    # Vertical interval lines of several groups at one time step would hide each other: shift
-    # the groups sideways then. Bands need no shift (and would look misplaced).
-    dodged = has_intervals and len(shown_groups) > 1 and _has_vertical_intervals(rows, time_unit)
-    offsets = _dodge(shown_groups if dodged else [], steps, time_unit)
-    marker_size = _marker_size(len(steps), panel_width)
-    with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
-        # The legend gets a subfigure of its own: constrained layout stacks subfigures and a
-        # suptitle, but would draw a figure legend "outside" over the suptitle.
-        legend_part, panels_part = fig.subfigures(
-            2, 1, height_ratios=[legend_height, fig_height - legend_height], hspace=0
-        )
-        axes = panels_part.subplots(panel_rows, columns, squeeze=False, sharex=True).ravel()
-        drawn: set[str] = set()  # which kinds of interval marks the panels have
-        for index, ax in enumerate(axes):
-            if index >= n_panels:
-                ax.set_visible(False)
-                continue
-            slogan = chosen[index]
-            own = rows[rows["slogan"].astype(str) == slogan]
-            for group in shown_groups:
-                series = own[own["group"].astype(str) == group].sort_values("year", kind="stable")
-                drawn |= _draw_series(
-                    ax,
-                    series,
-                    group,
-                    styles[group],
-                    offsets[group],
-                    time_unit,
-                    min_docs,
-                    intervals,
-                    marker_size,
-                )
-            _y_axis(ax, own, intervals)
-            ax.set_title(titles[slogan], fontsize=TITLE_POINTS, loc="left")
-            ax.grid(axis="y")
-            ax.set_axisbelow(True)
-            # The lowest panel of each column shows the time axis, even above an empty slot.
-            ax.tick_params(axis="x", labelbottom=index + columns >= n_panels)
-        _x_axis(axes[0], steps, time_unit, panel_width)
-        for index, ax in enumerate(axes[:n_panels]):
-            if index + columns >= n_panels:
-                _rotate_if_crowded(ax, steps, time_unit, panel_width)
-
-        handles = [
-            Line2D(
-                [],
-                [],
-                color=styles[g]["color"],
-                linestyle=styles[g]["linestyle"],
-                marker=styles[g]["marker"],
-                markersize=4,
-                label=_legend_label(g, fig_width),
-            )
-            for g in shown_groups
-        ]
-        if any_hollow:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color="0.35",
-                    linestyle="none",
-                    marker="o",
-                    markersize=4,
-                    markerfacecolor="white",
-                    label=hollow_label,
-                )
-            )
-        legend_part.legend(
-            handles=handles,
-            loc="center",
-            ncols=legend_columns,
-            handlelength=2.6,
-            columnspacing=1.2,
-            handletextpad=0.4,
-            title=grouping or None,
-            borderaxespad=0,
-        )
-        panels_part.supylabel(figure_text("mentions_per_10k", language), fontsize=8)
-        notes = [_interval_note(rows, drawn, language)] if has_intervals else []
-        notes += [dropped_note] if dropped_note else []
-        x_title = figure_text(f"time_{time_unit}", language)
-        if notes:
-            x_title += "\n" + "\n".join(notes)
-        panels_part.supxlabel(x_title, fontsize=8 if not notes else NOTE_POINTS)
-        fig.get_layout_engine().set(wspace=0.06, hspace=0.06)
-        if title:
-            fig.suptitle(title)
-    return fig
-
-
-# --- data ---------------------------------------------------------------------------------------
+    return _Selection(chosen, grouping, rows, time_unit, shown_groups, dropped_groups, steps)
 
 
 def _validated(table: object, caller: str) -> pd.DataFrame:
@@ -429,7 +353,204 @@ def _dropped_note(
     )
 
 
+# --- layout -------------------------------------------------------------------------------------
+
+
+def _layout(
+    selection: _Selection,
+    width: ColumnWidth,
+    min_docs: int,
+    intervals: bool,
+    title: str | None,
+    language: FigureLanguage,
+    caller: str,
+) -> _Layout:
+    rows, shown_groups, steps = selection.rows, selection.shown, selection.steps
+    n_panels = len(selection.slogans)
+    columns = _n_columns(n_panels, width)
+    panel_rows = math.ceil(n_panels / columns)
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    panel_width = (fig_width - SUPYLABEL_INCHES) / columns - Y_TICKS_INCHES
+    titles = {s: _panel_title(s, panel_width) for s in selection.slogans}
+    title_lines = max(t.count("\n") + 1 for t in titles.values())
+
+    any_hollow = bool((rows["n_docs"].to_numpy() < min_docs).any())
+    legend_entries = len(shown_groups) + any_hollow
+    hollow_label = _hollow_label(min_docs, language) if any_hollow else None
+    legend_columns = _legend_columns(shown_groups, fig_width, hollow_label)
+    has_intervals = intervals and bool((rows["ci_low"].notna() & rows["ci_high"].notna()).any())
+    dropped_note = _dropped_note(shown_groups, selection.dropped, fig_width, language)
+    n_notes = has_intervals + bool(dropped_note)
+    legend_height = 0.19 * math.ceil(legend_entries / legend_columns) + 0.24 + 0.1
+    extras = (
+        legend_height
+        + 0.25
+        + 0.14 * n_notes  # x axis title and notes
+        + (0.3 if title else 0.0)
+    )
+    fig_height = _figure_height(
+        selection, width, panel_rows, panel_width, title_lines, extras, caller
+    )
+
+    styles = {group: _group_style(k) for k, group in enumerate(shown_groups)}
+    # Vertical interval lines of several groups at one time step would hide each other: shift
+    # the groups sideways then. Bands need no shift (and would look misplaced).
+    dodged = (
+        has_intervals
+        and len(shown_groups) > 1
+        and _has_vertical_intervals(rows, selection.time_unit)
+    )
+    offsets = _dodge(shown_groups if dodged else [], steps, selection.time_unit)
+    marker_size = _marker_size(len(steps), panel_width)
+    return _Layout(
+        columns, panel_rows, fig_width, fig_height, legend_height, panel_width, titles,
+        hollow_label, legend_columns, has_intervals, dropped_note, styles, offsets, marker_size,
+    )
+
+
+def _figure_height(
+    selection: _Selection,
+    width: ColumnWidth,
+    panel_rows: int,
+    panel_width: float,
+    title_lines: int,
+    extras: float,
+    caller: str,
+) -> float:
+    """Panels of their preferred height, or lower down to the least that shows a trend; with
+    ``extras`` (legend, axis title, notes, title) at most a page."""
+    tick_rows = _tick_label_inches(selection.steps, selection.time_unit, panel_width)
+    panel_height = PANEL_INCHES[width] + 0.13 * (title_lines - 1) + tick_rows
+    available = (MAX_FIGURE_HEIGHT_INCHES - extras) / panel_rows
+    if available < MIN_PANEL_INCHES + tick_rows:
+        raise InputError(
+            f"{caller}: {len(selection.slogans)} slogans need {panel_rows} rows of panels, more "
+            f"than fit on a page ({MAX_FIGURE_HEIGHT_INCHES} in): choose fewer slogans "
+            "(slogans=[...])" + (" or width='double'" if width == "single" else "")
+        )
+    return panel_rows * min(panel_height, available) + extras
+
+
 # --- drawing ------------------------------------------------------------------------------------
+
+
+def _draw(
+    selection: _Selection,
+    layout: _Layout,
+    width: ColumnWidth,
+    min_docs: int,
+    intervals: bool,
+    title: str | None,
+    language: FigureLanguage,
+) -> Figure:
+    fig_height = layout.fig_height
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, fig_height / layout.fig_width))
+        # The legend gets a subfigure of its own: constrained layout stacks subfigures and a
+        # suptitle, but would draw a figure legend "outside" over the suptitle.
+        legend_part, panels_part = fig.subfigures(
+            2, 1, height_ratios=[layout.legend_height, fig_height - layout.legend_height],
+            hspace=0,
+        )
+        drawn = _draw_panels(panels_part, selection, layout, min_docs, intervals)
+        _draw_legend(legend_part, selection, layout)
+        panels_part.supylabel(figure_text("mentions_per_10k", language), fontsize=8)
+        notes = (
+            [_interval_note(selection.rows, drawn, language)] if layout.has_intervals else []
+        )
+        notes += [layout.dropped_note] if layout.dropped_note else []
+        x_title = figure_text(f"time_{selection.time_unit}", language)
+        if notes:
+            x_title += "\n" + "\n".join(notes)
+        panels_part.supxlabel(x_title, fontsize=8 if not notes else NOTE_POINTS)
+        fig.get_layout_engine().set(wspace=0.06, hspace=0.06)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def _draw_panels(
+    panels_part: SubFigure,
+    selection: _Selection,
+    layout: _Layout,
+    min_docs: int,
+    intervals: bool,
+) -> set[str]:
+    """One panel per slogan; return the kinds of interval marks drawn."""
+    rows, steps, time_unit = selection.rows, selection.steps, selection.time_unit
+    n_panels, columns = len(selection.slogans), layout.columns
+    axes = panels_part.subplots(layout.panel_rows, columns, squeeze=False, sharex=True).ravel()
+    drawn: set[str] = set()  # which kinds of interval marks the panels have
+    for index, ax in enumerate(axes):
+        if index >= n_panels:
+            ax.set_visible(False)
+            continue
+        slogan = selection.slogans[index]
+        own = rows[rows["slogan"].astype(str) == slogan]
+        for group in selection.shown:
+            series = own[own["group"].astype(str) == group].sort_values("year", kind="stable")
+            drawn |= _draw_series(
+                ax,
+                series,
+                group,
+                layout.styles[group],
+                layout.offsets[group],
+                time_unit,
+                min_docs,
+                intervals,
+                layout.marker_size,
+            )
+        _y_axis(ax, own, intervals)
+        ax.set_title(layout.titles[slogan], fontsize=TITLE_POINTS, loc="left")
+        ax.grid(axis="y")
+        ax.set_axisbelow(True)
+        # The lowest panel of each column shows the time axis, even above an empty slot.
+        ax.tick_params(axis="x", labelbottom=index + columns >= n_panels)
+    _x_axis(axes[0], steps, time_unit, layout.panel_width)
+    for index, ax in enumerate(axes[:n_panels]):
+        if index + columns >= n_panels:
+            _rotate_if_crowded(ax, steps, time_unit, layout.panel_width)
+    return drawn
+
+
+def _draw_legend(legend_part: SubFigure, selection: _Selection, layout: _Layout) -> None:
+    """One entry per group (colour, line style and marker), and one for hollow points."""
+    styles = layout.styles
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=styles[g]["color"],
+            linestyle=styles[g]["linestyle"],
+            marker=styles[g]["marker"],
+            markersize=4,
+            label=_legend_label(g, layout.fig_width),
+        )
+        for g in selection.shown
+    ]
+    if layout.hollow_label is not None:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.35",
+                linestyle="none",
+                marker="o",
+                markersize=4,
+                markerfacecolor="white",
+                label=layout.hollow_label,
+            )
+        )
+    legend_part.legend(
+        handles=handles,
+        loc="center",
+        ncols=layout.legend_columns,
+        handlelength=2.6,
+        columnspacing=1.2,
+        handletextpad=0.4,
+        title=selection.grouping or None,
+        borderaxespad=0,
+    )
 
 
 def _group_style(index: int) -> dict[str, Any]:
@@ -521,9 +642,22 @@ def _draw_series(
     low = series["ci_low"].to_numpy(dtype=float)
     high = series["ci_high"].to_numpy(dtype=float)
     hollow = series["n_docs"].to_numpy() < min_docs
-    colour = style["color"]
+    _draw_line(ax, runs, years, rates, group, style)
+    if intervals:
+        drawn = _draw_intervals(ax, runs, years, low, high, group, style["color"])
+    _draw_points(ax, years, rates, hollow, group, style, marker_size)
+    return drawn
 
-    # One line, with NaN between runs: matplotlib leaves a gap there.
+
+def _draw_line(
+    ax: Axes,
+    runs: list[np.ndarray],
+    years: np.ndarray,
+    rates: np.ndarray,
+    group: str,
+    style: dict[str, Any],
+) -> None:
+    """One line, with NaN between runs: matplotlib leaves a gap there."""
     xs, ys = [], []
     for run in runs:
         if xs:
@@ -534,7 +668,7 @@ def _draw_series(
     ax.plot(
         np.concatenate(xs),
         np.concatenate(ys),
-        color=colour,
+        color=style["color"],
         linestyle=style["linestyle"],
         linewidth=1.1,
         marker="none",
@@ -542,33 +676,57 @@ def _draw_series(
         zorder=3,
     )
 
-    if intervals:
-        band_runs, alone = _interval_marks(runs, low, high)
-        for run in band_runs:
-            ax.fill_between(
-                years[run],
-                low[run],
-                high[run],
-                color=colour,
-                alpha=BAND_ALPHA,
-                linewidth=0,
-                gid=f"band:{group}",
-                zorder=1,
-            )
-            drawn.add("band")
-        if len(alone):
-            ax.vlines(
-                years[alone],
-                low[alone],
-                high[alone],
-                color=colour,
-                linewidth=0.8,
-                alpha=0.6,
-                gid=f"whisker:{group}",
-                zorder=2,
-            )
-            drawn.add("whisker")
 
+def _draw_intervals(
+    ax: Axes,
+    runs: list[np.ndarray],
+    years: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    group: str,
+    colour: str,
+) -> set[str]:
+    """Bands along runs and vertical lines at lone points; return the kinds drawn."""
+    drawn: set[str] = set()
+    band_runs, alone = _interval_marks(runs, low, high)
+    for run in band_runs:
+        ax.fill_between(
+            years[run],
+            low[run],
+            high[run],
+            color=colour,
+            alpha=BAND_ALPHA,
+            linewidth=0,
+            gid=f"band:{group}",
+            zorder=1,
+        )
+        drawn.add("band")
+    if len(alone):
+        ax.vlines(
+            years[alone],
+            low[alone],
+            high[alone],
+            color=colour,
+            linewidth=0.8,
+            alpha=0.6,
+            gid=f"whisker:{group}",
+            zorder=2,
+        )
+        drawn.add("whisker")
+    return drawn
+
+
+def _draw_points(
+    ax: Axes,
+    years: np.ndarray,
+    rates: np.ndarray,
+    hollow: np.ndarray,
+    group: str,
+    style: dict[str, Any],
+    marker_size: float,
+) -> None:
+    """Filled markers, and hollow ones where a rate rests on fewer than ``min_docs`` documents."""
+    colour = style["color"]
     common = {
         "linestyle": "none",
         "marker": style["marker"],
@@ -596,7 +754,6 @@ def _draw_series(
             gid=f"hollow:{group}",
             **common,
         )
-    return drawn
 
 
 def _y_axis(ax: Axes, own: pd.DataFrame, intervals: bool) -> None:

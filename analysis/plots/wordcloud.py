@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -213,40 +214,7 @@ def textplot_comparison_cloud(
     """
     caller = "textplot_comparison_cloud"
     _check_common(tokens, max_words, seed, width, title, language, caller)
-    if isinstance(doc_ids, str):
-        raise InputError(
-            f"{caller}: doc_ids={doc_ids!r} names one document; a comparison needs two or more, "
-            "e.g. doc_ids=['jilin_news_2007', 'nansha_speech_2007'] (or None for all)"
-        )
-    if not isinstance(documents, pd.DataFrame) or "doc_id" not in documents.columns:
-        raise InputError(
-            f"{caller}: documents must be the documents table (corpus.documents) with a "
-            "doc_id column"
-        )
-    order = [str(d) for d in documents["doc_id"]]
-    if doc_ids is None:
-        # Documents without tokens cannot be compared; those of the tokens table only.
-        with_tokens = set(map(str, pd.unique(tokens["doc_id"])))
-        doc_ids = [d for d in order if d in with_tokens]
-    else:
-        stray = [d for d in doc_ids if d not in set(order)]
-        if stray:
-            raise InputError(
-                f"{caller}: doc_ids {', '.join(map(repr, stray))} is not in the documents table "
-                f"({', '.join(order[:10])})"
-            )
-    doc_ids = _selected_docs(tokens, doc_ids, caller)
-    if len(doc_ids) < 2:
-        raise InputError(
-            f"{caller}: a comparison needs at least two documents with tokens, got "
-            f"{len(doc_ids)}; use textplot_wordcloud for one document"
-        )
-    if len(doc_ids) > len(PALETTE):
-        raise InputError(
-            f"{caller}: {len(doc_ids)} documents are more than the {len(PALETTE)} colours of "
-            "the palette: compare at most seven documents (select them with doc_ids=[...]), or "
-            "group documents first"
-        )
+    doc_ids = _compared_docs(tokens, documents, doc_ids, caller)
     labels = _doc_labels(doc_labels, doc_ids, caller)
     weights = comparison_weights(tokens, doc_ids).head(max_words)
     if weights.empty:
@@ -256,7 +224,31 @@ def textplot_comparison_cloud(
         )
     font_path = str(resolve_cjk_font().path)
     _require_font_covers(weights["term"], font_path, caller)
+    layout = _comparison_layout(weights, doc_ids, labels, width, title, seed, font_path)
+    return _draw_comparison(layout, doc_ids, labels, width, title, language)
 
+
+@dataclass(frozen=True)
+class _ComparisonLayout:
+    """The comparison cloud's ``image`` (``side`` × ``side`` layout pixels, drawn at
+    LAYOUT_SCALE times that), the documents' names at ``places`` (centre x, y and the box the
+    words keep clear of, in layout pixels), on a figure ``fig_height`` inches tall."""
+
+    fig_height: float
+    side: int
+    places: list[tuple[float, float, tuple[int, int, int, int]]]
+    image: np.ndarray
+
+
+def _comparison_layout(
+    weights: pd.DataFrame,
+    doc_ids: list[str],
+    labels: Mapping[str, str],
+    width: ColumnWidth,
+    title: str | None,
+    seed: int,
+    font_path: str,
+) -> _ComparisonLayout:
     fig_width = COLUMN_WIDTH_INCHES[width]
     # A circle as wide as the column (single) or about two thirds of it (double).
     diameter = fig_width * 0.96 if width == "single" else fig_width * 0.66
@@ -267,12 +259,27 @@ def textplot_comparison_cloud(
         weights, doc_ids, font_path=font_path, seed=seed, side=side,
         reserved=[box for _, _, box in placed],
     )
+    return _ComparisonLayout(fig_height, side, placed, image)
 
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+def _draw_comparison(
+    layout: _ComparisonLayout,
+    doc_ids: list[str],
+    labels: Mapping[str, str],
+    width: ColumnWidth,
+    title: str | None,
+    language: FigureLanguage,
+) -> Figure:
+    """The cloud, a line between each two sectors, and each document's name at its sector."""
+    fig_width = COLUMN_WIDTH_INCHES[width]
     with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
+        fig = Figure(figsize=figure_size(width, layout.fig_height / fig_width))
         ax = fig.add_subplot()
-        _show_image(ax, image)
-        radius = side * LAYOUT_SCALE / 2
+        _show_image(ax, layout.image)
+        radius = layout.side * LAYOUT_SCALE / 2
         centre = radius - 0.5  # imshow puts pixel centres at whole numbers
         for k in range(len(doc_ids)):
             theta = math.radians(_sector_bounds(k, len(doc_ids))[0])
@@ -281,7 +288,7 @@ def textplot_comparison_cloud(
                 [centre, centre - radius * math.sin(theta)],
                 color=SECTOR_LINE_COLOUR, linewidth=0.5, linestyle="-", solid_capstyle="butt",
             )
-        for k, (d, (x, y, _)) in enumerate(zip(doc_ids, placed, strict=True)):
+        for k, (d, (x, y, _)) in enumerate(zip(doc_ids, layout.places, strict=True)):
             ax.text(
                 x * LAYOUT_SCALE, y * LAYOUT_SCALE, labels[d], color=PALETTE[k],
                 ha="center", va="center", fontsize=LABEL_FONT_POINTS,
@@ -289,9 +296,6 @@ def textplot_comparison_cloud(
         if title != "":
             fig.suptitle(title if title is not None else figure_text("over_used", language))
     return fig
-
-
-# --- drawing ----------------------------------------------------------------------------------
 
 
 def _cloud_image(
@@ -479,6 +483,50 @@ def _top_terms(counts: Dfm, doc_ids: Sequence[str], max_words: int) -> dict[str,
 
 
 # --- argument checks --------------------------------------------------------------------------
+
+
+def _compared_docs(
+    tokens: pd.DataFrame,
+    documents: object,
+    doc_ids: Sequence[str] | None,
+    caller: str,
+) -> list[str]:
+    """The two to seven documents compared, in the documents table's order or ``doc_ids``'."""
+    if isinstance(doc_ids, str):
+        raise InputError(
+            f"{caller}: doc_ids={doc_ids!r} names one document; a comparison needs two or more, "
+            "e.g. doc_ids=['jilin_news_2007', 'nansha_speech_2007'] (or None for all)"
+        )
+    if not isinstance(documents, pd.DataFrame) or "doc_id" not in documents.columns:
+        raise InputError(
+            f"{caller}: documents must be the documents table (corpus.documents) with a "
+            "doc_id column"
+        )
+    order = [str(d) for d in documents["doc_id"]]
+    if doc_ids is None:
+        # Documents without tokens cannot be compared; those of the tokens table only.
+        with_tokens = set(map(str, pd.unique(tokens["doc_id"])))
+        doc_ids = [d for d in order if d in with_tokens]
+    else:
+        stray = [d for d in doc_ids if d not in set(order)]
+        if stray:
+            raise InputError(
+                f"{caller}: doc_ids {', '.join(map(repr, stray))} is not in the documents table "
+                f"({', '.join(order[:10])})"
+            )
+    compared = _selected_docs(tokens, doc_ids, caller)
+    if len(compared) < 2:
+        raise InputError(
+            f"{caller}: a comparison needs at least two documents with tokens, got "
+            f"{len(compared)}; use textplot_wordcloud for one document"
+        )
+    if len(compared) > len(PALETTE):
+        raise InputError(
+            f"{caller}: {len(compared)} documents are more than the {len(PALETTE)} colours of "
+            "the palette: compare at most seven documents (select them with doc_ids=[...]), or "
+            "group documents first"
+        )
+    return compared
 
 
 def _check_common(
