@@ -11,7 +11,7 @@ def test_input_error_is_a_value_error_and_cannot_draw_is_an_input_error():
     assert issubclass(InputError, ValueError)
     assert issubclass(CannotDraw, InputError)
     assert not issubclass(InputError, CannotDraw)
-    with pytest.raises(ValueError, match="^no keyword$"):
+    with pytest.raises(ValueError, match=r"^no keyword$"):
         raise CannotDraw("no keyword")
 
 

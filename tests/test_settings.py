@@ -140,12 +140,6 @@ def test_a_section_that_is_not_a_mapping_is_named(tmp_path, text, shown):
     assert error_of(path) == f"{path}: `{section}` must be a section (a mapping), got {shown}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="known gap: _check_known takes set() of the section before checking it is a mapping, "
-    "so a number (or a list of mappings) raises TypeError instead of InputError",
-)
 @pytest.mark.parametrize("text", ["segmentation: 5\n", "lexicons:\n  - {a: 1}\n"])
 def test_a_section_that_is_a_number_or_a_list_of_mappings_is_an_input_error(tmp_path, text):
     path = settings_file(tmp_path, text)

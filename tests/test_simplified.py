@@ -1,16 +1,18 @@
 """analysis.config.simplified.to_simplified: Traditional → Simplified, keeping the length.
 
 OpenCC's ``t2s`` maps characters one to one; the Taiwan-phrase configuration ``tw2sp`` does not
-(太空梭 → 航天飞机, 部落格 → 博客), which is how a line whose length would change is made here.
+(太空梭 → 航天飞机, 部落格 → 博客): to_simplified refuses it, and the length guard
+(convert_keeping_length) is exercised with it here.
 """
 
 from __future__ import annotations
 
 import warnings
 
+import opencc
 import pytest
 
-from analysis.config.simplified import to_simplified
+from analysis.config.simplified import convert_keeping_length, to_simplified
 from analysis.errors import InputError
 
 LEFT_UNCONVERTED = "OpenCC changed the length of some lines; those lines were left unconverted"
@@ -45,7 +47,7 @@ def test_the_other_configurations_convert_too():
 def test_a_line_whose_length_would_change_is_left_unconverted_with_a_warning():
     text = "領導\n太空梭\r\n團結"  # tw2sp: 太空梭 (3) → 航天飞机 (4)
     with pytest.warns(UserWarning, match=f"^{LEFT_UNCONVERTED}$") as caught:
-        converted = to_simplified(text, "tw2sp")
+        converted = convert_keeping_length(text, opencc.OpenCC("tw2sp"))
     assert converted == "领导\n太空梭\r\n团结"
     assert len(converted) == len(text)
     assert len(caught) == 1
@@ -54,24 +56,19 @@ def test_a_line_whose_length_would_change_is_left_unconverted_with_a_warning():
 
 def test_a_text_of_one_line_that_would_change_length_is_returned_as_given():
     with pytest.warns(UserWarning, match=LEFT_UNCONVERTED):
-        assert to_simplified("隨身碟", "tw2sp") == "隨身碟"  # → U盘 (2)
+        assert convert_keeping_length("隨身碟", opencc.OpenCC("tw2sp")) == "隨身碟"  # → U盘
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the check compares total lengths, so a line where one phrase grows "
-    "(太空梭 → 航天飞机) and another shrinks (部落格 → 博客) passes with its offsets shifted",
-)
-def test_offsets_stay_aligned_when_phrase_changes_cancel_out():
-    text = "太空梭與部落格"
-    converted = to_simplified(text, "tw2sp")
-    assert len(converted) == len(text)
-    assert converted[3] == "与"  # 與 at offset 3 stays at offset 3
+def test_a_phrase_configuration_is_refused():
+    # 太空梭與部落格 → 航天飞机与博客: the same length, every offset after 太空梭 shifted
+    with pytest.raises(InputError, match=r"'tw2sp' is unknown or converts phrases"):
+        to_simplified("太空梭與部落格", "tw2sp")
 
 
 def test_an_unknown_configuration_is_an_input_error_naming_the_choices():
     with pytest.raises(InputError) as error:
         to_simplified("團結", "t2x")
     assert str(error.value) == (
-        "cleaning rules: OpenCC configuration 't2x' is unknown; use t2s, tw2s or hk2s"
+        "cleaning rules: OpenCC configuration 't2x' is unknown or converts phrases (which would "
+        "shift every later offset); use t2s, tw2s or hk2s"
     )

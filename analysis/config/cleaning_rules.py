@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 
 from analysis.config.paths import data_file
+from analysis.config.simplified import CHARACTER_CONFIGS
 from analysis.config.yaml_files import load_yaml, yaml_problem
 from analysis.errors import InputError
 
@@ -133,12 +134,12 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         raise _fail(
             source, "repeated_title", "must be a mapping with `min_overlap` (or be removed)"
         )
-    punctuation = raw.get("punctuation") or {}
+    punctuation = _mapping(raw, source, "punctuation")
     to_fullwidth = _to_fullwidth(punctuation, source)
     shared_boilerplate = _shared_boilerplate(raw, source)
     document_flags = _document_flags(raw, source)
-    script = raw.get("script") or {}
-    translation = raw.get("translation") or {}
+    script = _mapping(raw, source, "script")
+    translation = _mapping(raw, source, "translation")
     remove_chars = raw.get("remove_chars")
     placeholder = raw.get("placeholder")
     return CleaningRules(
@@ -162,10 +163,11 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         inline_rules=inline_rules,
         remove_chars=_pattern(source, "remove_chars", remove_chars) if remove_chars else None,
         to_fullwidth=tuple(sorted(to_fullwidth.items())),
-        fullwidth_alphanumerics_to_ascii=bool(
-            punctuation.get("fullwidth_alphanumerics_to_ascii", True)
+        fullwidth_alphanumerics_to_ascii=_flag(
+            source, "punctuation.fullwidth_alphanumerics_to_ascii",
+            punctuation.get("fullwidth_alphanumerics_to_ascii", True),
         ),
-        opencc_config=str(script.get("opencc_config", "t2s")),
+        opencc_config=_opencc_config(source, script.get("opencc_config", "t2s")),
         traditional_threshold=_number(
             source, "script.traditional_threshold", script.get("traditional_threshold", 0.05), 0, 1
         ),
@@ -187,6 +189,39 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
 
 def _fail(source: str, key: str, what: str) -> InputError:
     return InputError(f"{source}: `{key}` {what}")
+
+
+def _mapping(raw: dict[str, Any], source: str, key: str) -> dict[str, Any]:
+    """The optional section ``key`` (empty when absent or null); anything else is an error."""
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise _fail(source, key, f"must be a mapping of settings, got {value!r}")
+    return value
+
+
+def _rule_list(raw: dict[str, Any], source: str, key: str) -> list[Any]:
+    """The optional list of rules ``key`` (empty when absent or null)."""
+    value = raw.get(key) or []
+    if not isinstance(value, list):
+        raise _fail(source, key, f"must be a list of rules, got {value!r}")
+    return value
+
+
+def _flag(source: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(source, key, f"must be true or false, got {value!r}")
+    return value
+
+
+def _opencc_config(source: str, value: Any) -> str:
+    if value not in CHARACTER_CONFIGS:
+        raise _fail(
+            source,
+            "script.opencc_config",
+            f"must be one of {', '.join(CHARACTER_CONFIGS)} (OpenCC configurations that convert "
+            f"character by character, so offsets stay aligned), got {value!r}",
+        )
+    return value
 
 
 def _pattern(source: str, key: str, pattern: Any) -> re.Pattern[str]:
@@ -239,7 +274,7 @@ def _section(
 
 def _line_rules(raw: dict[str, Any], source: str) -> tuple[LineRule, ...]:
     rules = []
-    for i, item in enumerate(raw.get("line_rules") or []):
+    for i, item in enumerate(_rule_list(raw, source, "line_rules")):
         key = f"line_rules[{i}]"
         if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
             raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
@@ -261,7 +296,7 @@ def _line_rules(raw: dict[str, Any], source: str) -> tuple[LineRule, ...]:
 
 def _block_rules(raw: dict[str, Any], source: str) -> tuple[BlockRule, ...]:
     rules = []
-    for i, item in enumerate(raw.get("block_rules") or []):
+    for i, item in enumerate(_rule_list(raw, source, "block_rules")):
         key = f"block_rules[{i}]"
         if not isinstance(item, dict) or not {"name", "start", "end"} <= set(item):
             raise _fail(source, key, "must be a mapping with `name`, `start` and `end`")
@@ -278,7 +313,7 @@ def _block_rules(raw: dict[str, Any], source: str) -> tuple[BlockRule, ...]:
 
 def _inline_rules(raw: dict[str, Any], source: str) -> tuple[InlineRule, ...]:
     rules = []
-    for i, item in enumerate(raw.get("inline_rules") or []):
+    for i, item in enumerate(_rule_list(raw, source, "inline_rules")):
         key = f"inline_rules[{i}]"
         if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
             raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")

@@ -42,8 +42,11 @@ def _check_known(raw: dict[str, Any], path: Path) -> None:
             hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(SECTIONS)}"
             raise InputError(f"{path}: unknown section `{key}`; {hint}")
     for section in ("lexicons", "segmentation"):
-        unknown = set(raw.get(section) or {}) - set(DEFAULTS[section])
-        if isinstance(raw.get(section), dict) and unknown:
+        given = raw.get(section)
+        if given is not None and not isinstance(given, dict):
+            raise InputError(f"{path}: `{section}` must be a section (a mapping), got {given!r}")
+        unknown = set(given or {}) - set(DEFAULTS[section])
+        if unknown:
             raise InputError(
                 f"{path}: `{section}` has unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
                 f"it takes {', '.join(DEFAULTS[section])}"

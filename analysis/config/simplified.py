@@ -13,32 +13,46 @@ import opencc
 
 from analysis.errors import InputError
 
+#: OpenCC configurations that convert character by character (with same-length phrases), so
+#: offsets into the converted text are offsets into the original. The phrase configurations
+#: (tw2sp: 太空梭 → 航天飞机, 部落格 → 博客) change lengths inside a line and are refused.
+CHARACTER_CONFIGS = ("t2s", "tw2s", "hk2s")
+
 
 @lru_cache(maxsize=8)
 def _converter(config: str) -> opencc.OpenCC:
-    try:
-        return opencc.OpenCC(config)
-    except Exception as exc:  # OpenCC raises a bare RuntimeError for unknown configurations
+    if config not in CHARACTER_CONFIGS:
         raise InputError(
-            f"cleaning rules: OpenCC configuration {config!r} is unknown; use t2s, tw2s or hk2s"
-        ) from exc
+            f"cleaning rules: OpenCC configuration {config!r} is unknown or converts phrases "
+            "(which would shift every later offset); use t2s, tw2s or hk2s"
+        )
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str, config: str = "t2s") -> str:
     """Traditional → Simplified with OpenCC, guaranteed to keep the length of ``text``.
 
-    OpenCC's t2s maps characters one to one in practice; should a phrase conversion ever change a
-    line's length, that line is left unconverted (with a warning) so that offsets stay aligned.
+    Only the character configurations (:data:`CHARACTER_CONFIGS`) are accepted; they map
+    characters one to one in practice. Should a conversion ever change a line's length, that line
+    is left unconverted (with a warning) so that offsets stay aligned.
     """
-    converted = _converter(config).convert(text)
+    return convert_keeping_length(text, _converter(config), stacklevel=3)
+
+
+def convert_keeping_length(
+    text: str, converter: opencc.OpenCC, *, stacklevel: int = 2
+) -> str:
+    """``converter``'s conversion of ``text``, with every line whose length it would change
+    left as it is (and one warning, pointing ``stacklevel`` frames up: the caller's)."""
+    converted = converter.convert(text)
     if len(converted) == len(text):
         return converted
     parts = []
     for segment in text.splitlines(keepends=True):
-        out = _converter(config).convert(segment)
+        out = converter.convert(segment)
         parts.append(out if len(out) == len(segment) else segment)
     warnings.warn(
         "OpenCC changed the length of some lines; those lines were left unconverted",
-        stacklevel=2,
+        stacklevel=stacklevel,
     )
     return "".join(parts)

@@ -81,7 +81,7 @@ def dispersion(run: StepContext) -> None:
     parts = opts.get("parts", 10)
     if words < parts:  # a tiny corpus cannot be cut into more parts than it has words
         warnings.warn(
-            f"dispersion: {words} word run.tokens give at most {words} equal parts, not {parts}",
+            f"dispersion: {words} word tokens give at most {words} equal parts, not {parts}",
             stacklevel=3,
         )
         opts["parts"] = max(1, words)
