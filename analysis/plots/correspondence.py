@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import ScalarFormatter
 
 from analysis.errors import InputError
@@ -102,6 +103,66 @@ def textplot_ca(
     caller = "textplot_ca"
     _check_arguments(ca_result, dimensions, max_terms, width)
     check_language(language, caller)
+    _check_label_documents(label_documents, caller)
+    layout = _map_layout(ca_result, dimensions, max_terms, doc_labels, width, groups,
+                         label_documents, language)
+    with figure_style():
+        fig = Figure(figsize=(layout.fig_width, layout.fig_height), layout="constrained")
+        ax = _map_axes(fig, layout, language)
+        _draw_documents_and_legend(fig, ax, layout, language)
+        labels = _point_labels(ax, layout)
+        # The note takes its room now, as many lines as it can need, so that the layout does
+        # not move once labels are placed; the final counts replace it at the end.
+        note = fig.supxlabel(
+            _map_note(layout, language, labelled=len(layout.doc_rows), room_note=True,
+                      shown_terms=int(layout.stacked["members"].sum())),
+            fontsize=NOTE_FONT_SIZE, x=0.01, ha="left", color="0.25",
+        )
+        _freeze_frame(fig, ax, labels)
+        edge = _draw_edge_points(ax, layout, labels)
+        obstacles = _draw_arrows(ax, layout, edge)
+        placed = _place_or_drop(fig, ax, labels, obstacles)
+        _draw_term_dots(ax, layout, edge, placed)
+        _finish_note(note, layout, placed, language)
+    return fig
+
+
+# --- the map's layout, labels and note -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MapLayout:
+    """What the map shows, fixed before anything is drawn."""
+
+    first: int  # the dimensions on the x and y axes
+    second: int
+    shares: pd.DataFrame  # the CA's inertia table, indexed by dimension
+    documents: pd.DataFrame  # every document, largest contribution to the plane first
+    n_terms: int  # terms in the CA result
+    stacked: pd.DataFrame  # the drawn terms, one row per position, ``members`` per row
+    styles: dict[str, dict[str, object]]
+    names: dict[str, str]  # per doc id, its label
+    labelled: set[str]  # the doc ids the labelling rule chose
+    doc_rows: list[int]  # their rows in ``documents``
+    outside_docs: pd.Series  # beyond the fence: drawn at the frame's edge
+    outside_terms: pd.Series
+    inside: np.ndarray  # the points the frame holds, with the origin
+    fig_width: float
+    fig_height: float
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """The map's labels, documents first, and what the placer needs of each."""
+
+    annotations: list[Annotation]
+    keys: list[tuple[str, int]]  # ("document" | "term", row in its table)
+    first_directions: list[str]
+    gaps: list[float]
+    is_outside: list[bool]
+
+
+def _check_label_documents(label_documents: object, caller: str) -> None:
     if label_documents is not None and (
         isinstance(label_documents, bool)
         or not isinstance(label_documents, int | np.integer)
@@ -111,6 +172,18 @@ def textplot_ca(
             f"{caller}: label_documents must be a whole number (0 for no document labels) or "
             f"None to label every document, got {label_documents!r}"
         )
+
+
+def _map_layout(
+    ca_result: CorrespondenceAnalysis,
+    dimensions: tuple[int, int],
+    max_terms: int | None,
+    doc_labels: Mapping[str, str] | None,
+    width: ColumnWidth,
+    groups: Mapping[str, object] | pd.Series | None,
+    label_documents: int | None,
+    language: FigureLanguage,
+) -> _MapLayout:
     first, second = (int(d) for d in dimensions)
     points = _wide_points(ca_result.coordinates, first, second)
     shares = ca_result.inertia.set_index("dimension")
@@ -122,147 +195,222 @@ def textplot_ca(
     documents = points[points["kind"] == "document"].reset_index(drop=True)
     all_terms = points[points["kind"] == "term"]
     terms = all_terms if max_terms is None else all_terms.head(max_terms)
-    styles = _document_styles(documents["label"], groups, language, caller)
+    styles = _document_styles(documents["label"], groups, language, "textplot_ca")
     names = {d: str((doc_labels or {}).get(d, d)) for d in documents["label"]}
     labelled = _documents_to_label(documents, label_documents)
-    # One label per position, and how many terms it stands for (at most MAX_STACKED named).
-    stacked = stack_coincident(terms.assign(members=1))
-    stacked["members"] = terms.groupby([terms["x"].round(9), terms["y"].round(9)],
-                                       sort=False).size().to_numpy()
+    stacked = _stacked_terms(terms)
     fence = _fence(documents)
     outside_docs = _beyond(documents, fence)
     outside_terms = _beyond(stacked, fence)
-
-    # The frame holds the origin and every point not set at its edge; the figure is as tall as
-    # the map's shape asks (within MAP_ASPECTS), so equal scales do not leave half of it empty.
     inside = pd.concat([documents.loc[~outside_docs, ["x", "y"]],
                         stacked.loc[~outside_terms, ["x", "y"]],
-                        pd.DataFrame({"x": [0.0], "y": [0.0]})])
-    span = np.ptp(inside.to_numpy(), axis=0) + 1e-9
+                        pd.DataFrame({"x": [0.0], "y": [0.0]})]).to_numpy()
+    fig_width, fig_height = _map_size(inside, width)
+    return _MapLayout(
+        first=first, second=second, shares=shares, documents=documents,
+        n_terms=len(all_terms), stacked=stacked, styles=styles, names=names,
+        labelled=labelled,
+        doc_rows=[i for i in range(len(documents)) if documents["label"][i] in labelled],
+        outside_docs=outside_docs, outside_terms=outside_terms, inside=inside,
+        fig_width=fig_width, fig_height=fig_height,
+    )
+
+
+def _stacked_terms(terms: pd.DataFrame) -> pd.DataFrame:
+    """One label per position, and how many terms it stands for (at most MAX_STACKED named)."""
+    stacked = stack_coincident(terms.assign(members=1))
+    stacked["members"] = terms.groupby([terms["x"].round(9), terms["y"].round(9)],
+                                       sort=False).size().to_numpy()
+    return stacked
+
+
+def _map_size(inside: np.ndarray, width: ColumnWidth) -> tuple[float, float]:
+    """The figure's size: the frame holds the origin and every point not set at its edge; the
+    figure is as tall as the map's shape asks (within MAP_ASPECTS), so equal scales do not
+    leave half of it empty."""
+    span = np.ptp(inside, axis=0) + 1e-9
     map_width = COLUMN_WIDTH_INCHES[width] - MAP_SIDE_INCHES
     map_aspect = min(max(float(span[1] / span[0]), MAP_ASPECTS[0]), MAP_ASPECTS[1])
-    fig_width, fig_height = figure_size(
+    return figure_size(
         width, (map_width * map_aspect + MAP_CHROME_INCHES[width]) / COLUMN_WIDTH_INCHES[width]
     )
-    with figure_style():
-        fig = Figure(figsize=(fig_width, fig_height), layout="constrained")
-        ax = fig.add_subplot()
-        ax.axhline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
-        ax.axvline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
-        ax.set_xlabel(_axis_title(first, shares, language))
-        ax.set_ylabel(_axis_title(second, shares, language))
-        ax.set_aspect("equal", adjustable="datalim")
-        # The layout is fixed before labels are placed (see below), so tick labels must look
-        # the same whenever the figure is drawn: font and minus sign set here, not by rcParams.
-        ax.tick_params(labelfontfamily=font_stack(), labelsize=TICK_FONT_SIZE)
-        for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_formatter(_HyphenMinus())
-        ax.update_datalim(inside.to_numpy())
-        ax.autoscale_view()
 
-        handles = _draw_documents(ax, documents, ~outside_docs, styles)
-        if len(stacked):
-            handles.append(Line2D([], [], linestyle="none", marker="o", markersize=2,
-                                  color=TERM_COLOUR, label=figure_text("ca_terms", language)))
-        fig.legend(handles=handles, loc="outside upper center", ncols=_legend_columns(
-            [h.get_label() for h in handles], fig_width), fontsize=DOCUMENT_FONT_SIZE,
-            handletextpad=0.3, columnspacing=1.2)
 
-        doc_rows = [i for i in range(len(documents)) if documents["label"][i] in labelled]
-        labels = [
-            point_label(ax, names[documents["label"][i]], documents["x"][i], documents["y"][i],
-                        DOCUMENT_FONT_SIZE, "black")
-            for i in doc_rows
-        ] + [
-            point_label(ax, term.label, term.x, term.y, TERM_FONT_SIZE, TERM_COLOUR)
-            for term in stacked.itertuples(index=False)
-        ]
-        first_directions = ["E" if documents["x"][i] >= 0 else "W" for i in doc_rows]
-        first_directions += ["N"] * len(stacked)
-        gaps = [DOCUMENT_MARKER_RADIUS + 1.5] * len(doc_rows) + [TERM_DOT_RADIUS + 1.0] * len(
-            stacked
-        )
-        is_outside = [bool(outside_docs[i]) for i in doc_rows] + list(outside_terms)
-        # The note takes its room now, as many lines as it can need, so that the layout does
-        # not move once labels are placed; the final counts replace it at the end.
-        note_options = {"n_documents": len(documents), "selected": len(labelled) < len(documents),
-                        "shown_terms": int(stacked["members"].sum()),
-                        "n_terms": len(all_terms), "outside": int(outside_docs.sum()
-                                                                  + outside_terms.sum())}
-        widest = _note(language, labelled=len(doc_rows), room_note=True, **note_options)
-        note_width = fig_width - 0.2
-        note = fig.supxlabel(_wrapped(widest, note_width, NOTE_FONT_SIZE, language),
-                             fontsize=NOTE_FONT_SIZE, x=0.01, ha="left", color="0.25")
-        # Documents are labelled first, so term labels give way to them; a document's label
-        # first tries the side away from the vertical axis, where it has room to run. The
-        # frame grows until these first choices fit; then layout and limits stay as they are.
-        for label, direction, gap in zip(labels, first_directions, gaps, strict=True):
-            _move_label(label, direction, gap)
-        _fit_labels(fig, ax, [lab for lab, out in zip(labels, is_outside, strict=True)
-                              if not out])
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-        ax.set_adjustable("box")  # the limits fit the box already: nothing else moves
-        ax.set_xlim(*ax.get_xlim())
-        ax.set_ylim(*ax.get_ylim())
+def _map_axes(fig: Figure, layout: _MapLayout, language: FigureLanguage) -> Axes:
+    """The map's axes: origin lines, axis titles, equal scales, limits holding the points."""
+    ax = fig.add_subplot()
+    ax.axhline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
+    ax.axvline(0, color="0.7", linewidth=0.5, linestyle="--", zorder=0)
+    ax.set_xlabel(_axis_title(layout.first, layout.shares, language))
+    ax.set_ylabel(_axis_title(layout.second, layout.shares, language))
+    ax.set_aspect("equal", adjustable="datalim")
+    # The layout is fixed before labels are placed (see _freeze_frame), so tick labels must
+    # look the same whenever the figure is drawn: font and minus sign set here, not by rcParams.
+    ax.tick_params(labelfontfamily=font_stack(), labelsize=TICK_FONT_SIZE)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(_HyphenMinus())
+    ax.update_datalim(layout.inside)
+    ax.autoscale_view()
+    return ax
 
-        # Points beyond the fence go to the frame's edge, with an arrow towards where they lie;
-        # their labels move with them and say where they are.
-        edge = _edge_points(ax, documents, outside_docs, stacked, outside_terms)
-        for (kind, i), (x, y, _) in edge.items():
-            if kind == "document":
-                style = styles[documents["label"][i]]
-                ax.scatter(x, y, s=DOCUMENT_MARKER_AREA, marker=style["marker"],
-                           color=style["color"], edgecolors="black", linewidths=0.4, zorder=4)
-        keys = [("document", i) for i in doc_rows] + [("term", k) for k in range(len(stacked))]
-        for position, key in enumerate(keys):
-            if key in edge:
-                x, y, side = edge[key]
-                table = documents if key[0] == "document" else stacked
-                labels[position].xy = (x, y)
-                labels[position].set_text(_with_coordinates(
-                    labels[position].get_text(), table["x"].iloc[key[1]], table["y"].iloc[key[1]]
-                ))
-                first_directions[position] = side
 
-        # Labels must not hide the points themselves: document markers, term dots, arrows.
-        obstacles = [
-            (edge.get(("document", i), (x, y))[:2], DOCUMENT_MARKER_RADIUS)
-            for i, (x, y) in enumerate(documents[["x", "y"]].to_numpy())
-        ] + [
-            (edge.get(("term", k), (x, y))[:2], TERM_DOT_RADIUS)
-            for k, (x, y) in enumerate(stacked[["x", "y"]].to_numpy())
-        ]
-        for (kind, i), (x, y, _) in edge.items():
-            table = documents if kind == "document" else stacked
-            obstacles += _arrow(ax, x, y, float(table["x"].iloc[i]), float(table["y"].iloc[i]))
+def _draw_documents_and_legend(
+    fig: Figure, ax: Axes, layout: _MapLayout, language: FigureLanguage
+) -> None:
+    handles = _draw_documents(ax, layout.documents, ~layout.outside_docs, layout.styles)
+    if len(layout.stacked):
+        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=2,
+                              color=TERM_COLOUR, label=figure_text("ca_terms", language)))
+    fig.legend(handles=handles, loc="outside upper center", ncols=_legend_columns(
+        [h.get_label() for h in handles], layout.fig_width), fontsize=DOCUMENT_FONT_SIZE,
+        handletextpad=0.3, columnspacing=1.2)
 
-        placed = _placements(fig, labels, gaps=gaps, first_directions=first_directions,
-                             obstacles=obstacles)
-        for label, where in zip(labels, placed, strict=True):
-            if where is None:
-                label.remove()  # no room anywhere: left out (the note counts what is shown)
-            elif where[2]:
-                draw_leader(ax, label)
-        # A grey dot only where a term is labelled: an unnamed dot would say nothing.
-        term_xy = [edge.get(("term", k), (x, y))[:2]
-                   for k, (x, y) in enumerate(stacked[["x", "y"]].to_numpy())
-                   if placed[len(doc_rows) + k] is not None]
-        if term_xy:
-            xy = np.array(term_xy, dtype=float)
-            ax.scatter(xy[:, 0], xy[:, 1], s=3, color=TERM_COLOUR, linewidths=0, zorder=2)
-        shown_docs = sum(where is not None for where in placed[: len(doc_rows)])
-        shown_terms = int(sum(n for k, n in enumerate(stacked["members"])
-                              if placed[len(doc_rows) + k] is not None))
-        final = _wrapped(
-            _note(language, labelled=shown_docs, room_note=shown_docs < len(doc_rows),
-                  **{**note_options, "shown_terms": shown_terms}),
-            note_width, NOTE_FONT_SIZE, language,
-        )
-        # Padded to the lines reserved, so it sits where the layout put it (under the axis).
-        reserved = note.get_text().count("\n") + 1
-        note.set_text(final + "\n" * max(0, reserved - final.count("\n") - 1) if final else "")
-    return fig
+
+def _point_labels(ax: Axes, layout: _MapLayout) -> _Labels:
+    """A label per labelled document, then per term position, not yet placed."""
+    documents, stacked, doc_rows = layout.documents, layout.stacked, layout.doc_rows
+    annotations = [
+        point_label(ax, layout.names[documents["label"][i]], documents["x"][i],
+                    documents["y"][i], DOCUMENT_FONT_SIZE, "black")
+        for i in doc_rows
+    ] + [
+        point_label(ax, term.label, term.x, term.y, TERM_FONT_SIZE, TERM_COLOUR)
+        for term in stacked.itertuples(index=False)
+    ]
+    # A document's label first tries the side away from the vertical axis, where it has room.
+    first_directions = ["E" if documents["x"][i] >= 0 else "W" for i in doc_rows]
+    first_directions += ["N"] * len(stacked)
+    gaps = [DOCUMENT_MARKER_RADIUS + 1.5] * len(doc_rows) + [TERM_DOT_RADIUS + 1.0] * len(
+        stacked
+    )
+    return _Labels(
+        annotations=annotations,
+        keys=[("document", i) for i in doc_rows] + [("term", k) for k in range(len(stacked))],
+        first_directions=first_directions,
+        gaps=gaps,
+        is_outside=[bool(layout.outside_docs[i]) for i in doc_rows]
+        + list(layout.outside_terms),
+    )
+
+
+def _freeze_frame(fig: Figure, ax: Axes, labels: _Labels) -> None:
+    """Grow the frame until every label fits at its first choice; then fix layout and limits.
+
+    Documents are labelled first, so term labels give way to them. Once this returns, nothing
+    moves: the labels are placed against the final frame.
+    """
+    for label, direction, gap in zip(labels.annotations, labels.first_directions, labels.gaps,
+                                     strict=True):
+        _move_label(label, direction, gap)
+    _fit_labels(fig, ax, [lab for lab, out in zip(labels.annotations, labels.is_outside,
+                                                  strict=True) if not out])
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    ax.set_adjustable("box")  # the limits fit the box already: nothing else moves
+    ax.set_xlim(*ax.get_xlim())
+    ax.set_ylim(*ax.get_ylim())
+
+
+def _draw_edge_points(
+    ax: Axes, layout: _MapLayout, labels: _Labels
+) -> dict[tuple[str, int], tuple[float, float, str]]:
+    """Points beyond the fence go to the frame's edge (see :func:`_edge_points`, which this
+    returns); their labels move with them and say where they are."""
+    documents, stacked = layout.documents, layout.stacked
+    edge = _edge_points(ax, documents, layout.outside_docs, stacked, layout.outside_terms)
+    for (kind, i), (x, y, _) in edge.items():
+        if kind == "document":
+            style = layout.styles[documents["label"][i]]
+            ax.scatter(x, y, s=DOCUMENT_MARKER_AREA, marker=style["marker"],
+                       color=style["color"], edgecolors="black", linewidths=0.4, zorder=4)
+    for position, key in enumerate(labels.keys):
+        if key in edge:
+            x, y, side = edge[key]
+            table = documents if key[0] == "document" else stacked
+            label = labels.annotations[position]
+            label.xy = (x, y)
+            label.set_text(_with_coordinates(
+                label.get_text(), table["x"].iloc[key[1]], table["y"].iloc[key[1]]
+            ))
+            labels.first_directions[position] = side
+    return edge
+
+
+def _draw_arrows(
+    ax: Axes, layout: _MapLayout, edge: dict[tuple[str, int], tuple[float, float, str]]
+) -> list[tuple[tuple[float, float], float]]:
+    """The arrows from the edge points outwards; returns what labels must not hide: document
+    markers, term dots and these arrows (obstacles for :func:`_placements`)."""
+    obstacles = [
+        (edge.get(("document", i), (x, y))[:2], DOCUMENT_MARKER_RADIUS)
+        for i, (x, y) in enumerate(layout.documents[["x", "y"]].to_numpy())
+    ] + [
+        (edge.get(("term", k), (x, y))[:2], TERM_DOT_RADIUS)
+        for k, (x, y) in enumerate(layout.stacked[["x", "y"]].to_numpy())
+    ]
+    for (kind, i), (x, y, _) in edge.items():
+        table = layout.documents if kind == "document" else layout.stacked
+        obstacles += _arrow(ax, x, y, float(table["x"].iloc[i]), float(table["y"].iloc[i]))
+    return obstacles
+
+
+def _place_or_drop(
+    fig: Figure, ax: Axes, labels: _Labels, obstacles: list[tuple[tuple[float, float], float]]
+) -> list[tuple[str, float, bool] | None]:
+    """Place the labels (:func:`_placements`, whose result this returns), with a leader line
+    where one had to move away; a label with no room anywhere is left out."""
+    placed = _placements(fig, labels.annotations, gaps=labels.gaps,
+                         first_directions=labels.first_directions, obstacles=obstacles)
+    for label, where in zip(labels.annotations, placed, strict=True):
+        if where is None:
+            label.remove()  # the note counts what is shown
+        elif where[2]:
+            draw_leader(ax, label)
+    return placed
+
+
+def _draw_term_dots(
+    ax: Axes, layout: _MapLayout, edge: dict[tuple[str, int], tuple[float, float, str]],
+    placed: list[tuple[str, float, bool] | None],
+) -> None:
+    """A grey dot only where a term is labelled: an unnamed dot would say nothing."""
+    n_doc_labels = len(layout.doc_rows)
+    term_xy = [edge.get(("term", k), (x, y))[:2]
+               for k, (x, y) in enumerate(layout.stacked[["x", "y"]].to_numpy())
+               if placed[n_doc_labels + k] is not None]
+    if term_xy:
+        xy = np.array(term_xy, dtype=float)
+        ax.scatter(xy[:, 0], xy[:, 1], s=3, color=TERM_COLOUR, linewidths=0, zorder=2)
+
+
+def _map_note(
+    layout: _MapLayout, language: FigureLanguage, *, labelled: int, room_note: bool,
+    shown_terms: int,
+) -> str:
+    """The note under the map (:func:`_note`), wrapped to the figure's width."""
+    text = _note(
+        language, n_documents=len(layout.documents), labelled=labelled,
+        selected=len(layout.labelled) < len(layout.documents), room_note=room_note,
+        shown_terms=shown_terms, n_terms=layout.n_terms,
+        outside=int(layout.outside_docs.sum() + layout.outside_terms.sum()),
+    )
+    return _wrapped(text, layout.fig_width - 0.2, NOTE_FONT_SIZE, language)
+
+
+def _finish_note(
+    note: Text, layout: _MapLayout, placed: list[tuple[str, float, bool] | None],
+    language: FigureLanguage,
+) -> None:
+    """The note with the final counts of what is labelled."""
+    n_doc_labels = len(layout.doc_rows)
+    shown_docs = sum(where is not None for where in placed[:n_doc_labels])
+    shown_terms = int(sum(n for k, n in enumerate(layout.stacked["members"])
+                          if placed[n_doc_labels + k] is not None))
+    final = _map_note(layout, language, labelled=shown_docs,
+                      room_note=shown_docs < n_doc_labels, shown_terms=shown_terms)
+    # Padded to the lines reserved, so it sits where the layout put it (under the axis).
+    reserved = note.get_text().count("\n") + 1
+    note.set_text(final + "\n" * max(0, reserved - final.count("\n") - 1) if final else "")
 
 
 # --- the parts of the map ----------------------------------------------------------------------

@@ -9,9 +9,11 @@ the formulae shared most widely are at the top.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from analysis.checks import check_int, check_optional_string, require_columns
@@ -72,6 +74,52 @@ def textplot_formulae(
     ``doc_labels`` maps doc ids to column labels; ``width`` is the journal column.
     """
     caller = "textplot_formulae"
+    _check_arguments(formulae_table, top_n, max_chars, width, title, language, caller)
+    matrix = _matrix(formulae_table, top_n, doc_ids, max_chars, width, doc_labels, caller)
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    fig_height = matrix.n_rows * ROW_INCHES + HEADER_INCHES + (0.25 if title else 0.0)
+    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
+        raise CannotDraw(
+            f"{caller}: {matrix.n_rows} formulae need a figure {fig_height:.1f} in tall, more "
+            f"than a page; use a smaller top_n (at most {_max_rows()})"
+        )
+    with figure_style():
+        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
+        ax = fig.add_subplot()
+        _draw_cells(ax, matrix, width)
+        _draw_lengths(ax, matrix, language)
+        # A rule between formulae shared by different numbers of documents (the sort's key).
+        for row in np.flatnonzero(matrix.n_docs[1:] != matrix.n_docs[:-1]):
+            ax.axhline(row + 0.5, color="0.6", linewidth=0.5, linestyle="-")
+        fig.supxlabel(_caption(matrix, len(formulae_table), language), fontsize=7)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """What the matrix shows: a row per formula, a column per document."""
+
+    row_labels: list[str]  # the formulae as printed, shortened
+    lengths: list[int]  # each formula's length in characters
+    n_docs: np.ndarray  # how many documents share each formula
+    column_labels: list[str]
+    present: np.ndarray  # (rows, columns): the document contains the formula
+
+    @property
+    def n_rows(self) -> int:
+        return self.present.shape[0]
+
+    @property
+    def n_cols(self) -> int:
+        return self.present.shape[1]
+
+
+def _check_arguments(
+    formulae_table: object, top_n: object, max_chars: object, width: object, title: object,
+    language: object, caller: str,
+) -> None:
     check_language(language, caller)
     require_columns(
         formulae_table,
@@ -91,96 +139,95 @@ def textplot_formulae(
             "min_length characters; try a smaller min_length in textstat_formulae"
         )
 
+
+def _matrix(
+    formulae_table: pd.DataFrame,
+    top_n: int,
+    doc_ids: Sequence[str] | None,
+    max_chars: int | None,
+    width: ColumnWidth,
+    doc_labels: Mapping[str, str] | None,
+    caller: str,
+) -> _Matrix:
     shown = formulae_table.head(top_n)
     members = [str(ids).split(DOC_SEPARATOR) for ids in shown["doc_ids"]]
-    named = sorted({d for ids in formulae_table["doc_ids"] for d in str(ids).split(DOC_SEPARATOR)})
-    if doc_ids is None:
-        columns = named
-    else:
-        columns = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
-        if not columns:
-            raise InputError(f"{caller}: doc_ids is empty; name the documents or pass None")
-        unlisted = sorted({d for ids in members for d in ids} - set(columns))
-        if unlisted:
-            raise InputError(
-                f"{caller}: doc_ids leaves out {', '.join(unlisted)}, which share(s) shown "
-                "formulae; list every document (e.g. corpus.documents['doc_id'])"
-            )
+    columns = _columns(formulae_table, members, doc_ids, caller)
     if doc_labels is not None and not isinstance(doc_labels, Mapping):
         raise InputError(f"{caller}: doc_labels must map doc ids to column labels")
     labels = [str((doc_labels or {}).get(d, d)) for d in columns]
     present = np.array([[d in set(ids) for d in columns] for ids in members], dtype=bool)
     if max_chars is None:
         max_chars = min(MAX_CHARS.get(width, 16), _fitting_chars(width, len(columns), labels))
-    row_labels = [_shorten(str(text), max_chars) for text in shown["text"]]
+    return _Matrix(
+        row_labels=[_shorten(str(text), max_chars) for text in shown["text"]],
+        lengths=[int(length) for length in shown["length"]],
+        n_docs=shown["n_docs"].to_numpy(),
+        column_labels=labels,
+        present=present,
+    )
 
-    n_rows, n_cols = present.shape
-    fig_width = COLUMN_WIDTH_INCHES[width]
-    fig_height = n_rows * ROW_INCHES + HEADER_INCHES + (0.25 if title else 0.0)
-    if fig_height > MAX_FIGURE_HEIGHT_INCHES:
-        raise CannotDraw(
-            f"{caller}: {n_rows} formulae need a figure {fig_height:.1f} in tall, more than a "
-            f"page; use a smaller top_n (at most {_max_rows()})"
+
+def _columns(
+    formulae_table: pd.DataFrame, members: list[list[str]], doc_ids: Sequence[str] | None,
+    caller: str,
+) -> list[str]:
+    """The doc ids of the columns: ``doc_ids`` as given, or every document the table names."""
+    if doc_ids is None:
+        return sorted(
+            {d for ids in formulae_table["doc_ids"] for d in str(ids).split(DOC_SEPARATOR)}
         )
-    with figure_style():
-        fig = Figure(figsize=figure_size(width, fig_height / fig_width))
-        ax = fig.add_subplot()
-        rows, cols = np.indices(present.shape)
-        ax.scatter(
-            cols[~present],
-            rows[~present],
-            marker="s",
-            s=MARK_AREA,
-            color=EMPTY_COLOUR,
-            linewidths=0,
+    columns = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
+    if not columns:
+        raise InputError(f"{caller}: doc_ids is empty; name the documents or pass None")
+    unlisted = sorted({d for ids in members for d in ids} - set(columns))
+    if unlisted:
+        raise InputError(
+            f"{caller}: doc_ids leaves out {', '.join(unlisted)}, which share(s) shown "
+            "formulae; list every document (e.g. corpus.documents['doc_id'])"
         )
-        ax.scatter(
-            cols[present],
-            rows[present],
-            marker="s",
-            s=MARK_AREA,
-            color=PRESENT_COLOUR,
-            linewidths=0,
-        )
-        ax.set_xlim(-0.6, n_cols - 0.4)
-        # Fixed cell sizes: the matrix stays compact however wide the column is.
-        ax.set_box_aspect((n_rows * ROW_INCHES) / (n_cols * COLUMN_INCHES[width]))
-        ax.set_ylim(n_rows - 0.5, -0.5)  # first formula at the top
-        ax.set_yticks(range(n_rows), row_labels)
-        ax.xaxis.tick_top()
-        ax.set_xticks(range(n_cols), labels, rotation=45, ha="left", rotation_mode="anchor")
-        ax.tick_params(length=0)
-        ax.spines[:].set_visible(False)
-        # The formula's length, as a right-hand column: the sort's second key.
-        for row, length in enumerate(shown["length"]):
-            ax.text(
-                n_cols - 0.2,
-                row,
-                f"{int(length)}",
-                va="center",
-                ha="left",
-                fontsize=6,
-                color="0.35",
-            )
-        ax.text(n_cols - 0.2, -0.9, figure_text("formulae_chars", language), va="bottom",
-                ha="left", fontsize=6, color="0.35")
-        # A rule between formulae shared by different numbers of documents (the sort's key).
-        n_docs = shown["n_docs"].to_numpy()
-        for row in np.flatnonzero(n_docs[1:] != n_docs[:-1]):
-            ax.axhline(row + 0.5, color="0.6", linewidth=0.5, linestyle="-")
-        total = len(formulae_table)
-        caption = (
-            figure_text("formulae_shown", language, shown=n_rows, total=total)
-            if total > n_rows else figure_text("formulae_all", language, total=total)
-        )
-        if len(set(n_docs.tolist())) > 1:
-            counts = list(dict.fromkeys(int(n) for n in n_docs))
-            joined = list_separator(language).join(map(str, counts))
-            caption += "\n" + figure_text("formulae_groups", language, counts=joined)
-        fig.supxlabel(caption, fontsize=7)
-        if title:
-            fig.suptitle(title)
-    return fig
+    return columns
+
+
+def _draw_cells(ax: Axes, matrix: _Matrix, width: ColumnWidth) -> None:
+    """The squares, empty and filled, with formulae down the side and documents on top."""
+    present, n_rows, n_cols = matrix.present, matrix.n_rows, matrix.n_cols
+    rows, cols = np.indices(present.shape)
+    ax.scatter(cols[~present], rows[~present], marker="s", s=MARK_AREA, color=EMPTY_COLOUR,
+               linewidths=0)
+    ax.scatter(cols[present], rows[present], marker="s", s=MARK_AREA, color=PRESENT_COLOUR,
+               linewidths=0)
+    ax.set_xlim(-0.6, n_cols - 0.4)
+    # Fixed cell sizes: the matrix stays compact however wide the column is.
+    ax.set_box_aspect((n_rows * ROW_INCHES) / (n_cols * COLUMN_INCHES[width]))
+    ax.set_ylim(n_rows - 0.5, -0.5)  # first formula at the top
+    ax.set_yticks(range(n_rows), matrix.row_labels)
+    ax.xaxis.tick_top()
+    ax.set_xticks(range(n_cols), matrix.column_labels, rotation=45, ha="left",
+                  rotation_mode="anchor")
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+
+
+def _draw_lengths(ax: Axes, matrix: _Matrix, language: FigureLanguage) -> None:
+    """The formula's length, as a right-hand column: the sort's second key."""
+    for row, length in enumerate(matrix.lengths):
+        ax.text(matrix.n_cols - 0.2, row, f"{length}", va="center", ha="left", fontsize=6,
+                color="0.35")
+    ax.text(matrix.n_cols - 0.2, -0.9, figure_text("formulae_chars", language), va="bottom",
+            ha="left", fontsize=6, color="0.35")
+
+
+def _caption(matrix: _Matrix, total: int, language: FigureLanguage) -> str:
+    """How many formulae are shown, and which numbers of documents the rules separate."""
+    caption = (
+        figure_text("formulae_shown", language, shown=matrix.n_rows, total=total)
+        if total > matrix.n_rows else figure_text("formulae_all", language, total=total)
+    )
+    if len(set(matrix.n_docs.tolist())) > 1:
+        counts = list(dict.fromkeys(int(n) for n in matrix.n_docs))
+        joined = list_separator(language).join(map(str, counts))
+        caption += "\n" + figure_text("formulae_groups", language, counts=joined)
+    return caption
 
 
 def _fitting_chars(width: ColumnWidth, n_cols: int, labels: list[str]) -> int:

@@ -187,60 +187,18 @@ def textplot_collocate_network(
         fig = Figure(figsize=fig_size, layout="none")
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
-        labels = {}
-        for node in nodes:
-            slogan = graph.nodes[node]["kind"] == "slogan"
-            # On a white ground, so that edges do not cut through the text.
-            labels[node] = ax.annotate(
-                _label(graph, node), (0, 0), xytext=(0, 0), textcoords="offset points",
-                fontsize=SLOGAN_POINTS if slogan else TERM_POINTS, fontfamily=fonts,
-                color="black" if slogan else "0.2", zorder=4 if slogan else 3.5,
-                annotation_clip=False,
-                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.8},
-            )
-        # The drawing's frame, in points (one data unit = one point both ways, so that label
-        # sizes and node positions share one coordinate system).
-        frame = ((fig_size[0] - 2 * FIGURE_PAD) * 72, (fig_size[1] - chrome) * 72)
-        xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]), nodes, frame)
-        # A network too crowded for the frame cannot be spread apart: its labels get smaller
-        # (to MIN_TERM_POINTS at least), then, if need be, the figure taller.
-        crowding = _area(_measured(fig, graph, nodes, labels, xy)) / (frame[0] * frame[1])
-        if crowding > MAX_CROWDING:
-            shrink = max(math.sqrt(MAX_CROWDING / crowding), MIN_TERM_POINTS / TERM_POINTS)
-            for label in labels.values():
-                label.set_fontsize(label.get_fontsize() * shrink)
-            needed = _area(_measured(fig, graph, nodes, labels, xy)) / MAX_CROWDING / frame[0]
-            if needed > frame[1]:
-                fig_size = (fig_size[0], min(needed / 72 + chrome, MAX_FIGURE_HEIGHT_INCHES))
-                fig.set_size_inches(fig_size)
-                frame = (frame[0], (fig_size[1] - chrome) * 72)
-                xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]),
-                             nodes, frame)
+        labels = _node_labels(ax, graph, nodes, fonts)
+        fig_size, frame, xy = _first_layout(fig, graph, nodes, labels, fig_size, chrome, seed)
         ax.set_position((FIGURE_PAD / fig_size[0], (LEGEND_INCHES + FIGURE_PAD) / fig_size[1],
                          frame[0] / 72 / fig_size[0], frame[1] / 72 / fig_size[1]))
         ax.set_xlim(0, frame[0])
         ax.set_ylim(0, frame[1])
-        index = {node: i for i, node in enumerate(nodes)}
-        pairs = np.array([(index[a], index[b]) for a, b in graph.edges], dtype=int).reshape(-1, 2)
-        for _ in range(LAYOUT_ROUNDS):
-            # Label sides from where the nodes are now, the room they need, nodes apart, then
-            # the drawing stretched to use the whole frame (stretching keeps boxes apart).
-            boxes = _measured(fig, graph, nodes, labels, xy)
-            xy = _stretched(spread_nodes(xy, boxes, frame), boxes, frame, pairs)
-        positions = dict(zip(nodes, xy, strict=True))
+        positions = _spread_layout(fig, graph, nodes, labels, xy, frame)
         for node in nodes:
             labels[node].xy = tuple(positions[node])
 
         _edges(ax, graph, positions, low, high)
-        for kind, style in (("term", TERM_STYLE), ("slogan", SLOGAN_STYLE)):
-            members = [n for n in nodes if graph.nodes[n]["kind"] == kind]
-            if not members:
-                continue
-            at = np.array([positions[n] for n in members])
-            ax.plot(at[:, 0], at[:, 1], linestyle="none", marker=style["marker"],
-                    markersize=style["size"], color=style["color"],
-                    markeredgecolor=style["edge"], markeredgewidth=0.4, zorder=3)
+        _draw_nodes(ax, graph, nodes, positions)
         # Below the network, where it can cover nothing.
         ax.legend(handles=_legend_handles(measure, low, high, language), loc="upper center",
                   bbox_to_anchor=(0.5, 0), ncols=4, fontsize=6.5, handlelength=1.8,
@@ -251,6 +209,81 @@ def textplot_collocate_network(
 
 
 # --- layout in points and label room ---------------------------------------------------------
+
+
+def _node_labels(
+    ax: Axes, graph: nx.Graph, nodes: Sequence[Hashable], fonts: list[str]
+) -> dict[Hashable, Annotation]:
+    """Per node, its label, not yet placed: slogans larger and above terms."""
+    labels = {}
+    for node in nodes:
+        slogan = graph.nodes[node]["kind"] == "slogan"
+        # On a white ground, so that edges do not cut through the text.
+        labels[node] = ax.annotate(
+            _label(graph, node), (0, 0), xytext=(0, 0), textcoords="offset points",
+            fontsize=SLOGAN_POINTS if slogan else TERM_POINTS, fontfamily=fonts,
+            color="black" if slogan else "0.2", zorder=4 if slogan else 3.5,
+            annotation_clip=False,
+            bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none",
+                  "alpha": 0.8},
+        )
+    return labels
+
+
+def _first_layout(
+    fig: Figure, graph: nx.Graph, nodes: Sequence[Hashable],
+    labels: dict[Hashable, Annotation], fig_size: tuple[float, float], chrome: float, seed: int,
+) -> tuple[tuple[float, float], tuple[float, float], np.ndarray]:
+    """The figure's size (inches), the drawing's frame and the nodes' first positions (points).
+
+    One data unit is one point both ways, so that label sizes and node positions share one
+    coordinate system. A network too crowded for the frame cannot be spread apart: its labels
+    get smaller (to MIN_TERM_POINTS at least), then, if need be, the figure taller.
+    """
+    frame = ((fig_size[0] - 2 * FIGURE_PAD) * 72, (fig_size[1] - chrome) * 72)
+    xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]), nodes, frame)
+    crowding = _area(_measured(fig, graph, nodes, labels, xy)) / (frame[0] * frame[1])
+    if crowding > MAX_CROWDING:
+        shrink = max(math.sqrt(MAX_CROWDING / crowding), MIN_TERM_POINTS / TERM_POINTS)
+        for label in labels.values():
+            label.set_fontsize(label.get_fontsize() * shrink)
+        needed = _area(_measured(fig, graph, nodes, labels, xy)) / MAX_CROWDING / frame[0]
+        if needed > frame[1]:
+            fig_size = (fig_size[0], min(needed / 72 + chrome, MAX_FIGURE_HEIGHT_INCHES))
+            fig.set_size_inches(fig_size)
+            frame = (frame[0], (fig_size[1] - chrome) * 72)
+            xy = _fitted(network_layout(graph, seed=seed, aspect=frame[1] / frame[0]),
+                         nodes, frame)
+    return fig_size, frame, xy
+
+
+def _spread_layout(
+    fig: Figure, graph: nx.Graph, nodes: Sequence[Hashable],
+    labels: dict[Hashable, Annotation], xy: np.ndarray, frame: tuple[float, float],
+) -> dict[Hashable, np.ndarray]:
+    """The final positions: LAYOUT_ROUNDS of label sides from where the nodes are now, the
+    room they need, nodes apart, then the drawing stretched to use the whole frame
+    (stretching keeps boxes apart)."""
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in graph.edges], dtype=int).reshape(-1, 2)
+    for _ in range(LAYOUT_ROUNDS):
+        boxes = _measured(fig, graph, nodes, labels, xy)
+        xy = _stretched(spread_nodes(xy, boxes, frame), boxes, frame, pairs)
+    return dict(zip(nodes, xy, strict=True))
+
+
+def _draw_nodes(
+    ax: Axes, graph: nx.Graph, nodes: Sequence[Hashable], positions: dict[Hashable, np.ndarray]
+) -> None:
+    """The markers, terms under slogans."""
+    for kind, style in (("term", TERM_STYLE), ("slogan", SLOGAN_STYLE)):
+        members = [n for n in nodes if graph.nodes[n]["kind"] == kind]
+        if not members:
+            continue
+        at = np.array([positions[n] for n in members])
+        ax.plot(at[:, 0], at[:, 1], linestyle="none", marker=style["marker"],
+                markersize=style["size"], color=style["color"],
+                markeredgecolor=style["edge"], markeredgewidth=0.4, zorder=3)
 
 
 def _node_order(graph: nx.Graph):

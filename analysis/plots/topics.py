@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -107,51 +109,15 @@ def textplot_topic_terms(
     rows = topics.assign(
         topic=topics["topic"].astype(str), term=topics["term"].astype(str)
     ).sort_values(["weight", "term"], ascending=[False, True], kind="stable")
-    fig_width = COLUMN_WIDTH_INCHES[width]
-    panel_height = top_n * BAR_HEIGHT_INCHES + PANEL_OVERHEAD_INCHES
-    columns = ncols or {"single": 2, "double": 3}[width]
-    columns = min(columns, len(chosen))
-    legend_inches = 0.3 if seed_terms else 0.0
-    while (
-        math.ceil(len(chosen) / columns) * panel_height + 0.4 + legend_inches
-        > MAX_FIGURE_HEIGHT_INCHES
-        and ncols is None and columns < min(MAX_COLUMNS, len(chosen))
-    ):
-        columns += 1
-    n_rows = math.ceil(len(chosen) / columns)
-    height = n_rows * panel_height + 0.4 + legend_inches
-    if height > MAX_FIGURE_HEIGHT_INCHES:
-        raise CannotDraw(
-            f"{caller}: {len(chosen)} topics of {top_n} terms need {height:.1f} in, more than "
-            f"a page ({MAX_FIGURE_HEIGHT_INCHES} in); draw fewer topics (topic_names=[...]) or "
-            "fewer terms (top_n)"
-        )
-    label_inches = min(TERM_LABEL_INCHES, fig_width / columns / 2.5)
-
+    grid = _term_grid(len(chosen), top_n, ncols, width, bool(seed_terms), caller)
     with figure_style():
-        fig = Figure(figsize=figure_size(width, height / fig_width), layout="constrained")
-        axes = fig.subplots(n_rows, columns, squeeze=False)
+        fig = Figure(figsize=figure_size(width, grid.height / grid.fig_width),
+                     layout="constrained")
+        axes = fig.subplots(grid.n_rows, grid.columns, squeeze=False)
         any_seed = False
         for ax, name in zip(axes.flat, chosen, strict=False):
-            own = rows[rows["topic"] == name].head(top_n)
-            positions = np.arange(len(own))
-            seeded = own["term"].isin(seed_terms.get(name, ())).to_numpy()
-            any_seed |= bool(seeded.any())
-            colours = np.where(seeded, PALETTE[1], PALETTE[0])
-            ax.barh(positions, own["weight"].to_numpy(dtype=float), height=0.7,
-                    color=colours, edgecolor="none")
-            ax.set_yticks(
-                positions,
-                labels=[fit_text(t, label_inches, TICK_POINTS) for t in own["term"]],
-            )
-            ax.set_ylim(top_n - 0.5, -0.5)
-            ax.set_title(fit_text(name, fig_width / columns - 0.2, TITLE_POINTS),
-                         fontsize=TITLE_POINTS, loc="left")
-            ax.tick_params(axis="y", length=0)
-            ax.xaxis.grid(True)
-            ax.set_axisbelow(True)
-            ax.xaxis.set_major_locator(MaxNLocator(3))
-            ax.xaxis.set_tick_params(labelbottom=True)
+            any_seed |= _draw_term_panel(ax, rows[rows["topic"] == name].head(top_n), name,
+                                         seed_terms.get(name, ()), top_n, grid)
         for ax in axes.flat[len(chosen):]:
             ax.set_visible(False)
         if any_seed:
@@ -169,6 +135,69 @@ def textplot_topic_terms(
             fontsize=8,
         )
     return fig
+
+
+class _TermGrid(NamedTuple):
+    """The panels of :func:`textplot_topic_terms`: how many across and down, and their room."""
+
+    columns: int
+    n_rows: int
+    height: float  # the figure's, inches
+    fig_width: float
+    label_inches: float  # room for a term beside its bar
+
+
+def _term_grid(
+    n_topics: int, top_n: int, ncols: int | None, width: ColumnWidth, legend: bool, caller: str
+) -> _TermGrid:
+    """Panels per row as asked (default 3 at double width, 2 at single), more when the panels
+    would not fit a page unless ``ncols`` is set; CannotDraw when they cannot fit at all."""
+    fig_width = COLUMN_WIDTH_INCHES[width]
+    panel_height = top_n * BAR_HEIGHT_INCHES + PANEL_OVERHEAD_INCHES
+    columns = ncols or {"single": 2, "double": 3}[width]
+    columns = min(columns, n_topics)
+    legend_inches = 0.3 if legend else 0.0
+    while (
+        math.ceil(n_topics / columns) * panel_height + 0.4 + legend_inches
+        > MAX_FIGURE_HEIGHT_INCHES
+        and ncols is None and columns < min(MAX_COLUMNS, n_topics)
+    ):
+        columns += 1
+    n_rows = math.ceil(n_topics / columns)
+    height = n_rows * panel_height + 0.4 + legend_inches
+    if height > MAX_FIGURE_HEIGHT_INCHES:
+        raise CannotDraw(
+            f"{caller}: {n_topics} topics of {top_n} terms need {height:.1f} in, more than "
+            f"a page ({MAX_FIGURE_HEIGHT_INCHES} in); draw fewer topics (topic_names=[...]) or "
+            "fewer terms (top_n)"
+        )
+    return _TermGrid(columns=columns, n_rows=n_rows, height=height, fig_width=fig_width,
+                     label_inches=min(TERM_LABEL_INCHES, fig_width / columns / 2.5))
+
+
+def _draw_term_panel(
+    ax: Axes, own: pd.DataFrame, name: str, seed_terms: Sequence[str], top_n: int,
+    grid: _TermGrid,
+) -> bool:
+    """One topic's bars, heaviest on top, seed terms in the second colour; whether it has any."""
+    positions = np.arange(len(own))
+    seeded = own["term"].isin(seed_terms).to_numpy()
+    colours = np.where(seeded, PALETTE[1], PALETTE[0])
+    ax.barh(positions, own["weight"].to_numpy(dtype=float), height=0.7,
+            color=colours, edgecolor="none")
+    ax.set_yticks(
+        positions,
+        labels=[fit_text(t, grid.label_inches, TICK_POINTS) for t in own["term"]],
+    )
+    ax.set_ylim(top_n - 0.5, -0.5)
+    ax.set_title(fit_text(name, grid.fig_width / grid.columns - 0.2, TITLE_POINTS),
+                 fontsize=TITLE_POINTS, loc="left")
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.grid(True)
+    ax.set_axisbelow(True)
+    ax.xaxis.set_major_locator(MaxNLocator(3))
+    ax.xaxis.set_tick_params(labelbottom=True)
+    return bool(seeded.any())
 
 
 # --- prevalence --------------------------------------------------------------------------------
