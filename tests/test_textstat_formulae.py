@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -268,3 +269,194 @@ def test_study_corpus_formulae_are_sound(study_corpus):
     # the placeholders of cidu_opinion_2005 (党的**届**全会) are in no formula
     assert not occ["text"].str.contains(r"\*").any()
     assert documents["text"].str.contains(r"\*\*").any()
+
+
+# --- against the generalised suffix automaton that step 2 used before the suffix array -------
+
+
+class _Automaton:
+    """A generalised suffix automaton (states as parallel lists; state 0 is the root)."""
+
+    def __init__(self) -> None:
+        self.next: list[dict[str, int]] = [{}]
+        self.link = [-1]
+        self.length = [0]
+
+    def _new(self, length: int, link: int, nxt: dict[str, int]) -> int:
+        self.next.append(nxt)
+        self.link.append(link)
+        self.length.append(length)
+        return len(self.length) - 1
+
+    def _clone(self, p: int, q: int, char: str) -> int:
+        clone = self._new(self.length[p] + 1, self.link[q], dict(self.next[q]))
+        while p != -1 and self.next[p].get(char) == q:
+            self.next[p][char] = clone
+            p = self.link[p]
+        self.link[q] = clone
+        return clone
+
+    def extend(self, last: int, char: str) -> int:
+        nxt, length = self.next, self.length
+        if char in nxt[last]:
+            q = nxt[last][char]
+            return q if length[q] == length[last] + 1 else self._clone(last, q, char)
+        cur = self._new(length[last] + 1, 0, {})
+        p = last
+        while p != -1 and char not in nxt[p]:
+            nxt[p][char] = cur
+            p = self.link[p]
+        if p != -1:
+            q = nxt[p][char]
+            self.link[cur] = q if length[p] + 1 == length[q] else self._clone(p, q, char)
+        return cur
+
+
+def _automaton_occurrences(documents, min_length, placeholder=PLACEHOLDER):
+    """formula_occurrences as it was with step 2 on the suffix automaton (the same step 1)."""
+    from analysis.measures import formulae as module
+
+    doc_ids = [str(d) for d in documents["doc_id"]]
+    texts = documents["text"].tolist()
+    stripped = module._Stripped(texts, re.compile(placeholder) if placeholder else None)
+    regions = module._shared_regions(stripped, min_length)
+    sam = _Automaton()
+    by_doc: dict[int, list[tuple[int, int]]] = {}
+    for a, b in regions:
+        by_doc.setdefault(int(stripped.doc[a]), []).append((a, b))
+    prefix_states: dict[int, list[tuple[int, int]]] = {}
+    for d, spans in by_doc.items():
+        states = prefix_states[d] = []
+        for a, b in spans:
+            last = 0
+            for i, char in enumerate(stripped.text[a:b]):
+                last = sam.extend(last, char)
+                states.append((last, a + i))
+    n_states = len(sam.length)
+    ends: list[list[int]] = [[] for _ in range(n_states)]
+    count = [0] * n_states
+    mark = [-1] * n_states
+    for d, states in prefix_states.items():
+        for state, end in states:
+            ends[state].append(end)
+            while state > 0 and mark[state] != d:
+                mark[state] = d
+                count[state] += 1
+                state = sam.link[state]
+    children: list[list[int]] = [[] for _ in sam.length]
+    for state in range(1, n_states):
+        children[sam.link[state]].append(state)
+
+    def offset(i):
+        return int(stripped.index[i] - stripped.base[stripped.doc[i]])
+
+    rows = []
+    for v in range(1, n_states):
+        size, n = sam.length[v], count[v]
+        if size < min_length or n < 2:
+            continue
+        if any(count[u] == n for u in children[v]) or any(
+            count[w] == n for w in sam.next[v].values()
+        ):
+            continue
+        stack, found = [v], []
+        while stack:
+            u = stack.pop()
+            found.extend(ends[u])
+            stack.extend(children[u])
+        for last in found:
+            first = last - size + 1
+            d = int(stripped.doc[first])
+            start, end = offset(first), offset(last) + 1
+            rows.append((stripped.text[first : last + 1], doc_ids[d], start, end,
+                         texts[d][start:end]))
+    table = pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
+    table = table.astype({"start": "int64", "end": "int64"})
+    return module._sort_occurrences(table)
+
+
+# Three letters, so that texts repeat themselves within and across documents; punctuation, line
+# breaks and placeholders (**) cut and join them.
+SMALL = st.text(alphabet="甲乙丙甲乙丙，\n*", max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(SMALL, min_size=1, max_size=6),
+    st.integers(min_value=1, max_value=6),
+    st.booleans(),
+)
+def test_same_as_the_suffix_automaton(texts, min_length, cut):
+    table = docs(**{f"d{i}": t for i, t in enumerate(texts)})
+    placeholder = PLACEHOLDER if cut else None
+    occ = formula_occurrences(table, min_length=min_length, placeholder=placeholder)
+    pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, min_length, placeholder))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙", min_size=20, max_size=200), min_size=2, max_size=4),
+    st.integers(min_value=1, max_value=12),
+)
+def test_same_as_the_suffix_automaton_on_long_repetitive_texts(texts, min_length):
+    table = docs(**{f"d{i}": t for i, t in enumerate(texts)})
+    occ = formula_occurrences(table, min_length=min_length)
+    pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, min_length))
+
+
+def test_more_distinct_characters_than_two_bytes_hold(monkeypatch):
+    import random
+
+    import pydivsufsort
+
+    seen = []
+    divsufsort = pydivsufsort.divsufsort
+    monkeypatch.setattr(pydivsufsort, "divsufsort", lambda s: seen.append(s.dtype) or divsufsort(s))
+    rnd = random.Random(3)
+    # CJK unified ideographs and extensions A and B: more than 65,535 distinct characters.
+    chars = [chr(c) for r in [(0x4E00, 0xA000), (0x3400, 0x4DC0), (0x20000, 0x2A6E0)]
+             for c in range(*r)]
+    assert len(chars) > 2**16
+    rnd.shuffle(chars)
+    body = "".join(chars)
+    table = docs(a=body[:40000] + "。" + body[38000:], b=body[30000:] + body[:45000],
+                 c=body[60000:] + "，" + body[:10])
+    occ = formula_occurrences(table, min_length=3)
+    assert seen == [np.dtype("uint32")]  # the string of the shared regions needs 4 bytes a code
+    assert len(occ) > 0
+    pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, 3))
+
+
+def test_long_runs_of_one_character(monkeypatch):
+    # Runs make long chains of ever smaller common-prefix values: the nearest smaller values are
+    # then finished by the O(n log n) search rather than by pointer jumping.
+    from analysis.measures import formulae as module
+
+    calls = []
+    search = module._previous_smaller
+    monkeypatch.setattr(module, "_previous_smaller", lambda h, ks: calls.append(len(ks)) or search(h, ks))
+    # (癸 sorts after 甲, so 甲甲甲甲甲甲甲甲癸 follows all the runs in the suffix array.)
+    table = docs(a="甲" * 3000 + "乙" + "甲" * 700 + "。甲甲甲甲甲甲甲甲癸",
+                 b="丙" + "甲" * 2000 + "丁" + "甲" * 2999, c="甲乙" * 400 + "甲甲甲甲甲甲甲甲癸")
+    occ = formula_occurrences(table, min_length=8)
+    assert calls
+    pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, 8))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=300), st.booleans())
+def test_nearest_smaller_values(values, left):
+    from analysis.measures.formulae import _nearest_smaller, _previous_smaller
+
+    h = np.array([0, *values, 0], dtype=np.int64)
+    live = np.arange(1, len(h) - 1)
+    step = -1 if left else 1
+    expected = []
+    for k in live:
+        j = k + step
+        while h[j] >= h[k]:
+            j += step
+        expected.append(j)
+    assert _nearest_smaller(h, live, step).tolist() == expected
+    if left:
+        assert _previous_smaller(h, live).tolist() == expected

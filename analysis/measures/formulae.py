@@ -35,18 +35,30 @@ Algorithm and complexity (``N`` characters in all, ``M`` of them in shared mater
    shared. Every occurrence of a formula consists of such grams, so it lies inside one maximal run
    of shared characters (a *region*). A hash collision only adds material to the regions, never
    changes the result, which step 2 computes exactly.
-2. *Exact* (pure Python, ``O(M)`` states): a generalised suffix automaton of the regions. The
-   strings of a state share their end positions, hence their documents; the state's longest
-   string ``s`` is a formula when ``len(s) >= min_length``, ``|D(s)| >= 2`` and no child in the
-   suffix-link tree (the left extensions ``xs``) nor any transition (the right extensions ``sx``)
-   has as many documents. Document counts come from walking the suffix links from each
-   document's prefix states, stopping at states already counted for that document.
-3. Occurrences are the end positions in each formula's suffix-link subtree, mapped back through
-   the stripped-to-cleaned offset map.
+2. *Exact* (numpy and the compiled suffix sorting of ``pydivsufsort``, ``O(M log M)``): the
+   suffix array and LCP array of the regions, joined by separators (the common prefix of two
+   suffixes is cut at their region's end). The strings that occur twice and cannot be extended
+   to the right without losing an occurrence are the *lcp-intervals*: the ranges of suffixes
+   sharing a prefix ``s`` of at least ``min_length`` characters, bounded by the nearest smaller
+   LCP values (pointer jumping, with a blockwise binary search for what a few passes leave).
+   ``|D(s)|`` is the interval's size less its suffixes whose previous suffix of the same
+   document is in it too (that pair's smallest common interval, found by a range minimum of the
+   LCP array, lies inside). Every formula is an interval (else all its occurrences go on with
+   the same character, and so do its documents), and an interval ``s`` is a formula iff
+   ``len(s) >= min_length``, ``|D(s)| >= 2`` and
 
-No step compares documents pairwise. Memory is ``O(N)`` numpy arrays plus ``O(M)`` Python
-objects for the automaton, which bounds how much *shared* text a run can hold (a few million
-characters).
+   * no child interval has as many documents: the children are the right extensions ``sx``
+     that occur at least twice (one that occurs once is in one document);
+   * no interval linked to ``s`` has as many documents. The interval of a left extension
+     ``xs`` is that of some ``xsw`` (``w`` possibly empty), whose suffixes one position on lie
+     in the interval of ``sw``, one character shorter: its *link*. As
+     ``D(xs) = D(xsw) ⊆ D(sw) ⊆ D(s)`` and (first condition) no interval below ``s`` has all
+     of ``D(s)``, ``D(xs) = D(s)`` exactly when ``sw = s``.
+3. Occurrences are the suffixes of each formula's interval, mapped back through the
+   stripped-to-cleaned offset map.
+
+No step compares documents pairwise. Memory is ``O(N)`` numpy arrays (``O(M)`` of them in step
+2, some tens of bytes per character of shared text) and a Python row per occurrence.
 """
 
 from __future__ import annotations
@@ -106,10 +118,6 @@ class _Stripped:
         self.doc = np.searchsorted(self.base, self.index, "right").astype(np.int32) - 1
         self.text = self.codes.tobytes().decode("utf-32-le")
 
-    def offset(self, i: int) -> int:
-        """The offset in its document's cleaned text of stripped character ``i``."""
-        return int(self.index[i] - self.base[self.doc[i]])
-
 
 def _shared_regions(s: _Stripped, n: int) -> list[tuple[int, int]]:
     """``(start, end)`` in stripped coordinates of the maximal runs covered by shared n-grams."""
@@ -150,43 +158,166 @@ def _shared_regions(s: _Stripped, n: int) -> list[tuple[int, int]]:
     return list(zip(run_starts.tolist(), run_ends.tolist(), strict=True))
 
 
-class _Automaton:
-    """A generalised suffix automaton (states as parallel lists; state 0 is the root)."""
+def _nearest_smaller(h: np.ndarray, live: np.ndarray, step: int) -> np.ndarray:
+    """For each index ``k`` in ``live``, the nearest ``j`` in direction ``step`` (-1: left, +1:
+    right) with ``h[j] < h[k]``; ``h`` is 0 at both ends and positive at ``live``.
 
-    def __init__(self) -> None:
-        self.next: list[dict[str, int]] = [{}]
-        self.link = [-1]
-        self.length = [0]
+    Pointer jumping: every value strictly between ``p[k]`` and ``k`` is at least ``h[k]``, which
+    stays true when ``p[k]`` moves on to ``p[p[k]]`` while ``h[p[k]] >= h[k]``. That settles
+    nearly everything in a few passes; the few left after ``O(log n)`` passes (a long chain of
+    ever smaller values, as in a long run of one character) go to :func:`_previous_smaller`.
+    """
+    p = np.arange(len(h)) + step
+    todo = live[h[p[live]] >= h[live]]
+    for _ in range(2 * len(h).bit_length()):
+        if not len(todo):
+            return p[live]
+        p[todo] = p[p[todo]]
+        todo = todo[h[p[todo]] >= h[todo]]
+    if step < 0:
+        p[todo] = _previous_smaller(h, todo)
+    else:
+        last = len(h) - 1
+        p[todo] = last - _previous_smaller(h[::-1], last - todo)
+    return p[live]
 
-    def _new(self, length: int, link: int, nxt: dict[str, int]) -> int:
-        self.next.append(nxt)
-        self.link.append(link)
-        self.length.append(length)
-        return len(self.length) - 1
 
-    def _clone(self, p: int, q: int, char: str) -> int:
-        clone = self._new(self.length[p] + 1, self.link[q], dict(self.next[q]))
-        while p != -1 and self.next[p].get(char) == q:
-            self.next[p][char] = clone
-            p = self.link[p]
-        self.link[q] = clone
-        return clone
+def _previous_smaller(h: np.ndarray, ks: np.ndarray) -> np.ndarray:
+    """For each ``k`` in ``ks``, the largest ``j < k`` with ``h[j] < h[k]`` (``h[0]`` is below
+    every ``h[k]``), in ``O(n log n)``: at width ``w``, each ``k`` in the right half of a block
+    of ``2 w`` looks for the last smaller value in the left half, by a binary search of that
+    half's suffix minima (which never decrease)."""
+    out = np.empty(len(ks), dtype=np.int64)
+    todo, where = ks, np.arange(len(ks))
+    big = int(h.max()) + 1
+    width = 1
+    while len(todo):
+        right = (todo // width) % 2 == 1
+        k = todo[right]
+        block, row = np.unique(k // (2 * width), return_inverse=True)
+        left = h[(block * 2 * width)[:, None] + np.arange(width - 1, -1, -1)[None, :]]
+        suffix_min = np.minimum.accumulate(left, axis=1)[:, ::-1]
+        suffix_min += np.arange(len(block))[:, None] * big  # one sorted array, row by row
+        below = np.searchsorted(suffix_min.ravel(), row * big + h[k]) - row * width
+        done = below > 0
+        out[where[right][done]] = block[row[done]] * 2 * width + below[done] - 1
+        rest = np.concatenate([np.flatnonzero(~right), np.flatnonzero(right)[~done]])
+        todo, where = todo[rest], where[rest]
+        width *= 2
+    return out
 
-    def extend(self, last: int, char: str) -> int:
-        """Add ``char`` after the state ``last``; the state of the new prefix."""
-        nxt, length = self.next, self.length
-        if char in nxt[last]:  # this prefix was seen in an earlier string
-            q = nxt[last][char]
-            return q if length[q] == length[last] + 1 else self._clone(last, q, char)
-        cur = self._new(length[last] + 1, 0, {})
-        p = last
-        while p != -1 and char not in nxt[p]:
-            nxt[p][char] = cur
-            p = self.link[p]
-        if p != -1:
-            q = nxt[p][char]
-            self.link[cur] = q if length[p] + 1 == length[q] else self._clone(p, q, char)
-        return cur
+
+def _range_minimum(h: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``h[lo[i] : hi[i] + 1].min()`` for every ``i`` (``lo <= hi``): a sparse table built one
+    level at a time (level ``t`` holds the minimum of the ``2**t`` values from each index)."""
+    out = np.empty(len(lo), dtype=h.dtype)
+    if not len(lo):
+        return out
+    level = np.frexp((hi - lo + 1).astype(np.float64))[1] - 1  # floor(log2(width)), exactly
+    table, t, top = h, 0, int(level.max())
+    while True:
+        at = np.flatnonzero(level == t)
+        out[at] = np.minimum(table[lo[at]], table[hi[at] - (1 << t) + 1])
+        if t == top:
+            return out
+        table = np.minimum(table[: -(1 << t)], table[1 << t :])
+        t += 1
+
+
+def _formula_occurrence_starts(
+    s: _Stripped, regions: list[tuple[int, int]], min_length: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2 (see the module docstring): the stripped index of the first character of every
+    occurrence of every formula, and the formula's length."""
+    from pydivsufsort import divsufsort, kasai
+
+    nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if not regions:
+        return nothing
+    starts = np.array([a for a, _ in regions], dtype=np.int64)
+    sizes = np.array([b - a for a, b in regions], dtype=np.int64)
+    n_regions = len(regions)
+    # The regions as one string, each followed by a separator 0 (below every character code);
+    # p is the string position of each region character, `where` its stripped index.
+    ends = np.cumsum(sizes + 1) - 1  # the separators
+    region = np.repeat(np.arange(n_regions), sizes)
+    where = np.arange(len(region)) - np.repeat(np.cumsum(sizes) - sizes - starts, sizes)
+    p = np.arange(len(region)) + region
+    stripped_at = np.full(len(region) + n_regions, -1, dtype=np.int64)
+    stripped_at[p] = where
+    remaining = np.zeros(len(stripped_at), dtype=np.int64)  # characters to the region's end
+    remaining[p] = ends[region] - p
+    codes = s.codes[where]
+    present = np.flatnonzero(np.bincount(codes))  # the distinct characters, numbered from 1
+    number = np.zeros(int(present[-1]) + 1, dtype=np.uint32)
+    number[present] = np.arange(1, len(present) + 1)
+    string = np.zeros(len(stripped_at), dtype=np.uint16 if len(present) < 2**16 else np.uint32)
+    string[p] = number[codes]
+    del codes, present, number, region, where, p
+    sa = divsufsort(string)
+    raw = kasai(string, sa)  # raw[i]: the common prefix of the suffixes sa[i] and sa[i + 1]
+    del string
+    # The separator suffixes sort first; the rest are the suffixes of the regions' text.
+    sa = sa[n_regions:].astype(np.int64)
+    n = len(sa)
+    # h[x]: the common prefix of suffixes x - 1 and x within their regions (a raw one can run on
+    # through equal separators), set to 0 below min_length; 0 at both ends.
+    h = np.zeros(n + 1, dtype=np.int64)
+    h[1:n] = np.minimum(raw[n_regions : n_regions + n - 1], remaining[sa[:-1]])
+    h[1:n] = np.minimum(h[1:n], remaining[sa[1:]])
+    del raw, remaining
+    h[h < min_length] = 0
+    live = np.flatnonzero(h)
+    if not len(live):
+        return nothing
+    # The lcp-intervals [lb, rb] of length l >= min_length: each x with h[x] = l lies in the one
+    # bounded by the nearest smaller values on either side; the first such x represents it.
+    lb = _nearest_smaller(h, live, -1)
+    rb = _nearest_smaller(h, live, +1) - 1
+    key, first = np.unique(h[live] * (n + 1) + lb, return_index=True)  # by (length, lb)
+    rep, lb, rb = live[first], lb[first], rb[first]
+    length = h[rep]
+    del live, first
+
+    def interval(lengths: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+        """The interval of each length holding each rank (intervals of one length are
+        disjoint, so it is the last one of that length starting at or before the rank)."""
+        return np.searchsorted(key, lengths * (n + 1) + ranks, side="right") - 1
+
+    # |D(I)|: the ranks of I less those whose previous rank of the same document lies in I, that
+    # is whose pair has its smallest common interval inside I. Each pair is counted at that
+    # interval's representative, so the count for I is a sum over the ranks (lb, rb].
+    doc = s.doc[stripped_at[sa]]
+    by_doc = np.argsort(doc, kind="stable")
+    block = np.cumsum(h[:n] == 0)  # ranks with a common prefix of min_length or more
+    y, x = by_doc[:-1], by_doc[1:]
+    pair = (doc[y] == doc[x]) & (block[y] == block[x])
+    y, x = y[pair], x[pair]
+    del doc, by_doc, block, pair
+    g = _range_minimum(h, y + 1, x)  # the length of the pair's smallest common interval
+    inside = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(inside, rep[interval(g, x)], 1)
+    inside = np.cumsum(inside)
+    n_docs = (rb - lb + 1) - (inside[rb] - inside[lb])
+    del y, x, g, inside
+    # Right extensions s c are the child intervals; a parent's length is the larger value just
+    # outside the child.
+    right = np.zeros(len(key), dtype=np.int64)
+    up = np.maximum(h[lb], h[rb + 1])
+    child = np.flatnonzero(up)
+    np.maximum.at(right, interval(up[child], lb[child]), n_docs[child])
+    # Left extensions x s: the interval of x s w links to that of s w, one character shorter,
+    # which holds its first suffix one position on (and so all of them).
+    isa = np.zeros(len(stripped_at), dtype=np.int64)
+    isa[sa] = np.arange(n)
+    left = np.zeros(len(key), dtype=np.int64)
+    longer = np.flatnonzero(length > min_length)
+    np.maximum.at(left, interval(length[longer] - 1, isa[sa[lb[longer]] + 1]), n_docs[longer])
+    del isa
+    found = np.flatnonzero((n_docs >= 2) & (right < n_docs) & (left < n_docs))
+    count = rb[found] - lb[found] + 1
+    ranks = np.repeat(lb[found] - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    return stripped_at[sa[ranks]], np.repeat(length[found], count)
 
 
 def _validate(documents: pd.DataFrame, min_length: int) -> None:
@@ -232,55 +363,18 @@ def formula_occurrences(
     stripped = _Stripped(texts, placeholder)
     regions = _shared_regions(stripped, min_length)
 
-    sam = _Automaton()
-    by_doc: dict[int, list[tuple[int, int]]] = {}
-    for a, b in regions:
-        by_doc.setdefault(int(stripped.doc[a]), []).append((a, b))
-    # The state of each prefix keeps it as its longest string for good (later clones take only
-    # shorter strings), so prefix states recorded during construction stay valid.
-    prefix_states: dict[int, list[tuple[int, int]]] = {}
-    for d, spans in by_doc.items():
-        states = prefix_states[d] = []
-        for a, b in spans:
-            last = 0
-            for i, char in enumerate(stripped.text[a:b]):
-                last = sam.extend(last, char)
-                states.append((last, a + i))
-    n_states = len(sam.length)
-    ends: list[list[int]] = [[] for _ in range(n_states)]  # stripped indices where prefixes end
-    count = [0] * n_states  # documents in which the state's strings occur
-    mark = [-1] * n_states  # the last document counted at the state
-    for d, states in prefix_states.items():
-        for state, end in states:
-            ends[state].append(end)
-            while state > 0 and mark[state] != d:
-                mark[state] = d
-                count[state] += 1
-                state = sam.link[state]
-
-    children: list[list[int]] = [[] for _ in sam.length]
-    for state in range(1, len(sam.length)):
-        children[sam.link[state]].append(state)
-    rows = []
-    for v in range(1, len(sam.length)):
-        size, n = sam.length[v], count[v]
-        if size < min_length or n < 2:
-            continue
-        if any(count[u] == n for u in children[v]) or any(
-            count[w] == n for w in sam.next[v].values()
-        ):
-            continue
-        stack, found = [v], []
-        while stack:
-            u = stack.pop()
-            found.extend(ends[u])
-            stack.extend(children[u])
-        for last in found:
-            first = last - size + 1
-            d = int(stripped.doc[first])
-            start, end = stripped.offset(first), stripped.offset(last) + 1
-            formula = stripped.text[first : last + 1]
-            rows.append((formula, doc_ids[d], start, end, texts[d][start:end]))
+    firsts, lengths = _formula_occurrence_starts(stripped, regions, min_length)
+    lasts = firsts + lengths - 1
+    docs = stripped.doc[firsts]
+    starts = stripped.index[firsts] - stripped.base[docs]
+    ends = stripped.index[lasts] - stripped.base[docs] + 1
+    rows = [
+        (stripped.text[first : last + 1], doc_ids[d], start, end, texts[d][start:end])
+        for first, last, d, start, end in zip(
+            firsts.tolist(), lasts.tolist(), docs.tolist(), starts.tolist(), ends.tolist(),
+            strict=True,
+        )
+    ]
     table = pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS)
     table = table.astype({"start": "int64", "end": "int64"})
     return _sort_occurrences(table)
