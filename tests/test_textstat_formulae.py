@@ -380,7 +380,7 @@ def _automaton_occurrences(documents, min_length, placeholder=PLACEHOLDER):
 SMALL = st.text(alphabet="甲乙丙甲乙丙，\n*", max_size=60)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     st.lists(SMALL, min_size=1, max_size=6),
     st.integers(min_value=1, max_value=6),

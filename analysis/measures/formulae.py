@@ -66,6 +66,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -229,11 +230,36 @@ def _formula_occurrence_starts(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Step 2 (see the module docstring): the stripped index of the first character of every
     occurrence of every formula, and the formula's length."""
-    from pydivsufsort import divsufsort, kasai
-
     nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if not regions:
         return nothing
+    sa, stripped_at, h = _suffix_array_of_regions(s, regions, min_length)
+    live = np.flatnonzero(h)
+    if not len(live):
+        return nothing
+    intervals = _lcp_intervals(h, live)
+    n_docs = _documents_per_interval(s, sa, stripped_at, h, intervals)
+    found = np.flatnonzero(
+        (n_docs >= 2)
+        & (_right_extension_docs(h, intervals, n_docs) < n_docs)
+        & (_left_extension_docs(sa, len(stripped_at), intervals, n_docs, min_length) < n_docs)
+    )
+    count = intervals.rb[found] - intervals.lb[found] + 1
+    ranks = np.repeat(intervals.lb[found] - np.cumsum(count) + count, count) + np.arange(
+        int(count.sum())
+    )
+    return stripped_at[sa[ranks]], np.repeat(intervals.length[found], count)
+
+
+def _suffix_array_of_regions(
+    s: _Stripped, regions: list[tuple[int, int]], min_length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The suffix array of the regions' text (separator suffixes left out), the stripped index
+    of each string position (-1 at separators), and ``h``: ``h[x]`` the common prefix of the
+    suffixes of ranks ``x - 1`` and ``x`` within their regions, 0 below ``min_length`` and at
+    both ends."""
+    from pydivsufsort import divsufsort, kasai
+
     starts = np.array([a for a, _ in regions], dtype=np.int64)
     sizes = np.array([b - a for a, b in regions], dtype=np.int64)
     n_regions = len(regions)
@@ -260,64 +286,87 @@ def _formula_occurrence_starts(
     # The separator suffixes sort first; the rest are the suffixes of the regions' text.
     sa = sa[n_regions:].astype(np.int64)
     n = len(sa)
-    # h[x]: the common prefix of suffixes x - 1 and x within their regions (a raw one can run on
-    # through equal separators), set to 0 below min_length; 0 at both ends.
+    # A raw common prefix can run on through equal separators: cut it at the regions' ends.
     h = np.zeros(n + 1, dtype=np.int64)
     h[1:n] = np.minimum(raw[n_regions : n_regions + n - 1], remaining[sa[:-1]])
     h[1:n] = np.minimum(h[1:n], remaining[sa[1:]])
-    del raw, remaining
     h[h < min_length] = 0
-    live = np.flatnonzero(h)
-    if not len(live):
-        return nothing
-    # The lcp-intervals [lb, rb] of length l >= min_length: each x with h[x] = l lies in the one
-    # bounded by the nearest smaller values on either side; the first such x represents it.
+    return sa, stripped_at, h
+
+
+@dataclass(frozen=True)
+class _Intervals:
+    """The lcp-intervals ``[lb, rb]`` of length ``length`` ≥ min_length, sorted by
+    ``key = length · (n + 1) + lb``; ``rep`` is each one's representative rank."""
+
+    key: np.ndarray
+    rep: np.ndarray
+    lb: np.ndarray
+    rb: np.ndarray
+    length: np.ndarray
+    n: int
+
+    def holding(self, lengths: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+        """The interval of each length holding each rank (intervals of one length are
+        disjoint, so it is the last one of that length starting at or before the rank)."""
+        return np.searchsorted(self.key, lengths * (self.n + 1) + ranks, side="right") - 1
+
+
+def _lcp_intervals(h: np.ndarray, live: np.ndarray) -> _Intervals:
+    """Each x with h[x] = l lies in the interval bounded by the nearest smaller values on either
+    side; the first such x represents it."""
+    n = len(h) - 1
     lb = _nearest_smaller(h, live, -1)
     rb = _nearest_smaller(h, live, +1) - 1
     key, first = np.unique(h[live] * (n + 1) + lb, return_index=True)  # by (length, lb)
-    rep, lb, rb = live[first], lb[first], rb[first]
-    length = h[rep]
-    del live, first
+    rep = live[first]
+    return _Intervals(key, rep, lb[first], rb[first], h[rep], n)
 
-    def interval(lengths: np.ndarray, ranks: np.ndarray) -> np.ndarray:
-        """The interval of each length holding each rank (intervals of one length are
-        disjoint, so it is the last one of that length starting at or before the rank)."""
-        return np.searchsorted(key, lengths * (n + 1) + ranks, side="right") - 1
 
-    # |D(I)|: the ranks of I less those whose previous rank of the same document lies in I, that
-    # is whose pair has its smallest common interval inside I. Each pair is counted at that
-    # interval's representative, so the count for I is a sum over the ranks (lb, rb].
+def _documents_per_interval(
+    s: _Stripped, sa: np.ndarray, stripped_at: np.ndarray, h: np.ndarray, iv: _Intervals
+) -> np.ndarray:
+    """|D(I)|: the ranks of I less those whose previous rank of the same document lies in I,
+    that is whose pair has its smallest common interval inside I. Each pair is counted at that
+    interval's representative, so the count for I is a sum over the ranks (lb, rb]."""
+    n = iv.n
     doc = s.doc[stripped_at[sa]]
     by_doc = np.argsort(doc, kind="stable")
     block = np.cumsum(h[:n] == 0)  # ranks with a common prefix of min_length or more
     y, x = by_doc[:-1], by_doc[1:]
     pair = (doc[y] == doc[x]) & (block[y] == block[x])
     y, x = y[pair], x[pair]
-    del doc, by_doc, block, pair
     g = _range_minimum(h, y + 1, x)  # the length of the pair's smallest common interval
     inside = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(inside, rep[interval(g, x)], 1)
+    np.add.at(inside, iv.rep[iv.holding(g, x)], 1)
     inside = np.cumsum(inside)
-    n_docs = (rb - lb + 1) - (inside[rb] - inside[lb])
-    del y, x, g, inside
-    # Right extensions s c are the child intervals; a parent's length is the larger value just
-    # outside the child.
-    right = np.zeros(len(key), dtype=np.int64)
-    up = np.maximum(h[lb], h[rb + 1])
+    return (iv.rb - iv.lb + 1) - (inside[iv.rb] - inside[iv.lb])
+
+
+def _right_extension_docs(h: np.ndarray, iv: _Intervals, n_docs: np.ndarray) -> np.ndarray:
+    """The most documents of any right extension ``s c``: the child intervals (a parent's
+    length is the larger value just outside the child)."""
+    right = np.zeros(len(iv.key), dtype=np.int64)
+    up = np.maximum(h[iv.lb], h[iv.rb + 1])
     child = np.flatnonzero(up)
-    np.maximum.at(right, interval(up[child], lb[child]), n_docs[child])
-    # Left extensions x s: the interval of x s w links to that of s w, one character shorter,
-    # which holds its first suffix one position on (and so all of them).
-    isa = np.zeros(len(stripped_at), dtype=np.int64)
-    isa[sa] = np.arange(n)
-    left = np.zeros(len(key), dtype=np.int64)
-    longer = np.flatnonzero(length > min_length)
-    np.maximum.at(left, interval(length[longer] - 1, isa[sa[lb[longer]] + 1]), n_docs[longer])
-    del isa
-    found = np.flatnonzero((n_docs >= 2) & (right < n_docs) & (left < n_docs))
-    count = rb[found] - lb[found] + 1
-    ranks = np.repeat(lb[found] - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-    return stripped_at[sa[ranks]], np.repeat(length[found], count)
+    np.maximum.at(right, iv.holding(up[child], iv.lb[child]), n_docs[child])
+    return right
+
+
+def _left_extension_docs(
+    sa: np.ndarray, size: int, iv: _Intervals, n_docs: np.ndarray, min_length: int
+) -> np.ndarray:
+    """The most documents of any left extension ``x s``: the interval of ``x s w`` links to
+    that of ``s w``, one character shorter, which holds its first suffix one position on (and
+    so all of them)."""
+    isa = np.zeros(size, dtype=np.int64)
+    isa[sa] = np.arange(len(sa))
+    left = np.zeros(len(iv.key), dtype=np.int64)
+    longer = np.flatnonzero(iv.length > min_length)
+    np.maximum.at(
+        left, iv.holding(iv.length[longer] - 1, isa[sa[iv.lb[longer]] + 1]), n_docs[longer]
+    )
+    return left
 
 
 def _validate(documents: pd.DataFrame, min_length: int) -> None:
