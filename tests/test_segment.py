@@ -3,18 +3,23 @@ and the optional rjieba backend."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import jieba
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.config.lexicon import DictionaryTerm, load_slogans, load_userdict
 from analysis.corpus.segment import (
     TOKEN_COLUMNS,
     Segmenter,
     SegmenterConfig,
+    Segments,
     TokenCache,
     segment_texts,
 )
@@ -231,3 +236,22 @@ def test_the_study_settings_keep_the_county_committee_whole(study_corpus):
     assert (yangzhou["token"] == "县（市、区）委").sum() == 16
     # 市 stays where the text means the city itself (市经济开发区, 省、市党代会): 6 times, not 22
     assert (yangzhou["token"] == "市").sum() == 6 and not (yangzhou["token"] == "区").any()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab中文𠀀é 、\n", max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=20),
+    keep=st.lists(st.booleans(), min_size=20, max_size=20),
+)
+def test_word_array_cuts_the_same_words_from_the_bytes(text, cuts, keep):
+    points = sorted({c for c in cuts if c <= len(text)} | {0, len(text)})
+    pairs = zip(itertools.pairwise(points), keep, strict=False)  # keep is the longer
+    spans = [(a, b) for (a, b), k in pairs if k and b > a]
+    segments = Segments(
+        np.array([a for a, _ in spans], dtype=np.int32),
+        np.array([b for _, b in spans], dtype=np.int32),
+    )
+    array = segments.word_array(text)
+    assert array.type == pa.string()
+    assert array.to_pylist() == segments.words(text)

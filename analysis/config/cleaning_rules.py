@@ -7,8 +7,10 @@ with its path, the offending key and what to write instead.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,6 +110,34 @@ class CleaningRules:
     source: str = "<defaults>"
 
 
+# Fields that name or describe a rule but do not change what it does.
+_NOT_BEHAVIOUR = frozenset({"source", "description"})
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` as plain JSON data, the same for equal rules in any process."""
+    if is_dataclass(value):
+        return [type(value).__name__] + [
+            [f.name, _canonical(getattr(value, f.name))]
+            for f in fields(value)
+            if f.name not in _NOT_BEHAVIOUR
+        ]
+    if isinstance(value, re.Pattern):
+        return ["re", value.pattern, value.flags]
+    if isinstance(value, (frozenset, set)):  # set order differs between processes
+        return sorted(_canonical(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def rules_fingerprint(rules: CleaningRules) -> str:
+    """A digest of everything in ``rules`` that changes what cleaning gives (not where the rules
+    were read from, nor their descriptions): the cleaning cache's key."""
+    text = json.dumps(_canonical(rules), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
     """Read cleaning rules from ``path`` (default ``data/cleaning.yml``)."""
     path = Path(path) if path is not None else data_file("cleaning.yml")
@@ -164,7 +194,8 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         remove_chars=_pattern(source, "remove_chars", remove_chars) if remove_chars else None,
         to_fullwidth=tuple(sorted(to_fullwidth.items())),
         fullwidth_alphanumerics_to_ascii=_flag(
-            source, "punctuation.fullwidth_alphanumerics_to_ascii",
+            source,
+            "punctuation.fullwidth_alphanumerics_to_ascii",
             punctuation.get("fullwidth_alphanumerics_to_ascii", True),
         ),
         opencc_config=_opencc_config(source, script.get("opencc_config", "t2s")),
@@ -280,9 +311,7 @@ def _line_rules(raw: dict[str, Any], source: str) -> tuple[LineRule, ...]:
             raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
         zone = item.get("zone", "any")
         if zone not in _ZONES:
-            raise _fail(
-                source, f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}"
-            )
+            raise _fail(source, f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}")
         rules.append(
             LineRule(
                 name=str(item["name"]),
@@ -355,9 +384,7 @@ def _shared_boilerplate(raw: dict[str, Any], source: str) -> SharedBoilerplateSe
         min_docs=_whole(
             source, "shared_boilerplate.min_docs", shared["min_docs"], 2, 1_000_000_000
         ),
-        min_chars=_whole(
-            source, "shared_boilerplate.min_chars", shared["min_chars"], 1, 1_000_000
-        ),
+        min_chars=_whole(source, "shared_boilerplate.min_chars", shared["min_chars"], 1, 1_000_000),
     )
 
 

@@ -103,8 +103,9 @@ def build_corpus(
     """Load, clean, split, segment and find slogans in every text under ``texts_dir``.
 
     Lexicons, rules and segmentation options come from ``settings`` (default
-    ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Tokens are
-    cached under ``cache_dir`` (default :func:`default_cache_dir`) unless ``use_cache`` is false.
+    ``data/settings.yml``); ``slogans``, ``rules`` and ``segmenter`` override them. Cleaned
+    texts and tokens are cached under ``cache_dir`` (default :func:`default_cache_dir`; folders
+    ``cleaned`` and ``tokens``) unless ``use_cache`` is false.
     Cleaning and segmentation run per document with ``engine`` and ``jobs`` (``None``: one
     process per CPU; see :mod:`analysis.corpus.engine`); the tables do not depend on either. Lines
     that many documents share are removed as boilerplate (rule ``shared_boilerplate``, see
@@ -120,10 +121,12 @@ def build_corpus(
     stopwords = load_stopwords(lexicon_path(settings, "stopwords"))
     config = _segmenter_config(settings, slogans, rules, segmenter)
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)
-    cache = str(Path(cache_dir or default_cache_dir()) / "tokens") if use_cache else None
+    cache_root = Path(cache_dir or default_cache_dir())
+    cache = str(cache_root / "tokens") if use_cache else None
+    cleaning_cache = str(cache_root / "cleaned") if use_cache else None
     processed, shared = process_corpus_texts(
         corpus["raw_text"].tolist(),
-        DocumentWork(rules, config, cache),
+        DocumentWork(rules, config, cache, cleaning_cache),
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,

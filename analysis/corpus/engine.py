@@ -43,7 +43,8 @@ from analysis.corpus.boilerplate import (
     no_shared_boilerplate,
     with_shared_lines,
 )
-from analysis.corpus.clean import CleanedText, clean_text
+from analysis.corpus.clean import CleanedText
+from analysis.corpus.clean_cache import clean_text_cached
 from analysis.corpus.segment import Segmenter, SegmenterConfig, Segments, TokenCache
 from analysis.corpus.sentences import sentence_spans
 from analysis.errors import InputError
@@ -55,11 +56,13 @@ ENGINES: tuple[Engine, ...] = ("local", "dask")
 
 @dataclass(frozen=True)
 class DocumentWork:
-    """What every worker needs, sent once: the cleaning rules, the segmenter, the cache."""
+    """What every worker needs, sent once: the cleaning rules, the segmenter, the caches."""
 
     rules: CleaningRules
     config: SegmenterConfig
     cache_dir: str | None = None
+    #: Where cleaned texts are cached (:mod:`analysis.corpus.clean_cache`); ``None``: nowhere.
+    cleaning_cache_dir: str | None = None
 
 
 class Processed(NamedTuple):
@@ -89,8 +92,8 @@ def _segmenter(config: SegmenterConfig) -> Segmenter:
 
 
 def process_text(raw: str, work: DocumentWork) -> Processed:
-    """Clean one raw text and segment it, through the token cache when there is one."""
-    return segment_cleaned(clean_text(raw, work.rules), work)
+    """Clean one raw text and segment it, through the caches when there are some."""
+    return segment_cleaned(clean_text_cached(raw, work.rules, work.cleaning_cache_dir), work)
 
 
 def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
@@ -106,7 +109,7 @@ def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
                 cache.put(key, segments)
             except OSError as exc:  # a cache is only a cache: the run needs the tokens
                 problem = f"{exc.filename or cache.folder}: {exc.strerror or exc}"
-    words = pa.array(segments.words(cleaned.text), type=pa.string())
+    words = segments.word_array(cleaned.text)
     return Processed(cleaned, segments, sentence_spans(cleaned.text), words, problem)
 
 
@@ -128,8 +131,13 @@ def _process_item(item: str | _Cleaned, work: DocumentWork) -> Processed:
     return process_text(item, work)
 
 
-def _clean_item(raw: str, rules: CleaningRules) -> CleanedText:
-    return clean_text(raw, rules)
+class _CleaningWork(NamedTuple):
+    rules: CleaningRules
+    cache_dir: str | None = None
+
+
+def _clean_item(raw: str, work: _CleaningWork) -> CleanedText:
+    return clean_text_cached(raw, work.rules, work.cache_dir)
 
 
 def _call_batch(items: Sequence[Any], function: Callable, payload: Any) -> list:
@@ -221,7 +229,9 @@ def process_corpus_texts(
             work = replace(work, rules=plain)
             processed = run(_process_item, raws, work, "cleaning and segmenting", True)
             return ProcessedCorpus(processed, no_shared_boilerplate(len(raws), settings.min_chars))
-        first: list[CleanedText] = run(_clean_item, raws, plain, "cleaning", False)
+        first: list[CleanedText] = run(
+            _clean_item, raws, _CleaningWork(plain, work.cleaning_cache_dir), "cleaning", False
+        )
         found = find_shared_boilerplate(
             [cleaned.text for cleaned in first],
             min_share=settings.min_share,
@@ -245,12 +255,14 @@ def clean_texts(
     scheduler: str | None = None,
     progress: bool = False,
     connect_timeout: str = "30s",
+    cache_dir: str | None = None,
 ) -> list[CleanedText]:
     """:func:`analysis.corpus.clean.clean_text` of every raw text, in input order, with the chosen
-    engine: the cleaning-only first pass of :func:`process_corpus_texts`."""
+    engine: the cleaning-only first pass of :func:`process_corpus_texts`; through the cleaning
+    cache in ``cache_dir`` when given."""
     jobs = _check_options(raws, jobs, engine, scheduler, "clean_texts")
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
-        return run(_clean_item, raws, rules, "cleaning", False)
+        return run(_clean_item, raws, _CleaningWork(rules, cache_dir), "cleaning", False)
 
 
 def process_texts(

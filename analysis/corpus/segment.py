@@ -83,6 +83,35 @@ class Segments(NamedTuple):
         """The tokens as strings."""
         return [text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
 
+    def word_array(self, text: str) -> pa.Array:
+        """The tokens as an Arrow string array, cut from ``text``'s UTF-8 bytes without making
+        one Python string per token (what :meth:`words` gives, as Arrow)."""
+        data = text.encode("utf-8")
+        starts, ends = self.starts.astype(np.int64), self.ends.astype(np.int64)
+        if not len(starts):
+            return pa.array([], type=pa.string())
+        disjoint = bool(np.all(ends > starts) and np.all(starts[1:] >= ends[:-1]))
+        if not disjoint or len(data) >= 2**31 - 1:  # not a segmentation: cut one by one
+            return pa.array(self.words(text), type=pa.string())
+        if len(data) == len(text):  # ASCII: characters are bytes
+            byte_at = np.arange(len(text) + 1, dtype=np.int64)
+        else:
+            points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+            widths = 1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000)
+            byte_at = np.concatenate(([0], np.cumsum(widths, dtype=np.int64)))
+        # Tokens are disjoint and in order, so each token is exactly one of the pieces between
+        # consecutive boundaries.
+        interleaved = np.empty(2 * len(starts), dtype=np.int64)
+        interleaved[0::2], interleaved[1::2] = starts, ends
+        distinct = np.ones(len(interleaved), dtype=bool)
+        distinct[1:] = interleaved[1:] != interleaved[:-1]  # a token ending where the next starts
+        bounds = interleaved[distinct]
+        offsets = byte_at[bounds].astype(np.int32)
+        pieces = pa.StringArray.from_buffers(
+            len(bounds) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+        return pieces.take(pa.array(np.cumsum(distinct)[0::2] - 1))
+
     def same_as(self, other: Segments) -> bool:
         """Equal offsets and tags (``==`` on arrays would compare element-wise)."""
         return (
@@ -496,10 +525,7 @@ def tokens_table(
     position = np.arange(len(starts)) - np.repeat(first, lengths) + 1
     para, sent = _token_sentences(sentences, doc_ids, base, doc_index, starts)
     if words is None:
-        words = [
-            pa.array(seg.words(text), type=pa.string())
-            for text, seg in zip(texts, segments, strict=True)
-        ]
+        words = [seg.word_array(text) for text, seg in zip(texts, segments, strict=True)]
     token = pd.array(pa.chunked_array(list(words), type=pa.string()), dtype="str")
     table = pd.DataFrame(
         {
