@@ -109,6 +109,20 @@ def test_two_identical_documents_skip_the_figures_with_nothing_to_show(tmp_path)
     assert not (tmp_path / "F").exists() or not any((tmp_path / "F").iterdir())
 
 
+def test_cooccurrence_without_document_rows_draws_the_pooled_corpus(tmp_path):
+    # settings-large counts co-occurrence pooled only (per_document: false); on a corpus small
+    # enough for the per-document figures, the figure draws the corpus panel instead of failing.
+    settings = without_models(load_settings())
+    settings["cooccurrence"] = {**settings["cooccurrence"], "per_document": False}
+    corpus = build_corpus(distinct_texts(tmp_path / "T", 4), settings=settings,
+                          cache_dir=tmp_path / "cache")
+    results = compute_tables(corpus, settings)
+    assert set(results.tables["slogan_cooccurrence"]["scope"]) == {"corpus"}
+    draw = dict(study_figures(corpus, results, settings).figures)["slogan_cooccurrence"]
+    files, failure, skip = _draw_and_save("co", draw, tmp_path / "F", None, ("png",))
+    assert failure is None and skip is None and [f.name for f in files] == ["co.png"]
+
+
 def test_a_large_corpus_shows_documents_spread_over_groups_and_years(tmp_path):
     texts = distinct_texts(tmp_path / "T", 45)
     rows = ["doc_id,file,year,genre"]

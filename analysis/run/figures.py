@@ -350,12 +350,19 @@ def _plan_cooccurrence_and_xray(p: _Planner) -> None:
         p.skip("xray", p.many)
         return
     tables, slogans, language, docs = p.tables, p.slogans, p.language, p.docs
-    p.add(
-        "slogan_cooccurrence",
-        lambda: textplot_slogan_cooccurrence(
-            tables["slogan_cooccurrence"], slogans=slogans, width="double", language=language,
-        ),
-    )
+    scopes = set(tables["slogan_cooccurrence"]["scope"])
+    if "document" in scopes or "corpus" in scopes:
+        # Settings with `per_document: false` (settings-large) leave only the pooled rows.
+        pooled_only = "document" not in scopes
+        p.add(
+            "slogan_cooccurrence",
+            lambda: textplot_slogan_cooccurrence(
+                tables["slogan_cooccurrence"], slogans=slogans, width="double",
+                language=language, include_corpus=pooled_only,
+            ),
+        )
+    else:
+        p.skip("slogan_cooccurrence", "the co-occurrence table has no rows")
     xray_rows = p.fitted_rows("xray", documents_that_fit(len(slogans), width="double"))
     # Rows in the order of the other per-document figures: that of the slogan counts
     # table (doc_id), or the documents that mention the slogans most, most first.
