@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 
 from analysis.config.lexicon import SloganLexicon
 from analysis.corpus.build import CorpusTables
-from analysis.features.dfm import Dfm, as_dfm, sorted_by_doc
+from analysis.features.dfm import Dfm, as_dfm, dfm, sorted_by_doc
 from analysis.measures.collocates import collocation_network, textstat_collocates
 from analysis.measures.cooccurrence import textstat_slogan_cooccurrence
 from analysis.measures.correspondence import (
@@ -50,6 +51,12 @@ class StepContext:
     @property
     def tokens(self) -> pd.DataFrame:
         return self.corpus.tokens
+
+    @cached_property
+    def counts(self) -> Dfm:
+        """The default document-feature matrix (:func:`analysis.features.dfm.dfm`: punctuation
+        and stopwords dropped), built once for every measure that counts with it."""
+        return dfm(self.tokens)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -110,17 +117,17 @@ def keyness(run: StepContext) -> None:
 
 def tfidf(run: StepContext) -> None:
     opts = options(run.settings, "tfidf", textstat_tfidf)
-    run.tables["tfidf"] = textstat_tfidf(run.tokens, **opts)
+    run.tables["tfidf"] = textstat_tfidf(run.counts, **opts)
 
 
 def similarity(run: StepContext) -> None:
     opts = options(run.settings, "similarity", textstat_simil)
-    run.tables["similarity"] = textstat_simil(run.tokens, **opts)
+    run.tables["similarity"] = textstat_simil(run.counts, **opts)
     if len(run.docs) < 2:
         note(run.notes, "similarity_clusters", "one document cannot be clustered")
     else:
         opts = options(run.settings, "clustering", textmodel_hclust)
-        run.found["clustering"] = textmodel_hclust(run.tokens, **opts)
+        run.found["clustering"] = textmodel_hclust(run.counts, **opts)
         run.tables["similarity_clusters"] = run.found["clustering"].merges
 
 
@@ -177,7 +184,7 @@ def formulae(run: StepContext) -> None:
 
 
 def correspondence(run: StepContext) -> None:
-    ca = _correspondence(run.settings, run.corpus, run.notes)
+    ca = _correspondence(run.settings, run.corpus, run.notes, counts=run.counts)
     if ca is not None:
         run.found["ca"] = ca
         run.tables["ca_coordinates"] = ca.coordinates
@@ -228,9 +235,14 @@ def _ca_options(settings: dict[str, Any], corpus: CorpusTables) -> dict[str, Any
 
 
 def _correspondence(
-    settings: dict[str, Any], corpus: CorpusTables, notes: list[dict[str, str]] | None = None
+    settings: dict[str, Any],
+    corpus: CorpusTables,
+    notes: list[dict[str, str]] | None = None,
+    *,
+    counts: Dfm | None = None,
 ) -> CorrespondenceAnalysis | None:
-    """The CA of the run, or ``None`` with a warning saying why there is none.
+    """The CA of the run, or ``None`` with a warning saying why there is none; ``counts`` is the
+    default ``dfm(corpus.tokens)`` when the caller has it already.
 
     Documents without any of the ``top_terms`` most frequent terms have no profile (common
     among thousands of one-sentence documents); they are left out of the map with a warning
@@ -246,7 +258,8 @@ def _correspondence(
         skipped("it needs 2 documents and 2 counted terms")
         return None
     top_terms = opts.get("top_terms", 60)
-    d = top_terms_by_frequency(sorted_by_doc(as_dfm(corpus.tokens, "textmodel_ca")), top_terms)
+    counted = counts if counts is not None else as_dfm(corpus.tokens, "textmodel_ca")
+    d = top_terms_by_frequency(sorted_by_doc(counted), top_terms)
     has_terms = np.asarray(d.matrix.sum(axis=1)).ravel() > 0
     if not has_terms.all():
         left_out = d.docs[~has_terms]
