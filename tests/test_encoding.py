@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import codecs
+import random
+import re
 
 import pytest
 
-from analysis.corpus.encoding import decode_bytes, read_text_file
+from analysis.corpus.encoding import (
+    _COMMON_HANZI,
+    _CP1252,
+    _HANZI,
+    _common_share,
+    _latin_runs,
+    decode_bytes,
+    read_text_file,
+)
 from analysis.errors import InputError
 
 SIMPLIFIED = "坚持民主集中制，加强领导班子团结。“一把手”要带头。"
@@ -61,3 +71,34 @@ def test_control_characters_mark_a_binary_file():
 def test_read_text_file_reports_a_missing_file(tmp_path):
     with pytest.raises(InputError, match=r"missing\.txt"):
         read_text_file(tmp_path / "missing.txt")
+
+
+# The mojibake checks count characters over code-point arrays; these are the plain definitions
+# they must agree with.
+_MIXED = [chr(c) for c in range(0x80, 0x100)] + list("‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+_MIXED += [*"ab 1\n，。团结鍥㈢粨堅持龘㐀豈", "\ud800", "😀", "𠮷"]
+
+
+def _common_share_by_character(text):
+    hanzi = _HANZI.findall(text)
+    if not hanzi:
+        return 1.0, 0
+    return sum(ch in _COMMON_HANZI for ch in hanzi) / len(hanzi), len(hanzi)
+
+
+def _latin_runs_by_regex(text):
+    chars = "[\u0080-\u00ff" + re.escape("".join(_CP1252)) + "]"
+    return re.findall(f"{chars}*[\u00a0-\u00ff]{chars}*", text)
+
+
+def test_character_counts_agree_with_their_plain_definitions():
+    rng = random.Random(20071020)
+    texts = ["", SIMPLIFIED, TRADITIONAL, SIMPLIFIED.encode().decode("latin-1")]
+    texts += [
+        SIMPLIFIED.encode().decode("gbk", "replace"),
+        TRADITIONAL.encode("big5").decode("gbk", "replace"),
+    ]
+    texts += ["".join(rng.choices(_MIXED, k=rng.randrange(60))) for _ in range(2000)]
+    for text in texts:
+        assert _common_share(text) == _common_share_by_character(text), text
+        assert _latin_runs(text) == _latin_runs_by_regex(text), text

@@ -436,3 +436,39 @@ def test_dfm_ngrams_on_the_study_corpus(study_corpus):
         via_table = dfm(tokens_ngrams(tokens, n), docs=docs)
         assert list(direct.terms) == list(via_table.terms) and direct.shape[1] > 1000
         assert (direct.matrix != via_table.matrix).nnz == 0
+
+
+# Latin words whose joined n-grams sort otherwise than their tokens do ("aA_b" < "a_b", as
+# "A" < "_"), mixed with Chinese ones, punctuation and a stopword.
+MIXED_WORDS = ["a", "aA", "A", "b", "Z", "1", "团结", "班子", "的", "，", "。"]
+mixed_corpora = st.dictionaries(
+    keys=st.sampled_from(["d1", "d2", "d3"]),
+    values=st.lists(
+        st.lists(st.sampled_from(MIXED_WORDS), min_size=1, max_size=8), min_size=1, max_size=3
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(mixed_corpora, st.randoms(use_true_random=False))
+def test_counts_are_dfms_whatever_the_row_order_of_the_tokens(docs, rnd):
+    tokens, documents = corpus_of(docs)
+    options = {"ngrams": [1, 2, 3], "char_ngrams": [2], "group_by": ["level"]}
+    f = textstat_frequency(tokens, documents, **options)
+    shuffled = tokens.sample(frac=1, random_state=rnd.randrange(2**32))
+    pd.testing.assert_frame_equal(f, textstat_frequency(shuffled, documents, **options))
+    # The unigram rows are dfm()'s counts; n-gram terms are in code-point order of the strings.
+    ids = list(documents["doc_id"])
+    long = dfm(tokens, docs=ids).to_long()
+    unigrams = rows(f, scope="document", kind="token", ngram=1)
+    assert sorted(zip(unigrams["doc_id"], unigrams["term"], unigrams["count"], strict=True)) == (
+        sorted(zip(long["doc_id"], long["term"], long["count"], strict=True))
+    )
+    for n in (2, 3):
+        direct = dfm_ngrams(shuffled, n, docs=ids)
+        assert list(direct.terms) == sorted(direct.terms)
+        via_table = dfm(tokens_ngrams(shuffled, n), docs=ids)
+        assert list(direct.terms) == list(via_table.terms)
+        assert (direct.matrix != via_table.matrix).nnz == 0

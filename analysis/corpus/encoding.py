@@ -21,6 +21,7 @@ import codecs
 import re
 from pathlib import Path
 
+import numpy as np
 from charset_normalizer import from_bytes
 
 from analysis.errors import InputError
@@ -133,7 +134,21 @@ _COMMON_HANZI = frozenset(
     for lo in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
     if (hi, lo) <= (0xC6, 0x7E) and (ch := _strict(bytes([hi, lo]), "big5")) is not None
 )
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANZI_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # CJK ideographs
+_HANZI = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HANZI_RANGES) + "]")
+
+
+def _hanzi_classes() -> np.ndarray:
+    """Each code point's class, for looking up a whole text at once: 0 not a Chinese character,
+    1 a rare one, 2 a common one."""
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    for lo, hi in _HANZI_RANGES:
+        classes[lo : hi + 1] = 1
+    classes[[ord(ch) for ch in _COMMON_HANZI]] = 2
+    return classes
+
+
+_HANZI_CLASS = _hanzi_classes()
 _MIN_HANZI = 40  # fewer characters than this are too few to judge
 _MIN_COMMON_SHARE = 0.6  # below this, certainly not Chinese (mojibake of UTF-8 read as GBK)
 
@@ -149,10 +164,19 @@ def _least_common_share(hanzi: int) -> float:
 _CP1252 = {
     ch: byte for byte in range(0x80, 0xA0) if (ch := _strict(bytes([byte]), "cp1252")) is not None
 }
-_LATIN_CHARS = "[\u0080-\u00ff" + re.escape("".join(_CP1252)) + "]"
-# Runs of two or more with a Latin-1 letter or sign among them: runs of typographic punctuation
-# alone (——, ……, ”“, which Chinese text is full of) are no sign of mojibake.
-_LATIN_RUN = re.compile(f"{_LATIN_CHARS}*[\u00a0-\u00ff]{_LATIN_CHARS}*")
+
+
+def _latin_classes() -> np.ndarray:
+    """Each code point's class for :func:`_latin_runs`: 0 not a character of Latin-1 or
+    Windows-1252 above ASCII, 1 such a character, 2 a Latin-1 letter or sign (U+00A0-U+00FF)."""
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    classes[0x80:0xA0] = 1
+    classes[[ord(ch) for ch in _CP1252]] = 1
+    classes[0xA0:0x100] = 2
+    return classes
+
+
+_LATIN_CLASS = _latin_classes()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SAMPLE = 200_000  # characters (or bytes) looked at: mojibake runs through a whole file
 
@@ -183,10 +207,14 @@ def _sample(text: str) -> str:
 
 
 def _common_share(text: str) -> tuple[float, int]:
-    hanzi = _HANZI.findall(text)
+    """The share of common characters among the Chinese characters of ``text`` (1.0 when it
+    has none) and their number, counted over an array of code points (no loop over characters)."""
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    _, rare, common = np.bincount(_HANZI_CLASS[code_points], minlength=3).tolist()
+    hanzi = rare + common
     if not hanzi:
         return 1.0, 0
-    return sum(ch in _COMMON_HANZI for ch in hanzi) / len(hanzi), len(hanzi)
+    return common / hanzi, hanzi
 
 
 def _shown(text: str, limit: int = 8) -> str:
@@ -194,10 +222,26 @@ def _shown(text: str, limit: int = 8) -> str:
     return repr(re.sub(r"[\x00-\x1f\x7f-\x9f\xad]", "", re.sub(r"\s+", " ", text)).strip()[:limit])
 
 
+def _latin_runs(text: str) -> list[str]:
+    """The longest runs of Latin-1/Windows-1252 characters above ASCII in ``text`` that hold a
+    Latin-1 letter or sign: runs of typographic punctuation alone (——, ……, ”“, which Chinese
+    text is full of) are no sign of mojibake. Found on an array of code points: what a regex
+    ``[those characters]*[U+00A0-U+00FF][those characters]*`` finds, without trying every
+    position."""
+    classes = _LATIN_CLASS[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")]
+    inside = np.concatenate([[False], classes > 0, [False]])
+    edges = np.flatnonzero(inside[1:] != inside[:-1])  # alternately where runs start and end
+    starts, ends = edges[::2], edges[1::2]
+    signs = np.concatenate([[0], np.cumsum(classes == 2)])
+    with_sign = signs[ends] > signs[starts]
+    bounds = zip(starts[with_sign].tolist(), ends[with_sign].tolist(), strict=True)
+    return [text[start:end] for start, end in bounds]
+
+
 def _latin1_mojibake(sample: str) -> str | None:
     """Text once decoded as Latin-1/Windows-1252 and saved again: runs of Latin-1 characters
     whose bytes are UTF-8 (or GB18030) Chinese."""
-    runs = [run for run in _LATIN_RUN.findall(sample) if len(run) >= 2]
+    runs = [run for run in _latin_runs(sample) if len(run) >= 2]
     latin = sum(map(len, runs))
     # mojibake makes up most of a mojibake file; a few accented words are not it
     if latin < 12 or latin < 0.3 * len(_NON_ASCII.findall(sample)):

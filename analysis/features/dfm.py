@@ -118,19 +118,30 @@ def dfm(
     )
     if doc_index.has_duplicates:
         raise InputError("dfm: docs lists a doc_id twice; pass each document once")
-    rows = doc_index.get_indexer(kept["doc_id"])
+    # Strings are looked up and sorted once per distinct value, not once per token.
+    doc_codes, doc_values = pd.factorize(kept["doc_id"])
+    rows = doc_index.get_indexer(doc_values)[doc_codes]
     if (rows < 0).any():
         unknown = kept["doc_id"].to_numpy()[rows < 0][0]
         raise InputError(
             f"dfm: tokens of doc_id {unknown!r} are not in docs; add it or filter the tokens"
         )
-    cols, terms = pd.factorize(kept[column], sort=True)
+    cols, terms = _factorize_sorted(kept[column])
     matrix = sparse.csr_matrix(
         (np.ones(len(kept), dtype=np.int64), (rows, cols)),
         shape=(len(doc_index), len(terms)),
     )
     matrix.sum_duplicates()
     return Dfm(matrix, doc_index, pd.Index(np.asarray(terms, dtype=object), name="term"))
+
+
+def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)``, sorting the distinct values rather than all."""
+    codes, uniques = pd.factorize(values, sort=False)
+    order = pd.Index(uniques).argsort()
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return rank[codes], pd.Index(uniques).take(order)
 
 
 def dfm_group(

@@ -53,6 +53,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 from analysis.checks import check_bool, check_int, require_columns
@@ -78,6 +80,8 @@ SCOPES = ("document", "group", "corpus")
 KINDS = ("token", "char")
 # Columns of the token n-gram table: the tokens-table schema, minus ``pos``, when present.
 _NGRAM_COLUMNS = TOKEN_COLUMNS
+# A vocabulary: Python strings in an object array, or pandas ``str`` values.
+_Strings = np.ndarray | pd.api.extensions.ExtensionArray
 
 
 def _check_sizes(values: object, name: str, caller: str) -> tuple[int, ...]:
@@ -100,24 +104,43 @@ def _check_concatenator(concatenator: object, caller: str) -> None:
 
 
 def _combine_codes(columns: list[np.ndarray], base: int) -> tuple[np.ndarray, int]:
-    """Dense ids of the rows of ``columns`` (each an int array of codes below ``base``).
+    """Dense ids of the rows of ``columns`` (each an int array of codes below ``base``), numbered
+    in order of first appearance.
 
     The key is refactorised after every column, so it never exceeds rows × base (no overflow,
-    whatever n is).
+    whatever n is); the last factorisation already numbers the rows densely.
     """
     key = columns[0].astype(np.int64)
+    if len(columns) == 1:
+        key, uniques = pd.factorize(key)
     for col in columns[1:]:
-        key = pd.factorize(key * base + col)[0]
-    key, uniques = pd.factorize(key)  # dense ids 0 … k−1 in order of first appearance
-    return key.astype(np.int64), len(uniques)
+        key, uniques = pd.factorize(key * base + col)
+    return key.astype(np.int64, copy=False), len(uniques)
 
 
 def _first_index(codes: np.ndarray, n_codes: int) -> np.ndarray:
-    """Index of the first occurrence of each code 0 … n_codes-1 (every code occurs)."""
-    uniques, first = np.unique(codes, return_index=True)
-    if len(uniques) != n_codes:
+    """Index of the first occurrence of each code 0 … n_codes-1, for codes numbered in order of
+    first appearance (as :func:`_combine_codes` numbers them): where a code exceeds every code
+    before it. One pass, no sort."""
+    seen = np.maximum.accumulate(codes)
+    new = np.ones(len(codes), dtype=bool)
+    new[1:] = seen[1:] > seen[:-1]
+    first = np.flatnonzero(new)
+    if len(first) != n_codes or not np.array_equal(codes[first], np.arange(n_codes)):
         raise RuntimeError("n-gram codes are not dense; please report this as a bug")
     return first.astype(np.int64)
+
+
+def _arrow_strings(values: pd.Index | np.ndarray) -> pa.ChunkedArray:
+    """``values`` as Arrow strings, converted as ``pd.Series(values, dtype="str")`` converts
+    (``str`` values, as pandas keeps them, are not converted)."""
+    return pa.chunked_array(pa.array(pd.array(values, dtype="str")))
+
+
+def _code_point_order(strings: pa.ChunkedArray) -> np.ndarray:
+    """Stable argsort of ``strings`` in code-point order (Arrow compares the UTF-8 bytes, which
+    sort as the code points do), as ``np.argsort(..., kind="stable")`` of Python strings."""
+    return pc.array_sort_indices(strings).to_numpy().astype(np.int64)
 
 
 def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> pd.DataFrame:
@@ -148,97 +171,136 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     )
     columns = [c for c in _NGRAM_COLUMNS if c in tokens.columns]
     if n == 1:
-        order = _reading_order(tokens)
-        out = tokens.iloc[order][columns].reset_index(drop=True)
+        position = (
+            tokens["position"].to_numpy(dtype=np.int64) if "position" in tokens.columns else None
+        )
+        order = _reading_order(pd.factorize(tokens["doc_id"], sort=False)[0], position)
+        out = (tokens if order is None else tokens.iloc[order])[columns].reset_index(drop=True)
         if "is_stop" not in out.columns:
             out["is_stop"] = False
         return out
-    order, starts, doc, doc_uniques, key, strings, is_stop = _ngram_runs(tokens, n, concatenator)
+    coded = _coded_tokens(tokens)
+    runs = _ngram_runs(coded, n)
+    strings = _ngram_strings(coded, runs, np.arange(len(runs.first)), concatenator)
+    order, starts = coded.order, runs.starts
     rows = order[starts]
-    out: dict[str, object] = {
-        "doc_id": pd.array(np.asarray(doc_uniques, dtype=object)[doc[starts]], dtype="str")
-    }
+    out: dict[str, object] = {"doc_id": pd.array(coded.doc_uniques[coded.doc[starts]], dtype="str")}
     if "para" in columns:
         out["para"] = tokens["para"].to_numpy()[rows]
     out["sent"] = tokens["sent"].to_numpy()[rows]
     if "position" in columns:
         out["position"] = tokens["position"].to_numpy()[rows]
-    out["token"] = pd.array(strings[key], dtype="str")
+    out["token"] = pd.array(strings.take(runs.key), dtype="str")
     if "start" in columns:
         out["start"] = tokens["start"].to_numpy()[rows]
     if "end" in columns:
         out["end"] = tokens["end"].to_numpy()[order[starts + n - 1]]
     out["is_punct"] = np.zeros(len(starts), dtype=bool)
-    out["is_stop"] = is_stop
+    out["is_stop"] = runs.is_stop
     return pd.DataFrame(out)
 
 
-def _reading_order(tokens: pd.DataFrame) -> np.ndarray:
-    """Row order by document (first appearance), then ``position`` (stable without it)."""
-    doc_codes = pd.factorize(tokens["doc_id"], sort=False)[0]
-    sort_keys = [doc_codes]
-    if "position" in tokens.columns:
-        sort_keys.insert(0, tokens["position"].to_numpy(dtype=np.int64))
-    return np.lexsort(sort_keys)
+def _reading_order(doc_codes: np.ndarray, position: np.ndarray | None) -> np.ndarray | None:
+    """Row order by document (``doc_codes``, numbered by first appearance), then ``position``
+    (stable without it); ``None`` when the rows are in that order already, as
+    :func:`analysis.build_corpus` writes them (a stable sort would not move them)."""
+    doc_step = np.diff(doc_codes)
+    if position is None:
+        return None if (doc_step >= 0).all() else np.lexsort([doc_codes])
+    if ((doc_step > 0) | ((doc_step == 0) & (np.diff(position) >= 0))).all():
+        return None
+    return np.lexsort([position, doc_codes])
+
+
+class _CodedTokens(NamedTuple):
+    """A tokens table in reading order with each string column coded as integers once."""
+
+    table: pd.DataFrame  # the tokens table itself
+    order: np.ndarray  # rows of the table in reading order
+    doc: np.ndarray  # document code of each row of ``order`` (−1: no doc_id)
+    doc_uniques: np.ndarray  # doc_id of each document code (object array)
+    token: np.ndarray  # token code of each row of ``order`` (−1: no token)
+    token_uniques: pd.Index  # the token of each token code
+    punct: np.ndarray
+    stop: np.ndarray  # all false without an ``is_stop`` column
+    breaks: np.ndarray  # whether an n-gram cannot run on from each row to the next
+
+
+def _coded_tokens(tokens: pd.DataFrame) -> _CodedTokens:
+    """The columns n-grams and counts need, in reading order; strings are coded in table order,
+    which is cheap for pyarrow strings, and only the codes are reordered."""
+    doc_codes, doc_uniques = pd.factorize(tokens["doc_id"], sort=False)
+    position = tokens["position"].to_numpy(dtype=np.int64) if "position" in tokens.columns else None
+    order = _reading_order(doc_codes, position)  # without positions, rows keep their order
+
+    def in_order(values: np.ndarray) -> np.ndarray:
+        return values if order is None else values[order]
+
+    token_codes, token_uniques = pd.factorize(tokens["token"])
+    doc = in_order(doc_codes)
+    sent = in_order(tokens["sent"].to_numpy(dtype=np.int64))
+    # A break between row i and i+1: another document or sentence, or a gap in positions.
+    breaks = (doc[1:] != doc[:-1]) | (sent[1:] != sent[:-1])
+    if position is not None:
+        pos = in_order(position)
+        breaks |= pos[1:] != pos[:-1] + 1
+    return _CodedTokens(
+        table=tokens,
+        order=np.arange(len(tokens)) if order is None else order,
+        doc=doc,
+        doc_uniques=np.asarray(doc_uniques, dtype=object),
+        token=in_order(token_codes),
+        token_uniques=token_uniques,
+        punct=in_order(tokens["is_punct"].to_numpy(dtype=bool)),
+        stop=(
+            in_order(tokens["is_stop"].to_numpy(dtype=bool))
+            if "is_stop" in tokens.columns
+            else np.zeros(len(tokens), dtype=bool)
+        ),
+        breaks=breaks,
+    )
 
 
 class _NgramRuns(NamedTuple):
-    order: np.ndarray  # rows of the tokens table in reading order
-    starts: np.ndarray  # index into ``order`` of each n-gram's first token
-    doc: np.ndarray  # document code of each row of ``order``
-    doc_uniques: np.ndarray  # doc_id of each document code
-    key: np.ndarray  # distinct-n-gram id of each n-gram
-    strings: np.ndarray  # the joined string of each distinct n-gram (object array)
+    starts: np.ndarray  # index into the coded rows of each n-gram's first token
+    key: np.ndarray  # distinct-n-gram id of each n-gram, numbered by first appearance
+    first: np.ndarray  # index into ``starts`` of each distinct n-gram's first occurrence
     is_stop: np.ndarray  # whether each n-gram holds a stopword
+    n: int
 
 
-def _ngram_runs(tokens: pd.DataFrame, n: int, concatenator: str) -> _NgramRuns:
-    """The n-grams (n ≥ 2) of :func:`tokens_ngrams` as integer codes, each distinct string once."""
-    doc_codes, doc_uniques = pd.factorize(tokens["doc_id"], sort=False)
-    order = _reading_order(tokens)  # stable: without positions, rows keep their order in a doc
-    doc = doc_codes[order]
-    sent = tokens["sent"].to_numpy(dtype=np.int64)[order]
-    punct = tokens["is_punct"].to_numpy(dtype=bool)[order]
-    stop = (
-        tokens["is_stop"].to_numpy(dtype=bool)[order]
-        if "is_stop" in tokens.columns
-        else np.zeros(len(order), dtype=bool)
-    )
-    length = len(order)
+def _ngram_runs(coded: _CodedTokens, n: int) -> _NgramRuns:
+    """The n-grams (n ≥ 2) of :func:`tokens_ngrams` as integer codes."""
+    length = len(coded.order)
     n_starts = max(length - n + 1, 0)
-    # A break between row i and i+1: another document or sentence, or a gap in positions.
-    breaks = (doc[1:] != doc[:-1]) | (sent[1:] != sent[:-1])
-    if "position" in tokens.columns:
-        pos = tokens["position"].to_numpy(dtype=np.int64)[order]
-        breaks |= pos[1:] != pos[:-1] + 1
-    cum_punct = np.concatenate([[0], np.cumsum(punct, dtype=np.int64)])
-    cum_break = np.concatenate([[0], np.cumsum(breaks, dtype=np.int64)])
-    starts = np.arange(n_starts, dtype=np.int64)
-    ok = (cum_punct[starts + n] == cum_punct[starts]) & (
-        cum_break[starts + n - 1] == cum_break[starts]
+    cum_punct = np.concatenate([[0], np.cumsum(coded.punct, dtype=np.int64)])
+    cum_break = np.concatenate([[0], np.cumsum(coded.breaks, dtype=np.int64)])
+    # n tokens from each start: no punctuation among them, no break between them
+    ok = (cum_punct[n : n + n_starts] == cum_punct[:n_starts]) & (
+        cum_break[n - 1 : n - 1 + n_starts] == cum_break[:n_starts]
     )
-    starts = starts[ok]
-
-    # Coding the column in table order is cheap for pyarrow strings; only the codes are reordered.
-    token_codes, token_uniques = pd.factorize(tokens["token"])
-    token_codes = token_codes[order]
-    parts = [token_codes[starts + k] for k in range(n)]
-    key, n_keys = _combine_codes(parts, max(len(token_uniques), 1))
-    # Build each distinct n-gram's string once, then spread it to its occurrences.
-    first = starts[_first_index(key, n_keys)] if len(starts) else np.empty(0, dtype=np.int64)
-    words = np.asarray(token_uniques, dtype=object)
-    pieces = [pd.Series(words[token_codes[first + k]], dtype="str") for k in range(n)]
-    strings = (
-        pieces[0].str.cat(pieces[1:], sep=concatenator).to_numpy(dtype=object)
-        if len(first)
-        else np.empty(0, dtype=object)
-    )
+    starts = np.flatnonzero(ok).astype(np.int64)
+    parts = [coded.token[starts + k] for k in range(n)]
+    key, n_keys = _combine_codes(parts, max(len(coded.token_uniques), 1))
+    first = _first_index(key, n_keys) if len(starts) else np.empty(0, dtype=np.int64)
     is_stop = np.zeros(len(starts), dtype=bool)
     for k in range(n):
-        is_stop |= stop[starts + k]
-    return _NgramRuns(
-        order, starts, doc, np.asarray(doc_uniques, dtype=object), key, strings, is_stop
-    )
+        is_stop |= coded.stop[starts + k]
+    return _NgramRuns(starts, key, first, is_stop, n)
+
+
+def _ngram_strings(
+    coded: _CodedTokens, runs: _NgramRuns, keys: np.ndarray, concatenator: str
+) -> pa.ChunkedArray:
+    """The strings of the distinct n-grams ``keys`` (ids of ``runs.key``): their tokens joined
+    by ``concatenator``, built once per distinct n-gram and joined in Arrow."""
+    heads = runs.starts[runs.first[keys]]
+    if not len(heads):
+        return pa.chunked_array([], type=pa.large_string())
+    words = _arrow_strings(coded.token_uniques)
+    # code −1 (a missing token) picks the last word, as numpy indexing would
+    parts = [words.take(coded.token[heads + k] % len(words)) for k in range(runs.n)]
+    return pc.binary_join_element_wise(*parts, pa.scalar(concatenator, type=words.type))
 
 
 def dfm_ngrams(
@@ -251,24 +313,43 @@ def dfm_ngrams(
 ) -> Dfm:
     """``dfm(tokens_ngrams(tokens, n), docs=docs, remove_stop=remove_stop)`` for n ≥ 2, counted
     from integer codes without a string per occurrence (the same rows, terms and counts)."""
-    _, starts, doc, doc_uniques, key, strings, is_stop = _ngram_runs(tokens, n, concatenator)
+    return _ngram_counts(_coded_tokens(tokens), n, docs, remove_stop, concatenator)
+
+
+def _ngram_counts(
+    coded: _CodedTokens, n: int, docs: Sequence[str], remove_stop: bool, concatenator: str
+) -> Dfm:
+    """:func:`dfm_ngrams` of coded tokens; strings are built for the n-grams counted only."""
+    runs = _ngram_runs(coded, n)
+    starts, key = runs.starts, runs.key
     doc_index = pd.Index(list(docs), name="doc_id", dtype="object")
-    rows = doc_index.get_indexer(doc_uniques.astype(str))[doc[starts]]
-    keep = ~is_stop if remove_stop else np.ones(len(starts), dtype=bool)
+    rows = doc_index.get_indexer(coded.doc_uniques.astype(str))[coded.doc[starts]]
+    keep = ~runs.is_stop if remove_stop else np.ones(len(starts), dtype=bool)
     if (rows[keep] < 0).any():
-        unknown = doc_uniques[doc[starts][keep][rows[keep] < 0][0]]
+        unknown = coded.doc_uniques[coded.doc[starts][keep][rows[keep] < 0][0]]
         raise InputError(f"dfm_ngrams: tokens of doc_id {unknown!r} are not in docs; add it")
-    used = np.unique(key[keep])  # distinct n-grams counted
-    terms = strings[used]
-    ranking = np.argsort(terms, kind="stable")  # code-point order, as pd.factorize(sort=True)
-    column_of_key = np.full(len(strings), -1, dtype=np.int64)
+    counted = np.zeros(len(runs.first), dtype=bool)
+    counted[key[keep]] = True
+    used = np.flatnonzero(counted)  # distinct n-grams counted, in id order
+    terms = _ngram_strings(coded, runs, used, concatenator)
+    ranking = _code_point_order(terms)  # as pd.factorize(sort=True) orders dfm()'s terms
+    column_of_key = np.full(len(runs.first), -1, dtype=np.int64)
     column_of_key[used[ranking]] = np.arange(len(used), dtype=np.int64)
     matrix = sparse.csr_matrix(
         (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], column_of_key[key[keep]])),
         shape=(len(doc_index), len(used)),
     )
     matrix.sum_duplicates()
-    return Dfm(matrix, doc_index, pd.Index(np.asarray(terms[ranking], dtype=object), name="term"))
+    return Dfm(matrix, doc_index, _term_index(terms.take(ranking)))
+
+
+def _term_index(terms: pa.ChunkedArray) -> pd.Index:
+    """The ``term`` Index pandas makes of ``terms`` as Python strings (``str`` values; ``object``
+    when there are none), built straight from Arrow when it is ``str``."""
+    inferred = pd.Index(np.asarray(terms[:1].to_pylist(), dtype=object)).dtype
+    if isinstance(inferred, pd.StringDtype):
+        return pd.Index(pd.array(terms, dtype=inferred), name="term")
+    return pd.Index(np.asarray(terms.to_pylist(), dtype=object), name="term")
 
 
 def _char_mask(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -276,9 +357,13 @@ def _char_mask(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
 
     A character may when it is neither white space nor punctuation or a symbol (Unicode
     categories P* and S*, the segmenter's ``is_punct`` rule). The categories are looked up once
-    per distinct character, not per position.
+    per distinct character, not per position. The codes number the distinct code points in
+    order (``np.unique``'s inverse), found with a table over the code points rather than a sort.
     """
-    uniques, codes = np.unique(code_points, return_inverse=True)
+    present = np.zeros(int(code_points.max(initial=0)) + 1, dtype=bool)
+    present[code_points] = True
+    uniques = np.flatnonzero(present)
+    codes = (np.cumsum(present, dtype=np.int64) - 1)[code_points]
     allowed = np.fromiter(
         (
             not (chr(c).isspace() or unicodedata.category(chr(c))[0] in "PS")
@@ -287,7 +372,7 @@ def _char_mask(code_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         dtype=bool,
         count=len(uniques),
     )
-    return codes.astype(np.int64), allowed[codes], len(uniques)
+    return codes, allowed[codes], len(uniques)
 
 
 def dfm_char_ngrams(documents: pd.DataFrame, n: int, *, docs: Sequence[str] | None = None) -> Dfm:
@@ -362,7 +447,8 @@ def _labels(documents: pd.DataFrame, column: str) -> dict[str, str]:
 
 
 def _long_rows(counts: Dfm, binary: Dfm, words: np.ndarray, chars: np.ndarray) -> dict:
-    """Non-zero cells of ``counts`` (row and term indices) with rates, rank and doc frequency."""
+    """Non-zero cells of ``counts`` (row and term indices) with rates, rank and doc frequency,
+    ordered by row, rank and term (the order of the table within a row)."""
     # Both matrices have the same non-zero cells; in canonical CSR form their data line up.
     c = counts.matrix.tocsr(copy=True)
     b = binary.matrix.tocsr(copy=True)
@@ -374,27 +460,26 @@ def _long_rows(counts: Dfm, binary: Dfm, words: np.ndarray, chars: np.ndarray) -
         raise RuntimeError("document frequencies do not align with counts; please report a bug")
     row = np.repeat(np.arange(c.shape[0], dtype=np.int64), np.diff(c.indptr))
     count = c.data.astype(np.int64)
-    # Rank "min" within each row: sort by (row, −count); a term's rank is 1 + the number of
-    # terms of its row before the first term with its count.
+    # Rank "min" within each row: sort by (row, −count), terms in order among equal counts (the
+    # sort is stable); a term's rank is 1 + the number of terms of its row before the first
+    # term with its count.
     order = np.lexsort((-count, row))
     r, k = row[order], count[order]
     index = np.arange(len(order))
     new_block = np.ones(len(order), dtype=bool)
     new_block[1:] = (r[1:] != r[:-1]) | (k[1:] != k[:-1])
     block_start = np.maximum.accumulate(np.where(new_block, index, 0))
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = block_start - c.indptr[r] + 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_tokens = count / words[row] * 10_000
-        per_chars = count / chars[row] * 10_000
+        per_tokens = k / words[r] * 10_000
+        per_chars = k / chars[r] * 10_000
     return {
-        "row": row,
-        "term": c.indices.astype(np.int64),
-        "count": count,
+        "row": r,
+        "term": c.indices[order].astype(np.int64),
+        "count": k,
         "per_10k_tokens": per_tokens,
         "per_10k_chars": per_chars,
-        "rank": rank,
-        "doc_freq": b.data.astype(np.int64),
+        "rank": block_start - c.indptr[r] + 1,
+        "doc_freq": b.data[order].astype(np.int64),
     }
 
 
@@ -453,8 +538,9 @@ def textstat_frequency(
         document_char_ngrams=document_char_ngrams,
     )
     doc_ids = _check_frequency_tables(tokens, documents, options)
-    units = _units(tokens, documents, doc_ids, options)
-    blocks, vocab = _coded_blocks(_counted(tokens, documents, doc_ids, options), units, options)
+    coded = _coded_tokens(tokens)  # the strings coded once for every count below
+    units = _units(coded, documents, doc_ids, options)
+    blocks, vocab = _coded_blocks(_counted(coded, documents, doc_ids, options), units, options)
     return _assemble(blocks, vocab)
 
 
@@ -572,14 +658,14 @@ class _Unit(NamedTuple):
 
 
 def _units(
-    tokens: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
+    coded: _CodedTokens, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
 ) -> list[_Unit]:
     """Every unit with its denominators, summed by ``dfm_group`` exactly as the counts are."""
     # Per-document denominators: all non-punctuation tokens (stopwords included), and n_chars.
-    words_doc = dfm(tokens, docs=doc_ids, remove_punct=True, remove_stop=False).doc_totals()
+    words_doc = _token_totals(coded, doc_ids)
     chars_doc = documents["n_chars"].to_numpy(dtype=np.int64)
     totals = Dfm(
-        sparse.csr_matrix(np.column_stack([words_doc.to_numpy(dtype=np.int64), chars_doc])),
+        sparse.csr_matrix(np.column_stack([words_doc, chars_doc])),
         pd.Index(doc_ids, name="doc_id"),
         pd.Index(["words", "chars"], name="term"),
     )
@@ -598,59 +684,121 @@ def _units(
     ]
 
 
+def _doc_rows(coded: _CodedTokens, doc_ids: list[str]) -> np.ndarray | None:
+    """The row of ``doc_ids`` of each coded token, or ``None`` when :func:`dfm` must count the
+    table itself: a missing or unlisted doc_id, a missing token or tokens that are not Arrow
+    strings (it reports or sorts those its own way)."""
+    dtype = coded.table["token"].dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    if (coded.token < 0).any():
+        return None
+    doc_index = pd.Index(doc_ids, dtype="object")
+    # doc code −1 (a missing doc_id) picks the −1 appended
+    rows = np.append(doc_index.get_indexer(coded.doc_uniques), -1)[coded.doc]
+    return None if (rows < 0).any() else rows
+
+
+def _token_totals(coded: _CodedTokens, doc_ids: list[str]) -> np.ndarray:
+    """Non-punctuation tokens per document (stopwords included): the row totals of
+    ``dfm(tokens, docs=doc_ids, remove_punct=True, remove_stop=False)``."""
+    rows = _doc_rows(coded, doc_ids)
+    if rows is None:
+        totals = dfm(coded.table, docs=doc_ids, remove_punct=True, remove_stop=False).doc_totals()
+        return totals.to_numpy(dtype=np.int64)
+    return np.bincount(rows[~coded.punct], minlength=len(doc_ids)).astype(np.int64)
+
+
+def _token_counts(
+    coded: _CodedTokens, doc_ids: list[str], keep: np.ndarray, options: _FrequencyOptions
+) -> Dfm:
+    """``dfm(tokens, docs=doc_ids, remove_punct=…, remove_stop=…)`` of the coded tokens
+    ``keep`` selects: the same matrix and terms, without coding the strings again."""
+    rows = _doc_rows(coded, doc_ids)
+    if rows is None:
+        return dfm(
+            coded.table,
+            docs=doc_ids,
+            remove_punct=options.remove_punct,
+            remove_stop=options.remove_stop,
+        )
+    counted = np.zeros(len(coded.token_uniques), dtype=bool)
+    counted[coded.token[keep]] = True
+    used = np.flatnonzero(counted)  # token codes counted
+    ranking = _code_point_order(_arrow_strings(coded.token_uniques[used]))
+    column_of_code = np.full(len(coded.token_uniques), -1, dtype=np.int64)
+    column_of_code[used[ranking]] = np.arange(len(used), dtype=np.int64)
+    matrix = sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], column_of_code[coded.token[keep]])),
+        shape=(len(doc_ids), len(used)),
+    )
+    matrix.sum_duplicates()
+    terms = np.asarray(coded.token_uniques[used[ranking]], dtype=object)
+    return Dfm(
+        matrix, pd.Index(doc_ids, name="doc_id", dtype="object"), pd.Index(terms, name="term")
+    )
+
+
 def _counted(
-    tokens: pd.DataFrame, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
+    coded: _CodedTokens, documents: pd.DataFrame, doc_ids: list[str], options: _FrequencyOptions
 ) -> Iterator[tuple[str, int, Dfm]]:
     """``(kind, n, per-document counts)`` for each size asked, one at a time (they are large)."""
     for n in options.ngrams:
         if n == 1:
-            counts = dfm(
-                tokens,
-                docs=doc_ids,
-                remove_punct=options.remove_punct,
-                remove_stop=options.remove_stop,
-            )
+            keep = np.ones(len(coded.order), dtype=bool)
+            if options.remove_punct:
+                keep &= ~coded.punct
+            if options.remove_stop:
+                keep &= ~coded.stop
+            counts = _token_counts(coded, doc_ids, keep, options)
         else:  # n-grams never hold punctuation
-            counts = dfm_ngrams(
-                tokens,
-                n,
-                docs=doc_ids,
-                remove_stop=options.remove_stop,
-                concatenator=options.concatenator,
-            )
+            counts = _ngram_counts(coded, n, doc_ids, options.remove_stop, options.concatenator)
         yield "token", n, counts
     for n in options.char_ngrams:
         yield "char", n, dfm_char_ngrams(documents, n, docs=doc_ids)
 
 
+class _Block(NamedTuple):
+    """The rows of one unit for one kind and size: codes of what is the same for all of them,
+    the label code of each row and the other columns (``term`` coded), ordered by label (in
+    runs), rank and term."""
+
+    scope: int  # index into SCOPES
+    grouping: int  # index into the groupings (0: none)
+    kind: int  # index into KINDS
+    ngram: int
+    label: np.ndarray
+    values: dict[str, np.ndarray]  # term, count, per_10k_tokens, per_10k_chars, rank, doc_freq
+
+
 def _coded_blocks(
     counted: Iterable[tuple[str, int, Dfm]], units: list[_Unit], options: _FrequencyOptions
-) -> tuple[list[dict], dict[str, np.ndarray]]:
+) -> tuple[list[_Block], dict[str, _Strings]]:
     """The rows of every kind, size and unit as blocks of integer codes, and the vocabularies
     (labels, terms, groupings) the codes index: no Python string object per output row."""
     labels: dict[str, int] = {}
-    term_vocab: list[np.ndarray] = []
+    term_vocab: list[_Strings] = []
     term_offset = 0
     groupings_order = [None, *options.group_by]
-    blocks: list[dict] = []
+    blocks: list[_Block] = []
     for kind, n, counts in counted:
         binary = Dfm((counts.matrix > 0).astype(np.int64).tocsr(), counts.docs, counts.terms)
-        term_vocab.append(np.asarray(counts.terms, dtype=object))
+        term_vocab.append(pd.array(counts.terms, dtype="str"))
         for unit in units:
             if unit.scope == "document" and n not in options.per_document[kind]:
                 continue
-            block = _unit_block(counts, binary, unit, options.min_count, labels)
-            size = len(block["count"])
-            block["term"] += term_offset
-            block["scope"] = np.full(size, SCOPES.index(unit.scope), dtype=np.int64)
-            block["grouping"] = np.full(size, groupings_order.index(unit.grouping), dtype=np.int64)
-            block["kind"] = np.full(size, KINDS.index(kind), dtype=np.int64)
-            block["ngram"] = np.full(size, n, dtype=np.int64)
-            blocks.append(block)
+            label, values = _unit_block(counts, binary, unit, options.min_count, labels)
+            values["term"] += term_offset
+            scope, grouping = SCOPES.index(unit.scope), groupings_order.index(unit.grouping)
+            blocks.append(_Block(scope, grouping, KINDS.index(kind), n, label, values))
         term_offset += len(counts.terms)
     vocab = {
         "label": np.asarray(list(labels), dtype=object),
-        "term": np.concatenate(term_vocab) if term_vocab else np.empty(0, dtype=object),
+        "term": (
+            pd.concat([pd.Series(terms) for terms in term_vocab], ignore_index=True).array
+            if term_vocab
+            else np.empty(0, dtype=object)
+        ),
         "grouping": np.asarray(groupings_order, dtype=object),
     }
     return blocks, vocab
@@ -658,9 +806,10 @@ def _coded_blocks(
 
 def _unit_block(
     counts: Dfm, binary: Dfm, unit: _Unit, min_count: int, labels: dict[str, int]
-) -> dict:
-    """The rows of one unit from per-document ``counts`` (and their 0/1 ``binary``); each new
-    row label gets the next code in ``labels``."""
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The label codes and the other columns of the rows of one unit from per-document
+    ``counts`` (and their 0/1 ``binary``), in the order of :func:`_long_rows`; each new row label
+    gets the next code in ``labels``."""
     if unit.mapping is None:
         c, b = counts, binary
     else:
@@ -673,46 +822,95 @@ def _unit_block(
     block = _long_rows(c, b, dense_totals[:, 0], dense_totals[:, 1])
     keep = block["count"] >= min_count  # after ranking, so ranks ignore min_count
     block = {name: values[keep] for name, values in block.items()}
-    block["label"] = label_codes[block.pop("row")]
-    return block
+    return label_codes[block.pop("row")], block
 
 
-def _text(vocabulary: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+def _text(vocabulary: _Strings, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Strings ``vocabulary[codes]`` as a ``str`` array; code −1 gives a missing value."""
-    strings = pd.array(np.asarray(vocabulary, dtype=object), dtype="str")
-    return strings.take(codes, allow_fill=True)
+    return pd.array(vocabulary, dtype="str").take(codes, allow_fill=True)
 
 
-def _assemble(blocks: list[dict], vocab: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One sorted frame from the blocks of coded rows."""
-    names = ["scope", "grouping", "label", "kind", "ngram", "term", "count"]
-    names += ["per_10k_tokens", "per_10k_chars", "rank", "doc_freq"]
-    empty = {"per_10k_tokens": np.empty(0), "per_10k_chars": np.empty(0)}
-    columns = {
-        name: (
-            np.concatenate([blk[name] for blk in blocks])
-            if blocks
-            else empty.get(name, np.empty(0, dtype=np.int64))
-        )
-        for name in names
+_RUN_KEYS = ("scope", "grouping", "label", "kind", "ngram")
+_VALUE_COLUMNS = ("term", "count", "per_10k_tokens", "per_10k_chars", "rank", "doc_freq")
+
+
+def _label_runs(blocks: list[_Block]) -> dict[str, np.ndarray]:
+    """Each run of rows of one label within a block: the ``block`` (its index), ``start`` within
+    it, ``length`` and its :data:`_RUN_KEYS`."""
+    names = ("block", "start", "length", *_RUN_KEYS)
+    pieces: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for index, block in enumerate(blocks):
+        label = block.label
+        new_run = np.ones(len(label), dtype=bool)
+        new_run[1:] = label[1:] != label[:-1]
+        starts = np.flatnonzero(new_run)
+        pieces["start"].append(starts)
+        pieces["length"].append(np.diff(np.append(starts, len(label))))
+        pieces["label"].append(label[starts])
+        pieces["block"].append(np.full(len(starts), index, dtype=np.int64))
+        for name in ("scope", "grouping", "kind", "ngram"):
+            pieces[name].append(np.full(len(starts), getattr(block, name), dtype=np.int64))
+    return {
+        name: np.concatenate(arrays).astype(np.int64) if arrays else np.empty(0, dtype=np.int64)
+        for name, arrays in pieces.items()
     }
-    # Sort keys (the last is the first key): scope, grouping, group or doc_id, kind, ngram, rank,
-    # term. Terms are coded in code-point order within each kind and n (Dfm terms are sorted);
-    # labels and groupings are ranked by their strings, so document order plays no part.
+
+
+def _sorted_runs(runs: dict[str, np.ndarray], vocab: dict[str, _Strings]) -> np.ndarray:
+    """The order of the runs by scope, grouping, group or doc_id, kind and ngram; labels and
+    groupings are ranked by their strings, so document order plays no part."""
     label_rank = np.argsort(np.argsort(vocab["label"].astype(str), kind="stable"))
     grouping_rank = np.argsort(np.argsort([g or "" for g in vocab["grouping"]], kind="stable"))
-    order = np.lexsort(
-        (
-            columns["term"],
-            columns["rank"],
-            columns["ngram"],
-            columns["kind"],
-            label_rank[columns["label"]] if len(label_rank) else columns["label"],
-            grouping_rank[columns["grouping"]],
-            columns["scope"],
+    keys = [
+        runs["scope"],
+        grouping_rank[runs["grouping"]],
+        label_rank[runs["label"]],
+        runs["kind"],
+        runs["ngram"],
+    ]
+    order = np.lexsort(keys[::-1])
+    repeated = np.ones(max(len(order) - 1, 0), dtype=bool)
+    for key in keys:
+        repeated &= key[order][1:] == key[order][:-1]
+    if repeated.any():
+        raise RuntimeError("a label's rows are split within a block; please report a bug")
+    return order
+
+
+def _spans(runs: dict[str, np.ndarray], run_order: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(block, start, stop)`` of the runs in ``run_order``, runs that follow one another in a
+    block made one span (all the rows of a block, often)."""
+    if not len(run_order):
+        return []
+    block, start = runs["block"][run_order], runs["start"][run_order]
+    stop = start + runs["length"][run_order]
+    joined = np.zeros(len(block), dtype=bool)
+    joined[1:] = (block[1:] == block[:-1]) & (start[1:] == stop[:-1])
+    first = np.flatnonzero(~joined)
+    last = np.append(first[1:], len(block)) - 1
+    return list(zip(block[first].tolist(), start[first].tolist(), stop[last].tolist(), strict=True))
+
+
+def _assemble(blocks: list[_Block], vocab: dict[str, _Strings]) -> pd.DataFrame:
+    """One sorted frame from the blocks of coded rows.
+
+    The table is sorted by scope, grouping, group or doc_id, kind, ngram, rank and term. Within
+    a block the rows of one label are a run already in order of rank and term (terms are coded
+    in code-point order within each kind and n, as Dfm terms are sorted), so sorting the runs by
+    the other keys sorts the table: the rows are copied run after run (slices, no gather).
+    """
+    runs = _label_runs(blocks)
+    run_order = _sorted_runs(runs, vocab)
+    lengths = runs["length"][run_order]
+    columns = {name: np.repeat(runs[name][run_order], lengths) for name in _RUN_KEYS}
+    spans = _spans(runs, run_order)
+    empty = {"per_10k_tokens": np.empty(0), "per_10k_chars": np.empty(0)}
+    for name in _VALUE_COLUMNS:
+        pieces = [blocks[b].values[name][start:stop] for b, start, stop in spans]
+        pieces = pieces or [block.values[name] for block in blocks]  # no rows: keep the dtypes
+        columns[name] = (
+            np.concatenate(pieces) if pieces else empty.get(name, np.empty(0, dtype=np.int64))
         )
-    )
-    columns = {name: values[order] for name, values in columns.items()}
     unit = columns["scope"]
     out = pd.DataFrame(
         {
