@@ -43,6 +43,18 @@ def two_short_texts(folder: Path) -> Path:
     return folder
 
 
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a program the tests interrupt: Ctrl-C delivered as from a terminal.
+
+    A child inherits its parent's blocked signals and ignored SIGINT; a library run earlier in
+    the same pytest worker (a resource tracker that blocks SIGINT while it spawns) can leave the
+    worker so, and the interrupt would then never reach the program under test."""
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is absent."""
     path = SHARED.joinpath(*parts)

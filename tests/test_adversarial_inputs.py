@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT, tree_sha256, two_short_texts
+from conftest import PROJECT, as_from_a_terminal, tree_sha256, two_short_texts
 
 from analysis.cli import main, whole_number
 from analysis.config.lexicon import load_slogans
@@ -348,6 +348,7 @@ def test_ctrl_c_while_the_libraries_load_is_one_line(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "info", "--texts", str(texts)],
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_from_a_terminal,
     )
     time.sleep(0.3)  # inside `import analysis` (about a second)
     process.send_signal(signal.SIGINT)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import matplotlib.font_manager  # noqa: F401  (its font cache is read before HOME moves)
 import pytest
-from conftest import PROJECT, tree_sha256, two_short_texts
+from conftest import PROJECT, as_from_a_terminal, tree_sha256, two_short_texts
 from filelock import FileLock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -285,7 +285,7 @@ def test_an_interrupt_prints_one_line_cleans_up_and_exits(tmp_path, signum, code
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "run", "--texts", str(texts), "--out", str(out),
          "--no-notebooks", "--formats", "png"],
-        stderr=subprocess.PIPE, text=True, env=env,
+        stderr=subprocess.PIPE, text=True, env=env, preexec_fn=as_from_a_terminal,
     )
     deadline = time.monotonic() + 120
     while not list(out.glob(".staging-*")) and time.monotonic() < deadline:
