@@ -1,0 +1,71 @@
+"""Where a run's time goes: the corpus build, then each statistics step, timed in one process.
+
+    .venv/bin/python benchmarks/stages.py TEXTS [--ext .md] [--config data/settings-large.yml]
+        [--cache DIR] [--jobs 2]
+
+Runs what `python -m analysis run --no-figures --no-notebooks` computes, step by step in the
+order of :data:`analysis.config.registry.STEPS`, and prints the seconds of each and the peak
+memory of the process. With a filled ``--cache`` the build reads cleaned texts and tokens from
+it (a warm run); with an empty one it cleans and segments (a cold run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import warnings
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("texts", type=Path)
+    parser.add_argument("--ext", default=".txt")
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+
+    from analysis.config.registry import STEPS
+    from analysis.config.settings import load_settings
+    from analysis.corpus.build import build_corpus
+    from analysis.run import steps
+    from analysis.run.options import study_documents
+    from analysis.run.policy import settings_with_options
+    from analysis.run.tables import corpus_tables
+
+    settings = settings_with_options(
+        load_settings(args.config),
+        group_by=None,
+        periods=None,
+        formats=None,
+        language=None,
+        reference_scores=None,
+    )
+    started = time.perf_counter()
+    corpus = build_corpus(
+        args.texts,
+        None,
+        settings=settings,
+        jobs=args.jobs,
+        cache_dir=args.cache,
+        extensions=(args.ext,),
+    )
+    print(f"| build (load, clean, segment, mentions) | {time.perf_counter() - started:.1f} |")
+    notes: list[dict[str, str]] = []
+    docs = study_documents(corpus, settings, notes)
+    run = steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
+    for step in STEPS:
+        started = time.perf_counter()
+        getattr(steps, step.name)(run)
+        print(f"| {step.name} | {time.perf_counter() - started:.1f} |", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
