@@ -255,14 +255,12 @@ def clean_texts(
     scheduler: str | None = None,
     progress: bool = False,
     connect_timeout: str = "30s",
-    cache_dir: str | None = None,
 ) -> list[CleanedText]:
     """:func:`analysis.corpus.clean.clean_text` of every raw text, in input order, with the chosen
-    engine: the cleaning-only first pass of :func:`process_corpus_texts`; through the cleaning
-    cache in ``cache_dir`` when given."""
+    engine: the cleaning-only first pass of :func:`process_corpus_texts`."""
     jobs = _check_options(raws, jobs, engine, scheduler, "clean_texts")
     with _mapper(engine, jobs, scheduler, progress, connect_timeout) as run:
-        return run(_clean_item, raws, _CleaningWork(rules, cache_dir), "cleaning", False)
+        return run(_clean_item, raws, _CleaningWork(rules), "cleaning", False)
 
 
 def process_texts(
