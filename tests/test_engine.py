@@ -163,3 +163,29 @@ def test_two_passes_on_a_dask_cluster_give_the_local_tables(tmp_path):
     assert_same_tables(on_dask, local)
     pd.testing.assert_frame_equal(on_dask.boilerplate, local.boilerplate)
     assert (on_dask.cleaning_log["rule"] == "shared_boilerplate").sum() == 10
+
+
+def test_a_run_the_caches_hold_starts_no_worker(tmp_path, monkeypatch):
+    """With every cleaning and every token cached, ``jobs=2`` reads them here: starting workers
+    (each loading the dictionaries) and sending every token back would cost more than reading."""
+    from analysis.corpus import engine
+
+    work = DocumentWork(WORK.rules, WORK.config, str(tmp_path / "t"), str(tmp_path / "c"))
+    cold = engine.process_corpus_texts(FOOTER_TEXTS, work, jobs=2).processed
+    second = [*FOOTER_TEXTS, "第6篇：新加的一篇。"]
+
+    class NoWorkers:
+        def __init__(self, *args, **kwargs):
+            raise AssertionError("a worker process was started for cached documents")
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", NoWorkers)
+    warm = engine.process_corpus_texts(FOOTER_TEXTS, work, jobs=2).processed
+    assert same(warm, cold)
+    assert [p.cleaned for p in warm] == [p.cleaned for p in cold]
+    # one document added: the others are read, the new one is processed here
+    added = engine.process_corpus_texts(second, work, jobs=2).processed
+    uncached = DocumentWork(WORK.rules, WORK.config)
+    assert same(added, engine.process_corpus_texts(second, uncached, jobs=1).processed)
+    assert [p.words.to_pylist() for p in added] == [
+        p.words.to_pylist() for p in engine.process_corpus_texts(second, uncached, jobs=1).processed
+    ]

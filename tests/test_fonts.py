@@ -60,7 +60,98 @@ def test_default_is_the_packaged_noto_sans_cjk(packaged_font):
 
 
 def test_font_stack_is_cjk_then_latin_fallback():
-    assert font_stack() == ["Noto Sans CJK SC", "DejaVu Sans"]
+    assert font_stack() == ["Noto Sans CJK SC Common", "Noto Sans CJK SC", "DejaVu Sans"]
+
+
+# --- the common face ---------------------------------------------------------------------------
+
+OUTSIDE_GB2312 = "堃镕"  # in names (朱镕基), not in GB2312; Noto Sans CJK SC has both
+
+
+def test_the_common_face_draws_what_the_full_font_draws(packaged_font):
+    """Same outlines and advance widths for every kind of character it holds, so a figure looks
+    the same; the PostScript name is the full font's, so a PDF still names Noto Sans CJK SC."""
+    from matplotlib import ft2font
+
+    from analysis.plots.fonts import common_codepoints, font_files_for
+
+    [common_file, full_file, _] = font_files_for(font_manager.FontProperties(family=font_stack()))
+    assert Path(full_file[0]).resolve() == packaged_font.resolve()
+    common, full = ft2font.FT2Font(str(common_file[0])), ft2font.FT2Font(str(full_file[0]))
+    assert common.postscript_name == full.postscript_name == "NotoSansCJKsc-Regular"
+    assert (common.ascender, common.descender, common.bbox) == (full.ascender, full.descender,
+                                                                full.bbox)
+    assert common.num_glyphs < full.num_glyphs / 5
+    for ch in "团结民主集中制一把手（）、。“”Aa1%—①Ⅱ→■":
+        assert ord(ch) in common_codepoints()
+        glyphs = []
+        for font in (common, full):
+            font.set_size(48, 72)
+            glyph = font.load_char(ord(ch), ft2font.LoadFlags.NO_HINTING)
+            glyphs.append((glyph.linearHoriAdvance, glyph.bbox, font.get_path()[0].tobytes()))
+        assert glyphs[0] == glyphs[1], ch
+    assert all(ord(ch) not in common_codepoints() for ch in OUTSIDE_GB2312)
+    assert missing_characters(OUTSIDE_GB2312) == []  # drawn by the full font, next in the stack
+
+
+def test_a_pdf_embeds_the_common_face_and_the_full_font_only_for_what_it_lacks(tmp_path):
+    def base_fonts(title: str) -> list[bytes]:  # one per embedded subset
+        with figure_style():
+            fig, ax = plt.subplots(figsize=figure_size("single"))
+            ax.set_title(title)
+        try:
+            [pdf] = save_figure(fig, f"t{len(title)}", folder=tmp_path, formats=("pdf",))
+        finally:
+            plt.close(fig)
+        found = set(re.findall(rb"/BaseFont\s*/([A-Z]{6})\+([^\s/\]>]+)", pdf.read_bytes()))
+        return [name for _, name in sorted(found)]
+
+    assert base_fonts("团结 2007 (a)") == [b"NotoSansCJKsc-Regular"]
+    assert base_fonts(f"团结{OUTSIDE_GB2312}") == [b"NotoSansCJKsc-Regular"] * 2
+
+
+def test_without_a_writable_cache_the_full_font_draws_alone(monkeypatch, tmp_path):
+    from analysis.plots import fonts
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_CACHE", str(blocked))
+    fonts._common_face.cache_clear()
+    try:
+        assert fonts.common_face(resolve_cjk_font()) is None
+        assert font_stack() == ["Noto Sans CJK SC", "DejaVu Sans"]
+    finally:
+        fonts._common_face.cache_clear()
+
+
+def test_the_common_face_is_built_once_per_font_and_reused(monkeypatch, tmp_path):
+    from analysis.plots import fonts
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    fonts._common_face.cache_clear()
+    try:
+        assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
+        [built] = (tmp_path / "fonts").iterdir()
+        stamp = built.stat().st_mtime_ns
+        fonts._common_face.cache_clear()
+        assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
+        assert [p.stat().st_mtime_ns for p in (tmp_path / "fonts").iterdir()] == [stamp]
+    finally:
+        fonts._common_face.cache_clear()
+
+
+def test_a_web_font_subset_holds_exactly_the_characters_asked_for(packaged_font):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from analysis.plots.fonts import web_font_subset
+
+    data = web_font_subset(packaged_font, "团结民主集中制")
+    assert data[:4] == b"wOFF" and len(data) < 20_000
+    font = TTFont(io.BytesIO(data))
+    assert set(font.getBestCmap()) == {ord(ch) for ch in "团结民主集中制"}
+    assert "GSUB" in font  # layout features kept for the browser
 
 
 def test_slogans_latin_digits_and_punctuation_are_covered():

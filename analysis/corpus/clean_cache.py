@@ -102,6 +102,12 @@ class CleaningCache:
         atomic_write(self.path(key), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def cached_cleaning(raw: str, rules: CleaningRules, folder: str) -> CleanedText | None:
+    """What the cache in ``folder`` holds for ``raw`` cleaned with ``rules``; ``None``: a miss."""
+    cache = CleaningCache(folder)
+    return cache.get(cache.key(raw, rules))
+
+
 def clean_text_cached(raw: str, rules: CleaningRules, folder: str | None) -> CleanedText:
     """:func:`analysis.corpus.clean.clean_text`, read from and written to the cache in
     ``folder`` (no cache when ``None``). The result is the same either way."""

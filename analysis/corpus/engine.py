@@ -44,7 +44,7 @@ from analysis.corpus.boilerplate import (
     with_shared_lines,
 )
 from analysis.corpus.clean import CleanedText
-from analysis.corpus.clean_cache import clean_text_cached
+from analysis.corpus.clean_cache import cached_cleaning, clean_text_cached
 from analysis.corpus.segment import Segmenter, SegmenterConfig, Segments, TokenCache
 from analysis.corpus.sentences import sentence_spans
 from analysis.errors import InputError
@@ -109,6 +109,10 @@ def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
                 cache.put(key, segments)
             except OSError as exc:  # a cache is only a cache: the run needs the tokens
                 problem = f"{exc.filename or cache.folder}: {exc.strerror or exc}"
+    return _processed(cleaned, segments, problem)
+
+
+def _processed(cleaned: CleanedText, segments: Segments, problem: str | None = None) -> Processed:
     words = segments.word_array(cleaned.text)
     return Processed(cleaned, segments, sentence_spans(cleaned.text), words, problem)
 
@@ -138,6 +142,35 @@ class _CleaningWork(NamedTuple):
 
 def _clean_item(raw: str, work: _CleaningWork) -> CleanedText:
     return clean_text_cached(raw, work.rules, work.cache_dir)
+
+
+def _cached_process_item(item: str | _Cleaned, work: DocumentWork) -> Processed | None:
+    """:func:`_process_item` when the caches hold all of it, else ``None``."""
+    if work.cache_dir is None:
+        return None
+    if isinstance(item, _Cleaned):
+        cleaned: CleanedText | None = CleanedText(item.text, "", "none", ())
+    elif work.cleaning_cache_dir is None:
+        return None
+    else:
+        cleaned = cached_cleaning(item, work.rules, work.cleaning_cache_dir)
+    if cleaned is None:
+        return None
+    cache = TokenCache(work.cache_dir)
+    segments = cache.get(cache.key(work.config, cleaned.text))
+    return None if segments is None else _processed(cleaned, segments)
+
+
+def _cached_clean_item(raw: str, work: _CleaningWork) -> CleanedText | None:
+    return None if work.cache_dir is None else cached_cleaning(raw, work.rules, work.cache_dir)
+
+
+# Reading a cached result here costs less than sending it back from a worker, and a run whose
+# every document is cached starts no worker (nor loads a dictionary) at all.
+_CACHE_LOOKUPS: dict[Callable, Callable[[Any, Any], Any]] = {
+    _process_item: _cached_process_item,
+    _clean_item: _cached_clean_item,
+}
 
 
 def _call_batch(items: Sequence[Any], function: Callable, payload: Any) -> list:
@@ -329,24 +362,36 @@ def _map_locally(
     segmenting: bool,
 ) -> list:
     bar = _progress_bar(len(items), progress, description)
-    results: list = []
     try:
         if jobs == 1 or len(items) < 2:
+            results: list = []
             for item in items:
                 results.append(function(item, payload))
                 bar.update(1)
             return results
+        lookup = _CACHE_LOOKUPS.get(function)
+        found = [lookup(item, payload) for item in items] if lookup else [None] * len(items)
+        missing = [i for i, result in enumerate(found) if result is None]
+        bar.update(len(items) - len(missing))
+        if len(missing) < 2:  # not worth starting workers for
+            for i in missing:
+                found[i] = function(items[i], payload)
+                bar.update(1)
+            return found
         # Chunks big enough to keep inter-process traffic low, small enough to balance load.
-        chunk = max(1, min(64, len(items) // (jobs * 8)))
+        chunk = max(1, min(64, len(missing) // (jobs * 8)))
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(items)),
+            max_workers=min(jobs, len(missing)),
             initializer=_init_worker,
             initargs=(payload, segmenting),
         ) as pool:
-            for result in pool.map(partial(_in_worker, function), items, chunksize=chunk):
-                results.append(result)
+            computed = pool.map(
+                partial(_in_worker, function), [items[i] for i in missing], chunksize=chunk
+            )
+            for i, result in zip(missing, computed, strict=True):
+                found[i] = result
                 bar.update(1)
-            return results
+            return found
     finally:
         bar.close()
 

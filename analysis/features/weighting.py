@@ -16,7 +16,6 @@ from typing import Literal
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.checks import check_bool, check_choice
 from analysis.features.dfm import Dfm
@@ -66,6 +65,9 @@ def tfidf_matrix(
     counts = sparse.csr_matrix(d.matrix, dtype=np.float64)
     if counts.shape[0] == 0 or counts.shape[1] == 0:
         return counts
+    # imported here: scikit-learn takes seconds to import, and reading a run needs none of it
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     transformer = TfidfTransformer(
         norm=None if norm in (None, "none") else norm,
         use_idf=idf != "none",

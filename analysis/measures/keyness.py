@@ -72,8 +72,6 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from analysis.checks import check_bool, check_choice, check_int, check_number, require_columns
 from analysis.errors import InputError
@@ -125,6 +123,9 @@ def adjust_pvalues(p: Sequence[float] | np.ndarray, method: PAdjust = "holm") ->
         raise InputError("adjust_pvalues: p-values must not be NaN; drop the untested terms first")
     if method == "none" or len(p) == 0:
         return p.copy()
+    # imported here: statsmodels and scipy.stats take seconds to import
+    from statsmodels.stats.multitest import multipletests
+
     return multipletests(p, method=_STATSMODELS_METHOD[method])[1]
 
 
@@ -170,6 +171,8 @@ def _keyness_arrays(
         log_ratio = np.log2(a_adj / b_adj)
         pct_diff = 100.0 * (a_adj - b_adj) / b_adj
         pmi = np.where(a > 0, np.log2(a / expected[0]), np.nan)
+    from scipy import stats  # slow to import: only where keyness is computed
+
     p_value = stats.chi2.sf(g2, df=1)
     return {
         "g2": sign * g2,

@@ -131,7 +131,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import norm
 
 from analysis.checks import (
     MAX_BOOTSTRAP_RESAMPLES,
@@ -309,6 +308,8 @@ def textmodel_wordscores(
     ref_rows = d.docs.get_indexer(reference.index)
     word_score, scorable = _word_scores(counts[ref_rows].toarray(), reference, smooth)
     scored_tokens, raw, se = _text_scores(counts, word_score, scorable, d.docs, caller)
+    from scipy.stats import norm  # slow to import: only where intervals are computed
+
     z = float(norm.ppf((1 + level) / 2))
     low, high = raw - z * se, raw + z * se
     slope, intercept = _rescale_map(rescaling, raw, is_reference, reference, d.docs, lbg_basis,
@@ -610,6 +611,8 @@ def _position_intervals(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """Standard errors, interval ends and ``ci_method`` of the positions (module docstring)."""
     theta = fit.theta
+    from scipy.stats import norm  # slow to import: only where intervals are computed
+
     z = float(norm.ppf((1 + level) / 2))
     if not bootstrap:
         se = _document_se(fit)

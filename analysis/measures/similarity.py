@@ -31,8 +31,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.cluster import hierarchy
-from scipy.spatial.distance import squareform
 
 from analysis.checks import check_choice, check_number
 from analysis.errors import InputError
@@ -220,6 +218,9 @@ def textmodel_hclust(
         )
     distance = np.clip(1.0 - _cosine_dense(unit, weighted), 0.0, 1.0)
     np.fill_diagonal(distance, 0.0)
+    from scipy.cluster import hierarchy  # slow to import: only where documents are clustered
+    from scipy.spatial.distance import squareform
+
     z = hierarchy.linkage(squareform(distance, checks=False), method=linkage)
     labels = [str(doc) for doc in d.docs]
     members: list[list[str]] = [[label] for label in labels]

@@ -140,8 +140,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linear_sum_assignment
-from sklearn.decomposition import NMF, LatentDirichletAllocation
 from threadpoolctl import threadpool_limits  # a requirement of scikit-learn
 
 from analysis.checks import (
@@ -494,6 +492,8 @@ def _nndsvda_start(x: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray
 
 
 def _fit_nmf(x: sparse.csr_matrix, k: int, seed: int, max_iter: int) -> _Fit:
+    from sklearn.decomposition import NMF  # slow to import: only where a model is fitted
+
     start = _nndsvda_start(x, k)
     model = NMF(
         n_components=k, init="custom" if start is not None else "nndsvda", solver="cd",
@@ -505,6 +505,8 @@ def _fit_nmf(x: sparse.csr_matrix, k: int, seed: int, max_iter: int) -> _Fit:
 
 
 def _fit_lda(counts: sparse.csr_matrix, k: int, seed: int, max_iter: int) -> _Fit:
+    from sklearn.decomposition import LatentDirichletAllocation  # slow to import
+
     model = LatentDirichletAllocation(
         n_components=k, learning_method="batch", max_iter=max_iter, random_state=seed,
         n_jobs=1,
@@ -535,6 +537,8 @@ def _fit_guided_nmf(
     w, h = start.shares, start.weights
     phi = np.nan_to_num(_normalised_rows(h), nan=0.0)
     seed_mass = seed_terms @ phi.T  # groups × topics: weight of each group's seeds
+    from scipy.optimize import linear_sum_assignment
+
     _, chosen = linear_sum_assignment(seed_mass, maximize=True)
     order = np.r_[chosen, np.setdiff1d(np.arange(k), chosen)].astype(np.int64)
     w, h = w[:, order], h[order]
@@ -1027,6 +1031,8 @@ def _cross_validated_bound(
         words = float(held_out.sum())
         if words == 0:
             continue
+        from sklearn.decomposition import LatentDirichletAllocation
+
         model = LatentDirichletAllocation(
             n_components=k, learning_method="batch", max_iter=max_iter, random_state=seed,
             n_jobs=1,

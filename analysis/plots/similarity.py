@@ -20,7 +20,6 @@ from matplotlib.colors import Colormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
-from scipy.cluster import hierarchy
 
 from analysis.checks import check_choice, require_columns
 from analysis.errors import InputError
@@ -81,6 +80,8 @@ def textplot_similarity(
     """
     _check_arguments(similarity_table, clustering, measure, annotate, width)
     check_language(language, "textplot_similarity")
+    from scipy.cluster import hierarchy  # slow to import: only where a dendrogram is drawn
+
     tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True)
     layout = _layout(similarity_table, clustering, tree, measure, annotate, doc_labels, doc_ids)
     return _draw(layout, tree, clustering, measure, width, language)

@@ -184,28 +184,13 @@ def embed_cjk_font(html: str) -> str:
     and text would show boxes. The subset (WOFF, base64) adds some hundred kilobytes.
     """
     import base64
-    import io
 
-    from fontTools import subset
+    from analysis.plots.fonts import resolve_cjk_font, web_font_subset
 
-    from analysis.plots.fonts import resolve_cjk_font
-
-    used = sorted({ch for ch in html if ord(ch) > 0x2E7F})
+    used = {ch for ch in html if ord(ch) > 0x2E7F}
     if not used:
         return html
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = ["*"]
-    font = subset.load_font(str(resolve_cjk_font().path), options)
-    try:
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(used))
-        subsetter.subset(font)
-        buffer = io.BytesIO()
-        subset.save_font(font, buffer, options)
-    finally:
-        font.close()
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(web_font_subset(resolve_cjk_font().path, used)).decode("ascii")
     style = (
         "<style>@font-face{font-family:'CJK Embedded';"
         f"src:url(data:font/woff;base64,{data}) format('woff');}}"
