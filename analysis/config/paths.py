@@ -58,21 +58,32 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     file system; on any error the temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
+    tmp = temporary_beside(path)
     try:
         write(tmp)
-        # mkstemp creates the file private (0600); give it the permissions of any new file
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def temporary_beside(path: str | Path) -> Path:
+    """A new empty file in ``path``'s folder (created if needed), hidden, with the permissions
+    of any new file: written there, it replaces ``path`` atomically (same file system)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        # mkstemp creates the file private (0600); give it the permissions of any new file
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+    except BaseException:
+        os.unlink(tmp_name)
+        raise
+    return Path(tmp_name)
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import sys
 import unicodedata
@@ -27,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
-from analysis.config.paths import atomic_write, safe_child
+from analysis.config.paths import safe_child, temporary_beside
 from analysis.errors import InputError
 from analysis.plots.fonts import (
     font_files_for,
@@ -148,6 +149,12 @@ def check_glyphs(fig: Figure) -> None:
     # Under the export settings, as save_figure draws: labels created now get the CJK font.
     with mpl.rc_context(export_rc_params()), _recording_missing_glyphs() as warned:
         fig.draw_without_rendering()
+    _check_drawn_glyphs(fig, warned)
+
+
+def _check_drawn_glyphs(fig: Figure, warned: Sequence[str]) -> None:
+    """:func:`check_glyphs` after the drawing: ``warned`` holds the characters matplotlib warned
+    about while drawing ``fig``."""
     missing = dict.fromkeys(warned)
     offending: list[str] = []
     files_by_font: dict[FontProperties, list[tuple[str, int]]] = {}
@@ -244,11 +251,8 @@ def save_figure(
         )
     stem = safe_figure_name(stem_name)
     targets = [safe_child(target_folder, f"{stem}.{fmt}") for fmt in chosen]
-    written = SavedFiles()
     with mpl.rc_context(export_rc_params()):
-        check_glyphs(fig)
-        for fmt, target in zip(chosen, targets, strict=True):
-            written.append(atomic_write(target, _figure_writer(fig, fmt, dpi, run_id)))
+        written = SavedFiles(_write_all(fig, dict(zip(chosen, targets, strict=True)), dpi, run_id))
     for path in written:
         if path.suffix == ".pdf" and path.stat().st_size > MAX_PDF_BYTES:
             warnings.warn(
@@ -262,18 +266,35 @@ def save_figure(
     return written
 
 
-def _figure_writer(fig: Figure, fmt: FigureFormat, dpi: float, run_id: str | None = None):
-    metadata: dict[str, str | None] = dict(_SAVE_METADATA[fmt])
-    if run_id is not None:
-        metadata[RUN_ID_KEYS[fmt]] = run_id
-
-    def write(tmp: Path) -> None:
-        with _recording_missing_glyphs() as warned:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-        if warned:  # raising here makes atomic_write discard the file
-            raise missing_glyph_error(warned, where=f"the {fmt.upper()} export", fonts=font_stack())
-
-    return write
+def _write_all(
+    fig: Figure, targets: dict[FigureFormat, Path], dpi: float, run_id: str | None
+) -> list[Path]:
+    """Write each format into a temporary file beside its target, check the figure's text once
+    it has been drawn for the first format (:func:`check_glyphs` without a drawing of its own:
+    one drawing fewer per save), then move every file into place. Any error, a box included,
+    removes the temporary files and leaves the targets as they were."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for i, (fmt, target) in enumerate(targets.items()):
+            tmp = temporary_beside(target)
+            staged.append((tmp, target))
+            metadata: dict[str, str | None] = dict(_SAVE_METADATA[fmt])
+            if run_id is not None:
+                metadata[RUN_ID_KEYS[fmt]] = run_id
+            with _recording_missing_glyphs() as warned:
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+            if i == 0:
+                _check_drawn_glyphs(fig, warned)
+            elif warned:
+                where = f"the {fmt.upper()} export"
+                raise missing_glyph_error(warned, where=where, fonts=font_stack())
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    return [target for _, target in staged]
 
 
 @contextmanager

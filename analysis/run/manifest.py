@@ -63,6 +63,7 @@ LIBRARIES = (
     "wordcloud",
     "mplfonts",
     "fonttools",
+    "uharfbuzz",
     "openpyxl",
     "papermill",
     "pyyaml",
