@@ -224,6 +224,19 @@ def _execute_one(
         }
 
 
+def _init_notebook_worker(parent: int) -> None:
+    """Initialiser of a process that drives kernels: it ends with the run (``die_with_parent``)
+    and skips building jsonschema's IRI grammar, which ``rfc3987_syntax`` compiles with Lark
+    when imported (about 3 s, in every process that imports nbformat). Notebook JSON has no IRI
+    fields, so nothing here would use it; jsonschema checks that format only when it is there."""
+    import sys
+
+    from analysis.corpus.engine import die_with_parent
+
+    die_with_parent(parent)
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def execute_notebooks(
     output_dir: Path,
     *,
@@ -244,7 +257,7 @@ def execute_notebooks(
 
     from tqdm.auto import tqdm
 
-    from analysis.corpus.engine import default_jobs, die_with_parent
+    from analysis.corpus.engine import default_jobs
 
     parameters = notebook_parameters(results_dir=results_dir)
     output_dir = Path(output_dir)
@@ -260,7 +273,7 @@ def execute_notebooks(
             with ProcessPoolExecutor(
                 max_workers=jobs,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=die_with_parent,
+                initializer=_init_notebook_worker,
                 initargs=(os.getpid(),),
             ) as pool:
                 futures = [
