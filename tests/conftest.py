@@ -6,10 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import warnings
 from pathlib import Path
 
 import pytest
+
+# jsonschema (under nbformat) imports rfc3987_syntax, which compiles an IRI grammar with Lark on
+# import: about three seconds in every test process, for a format no notebook field uses. The
+# notebook workers of a run skip it the same way (analysis.run.notebooks).
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 PROJECT = Path(__file__).resolve().parent.parent
 DATA = PROJECT / "data"

@@ -45,7 +45,7 @@ from analysis.corpus.boilerplate import (
 )
 from analysis.corpus.clean import CleanedText
 from analysis.corpus.clean_cache import cached_cleaning, clean_text_cached
-from analysis.corpus.segment import Segmenter, SegmenterConfig, Segments, TokenCache
+from analysis.corpus.segment import SegmenterConfig, Segments, TokenCache, shared_segmenter
 from analysis.corpus.sentences import sentence_spans
 from analysis.errors import InputError
 
@@ -81,16 +81,6 @@ class Processed(NamedTuple):
     cache_problem: str | None = None
 
 
-_SEGMENTERS: dict[str, Segmenter] = {}  # one per process and configuration
-
-
-def _segmenter(config: SegmenterConfig) -> Segmenter:
-    segmenter = _SEGMENTERS.get(config.fingerprint)
-    if segmenter is None:
-        segmenter = _SEGMENTERS[config.fingerprint] = Segmenter(config)
-    return segmenter
-
-
 def process_text(raw: str, work: DocumentWork) -> Processed:
     """Clean one raw text and segment it, through the caches when there are some."""
     return segment_cleaned(clean_text_cached(raw, work.rules, work.cleaning_cache_dir), work)
@@ -103,7 +93,7 @@ def segment_cleaned(cleaned: CleanedText, work: DocumentWork) -> Processed:
     segments = cache.get(key) if cache is not None else None
     problem = None
     if segments is None:
-        segments = _segmenter(work.config).segment(cleaned.text)
+        segments = shared_segmenter(work.config).segment(cleaned.text)
         if cache is not None:
             try:
                 cache.put(key, segments)
@@ -185,7 +175,7 @@ def _init_worker(payload: Any, segmenting: bool) -> None:
     global _PAYLOAD
     _PAYLOAD = payload
     if segmenting:
-        _segmenter(payload.config)  # load the dictionaries once, before the first document
+        shared_segmenter(payload.config)  # load the dictionaries before the first document
 
 
 def _in_worker(function: Callable, item: Any) -> Any:

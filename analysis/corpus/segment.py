@@ -398,6 +398,22 @@ class TokenCache:
 
 # --- segmenting many documents ---------------------------------------------------------------
 
+_SEGMENTERS: dict[str, Segmenter] = {}  # per process, by configuration
+_MAX_SEGMENTERS = 4  # each holds its dictionaries (tens of megabytes)
+
+
+def shared_segmenter(config: SegmenterConfig) -> Segmenter:
+    """The segmenter of ``config`` in this process, built (loading its dictionaries, about a
+    second for jieba) on first use only. The configuration's fingerprint covers the dictionaries'
+    contents, so an edited dictionary gets a new segmenter."""
+    segmenter = _SEGMENTERS.get(config.fingerprint)
+    if segmenter is None:
+        if len(_SEGMENTERS) >= _MAX_SEGMENTERS:
+            _SEGMENTERS.pop(next(iter(_SEGMENTERS)))  # the oldest
+        segmenter = _SEGMENTERS[config.fingerprint] = Segmenter(config)
+    return segmenter
+
+
 _WORKER: Segmenter | None = None
 
 
@@ -437,7 +453,7 @@ def segment_texts(
     if todo:
         bar = _progress_bar(len(todo), progress)
         if jobs == 1 or len(todo) == 1:
-            segmenter = Segmenter(config)
+            segmenter = shared_segmenter(config)
             fresh = []
             for i in todo:
                 fresh.append(segmenter.segment(texts[i]))
