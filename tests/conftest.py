@@ -147,3 +147,21 @@ def pytest_collection_modifyitems(config, items):
         return (not slow, not uses_full_run if slow else uses_full_run)
 
     items.sort(key=order)
+
+
+def pytest_collection_finish(session):
+    """Stop when ``--dist loadgroup`` does not group: the tests marked ``xdist_group`` share
+    state that one worker must own (tests/test_reliability_run.py). pytest 9.2 silently broke
+    the grouping (pytest-xdist#1386), which is why pyproject.toml keeps pytest below it."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    ungrouped = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"--dist loadgroup did not group {ungrouped[0]} (pytest-xdist#1386: pytest "
+            f"{pytest.__version__} with this pytest-xdist); install the pytest pyproject.toml names"
+        )
