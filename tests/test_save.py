@@ -148,6 +148,24 @@ def test_check_glyphs_catches_a_character_matplotlib_warned_about_before():
         plt.close(later)
 
 
+@pytest.mark.parametrize("formats", [("png",), ("svg", "pdf")])
+def test_save_catches_a_character_matplotlib_warned_about_before(tmp_path, formats):
+    """save_figure checks the text on its first export's drawing, with the character maps too:
+    matplotlib's warning, given once per font and character, has already been spent."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        earlier = chinese_figure("团结\ue001")
+        earlier.draw_without_rendering()
+    later = chinese_figure("团结\ue001")
+    try:
+        with pytest.raises(MissingGlyphError, match="U\\+E001"):
+            save_figure(later, "late", folder=tmp_path, formats=formats)
+    finally:
+        plt.close(earlier)
+        plt.close(later)
+    assert not any(tmp_path.iterdir())  # nothing written, not even a temporary file
+
+
 def test_check_glyphs_passes_mathtext_and_a_good_figure(slogan_figure):
     slogan_figure.axes[0].set_xlabel(r"$\chi^2$ keyness")
     check_glyphs(slogan_figure)

@@ -7,7 +7,9 @@ tables never depend on how the work was spread:
 
 * ``engine="local", jobs=1`` — in this process;
 * ``engine="local", jobs=N`` — N worker processes on this machine, each loading the
-  dictionaries once (``concurrent.futures.ProcessPoolExecutor``);
+  dictionaries once (``concurrent.futures.ProcessPoolExecutor``). Documents the caches already
+  hold are read here first and only the others go to workers, so a run the caches hold
+  entirely starts none;
 * ``engine="dask", scheduler=ADDRESS`` — the workers of a ``dask.distributed`` cluster. Each
   worker process builds its segmenter once (on its first document). The workers need this
   package installed (``pip install cpc-leadership-analysis[dask]`` or the project checkout);
