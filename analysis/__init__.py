@@ -12,8 +12,9 @@ or stage by stage: :func:`load_corpus` → :func:`clean_corpus` → :func:`corpu
 A finished run of ``python -m analysis run`` is read back with :func:`load_results`.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from analysis.lazy_exports import lazy_exports
 
 # Where each public name lives. They are imported on first use (PEP 562), so that
 # ``python -m analysis`` starts its command line, and answers Ctrl-C, before pandas and jieba load.
@@ -64,17 +65,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from analysis.run.results import RunResults, load_results
 
 
-def __getattr__(name: str) -> object:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value  # once imported, a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
-
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)
 
 __all__ = [
     "CorpusTables",

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "analysis"
 
 #: The stages in the order data flows; a module may import from its own stage or an earlier one.
 LAYERS = {
-    "errors": 0, "checks": 0,
+    "errors": 0, "checks": 0, "lazy_exports": 0,
     "config": 1,
     "corpus": 2,
     "features": 3,

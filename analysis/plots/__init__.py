@@ -14,8 +14,9 @@ writes files. :mod:`analysis.run.figures` draws and saves every figure of the st
 >>> save_figure(fig, "slogan_counts")                     # doctest: +SKIP
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from analysis.lazy_exports import lazy_exports
 
 # Where each public name lives. They are imported on first use (PEP 562), so that importing one
 # module of the package (``analysis.plots.fonts``, say) does not load every plot and its libraries.
@@ -137,17 +138,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from analysis.plots.xray import textplot_xray
 
 
-def __getattr__(name: str) -> object:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'analysis.plots' has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name]), name)
-    globals()[name] = value  # once imported, a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
-
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)
 
 __all__ = [
     "COLUMN_WIDTH_INCHES",
