@@ -194,20 +194,31 @@ def web_font_subset(path: str | Path, characters: Iterable[str]) -> bytes:
     """The font file at ``path`` cut down to ``characters`` (with the OpenType layout features
     they use), as a WOFF web font: HarfBuzz's subsetter, milliseconds for a CJK font where
     fontTools' takes seconds."""
-    import uharfbuzz as hb
-
-    face = hb.Face(hb.Blob.from_file_path(str(path)))
-    wanted = hb.SubsetInput()
-    wanted.unicode_set.update(ord(ch) for ch in characters)
-    wanted.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()  # every feature, not a default few
-    subset = hb.subset(face, wanted)
-    if subset is None:
-        raise FontNotFoundError(f"HarfBuzz could not subset the font {path}")
-    font = TTFont(io.BytesIO(subset.blob.data), lazy=True)
+    font = _harfbuzz_subset(str(path), {ord(ch) for ch in characters}, every_feature=True)
     font.flavor = "woff"
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
+
+
+def _harfbuzz_subset(
+    path: str, codepoints: Iterable[int], *, every_feature: bool = False, drop: Sequence[str] = ()
+) -> TTFont:
+    """The font file at ``path`` subset by HarfBuzz to ``codepoints``, read lazily by fontTools
+    (so that saving it copies every table it does not touch as it is)."""
+    import uharfbuzz as hb
+
+    wanted = hb.SubsetInput()
+    wanted.unicode_set.update(codepoints)
+    if every_feature:  # every layout feature, not HarfBuzz's default few
+        wanted.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).invert()
+    dropped = wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in drop:
+        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
+    subset = hb.subset(hb.Face(hb.Blob.from_file_path(path)), wanted)
+    if subset is None:
+        raise FontNotFoundError(f"HarfBuzz could not subset the font {path}")
+    return TTFont(io.BytesIO(subset.blob.data), lazy=True, recalcTimestamp=False)
 
 
 def _font_cache_folder() -> Path:
@@ -228,7 +239,7 @@ def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None
     name = f"{family} {COMMON_FACE_SUFFIX}"
     try:
         if not target.is_file():
-            data = _subset_common(hb, path, name)
+            data = _subset_common(path, name)
             atomic_write(target, lambda tmp: tmp.write_bytes(data))
         registered = register_font_file(target)
     except Exception:  # a font HarfBuzz cannot read, a folder that cannot be written
@@ -236,19 +247,11 @@ def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None
     return registered if registered == name else None
 
 
-def _subset_common(hb, path: str, name: str) -> bytes:
-    face = hb.Face(hb.Blob.from_file_path(path))
-    wanted = hb.SubsetInput()
-    wanted.unicode_set.update(common_codepoints())
-    dropped = wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
-    for tag in ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "VORG", "vhea", "vmtx", "kern"):
-        dropped.add(int.from_bytes(tag.encode("ascii"), "big"))
-    subset = hb.subset(face, wanted)
-    if subset is None:
-        raise ValueError(f"HarfBuzz could not subset {path}")
-    # Only the name table changes; fontTools copies the other tables as they are.
-    font = TTFont(io.BytesIO(subset.blob.data), lazy=True)
-    names = font["name"]
+def _subset_common(path: str, name: str) -> bytes:
+    # matplotlib uses neither the OpenType layout nor the vertical tables
+    drop = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "VORG", "vhea", "vmtx", "kern")
+    font = _harfbuzz_subset(path, common_codepoints(), drop=drop)
+    names = font["name"]  # only the name table changes
     for name_id in (1, 16):
         names.setName(name, name_id, 3, 1, 0x409)
         names.setName(name, name_id, 1, 0, 0)

@@ -271,8 +271,8 @@ def _write_all(
 ) -> list[Path]:
     """Write each format into a temporary file beside its target, check the figure's text once
     it has been drawn for the first format (:func:`check_glyphs` without a drawing of its own:
-    one drawing fewer per save), then move every file into place. Any error, a box included,
-    removes the temporary files and leaves the targets as they were."""
+    one drawing fewer per save), then move every file into place. An error while writing or
+    checking, a box included, removes the temporary files before any target is replaced."""
     staged: list[tuple[Path, Path]] = []
     try:
         for i, (fmt, target) in enumerate(targets.items()):
