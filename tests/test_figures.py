@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+import zlib
 
 import numpy as np
+import pymupdf
 import pytest
 from PIL import Image
 
@@ -53,6 +55,17 @@ def test_figures_are_drawn_and_embed_the_cjk_font(full_run):
         )
         assert b"/Type3" not in data, f"{pdf.name} has Type 3 fonts"
         assert data.startswith(b"%PDF") and len(data) < MAX_PDF_BYTES, pdf.name
+        for number in re.findall(rb"/FontFile2 (\d+) 0 R", data):
+            body = re.search(rb"\n%s 0 obj.*?stream\n(.*?)endstream" % number, data, re.S)
+            assert zlib.decompress(body.group(1))[:4] in (b"\x00\x01\x00\x00", b"true"), (
+                f"{pdf.name} embeds a CFF font as TrueType, which strict readers draw as nothing"
+            )
+    for pdf in pdfs:  # MuPDF, a strict reader, draws what the PNG shows (ink within 20 %)
+        page = pymupdf.open(pdf)[0].get_pixmap(dpi=100)
+        shown = Image.frombytes("RGB", (page.width, page.height), page.samples).convert("L")
+        png = Image.open(pdf.with_suffix(".png")).convert("L").resize(shown.size)
+        drawn, expected = ((np.asarray(image) < 128).sum() for image in (shown, png))
+        assert 0.8 < drawn / expected < 1.25, (pdf.name, drawn, expected)
     for svg in figures.glob("*.svg"):
         root = ET.fromstring(svg.read_text(encoding="utf-8"))  # well-formed
         assert not root.findall(".//{http://www.w3.org/2000/svg}text"), f"{svg.name}: text"

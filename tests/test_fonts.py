@@ -69,8 +69,10 @@ OUTSIDE_GB2312 = "堃镕"  # in names (朱镕基), not in GB2312; Noto Sans CJK 
 
 
 def test_the_common_face_draws_what_the_full_font_draws(packaged_font):
-    """Same outlines and advance widths for every kind of character it holds, so a figure looks
-    the same; the PostScript name is the full font's, so a PDF still names Noto Sans CJK SC."""
+    """Same advance widths and metrics, and the same outlines as TrueType curves (within a
+    font unit: bounding boxes within a 64th of a pixel at 48 px per em) for every kind of
+    character it holds, so a figure looks the same; the PostScript name is the full font's, so
+    a PDF still names Noto Sans CJK SC."""
     from matplotlib import ft2font
 
     from analysis.plots.fonts import common_codepoints, font_files_for
@@ -88,8 +90,10 @@ def test_the_common_face_draws_what_the_full_font_draws(packaged_font):
         for font in (common, full):
             font.set_size(48, 72)
             glyph = font.load_char(ord(ch), ft2font.LoadFlags.NO_HINTING)
-            glyphs.append((glyph.linearHoriAdvance, glyph.bbox, font.get_path()[0].tobytes()))
-        assert glyphs[0] == glyphs[1], ch
+            glyphs.append((glyph.linearHoriAdvance, glyph.bbox, len(font.get_path()[0]) > 0))
+        (advance, bbox, drawn), (full_advance, full_bbox, full_drawn) = glyphs
+        assert (advance, drawn) == (full_advance, full_drawn), ch
+        assert max(abs(a - b) for a, b in zip(bbox, full_bbox, strict=True)) <= 64 // 20, ch
     assert all(ord(ch) not in common_codepoints() for ch in OUTSIDE_GB2312)
     assert missing_characters(OUTSIDE_GB2312) == []  # drawn by the full font, next in the stack
 
@@ -108,6 +112,44 @@ def test_a_pdf_embeds_the_common_face_and_the_full_font_only_for_what_it_lacks(t
 
     assert base_fonts("团结 2007 (a)") == [b"NotoSansCJKsc-Regular"]
     assert base_fonts(f"团结{OUTSIDE_GB2312}") == [b"NotoSansCJKsc-Regular"] * 2
+
+
+def _dark_pixels(image) -> int:
+    import numpy as np
+
+    return int((np.asarray(image.convert("L")) < 128).sum())
+
+
+@pytest.mark.parametrize("title", ["团结 民主集中制 一把手 (2007)", f"朱{OUTSIDE_GB2312[1]}基 {OUTSIDE_GB2312}"])
+def test_a_pdf_shows_its_chinese_in_a_strict_reader(tmp_path, title):
+    """MuPDF draws the PDF's text as the PNG shows it: every embedded font is TrueType in form
+    and name (matplotlib writes a CFF font as TrueType, which strict readers draw as nothing:
+    matplotlib#2869), also for characters outside the common face."""
+    import zlib
+
+    import pymupdf
+    from PIL import Image
+
+    with figure_style():
+        fig = plt.figure(figsize=figure_size("double", aspect=0.1))
+        fig.text(0.02, 0.4, title, fontsize=20)
+    try:
+        png, pdf = save_figure(fig, "strict", folder=tmp_path, formats=("png", "pdf"))
+    finally:
+        plt.close(fig)
+    data = pdf.read_bytes()
+    streams = re.findall(rb"/FontFile2 (\d+) 0 R", data)
+    assert streams, "no TrueType font embedded"
+    for number in streams:
+        body = re.search(rb"\n%s 0 obj.*?stream\n(.*?)endstream" % number, data, re.S).group(1)
+        assert zlib.decompress(body)[:4] in (b"\x00\x01\x00\x00", b"true"), "CFF as TrueType"
+    page = pymupdf.open(pdf)[0]
+    shown = page.get_pixmap(dpi=100)
+    drawn = _dark_pixels(Image.frombytes("RGB", (shown.width, shown.height), shown.samples))
+    expected = _dark_pixels(Image.open(png).resize((shown.width, shown.height)))
+    assert expected > 300
+    assert 0.7 < drawn / expected < 1.4, (drawn, expected)
+    assert page.get_text().strip() == title
 
 
 def test_without_a_writable_cache_the_full_font_draws_alone(monkeypatch, tmp_path):

@@ -15,8 +15,12 @@ raises :class:`MissingGlyphError` instead of matplotlib quietly drawing a box.
 The font is drawn through a smaller copy of itself first (:func:`common_face`): matplotlib
 subsets the whole font file for every PDF it writes, which for the 65,535 glyphs of Noto Sans CJK
 takes one to three seconds per figure; from a face of the 8,000 glyphs modern text uses it takes
-a fifth of that. The face has the same outlines and advance widths, so figures look the same, and
-the full font stays second in the stack for any character outside it.
+a fifth of that. The face has the same advance widths and metrics, and its outlines are the
+font's own, converted to TrueType where the font has PostScript (CFF) outlines: matplotlib
+embeds fonts in a PDF as TrueType (Type 42), and a CFF font embedded that way shows no text in
+PDF viewers (matplotlib#2869). The full font stays second in the stack for any character outside
+the face; a PDF draws such a character, where the full font is a CFF font, from a TrueType face
+of just the characters it needs (:func:`supplement_face`).
 """
 
 from __future__ import annotations
@@ -144,7 +148,10 @@ def font_stack() -> list[str]:
 # --- the common face: a subset quick to embed -------------------------------------------------
 
 #: Changes when what the common face holds changes, so an older face file is never read.
-COMMON_FACE_FORMAT = "gb2312-latin-symbols-v1"
+COMMON_FACE_FORMAT = "gb2312-latin-symbols-truetype-v2"
+#: Largest distance (font units, of 1,000 per em in Noto Sans CJK) between a cubic outline and
+#: the quadratic curves that replace it: the value of fontTools' otf2ttf, below a pixel at 300 dpi.
+MAX_OUTLINE_ERROR = 1.0
 #: Added to the family name of the common face, so matplotlib tells it from the full font.
 COMMON_FACE_SUFFIX = "Common"
 # Besides GB2312: Latin, punctuation, letterlike and number forms (Ⅱ), arrows, mathematical
@@ -177,7 +184,9 @@ def common_face(font: ResolvedFont) -> str | None:
     The face is ``font`` subset by HarfBuzz (``uharfbuzz``) to :func:`common_codepoints`,
     without its OpenType layout and vertical tables (matplotlib uses neither), renamed
     ``"<family> Common"`` with the PostScript name kept, so an exported PDF still names the
-    font it came from. It is built once (a tenth of a second) into ``fonts/`` of the cache
+    font it came from. Where the font has PostScript (CFF) outlines they are converted to
+    TrueType outlines (:func:`truetype_outlines`), so that a PDF embeds the face as a font every
+    viewer draws. It is built once (a few seconds) into ``fonts/`` of the cache
     folder (``ANALYSIS_CACHE``, else ``.cache/``), under a name made from the font file's path,
     size and modification time, what the face holds, and the HarfBuzz version.
     """
@@ -235,7 +244,7 @@ def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None
     key = hashlib.sha256(
         f"{COMMON_FACE_FORMAT}\0{path}\0{size}\0{mtime_ns}\0{hb.__version__}".encode()
     ).hexdigest()[:32]
-    target = _font_cache_folder() / f"{Path(path).stem}-{COMMON_FACE_SUFFIX.lower()}-{key}.otf"
+    target = _font_cache_folder() / f"{Path(path).stem}-{COMMON_FACE_SUFFIX.lower()}-{key}.ttf"
     name = f"{family} {COMMON_FACE_SUFFIX}"
     try:
         if not target.is_file():
@@ -248,18 +257,83 @@ def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None
 
 
 def _subset_common(path: str, name: str) -> bytes:
+    return _subset_truetype(path, common_codepoints(), name)
+
+
+def _subset_truetype(path: str, codepoints: Iterable[int], name: str) -> bytes:
+    """The font at ``path`` cut to ``codepoints``, renamed ``name`` (PostScript name kept), with
+    TrueType outlines."""
     # matplotlib uses neither the OpenType layout nor the vertical tables
     drop = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "VORG", "vhea", "vmtx", "kern")
-    font = _harfbuzz_subset(path, common_codepoints(), drop=drop)
+    font = _harfbuzz_subset(path, codepoints, drop=drop)
     names = font["name"]  # only the name table changes
     for name_id in (1, 16):
         names.setName(name, name_id, 3, 1, 0x409)
         names.setName(name, name_id, 1, 0, 0)
     names.removeNames(nameID=17)
     names.setName("Regular", 2, 3, 1, 0x409)
+    if "CFF " in font:
+        font = truetype_outlines(font)
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
+
+
+def truetype_outlines(font: TTFont) -> TTFont:
+    """``font`` (PostScript/CFF outlines) with TrueType outlines instead: each cubic curve
+    becomes quadratic curves within :data:`MAX_OUTLINE_ERROR` font units (fontTools' cu2qu),
+    with the tables a TrueType font needs (``glyf``, ``loca``, ``maxp`` 1.0, ``post`` with glyph
+    names), as fontTools' own ``otf2ttf`` converts. HarfBuzz reads the outlines (its CFF
+    interpreter is compiled; fontTools' is Python). Advance widths and metrics are unchanged.
+    """
+    import uharfbuzz as hb
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    source = io.BytesIO()
+    font.save(source)
+    reader = hb.Font(hb.Face(hb.Blob(source.getvalue())))  # scaled in font units
+    head = font["head"]
+    # the font's own bounding box, as matplotlib and a PDF's FontBBox read it, not the subset's
+    bbox = (head.xMin, head.yMin, head.xMax, head.yMax)
+    order = font.getGlyphOrder()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for glyph_id, name in enumerate(order):
+        pen = TTGlyphPen(None)
+        # TrueType contours run clockwise, PostScript ones counter-clockwise
+        quadratic = Cu2QuPen(pen, MAX_OUTLINE_ERROR, reverse_direction=True)
+        reader.draw_glyph_with_pen(glyph_id, quadratic)
+        glyf.glyphs[name] = pen.glyph()
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    glyf.compile(font)
+    metrics = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):  # the left side bearing of a TrueType glyph is its xMin
+            metrics[name] = (metrics[name][0], glyph.xMin)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.maxZones = 1
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.numGlyphs = len(order)
+    maxp.recalc(font)  # points and contours, as saving would with recalcBBoxes
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.recalcBBoxes = False
+    head.xMin, head.yMin, head.xMax, head.yMax = bbox
+    return font
 
 
 def find_system_cjk_font() -> ResolvedFont | None:
@@ -295,6 +369,70 @@ def missing_characters(
         properties = font_manager.FontProperties(family=font_stack())
         font_files = font_files_for(properties)
     return _missing_from("".join(texts), font_files)
+
+
+def characters_from_cff_fonts(
+    text: str, font_files: Sequence[tuple[str | Path, int]]
+) -> dict[tuple[str, int], str]:
+    """The characters of ``text`` that would be drawn from a font with PostScript (CFF)
+    outlines, by font file ((path, face index): characters), given ``font_files`` in
+    matplotlib's fallback order. With the common face (TrueType) first in the stack these are
+    the rare characters outside it (镕 of 朱镕基)."""
+    maps = [(_codepoints(os.fspath(path), index), (os.fspath(path), index))
+            for path, index in font_files]
+    found: dict[tuple[str, int], str] = {}
+    for ch in dict.fromkeys(text):
+        if ch in _NOT_DRAWN:
+            continue
+        drawn_by = next((font for cmap, font in maps if ord(ch) in cmap), None)
+        if drawn_by is not None and _has_cff_outlines(*drawn_by):
+            found[drawn_by] = found.get(drawn_by, "") + ch
+    return found
+
+
+def supplement_face(path: str, index: int, characters: str) -> str | None:
+    """The family name of a TrueType face holding just ``characters`` of the CFF font at
+    ``path``, registered with matplotlib (built in milliseconds and cached like the common
+    face); ``None`` where it cannot be built. matplotlib embeds fonts in a PDF as TrueType, which
+    a CFF font is not (matplotlib#2869), and its Type 3 output fails on CJK glyph numbers, so a
+    PDF draws such characters from this face instead."""
+    if index != 0:
+        return None  # a face of a collection: HarfBuzz would have to be told which
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return _supplement_face(path, stat.st_size, stat.st_mtime_ns, "".join(sorted(characters)))
+
+
+@lru_cache(maxsize=64)
+def _supplement_face(path: str, size: int, mtime_ns: int, characters: str) -> str | None:
+    try:
+        import uharfbuzz as hb
+    except ImportError:
+        return None
+    key = hashlib.sha256(
+        f"{COMMON_FACE_FORMAT}\0{path}\0{size}\0{mtime_ns}\0{hb.__version__}\0{characters}".encode()
+    ).hexdigest()[:32]
+    target = _font_cache_folder() / f"{Path(path).stem}-extra-{key}.ttf"
+    name = f"{Path(path).stem} Extra {key[:12]}"
+    try:
+        if not target.is_file():
+            data = _subset_truetype(path, [ord(ch) for ch in characters], name)
+            atomic_write(target, lambda tmp: tmp.write_bytes(data))
+        registered = register_font_file(target)
+    except Exception:  # a font HarfBuzz cannot read, a folder that cannot be written
+        return None
+    return registered if registered == name else None
+
+
+@cache
+def _has_cff_outlines(path: str, index: int) -> bool:
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            return "CFF " in font or "CFF2" in font
+    except Exception:  # not a font fontTools reads: matplotlib embeds it as it can
+        return False
 
 
 def require_glyphs(texts: Iterable[str], *, where: str = "the labels") -> None:

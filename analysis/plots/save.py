@@ -18,7 +18,7 @@ import sys
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Literal
 
@@ -31,10 +31,12 @@ from matplotlib.text import Text
 from analysis.config.paths import safe_child, temporary_beside
 from analysis.errors import InputError
 from analysis.plots.fonts import (
+    characters_from_cff_fonts,
     font_files_for,
     font_stack,
     missing_characters,
     missing_glyph_error,
+    supplement_face,
 )
 from analysis.plots.style import EXPORT_DPI, export_rc_params
 
@@ -157,15 +159,8 @@ def _check_drawn_glyphs(fig: Figure, warned: Sequence[str]) -> None:
     about while drawing ``fig``."""
     missing = dict.fromkeys(warned)
     offending: list[str] = []
-    files_by_font: dict[FontProperties, list[tuple[str, int]]] = {}
-    for text in fig.findobj(match=Text, include_self=False):
-        content = text.get_text()
-        if not content or not text.get_visible() or _is_typeset_elsewhere(text, content):
-            continue
-        properties = text.get_fontproperties()
-        if properties not in files_by_font:
-            files_by_font[properties] = font_files_for(properties)
-        lacking = missing_characters(content, files_by_font[properties])
+    for _, content, font_files in _drawn_texts(fig):
+        lacking = missing_characters(content, font_files)
         if lacking or any(ch in content for ch in warned):
             missing.update(dict.fromkeys(lacking))
             offending.append(content)
@@ -272,29 +267,106 @@ def _write_all(
     """Write each format into a temporary file beside its target, check the figure's text once
     it has been drawn for the first format (:func:`check_glyphs` without a drawing of its own:
     one drawing fewer per save), then move every file into place. An error while writing or
-    checking, a box included, removes the temporary files before any target is replaced."""
-    staged: list[tuple[Path, Path]] = []
+    checking, a box included, removes the temporary files before any target is replaced.
+
+    The PDF is written last, once the figure has been drawn (a PDF alone is drawn once without
+    output first), so that texts with characters only a CFF font has draw them from a TrueType
+    face (:func:`_truetype_fonts_only`)."""
+    staged: dict[FigureFormat, Path] = {}
+    drawn = False
     try:
-        for i, (fmt, target) in enumerate(targets.items()):
-            tmp = temporary_beside(target)
-            staged.append((tmp, target))
+        for fmt in sorted(targets, key=lambda f: f == "pdf"):
+            tmp = staged[fmt] = temporary_beside(targets[fmt])
             metadata: dict[str, str | None] = dict(_SAVE_METADATA[fmt])
             if run_id is not None:
                 metadata[RUN_ID_KEYS[fmt]] = run_id
-            with _recording_missing_glyphs() as warned:
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-            if i == 0:
+            if fmt == "pdf" and not drawn:
+                with _recording_missing_glyphs() as warned:
+                    fig.draw_without_rendering()
                 _check_drawn_glyphs(fig, warned)
+                drawn = True
+            with (
+                _truetype_fonts_only(fig) if fmt == "pdf" else nullcontext(),
+                _recording_missing_glyphs() as warned,
+                _layout_kept(fig) if drawn else nullcontext(),
+            ):
+                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
+            if not drawn:
+                _check_drawn_glyphs(fig, warned)
+                drawn = True
             elif warned:
                 where = f"the {fmt.upper()} export"
                 raise missing_glyph_error(warned, where=where, fonts=font_stack())
-        for tmp, target in staged:
-            os.replace(tmp, target)
+        for fmt, tmp in staged.items():
+            os.replace(tmp, targets[fmt])
     except BaseException:
-        for tmp, _ in staged:
+        for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         raise
-    return [target for _, target in staged]
+    return list(targets.values())
+
+
+def _drawn_texts(fig: Figure) -> list[tuple[Text, str, list[tuple[str, int]]]]:
+    """Each visible text of the drawn ``fig`` set in the font stack: the artist, its text and
+    its font files in matplotlib's fallback order."""
+    files_by_font: dict[FontProperties, list[tuple[str, int]]] = {}
+    texts = []
+    for text in fig.findobj(match=Text, include_self=False):
+        content = text.get_text()
+        if not content or not text.get_visible() or _is_typeset_elsewhere(text, content):
+            continue
+        properties = text.get_fontproperties()
+        if properties not in files_by_font:
+            files_by_font[properties] = font_files_for(properties)
+        texts.append((text, content, files_by_font[properties]))
+    return texts
+
+
+@contextmanager
+def _truetype_fonts_only(fig: Figure) -> Iterator[None]:
+    """While the PDF is written, each text with characters only a CFF font draws (outside the
+    common face) draws them from a TrueType face of those characters, put first in its font
+    list; the texts get their own font properties back afterwards."""
+    needing = []
+    wanted: dict[tuple[str, int], str] = {}
+    for text, content, font_files in _drawn_texts(fig):
+        found = characters_from_cff_fonts(content, font_files)
+        if found:
+            needing.append((text, found))
+            for font, chars in found.items():
+                wanted[font] = "".join(dict.fromkeys(wanted.get(font, "") + chars))
+    faces = {font: supplement_face(*font, chars) for font, chars in wanted.items()}
+    restore = []
+    for text, found in needing:
+        extra = [faces[font] for font in found if faces[font]]
+        if extra:
+            properties = text.get_fontproperties()
+            restore.append((text, properties))
+            replaced = properties.copy()
+            replaced.set_family([*extra, *properties.get_family()])
+            text.set_fontproperties(replaced)
+    try:
+        yield
+    finally:
+        for text, properties in restore:
+            text.set_fontproperties(properties)
+
+
+@contextmanager
+def _layout_kept(fig: Figure) -> Iterator[None]:
+    """Keep the layout of the figure's last drawing: savefig runs the layout engine
+    (constrained layout) in a drawing of its own before every export, and the layout does not
+    depend on the format, so each format after the first is drawn once, not twice, and every
+    format shows the same layout."""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        yield
+        return
+    fig.set_layout_engine("none")
+    try:
+        yield
+    finally:
+        fig.set_layout_engine(engine)
 
 
 @contextmanager

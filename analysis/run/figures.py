@@ -54,6 +54,7 @@ from analysis.measures.tfidf import describe_weighting
 from analysis.plots import (
     SUPPORTED_FORMATS,
     fitted_figure_name,
+    font_stack,
     save_figure,
     textplot_ca,
     textplot_collocate_network,
@@ -690,6 +691,7 @@ def save_all_figures(
     try:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _PLAN = (plan.figures, folder, run_id, formats)
+            font_stack()  # the common face is built (once, seconds) before the workers fork
             # An executor rather than a Pool: a worker that dies is an error, not a hang.
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(

@@ -258,7 +258,9 @@ def execute_notebooks(
     from tqdm.auto import tqdm
 
     from analysis.corpus.engine import default_jobs
+    from analysis.plots.fonts import font_stack
 
+    font_stack()  # built once (seconds) here, so that the kernels find the common face ready
     parameters = notebook_parameters(results_dir=results_dir)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
