@@ -218,14 +218,12 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _apply_grouping_options(args: argparse.Namespace, settings: dict) -> dict:
-    """``--group-by``, ``--periods``, ``--formats``, ``--language`` and ``--reference-scores``
-    written into the settings (:func:`analysis.run.policy.settings_with_options`)."""
+    """``--group-by``, ``--periods``, ``--formats``, ``--only-figures``, ``--language`` and
+    ``--reference-scores`` written into the settings
+    (:func:`analysis.run.policy.settings_with_options`)."""
+    options = ("periods", "formats", "only_figures", "language", "reference_scores", "group_by")
     return settings_with_options(
-        settings,
-        **{
-            name: getattr(args, name, None)
-            for name in ("periods", "formats", "language", "reference_scores", "group_by")
-        },
+        settings, **{name: getattr(args, name, None) for name in options}
     )
 
 
@@ -593,6 +591,13 @@ def _run_output_options(run: argparse.ArgumentParser) -> None:
         default=None,
         help="figure files: a comma list of png, pdf, svg (default: settings `figures: formats`, "
         "all three)",
+    )
+    out.add_argument(
+        "--only-figures",
+        default=None,
+        metavar="NAMES",
+        help="draw only these figures: a comma list such as slogan_trends,keyness (keyness: "
+        "every keyness figure; default: settings `figures: only`, every figure)",
     )
     out.add_argument(
         "--language",

@@ -81,6 +81,19 @@ def cache_dir(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def font_cache(tmp_path_factory) -> Path:
+    """The faces made from the CJK font (analysis.plots.fonts.common_face, seconds to build),
+    kept for the whole session and its xdist workers, and for the runs they start as processes
+    (the variable is inherited), whichever ANALYSIS_CACHE a test sets."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / "font-cache"
+    os.environ.setdefault("ANALYSIS_FONT_CACHE", str(folder))
+    return Path(os.environ["ANALYSIS_FONT_CACHE"])
+
+
 @pytest.fixture(scope="session")
 def study_corpus(cache_dir):
     """The five study documents through the whole corpus layer (built once)."""

@@ -155,3 +155,32 @@ def test_a_large_corpus_shows_documents_spread_over_groups_and_years(tmp_path):
     leaves = [d for d in results.clustering.leaves if d in set(labels)]
     assert labels == leaves
     assert "30 of 45 documents" in similarity.get_supxlabel()
+
+
+def test_only_the_figures_asked_for_are_planned(tmp_path):
+    """``figures: only`` (``run --only-figures``) plans those kinds alone, keyness standing for
+    every keyness figure; the others are noted once as not asked for, without their reasons."""
+    texts = distinct_texts(tmp_path / "texts", 30)
+    settings = without_models(load_settings())
+    settings["figures"] = {**settings["figures"], "only": ["keyness", "slogan_rates", "topic_k"]}
+    corpus = build_corpus(texts, settings=settings, cache_dir=tmp_path / "cache")
+    plan = study_figures(corpus, compute_tables(corpus, settings), settings)
+    names = [name for name, _ in plan.figures]
+    assert names[0] == "slogan_rates"
+    assert sorted(names[1:]) == [f"keyness_d{i:02d}" for i in range(30)]
+    whats = [note["what"] for note in plan.skipped]
+    assert "figure topic_k" in whats  # asked for, and why it is not drawn
+    assert not any(what.startswith(("figure xray", "figure tfidf")) for what in whats)
+    [left_out] = [note for note in plan.skipped if note["what"].startswith("figures ")]
+    assert "slogan_rates_all, slogan_trends" in left_out["what"]
+    assert "keyness" not in left_out["what"] and "topic_k" not in left_out["what"]
+    assert "only" in left_out["reason"]
+
+
+@pytest.mark.parametrize("only", [["keyness", "wordclouds"], "keyness"])
+def test_an_unknown_figure_name_is_an_error_naming_it_and_the_choices(only):
+    from analysis.errors import InputError
+    from analysis.run.figures import figure_settings
+
+    with pytest.raises(InputError, match=r"only names figures.*'wordclouds'|'keyness'.*wordcloud"):
+        figure_settings({"figures": {"only": only}})

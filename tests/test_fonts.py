@@ -157,6 +157,7 @@ def test_without_a_writable_cache_the_full_font_draws_alone(monkeypatch, tmp_pat
 
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.delenv("ANALYSIS_FONT_CACHE", raising=False)
     monkeypatch.setenv("ANALYSIS_CACHE", str(blocked))
     fonts._common_face.cache_clear()
     try:
@@ -169,15 +170,15 @@ def test_without_a_writable_cache_the_full_font_draws_alone(monkeypatch, tmp_pat
 def test_the_common_face_is_built_once_per_font_and_reused(monkeypatch, tmp_path):
     from analysis.plots import fonts
 
-    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.setenv("ANALYSIS_FONT_CACHE", str(tmp_path / "faces"))
     fonts._common_face.cache_clear()
     try:
         assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
-        [built] = (tmp_path / "fonts").iterdir()
+        [built] = (tmp_path / "faces").glob("*.ttf")
         stamp = built.stat().st_mtime_ns
         fonts._common_face.cache_clear()
         assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
-        assert [p.stat().st_mtime_ns for p in (tmp_path / "fonts").iterdir()] == [stamp]
+        assert [p.stat().st_mtime_ns for p in (tmp_path / "faces").glob("*.ttf")] == [stamp]
     finally:
         fonts._common_face.cache_clear()
 

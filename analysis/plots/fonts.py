@@ -42,6 +42,8 @@ from analysis.config.paths import PROJECT_ROOT, atomic_write
 from analysis.errors import InputError
 
 FONT_ENV_VAR = "ANALYSIS_FONT"
+#: Where the faces made from the font are kept (default: ``fonts/`` of the cache folder).
+FONT_CACHE_ENV_VAR = "ANALYSIS_FONT_CACHE"
 PACKAGED_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 # Ships with matplotlib; covers Latin, digits, Greek and symbols a CJK font may lack.
 LATIN_FALLBACK_FAMILY = "DejaVu Sans"
@@ -231,6 +233,11 @@ def _harfbuzz_subset(
 
 
 def _font_cache_folder() -> Path:
+    """``ANALYSIS_FONT_CACHE``, else ``fonts/`` of the cache folder (``ANALYSIS_CACHE``, else
+    ``.cache/``): faces made from the machine's fonts, which any corpus can share."""
+    fonts = os.environ.get(FONT_CACHE_ENV_VAR)
+    if fonts:
+        return Path(fonts)
     override = os.environ.get("ANALYSIS_CACHE")
     return (Path(override) if override else PROJECT_ROOT / ".cache") / "fonts"
 
@@ -248,8 +255,14 @@ def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None
     name = f"{family} {COMMON_FACE_SUFFIX}"
     try:
         if not target.is_file():
-            data = _subset_common(path, name)
-            atomic_write(target, lambda tmp: tmp.write_bytes(data))
+            from filelock import FileLock
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # processes starting together (figure workers, notebook kernels) build it once
+            with FileLock(f"{target}.lock"):
+                if not target.is_file():
+                    data = _subset_common(path, name)
+                    atomic_write(target, lambda tmp: tmp.write_bytes(data))
         registered = register_font_file(target)
     except Exception:  # a font HarfBuzz cannot read, a folder that cannot be written
         return None
@@ -306,17 +319,17 @@ def truetype_outlines(font: TTFont) -> TTFont:
         # TrueType contours run clockwise, PostScript ones counter-clockwise
         quadratic = Cu2QuPen(pen, MAX_OUTLINE_ERROR, reverse_direction=True)
         reader.draw_glyph_with_pen(glyph_id, quadratic)
-        glyf.glyphs[name] = pen.glyph()
+        glyph = glyf.glyphs[name] = pen.glyph()
+        if not hasattr(glyph, "xMin"):  # an empty glyph (a space) has an empty box
+            glyph.xMin = glyph.yMin = glyph.xMax = glyph.yMax = 0
     del font["CFF "]
     if "VORG" in font:
         del font["VORG"]
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
-    glyf.compile(font)
     metrics = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        if hasattr(glyph, "xMin"):  # the left side bearing of a TrueType glyph is its xMin
-            metrics[name] = (metrics[name][0], glyph.xMin)
+    for name, glyph in glyf.glyphs.items():  # the left side bearing of a glyph is its xMin
+        metrics[name] = (metrics[name][0], glyph.xMin)
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1

@@ -90,7 +90,17 @@ DEFAULTS: dict[str, Any] = {
     "formats": ["png", "pdf", "svg"],
     # the words of the figures (axis titles, legends, notes): en (English) or zh (Chinese)
     "language": "en",
+    # the figures to draw, by the names of FIGURE_NAMES; empty: every figure the corpus supports
+    "only": [],
 }
+#: The figures by name, as ``figures: only`` and ``run --only-figures`` take them: each is a
+#: file name, except ``keyness``, which names every ``keyness_<document or group>`` figure.
+FIGURE_NAMES = (
+    "slogan_rates", "slogan_rates_all", "slogan_trends", "slogan_cooccurrence", "xray", "tfidf",
+    "keyness", "wordcloud", "wordclouds_by_doc", "comparison_cloud", "similarity",
+    "collocate_network", "formulae", "term_scatter", "correspondence", "topic_terms",
+    "topic_prevalence", "topic_k", "wordfish_positions", "wordfish_words", "wordscores_positions",
+)
 #: What drawing one figure gave: the files written, a failure, a skip with its reason.
 Outcome = tuple[list[Path], dict[str, str] | None, dict[str, str] | None]
 MAX_COMPARISON_DOCS = 7  # the comparison cloud's sectors stay legible up to this many
@@ -125,6 +135,15 @@ def figure_settings(settings: dict[str, Any]) -> dict[str, Any]:
         raise InputError(
             f"settings: `figures`: formats must be a list of {', '.join(SUPPORTED_FORMATS)} "
             f"(e.g. [png, pdf]), got {formats!r}"
+        )
+    only = merged["only"]
+    if not isinstance(only, list | tuple) or not set(only) <= set(FIGURE_NAMES):
+        from analysis.errors import InputError
+
+        unknown = sorted(set(only) - set(FIGURE_NAMES)) if isinstance(only, list | tuple) else only
+        raise InputError(
+            f"settings: `figures`: only names figures to draw, unknown: {unknown!r}; use any of "
+            f"{', '.join(FIGURE_NAMES)} (keyness: every keyness figure), or [] for all"
         )
     if merged["language"] not in FIGURE_LANGUAGES:
         from analysis.errors import InputError
@@ -238,11 +257,20 @@ class _Planner:
             None,
         )
 
-    def add(self, name: str, draw: Callable[[], Figure]) -> None:
-        self.figures.append((name, draw))
+    def add(self, name: str, draw: Callable[[], Figure], *, kind: str | None = None) -> None:
+        """Plan figure ``name``, of ``kind`` (a name of FIGURE_NAMES; default ``name``), unless
+        ``figures: only`` leaves that kind out."""
+        if self.wanted(kind or name):
+            self.figures.append((name, draw))
+
+    def wanted(self, kind: str) -> bool:
+        return not self.options["only"] or kind in self.options["only"]
 
     def skip(self, name: str, reason: str) -> None:
-        self.skipped.append({"what": f"figure {name}", "reason": reason})
+        """Note why figure ``name`` (or what it leaves out: ``"tfidf: 3 of …"``) is not drawn,
+        unless ``figures: only`` leaves its kind out anyway."""
+        if self.wanted(_kind(name)):
+            self.skipped.append({"what": f"figure {name}", "reason": reason})
 
     def fitted_rows(self, name: str, fit: int) -> dict[str, Any]:
         """The rows of a per-document figure: every document when they fit a page; with many
@@ -293,16 +321,30 @@ def study_figures(
         _plan_correspondence,
     ):
         planner(plan)
-    plan.figures += _model_figures(
+    for name, draw in _model_figures(
         plan.tables, plan.docs, plan.slogans, plan.spread_over, plan.language
-    )
+    ):
+        plan.add(name, draw)
     reasons = {note["what"]: note["reason"] for note in results.notes}
     reasons.setdefault("wordscores", reasons.get("scaling", ""))  # no scaling, no Wordscores
     for model, names in MODEL_FIGURES.items():
         for name in names:
             if name not in dict(plan.figures) and reasons.get(model):
                 plan.skip(name, reasons[model])
+    if options["only"]:
+        left_out = [name for name in FIGURE_NAMES if not plan.wanted(name)]
+        plan.skipped.append({
+            "what": "figures " + ", ".join(left_out),
+            "reason": "not asked for (settings figures: only, or run --only-figures)",
+        })
     return FigurePlan(plan.figures, plan.skipped)
+
+
+def _kind(name: str) -> str:
+    """The kind (a name of FIGURE_NAMES) of a figure name or skip note: ``"keyness of each
+    document"`` and ``keyness_<doc>`` are keyness, ``"tfidf: 3 of …"`` is tfidf."""
+    first = name.split(":")[0].split()[0]
+    return "keyness" if first.startswith("keyness") else first
 
 
 def _plan_slogan_rates(p: _Planner) -> None:
@@ -436,6 +478,7 @@ def _plan_keyness(p: _Planner) -> None:
             lambda g=grouping, t=target: textplot_keyness(
                 keyness, target=t, grouping=g, width="single", language=language
             ),
+            kind="keyness",
         )
     if not p.few_docs:
         p.skip("keyness of each document", p.many)

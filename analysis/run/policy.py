@@ -42,6 +42,7 @@ FINGERPRINT_OPTIONS = (
     "group_by",
     "periods",
     "formats",
+    "only_figures",
     "language",
     "reference_scores",
 )
@@ -168,14 +169,16 @@ def settings_with_options(
     *,
     periods: str | None = None,
     formats: str | None = None,
+    only_figures: str | None = None,
     language: str | None = None,
     reference_scores: str | None = None,
     group_by: str | None = None,
 ) -> dict[str, Any]:
     """``settings`` with ``run``'s options written in (so that the manifest, the fingerprint
-    and the notebooks all see them): ``--periods`` as ``years: periods``, ``--formats`` and
-    ``--language`` under ``figures``, ``--reference-scores`` under ``scaling`` and ``--group-by``
-    as the ``group_by`` of every grouped section. An option not given leaves its settings."""
+    and the notebooks all see them): ``--periods`` as ``years: periods``, ``--formats``,
+    ``--only-figures`` (as ``only``) and ``--language`` under ``figures``,
+    ``--reference-scores`` under ``scaling`` and ``--group-by`` as the ``group_by`` of every
+    grouped section. An option not given leaves its settings."""
     from analysis.corpus.groupings import grouping_name, groupings_from_option
     from analysis.run.options import GROUPED_SECTIONS
 
@@ -185,6 +188,9 @@ def settings_with_options(
     if formats:
         chosen = [f.strip().lower().lstrip(".") for f in formats.split(",") if f.strip()]
         settings["figures"] = {**(settings.get("figures") or {}), "formats": chosen}
+    if only_figures:
+        chosen = [name.strip() for name in only_figures.split(",") if name.strip()]
+        settings["figures"] = {**(settings.get("figures") or {}), "only": chosen}
     if language:
         settings["figures"] = {**(settings.get("figures") or {}), "language": language}
     if reference_scores:
