@@ -34,6 +34,8 @@ from analysis.run.outputs import (
 )
 
 QUICK = ["--no-figures", "--no-notebooks", "--quiet"]
+# figures enough to show which files a run owns (every figure: test_figures.py)
+FEW_FIGURES = ["--only-figures", "slogan_rates,keyness"]
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
@@ -305,7 +307,7 @@ def test_a_run_without_figures_retires_the_figures_of_the_run_it_replaces(tmp_pa
     texts = two_short_texts(tmp_path / "T")
     out = tmp_path / "R"
     with_figures = ["run", "--texts", str(texts), "--out", str(out), "--no-notebooks",
-                    "--formats", "png", "--quiet"]
+                    "--formats", "png", *FEW_FIGURES, "--quiet"]
     assert main(with_figures) == 0
     drawn = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert drawn
@@ -342,7 +344,7 @@ def test_a_copied_run_without_figures_leaves_the_originals_figures(tmp_path, cap
     out = tmp_path / "o5"
     figures = tmp_path / "shared_figures"
     assert main(["run", "--texts", str(texts), "--out", str(out), "--figures", str(figures),
-                 "--no-notebooks", "--formats", "png", "--quiet"]) == 0
+                 "--no-notebooks", "--formats", "png", *FEW_FIGURES, "--quiet"]) == 0
     shutil.copytree(out, tmp_path / "copy")
     originals = tree_sha256(figures)
     assert main(["run", "--texts", str(texts), "--out", str(tmp_path / "copy"), *QUICK,
@@ -357,7 +359,7 @@ def test_verify_of_a_moved_run_checks_its_own_figures(tmp_path, capsys):
     texts = two_short_texts(tmp_path / "T")
     out = tmp_path / "R"
     assert main(["run", "--texts", str(texts), "--out", str(out), "--no-notebooks",
-                 "--formats", "png", "--quiet"]) == 0
+                 "--formats", "png", *FEW_FIGURES, "--quiet"]) == 0
     moved = tmp_path / "moved"
     shutil.move(out, moved)
     assert verify_manifest(moved) == []

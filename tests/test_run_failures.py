@@ -94,7 +94,8 @@ def test_a_failing_figure_keeps_the_other_figures(texts, tmp_path, monkeypatch, 
     monkeypatch.setattr(analysis.run.figures, "study_figures", with_a_failing_figure)
     out, figures = tmp_path / "out", tmp_path / "figures"
     code = main(["run", "--texts", str(texts), "--out", str(out), "--figures", str(figures),
-                 "--no-notebooks", "--formats", "png"])
+                 "--no-notebooks", "--formats", "png", "--only-figures",
+                 "slogan_rates,tfidf,term_scatter,slogan_trends"])
     assert code == 1
     err = capsys.readouterr().err
     assert "error: figure broken failed: RuntimeError: this figure cannot be drawn" in err
