@@ -124,6 +124,9 @@ def execute_notebook(
                 kernel_name=KERNEL,
                 cwd=str(cwd or output_dir),
                 progress_bar=False,
+                # written once, when it ends (a failing cell included), not after every cell:
+                # nobody watches the file of a run's notebook fill up
+                request_save_on_cell_execute=False,
                 execution_timeout=timeout,
                 # the kernel's log (a warning that it talks to us over local TCP, the
                 # interrupt it gets at shutdown) is noise in a researcher's terminal; a failing
