@@ -72,15 +72,28 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         process_texts(TEXTS, WORK, engine="dask", scheduler="tcp://127.0.0.1:9", connect_timeout="2s")
 
 
-@pytest.mark.slow
-def test_dask_local_cluster_produces_every_table_of_the_local_run(study_corpus, tmp_path):
+@pytest.fixture(scope="module")
+def dask_scheduler():
+    """A dask.distributed LocalCluster of two worker processes, started once for the tests that
+    use it (they share one pytest-xdist worker: ON_THE_CLUSTER); its scheduler's address."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        on_dask = build_corpus(
-            RAW, METADATA, engine="dask", scheduler=cluster.scheduler_address, cache_dir=tmp_path
-        )
+        yield cluster.scheduler_address
+
+
+def ON_THE_CLUSTER(test):
+    return pytest.mark.slow(pytest.mark.xdist_group("dask_cluster")(test))
+
+
+@ON_THE_CLUSTER
+def test_dask_local_cluster_produces_every_table_of_the_local_run(
+    study_corpus, tmp_path, dask_scheduler
+):
+    on_dask = build_corpus(
+        RAW, METADATA, engine="dask", scheduler=dask_scheduler, cache_dir=tmp_path
+    )
     assert_same_tables(on_dask, study_corpus)
     settings = load_settings()
     local = compute_tables(study_corpus, settings)
@@ -149,17 +162,13 @@ def test_two_passes_give_identical_tables_for_any_number_of_processes(tmp_path):
     assert (serial.cleaning_log["rule"] == "shared_boilerplate").sum() == 10
 
 
-@pytest.mark.slow
-def test_two_passes_on_a_dask_cluster_give_the_local_tables(tmp_path):
-    distributed = pytest.importorskip("distributed")
+@ON_THE_CLUSTER
+def test_two_passes_on_a_dask_cluster_give_the_local_tables(tmp_path, dask_scheduler):
     texts = footer_corpus(tmp_path / "t")
     local = build_corpus(texts, jobs=1, cache_dir=tmp_path / "c1")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        on_dask = build_corpus(
-            texts, engine="dask", scheduler=cluster.scheduler_address, cache_dir=tmp_path / "c2"
-        )
+    on_dask = build_corpus(
+        texts, engine="dask", scheduler=dask_scheduler, cache_dir=tmp_path / "c2"
+    )
     assert_same_tables(on_dask, local)
     pd.testing.assert_frame_equal(on_dask.boilerplate, local.boilerplate)
     assert (on_dask.cleaning_log["rule"] == "shared_boilerplate").sum() == 10
