@@ -167,18 +167,18 @@ def test_without_a_writable_cache_the_full_font_draws_alone(monkeypatch, tmp_pat
         fonts._common_face.cache_clear()
 
 
-def test_the_common_face_is_built_once_per_font_and_reused(monkeypatch, tmp_path):
+def test_the_common_face_is_built_once_per_font_and_reused(font_cache):
+    """In the session's font cache (conftest.font_cache), built by whichever test drew first:
+    another process, or this one after forgetting it, reads the file rather than build it."""
     from analysis.plots import fonts
 
-    monkeypatch.setenv("ANALYSIS_FONT_CACHE", str(tmp_path / "faces"))
+    assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
+    [built] = font_cache.glob("NotoSansCJKsc-Regular-common-*.ttf")
+    stamp = built.stat().st_mtime_ns
     fonts._common_face.cache_clear()
     try:
         assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
-        [built] = (tmp_path / "faces").glob("*.ttf")
-        stamp = built.stat().st_mtime_ns
-        fonts._common_face.cache_clear()
-        assert fonts.common_face(resolve_cjk_font()) == "Noto Sans CJK SC Common"
-        assert [p.stat().st_mtime_ns for p in (tmp_path / "faces").glob("*.ttf")] == [stamp]
+        assert [p.stat().st_mtime_ns for p in font_cache.glob("*-common-*.ttf")] == [stamp]
     finally:
         fonts._common_face.cache_clear()
 
