@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -162,22 +163,28 @@ def _export_html(executed: Path, nbformat) -> Path:
     """Write ``executed`` as one self-contained HTML page beside it: no script, style or font
     from the network (:data:`_OFFLINE_TEMPLATE`), images of outputs and of markdown cells
     embedded, and the CJK font embedded (:func:`embed_cjk_font`)."""
+    body, _ = _html_exporter().from_notebook_node(
+        nbformat.read(executed, as_version=4),
+        # the page's title is the notebook's name, not nbconvert's "Notebook"
+        resources={"metadata": {"name": executed.stem, "path": str(executed.parent)}},
+    )
+    return write_text_atomic(executed.with_suffix(".html"), embed_cjk_font(body))
+
+
+@cache
+def _html_exporter():
+    """One exporter per process: its templates are compiled once (half a second), not for every
+    notebook it exports."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         template_file="offline.html.j2",
         extra_loaders=[DictLoader({"offline.html.j2": _OFFLINE_TEMPLATE})],
         # a markdown image given by a path (relative to the page) is embedded, not linked
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(
-        nbformat.read(executed, as_version=4),
-        # the page's title is the notebook's name, not nbconvert's "Notebook"
-        resources={"metadata": {"name": executed.stem, "path": str(executed.parent)}},
-    )
-    return write_text_atomic(executed.with_suffix(".html"), embed_cjk_font(body))
 
 
 def embed_cjk_font(html: str) -> str:
