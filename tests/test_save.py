@@ -99,6 +99,21 @@ def test_the_figure_stays_open_and_unchanged(slogan_figure, tmp_path):
     save_figure(slogan_figure, "again", folder=tmp_path)  # still usable
 
 
+def test_every_format_shows_the_layout_of_the_first_and_the_layout_engine_stays(
+    slogan_figure, tmp_path
+):
+    """The formats after the first keep its layout (constrained layout runs once per save);
+    afterwards the figure has its own layout engine back, and its texts their fonts."""
+    engine = slogan_figure.get_layout_engine()
+    fonts = [t.get_fontproperties() for t in slogan_figure.findobj(matplotlib.text.Text)]
+    save_figure(slogan_figure, "three", folder=tmp_path)
+    after_three = [ax.get_position().bounds for ax in slogan_figure.axes]
+    save_figure(slogan_figure, "one", folder=tmp_path, formats=["png"])
+    assert [ax.get_position().bounds for ax in slogan_figure.axes] == pytest.approx(after_three)
+    assert slogan_figure.get_layout_engine() is engine
+    assert [t.get_fontproperties() for t in slogan_figure.findobj(matplotlib.text.Text)] == fonts
+
+
 def test_exports_are_reproducible(slogan_figure, tmp_path):
     first = save_figure(slogan_figure, "a", folder=tmp_path)
     second = save_figure(slogan_figure, "b", folder=tmp_path)

@@ -331,7 +331,18 @@ def add_crossings(documents: pd.DataFrame, groupings: object) -> pd.DataFrame:
 
 def _filled(values: pd.Series) -> np.ndarray:
     """True where a label column holds a value (neither missing nor ``""``)."""
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values):
+        # a text column compares as it is: converting millions of rows to str first is slow
+        return (values.notna() & values.ne("").fillna(False)).to_numpy(dtype=bool)
     return (values.notna() & values.astype(str).ne("")).to_numpy()
+
+
+def _lookup(index: pd.Index, labels: pd.Series | np.ndarray) -> np.ndarray:
+    """``index.get_indexer(labels)``, each distinct label looked up once (a statistics table
+    repeats a few document ids and group values over millions of rows)."""
+    codes, distinct = pd.factorize(labels)
+    found = index.get_indexer(distinct)
+    return np.where(codes < 0, -1, found[np.maximum(codes, 0)]) if len(found) else codes
 
 
 def _nullable(values: pd.Series) -> pd.Series:
@@ -434,20 +445,27 @@ def _metadata_sources(
         return source, takes
     grouping = table["grouping"]
     grouped = _filled(grouping) & ~has_doc
-    names = grouping.astype(str).to_numpy(dtype=object)
+    # the grouping names as codes: comparing integers, not millions of strings
+    codes, distinct = pd.factorize(grouping.astype(str))
+    names = [str(name) for name in distinct]
+
+    def named(name: str) -> np.ndarray:
+        return codes == names.index(name) if name in names else np.zeros(len(codes), bool)
+
     if value_column == "target":  # keyness: a document against the rest
-        by_doc = grouped & (names == "doc_id")
+        by_doc = grouped & named("doc_id")
         if by_doc.any():
             take(by_doc, _document_rows(doc_index, table["target"], by_doc, caller), wanted)
-        grouped &= names != "doc_id"
-    labels = table[value_column].astype(str).to_numpy(dtype=object)
-    for name in pd.unique(names[grouped]):
+        grouped &= ~named("doc_id")
+    for code in pd.unique(codes[grouped]):
+        name = names[code]
         members = parse_grouping(name)
         needed = [c for c in wanted if c in members]
         if not needed:
             continue
-        rows = grouped & (names == name)
-        take(rows, _group_rows(documents, name, members, labels[rows], caller), needed)
+        rows = grouped & (codes == code)
+        labels = table[value_column][rows].astype(str).to_numpy(dtype=object)
+        take(rows, _group_rows(documents, name, members, labels, caller), needed)
     return source, takes
 
 
@@ -455,7 +473,7 @@ def _document_rows(
     doc_index: pd.Index, labels: pd.Series, where: np.ndarray, caller: str
 ) -> np.ndarray:
     """The row of the documents table of each doc id ``labels[where]``."""
-    found = doc_index.get_indexer(labels[where].astype(str))
+    found = _lookup(doc_index, labels[where].astype(str))
     if (found < 0).any():
         unknown = labels[where].astype(str).to_numpy()[found < 0][0]
         raise InputError(
@@ -481,7 +499,7 @@ def _group_rows(
     present = keys.notna().to_numpy()
     first = pd.Series(np.flatnonzero(present), index=keys[present].to_numpy())
     first = first[~first.index.duplicated()]
-    found = pd.Index(first.index).get_indexer(labels)
+    found = _lookup(pd.Index(first.index), labels)
     if (found < 0).any():
         unknown = labels[found < 0][0]
         raise InputError(
