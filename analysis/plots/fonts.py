@@ -29,7 +29,7 @@ import hashlib
 import io
 import os
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -244,24 +244,40 @@ def _font_cache_folder() -> Path:
 
 @lru_cache(maxsize=8)
 def _common_face(path: str, size: int, mtime_ns: int, family: str) -> str | None:
+    return _cached_face(
+        path, size, mtime_ns, kind=COMMON_FACE_SUFFIX.lower(), holds="",
+        name=f"{family} {COMMON_FACE_SUFFIX}",
+        build=lambda name: _subset_common(path, name),
+    )
+
+
+def _cached_face(
+    path: str, size: int, mtime_ns: int, *, kind: str, holds: str, name: str,
+    build: Callable[[str], bytes],
+) -> str | None:
+    """Register the face ``kind`` of the font at ``path`` (``build(name)`` gives its bytes),
+    building it only when the font cache lacks it: once, under a lock, so that processes
+    starting together (figure workers, notebook kernels) build it once. Its file name holds a
+    key of the font file, what the face holds and the HarfBuzz version; ``name`` may use the
+    key (``{key}``). ``None`` when HarfBuzz is absent, the font unreadable or the folder not
+    writable."""
     try:
         import uharfbuzz as hb
     except ImportError:
         return None
     key = hashlib.sha256(
-        f"{COMMON_FACE_FORMAT}\0{path}\0{size}\0{mtime_ns}\0{hb.__version__}".encode()
+        f"{COMMON_FACE_FORMAT}\0{path}\0{size}\0{mtime_ns}\0{hb.__version__}\0{holds}".encode()
     ).hexdigest()[:32]
-    target = _font_cache_folder() / f"{Path(path).stem}-{COMMON_FACE_SUFFIX.lower()}-{key}.ttf"
-    name = f"{family} {COMMON_FACE_SUFFIX}"
+    target = _font_cache_folder() / f"{Path(path).stem}-{kind}-{key}.ttf"
+    name = name.format(key=key[:12])
     try:
         if not target.is_file():
             from filelock import FileLock
 
             target.parent.mkdir(parents=True, exist_ok=True)
-            # processes starting together (figure workers, notebook kernels) build it once
             with FileLock(f"{target}.lock"):
                 if not target.is_file():
-                    data = _subset_common(path, name)
+                    data = build(name)
                     atomic_write(target, lambda tmp: tmp.write_bytes(data))
         registered = register_font_file(target)
     except Exception:  # a font HarfBuzz cannot read, a folder that cannot be written
@@ -420,23 +436,11 @@ def supplement_face(path: str, index: int, characters: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def _supplement_face(path: str, size: int, mtime_ns: int, characters: str) -> str | None:
-    try:
-        import uharfbuzz as hb
-    except ImportError:
-        return None
-    key = hashlib.sha256(
-        f"{COMMON_FACE_FORMAT}\0{path}\0{size}\0{mtime_ns}\0{hb.__version__}\0{characters}".encode()
-    ).hexdigest()[:32]
-    target = _font_cache_folder() / f"{Path(path).stem}-extra-{key}.ttf"
-    name = f"{Path(path).stem} Extra {key[:12]}"
-    try:
-        if not target.is_file():
-            data = _subset_truetype(path, [ord(ch) for ch in characters], name)
-            atomic_write(target, lambda tmp: tmp.write_bytes(data))
-        registered = register_font_file(target)
-    except Exception:  # a font HarfBuzz cannot read, a folder that cannot be written
-        return None
-    return registered if registered == name else None
+    return _cached_face(
+        path, size, mtime_ns, kind="extra", holds=characters,
+        name=f"{Path(path).stem} Extra {{key}}",
+        build=lambda name: _subset_truetype(path, [ord(ch) for ch in characters], name),
+    )
 
 
 @cache
