@@ -4,9 +4,10 @@
         [--cache DIR] [--jobs 2]
 
 Runs what `python -m analysis run --no-figures --no-notebooks` computes, step by step in the
-order of :data:`analysis.config.registry.STEPS`, and prints the seconds of each and the peak
-memory of the process. With a filled ``--cache`` the build reads cleaned texts and tokens from
-it (a warm run); with an empty one it cleans and segments (a cold run).
+order of :data:`analysis.config.registry.STEPS`, and prints the seconds of each, the peak
+memory of the process after it, and the size of the corpus tables. With a filled ``--cache``
+the build reads cleaned texts and tokens from it (a warm run); with an empty one it cleans and
+segments (a cold run).
 """
 
 from __future__ import annotations
@@ -55,16 +56,30 @@ def main() -> None:
         cache_dir=args.cache,
         extensions=(args.ext,),
     )
-    print(f"| build (load, clean, segment, mentions) | {time.perf_counter() - started:.1f} |")
+    print(
+        f"| build (load, clean, segment, mentions) | {time.perf_counter() - started:.1f} "
+        f"| {_peak_mb():,.0f} |"
+    )
+    for name in ("documents", "sentences", "tokens", "mentions"):
+        table = getattr(corpus, name)
+        size = table.memory_usage(deep=True).sum() / 2**20
+        print(f"  {name}: {len(table):,} rows, {size:,.0f} MB")
     notes: list[dict[str, str]] = []
     docs = study_documents(corpus, settings, notes)
     run = steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
     for step in STEPS:
         started = time.perf_counter()
         getattr(steps, step.name)(run)
-        print(f"| {step.name} | {time.perf_counter() - started:.1f} |", flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of this process: {peak:,.0f} MB")
+        print(
+            f"| {step.name} | {time.perf_counter() - started:.1f} | {_peak_mb():,.0f} |",
+            flush=True,
+        )
+    print(f"peak RSS of this process: {_peak_mb():,.0f} MB")
+
+
+def _peak_mb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

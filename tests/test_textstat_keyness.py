@@ -13,6 +13,7 @@ from scipy import sparse
 from scipy.stats import chi2_contingency, false_discovery_control, power_divergence
 
 from analysis.features.dfm import Dfm, dfm
+from analysis.measures import keyness as keyness_module
 from analysis.measures.keyness import (
     KEYNESS_COLUMNS,
     KEYNESS_TABLE_COLUMNS,
@@ -401,12 +402,17 @@ def test_top_n_keeps_the_strongest_keywords_of_each_comparison_with_unchanged_p_
 
 
 @pytest.mark.parametrize("p_adjust", ["holm", "BH", "none"])
-@pytest.mark.parametrize(("williams_correction", "top_n"), [(False, None), (True, 5)])
+@pytest.mark.parametrize(
+    ("williams_correction", "top_n", "cells_per_block"), [(False, None, None), (True, 5, 7)]
+)
 def test_present_terms_of_all_documents_at_once_equal_single_comparisons(
-    study_corpus, p_adjust, williams_correction, top_n
+    study_corpus, monkeypatch, p_adjust, williams_correction, top_n, cells_per_block
 ):
     """include_absent=False computes every document at once; each document's rows are exactly
-    those of its own textstat_keyness, cut to the top_n strongest at either end."""
+    those of its own textstat_keyness, cut to the top_n strongest at either end. The cells are
+    computed a block at a time: blocks of 7 cells give the same rows."""
+    if cells_per_block is not None:
+        monkeypatch.setattr(keyness_module, "_CELLS_PER_BLOCK", cells_per_block)
     tokens, documents = study_corpus.tokens, study_corpus.documents
     options = {"p_adjust": p_adjust, "williams_correction": williams_correction, "min_count": 2}
     k = textstat_keyness_groups(

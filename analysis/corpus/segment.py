@@ -230,17 +230,18 @@ _PLACEHOLDER_TOKEN = re.compile(DEFAULT_PLACEHOLDER)
 
 
 def _counters_of_hidden_numbers(
-    table: pd.DataFrame, unique_words: np.ndarray, codes: np.ndarray
+    doc_index: np.ndarray, unique_words: np.ndarray, codes: np.ndarray
 ) -> np.ndarray:
-    """Rows holding a one-character counter whose token before it, in the same document, is a
-    placeholder (``**``)."""
+    """Rows holding a one-character counter whose token before it, in the same document (the
+    same ``doc_index``), is a placeholder (``**``)."""
     placeholder = np.fromiter(
         (_PLACEHOLDER_TOKEN.fullmatch(w) is not None for w in unique_words), bool, len(unique_words)
     )
     counter = np.isin(unique_words, list(_COUNTERS))
-    after = np.zeros(len(table), dtype=bool)
-    if len(table) > 1:
-        same_doc = table["doc_id"].to_numpy()[1:] == table["doc_id"].to_numpy()[:-1]
+    after = np.zeros(len(codes), dtype=bool)
+    if len(codes) > 1:
+        # document numbers, not doc_id strings: six million Python strings cost 0.7 GB
+        same_doc = doc_index[1:] == doc_index[:-1]
         after[1:] = placeholder[codes[:-1]] & same_doc
     return counter[codes] & after
 
@@ -554,7 +555,7 @@ def tokens_table(
             "end": ends.astype(np.int32),
         }
     )
-    _add_token_flags(table, stopwords)
+    _add_token_flags(table, stopwords, doc_index)
     if with_pos:
         tags = [
             tag
@@ -592,14 +593,17 @@ def _token_sentences(
     return para, sent
 
 
-def _add_token_flags(table: pd.DataFrame, stopwords: frozenset[str]) -> None:
-    """Add ``is_punct``, ``is_number`` and ``is_stop`` to ``table`` (in place)."""
+def _add_token_flags(
+    table: pd.DataFrame, stopwords: frozenset[str], doc_index: np.ndarray
+) -> None:
+    """Add ``is_punct``, ``is_number`` and ``is_stop`` to ``table`` (in place); ``doc_index``
+    numbers each row's document."""
     # Flags are decided once per distinct token, then spread by code.
     codes, uniques = pd.factorize(table["token"])
     unique_words = np.asarray(uniques, dtype=object)
     table["is_punct"] = np.fromiter(map(_is_punct, unique_words), bool, len(unique_words))[codes]
     number = np.fromiter(map(_is_number, unique_words), bool, len(unique_words))
-    is_number = number[codes] | _counters_of_hidden_numbers(table, unique_words, codes)
+    is_number = number[codes] | _counters_of_hidden_numbers(doc_index, unique_words, codes)
     table["is_number"] = is_number
     listed = np.isin(unique_words, list(stopwords)) if stopwords else np.zeros(len(number), bool)
     table["is_stop"] = listed[codes] | is_number

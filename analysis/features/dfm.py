@@ -26,6 +26,7 @@ from scipy import sparse
 
 from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.errors import InputError
+from analysis.features.codes import factorize_sorted, positions_in
 
 DFM_LONG_COLUMNS = ["doc_id", "term", "count"]
 
@@ -119,29 +120,19 @@ def dfm(
     if doc_index.has_duplicates:
         raise InputError("dfm: docs lists a doc_id twice; pass each document once")
     # Strings are looked up and sorted once per distinct value, not once per token.
-    doc_codes, doc_values = pd.factorize(kept["doc_id"])
-    rows = doc_index.get_indexer(doc_values)[doc_codes]
+    rows = positions_in(kept["doc_id"], doc_index)
     if (rows < 0).any():
-        unknown = kept["doc_id"].to_numpy()[rows < 0][0]
+        unknown = kept["doc_id"].iloc[int(np.argmax(rows < 0))]
         raise InputError(
             f"dfm: tokens of doc_id {unknown!r} are not in docs; add it or filter the tokens"
         )
-    cols, terms = _factorize_sorted(kept[column])
+    cols, terms = factorize_sorted(kept[column])
     matrix = sparse.csr_matrix(
         (np.ones(len(kept), dtype=np.int64), (rows, cols)),
         shape=(len(doc_index), len(terms)),
     )
     matrix.sum_duplicates()
     return Dfm(matrix, doc_index, pd.Index(np.asarray(terms, dtype=object), name="term"))
-
-
-def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize(values, sort=True)``, sorting the distinct values rather than all."""
-    codes, uniques = pd.factorize(values, sort=False)
-    order = pd.Index(uniques).argsort()
-    rank = np.empty(len(order), dtype=np.intp)
-    rank[order] = np.arange(len(order))
-    return rank[codes], pd.Index(uniques).take(order)
 
 
 def dfm_group(

@@ -82,6 +82,7 @@ import pandas as pd
 from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
+from analysis.features.codes import factorize_sorted, positions_in
 from analysis.features.slogans import (
     MENTIONS_SOURCE,
     TOKENS_SOURCE,
@@ -165,7 +166,7 @@ def textstat_collocates(
         same_sentence=same_sentence, remove_punct=remove_punct, remove_stop=remove_stop,
         nested=nested, caller=caller,
     )
-    doc_ids = pd.Index(np.sort(pd.unique(tokens["doc_id"].astype(str))))
+    doc_ids = pd.Index(sorted({str(doc) for doc in pd.unique(tokens["doc_id"])}))
     nodes = _node_mentions(mentions, doc_ids, names, nested, caller)
     counted = _counted_tokens(
         tokens, doc_ids, same_sentence=same_sentence, remove_punct=remove_punct,
@@ -271,7 +272,7 @@ def _counted_tokens(
 ) -> _CountedTokens:
     """The tokens sorted (the counting never depends on row order), which of them count, and
     the window limits of each."""
-    t_doc_raw = doc_ids.get_indexer(tokens["doc_id"].astype(str))
+    t_doc_raw = positions_in(tokens["doc_id"].astype(str), doc_ids)
     order = np.lexsort((tokens["start"].to_numpy(dtype=np.int64), t_doc_raw))
     t_doc = t_doc_raw[order].astype(np.int64)
     t_sent = tokens["sent"].to_numpy(dtype=np.int64)[order]
@@ -280,8 +281,11 @@ def _counted_tokens(
         kept &= ~tokens["is_punct"].to_numpy(dtype=bool)[order]
     if remove_stop:
         kept &= ~tokens["is_stop"].to_numpy(dtype=bool)[order]
-    kept_terms = tokens["token"].astype(str).to_numpy()[order][kept]
-    term_code, terms = pd.factorize(kept_terms, sort=True)
+    # Coded once over all tokens, then renumbered over the terms of the counted ones only.
+    all_codes, all_terms = factorize_sorted(tokens["token"].astype(str))
+    kept_codes = all_codes[order][kept]
+    used = np.unique(kept_codes)
+    term_code, terms = np.searchsorted(used, kept_codes), all_terms.take(used)
     kept_int = kept.astype(np.int64)
     kept_before = np.cumsum(kept_int) - kept_int
 

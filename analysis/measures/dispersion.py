@@ -57,6 +57,7 @@ from scipy import sparse
 
 from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.errors import InputError
+from analysis.features.codes import factorize_sorted
 from analysis.features.dfm import Dfm, dfm_trim
 
 DISPERSION_COLUMNS = [
@@ -155,11 +156,12 @@ def _part_sizes(
 
 
 def _reading_order(
-    doc_ids: np.ndarray, order: Sequence[str] | None
+    doc_ids: pd.Series | np.ndarray, order: Sequence[str] | None
 ) -> tuple[list[str], np.ndarray]:
     """The documents in reading order (``order``, default sorted doc_id) and each token's rank
     in it, from the distinct doc ids only (no per-token string work)."""
     codes, uniques = pd.factorize(doc_ids)
+    codes = np.asarray(codes, dtype=np.intp)
     present = [str(d) for d in uniques]
     if order is None:
         sequence = sorted(present)
@@ -199,11 +201,11 @@ def textstat_dispersion(
     module docstring.
     """
     _check_dispersion_arguments(tokens, parts, partitions, remove_stop, min_count)
-    sequence, rank = _reading_order(tokens["doc_id"].to_numpy(), order)
+    sequence, rank = _reading_order(tokens["doc_id"], order)
     word = ~tokens["is_punct"].to_numpy(dtype=bool)
     # Terms are coded once for both partitions, in sorted (code-point) order as in
     # analysis.features.dfm.
-    codes, vocabulary = pd.factorize(tokens["token"], sort=True)
+    codes, vocabulary = factorize_sorted(tokens["token"])
     codes, rank = codes[word], rank[word]
     counted = ~tokens["is_stop"].to_numpy(dtype=bool)[word] if remove_stop else np.ones(
         len(codes), dtype=bool

@@ -442,6 +442,9 @@ def _strongest_by_document(
     return by_g2[chosen]
 
 
+_CELLS_PER_BLOCK = 1 << 19
+
+
 def _present_terms_against_rest(
     counts: Dfm,
     *,
@@ -456,14 +459,20 @@ def _present_terms_against_rest(
     per document, computed on the non-zero cells of the matrix in one pass."""
     cells = _present_cells(counts, min_count)
     row, col, t, grand_total = cells.row, cells.col, cells.t, cells.grand_total
-    values = _keyness_arrays(
-        cells.a,
-        cells.b,
-        t.astype(float),
-        (grand_total - t).astype(float),
-        williams_correction=williams_correction,
-        zero_adjustment=zero_adjustment,
-    )
+    # Every statistic is cell by cell, so cells are taken a block at a time: the same values,
+    # with a block's temporaries (some thirty arrays) instead of the whole matrix's.
+    blocks = [
+        _keyness_arrays(
+            cells.a[at : at + _CELLS_PER_BLOCK],
+            cells.b[at : at + _CELLS_PER_BLOCK],
+            t[at : at + _CELLS_PER_BLOCK].astype(float),
+            (grand_total - t[at : at + _CELLS_PER_BLOCK]).astype(float),
+            williams_correction=williams_correction,
+            zero_adjustment=zero_adjustment,
+        )
+        for at in range(0, max(len(t), 1), _CELLS_PER_BLOCK)
+    ]
+    values = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
     n_docs = counts.matrix.shape[0]
     p_adjusted = _adjust_within(row, values["p_value"], p_adjust, n_docs)
     pick = _strongest_by_document(row, col, values["g2"], top_n, n_docs)
