@@ -19,9 +19,12 @@ import copy
 import dataclasses
 import importlib
 import inspect
+import os
 import pkgutil
 import random
 import re
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -861,6 +864,35 @@ def test_network_layout_is_reproducible(tables):
     assert label_positions(textplot_collocate_network(graph, seed=5)) == label_positions(
         textplot_collocate_network(graph, seed=5)
     )
+
+
+# Three slogans with collocates of their own: three components, each less than half the graph.
+_COMPONENTS_SCRIPT = """
+import networkx as nx
+from analysis.plots.network import network_layout
+graph = nx.Graph()
+for slogan, terms in {"团结": ["班子", "协作", "和谐", "集体", "力量"],
+                      "民主集中制": ["原则", "制度", "贯彻", "坚持"], "一把手": ["监督", "权力"]}.items():
+    for term in terms:
+        graph.add_edge(slogan, term, weight=float(len(slogan) + len(term)))
+positions = network_layout(graph, seed=5)
+print(";".join(f"{node}:{positions[node].tolist()!r}" for node in sorted(positions)))
+"""
+
+
+def test_network_layout_is_the_same_under_another_hash_seed():
+    """A component's layout follows its node order, which must not come from a set (whose
+    order changes with PYTHONHASHSEED): the figure would change from run to run."""
+    layouts = {
+        subprocess.run(
+            [sys.executable, "-c", _COMPONENTS_SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(layouts) == 1
+    assert layouts.pop().count(":") == 14
 
 
 def test_network_from_the_table_by_another_measure(tables):

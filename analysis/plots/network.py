@@ -93,7 +93,7 @@ def network_layout(
     )
     pieces = []
     for index, members in enumerate(components):
-        sub = ordered.subgraph(members)
+        sub = _ordered_component(ordered, members)
         if len(members) == 1:
             local = {members[0]: np.zeros(2)}
         else:
@@ -114,6 +114,17 @@ def network_layout(
     widest = max(float(np.ptp(xy[:, 0])) for _, xy in pieces) + COMPONENT_GAP
     candidates = [_packed(pieces, widest * factor) for factor in (1.0, 1.25, 1.6, 2.0, 2.5, 3.2)]
     return min(candidates, key=lambda placed: abs(math.log(_aspect(placed) / aspect)))
+
+
+def _ordered_component(graph: nx.Graph, members: list[Hashable]) -> nx.Graph:
+    """The subgraph of ``members``, its nodes in the order given and its edges in ``graph``'s
+    order. Not ``graph.subgraph``: a view of fewer than half the nodes iterates over a Python
+    set, whose order changes with ``PYTHONHASHSEED``, and the layouts follow node order."""
+    member_set = set(members)
+    sub = nx.Graph()
+    sub.add_nodes_from(members)
+    sub.add_edges_from((a, b, d) for a, b, d in graph.edges(data=True) if a in member_set)
+    return sub
 
 
 def _packed(
