@@ -180,6 +180,49 @@ def test_the_project_rules_file_parses():
             {"translation": {"min_latin_share": -0.1}},
             "`translation.min_latin_share` must be a number between 0 and 1, got -0.1",
         ),
+        # A key nobody reads would leave its rule silently unapplied.
+        (
+            {"placeholdr": "\\*{2,}"},
+            "`placeholdr` is not a cleaning setting (did you mean `placeholder`?); the top level "
+            "takes version, header_max_chars,",
+        ),
+        (
+            {"script": {"opencc": "t2s"}},
+            "`script.opencc` is not a cleaning setting (did you mean `opencc_config`?); `script` "
+            "takes opencc_config, traditional_threshold",
+        ),
+        (
+            {"repeated_title": {"min_overlap": 0.8, "overlap": 0.9}},
+            "`repeated_title.overlap` is not a cleaning setting (did you mean `min_overlap`?)",
+        ),
+        (
+            {"repeated_title": {"zone": "footer"}},
+            "`repeated_title.zone` can only be header (titles are repeated among the header "
+            "lines), got 'footer'",
+        ),
+        (
+            {"punctuation": {"fullwidth_to_ascii": False}},
+            "`punctuation.fullwidth_to_ascii` is not a cleaning setting (did you mean "
+            "`fullwidth_alphanumerics_to_ascii`?)",
+        ),
+        (
+            {"translation": {"latin_share": 0.5}},
+            "`translation.latin_share` is not a cleaning setting (did you mean `min_latin_share`?)",
+        ),
+        (
+            {"line_rules": [{"name": "l", "pattern": "a", "zones": "header"}]},
+            "`line_rules[0].zones` is not a cleaning setting (did you mean `zone`?); "
+            "`line_rules[0]` takes name, pattern, zone, description",
+        ),
+        (
+            {"block_rules": [{"name": "b", "start": "a", "end": "b", "stop": "c"}]},
+            "`block_rules[0].stop` is not a cleaning setting; `block_rules[0]` takes name, start, "
+            "end, description",
+        ),
+        (
+            {"inline_rules": [{"name": "i", "pattern": "a", "replace": ""}]},
+            "`inline_rules[0].replace` is not a cleaning setting",
+        ),
     ],
 )
 def test_a_mistake_names_the_source_and_the_key(raw, message):

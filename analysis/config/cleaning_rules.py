@@ -7,6 +7,7 @@ with its path, the offending key and what to write instead.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -155,7 +156,12 @@ def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
 
 
 def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> CleaningRules:
-    """Build :class:`CleaningRules` from an already-parsed mapping (the YAML's structure)."""
+    """Build :class:`CleaningRules` from an already-parsed mapping (the YAML's structure).
+
+    A key the rules do not know (a misspelt ``placeholdr``) is an error naming it, the closest
+    known key and the keys its section takes, since an ignored rule would silently not apply.
+    """
+    _check_keys(raw, source, "", _TOP_LEVEL_KEYS)
     line_rules = _line_rules(raw, source)
     block_rules = _block_rules(raw, source)
     inline_rules = _inline_rules(raw, source)
@@ -163,6 +169,15 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
     if repeated is not None and not isinstance(repeated, dict):
         raise _fail(
             source, "repeated_title", "must be a mapping with `min_overlap` (or be removed)"
+        )
+    _check_keys(repeated or {}, source, "repeated_title", ("zone", "min_overlap", "min_chars"))
+    if (repeated or {}).get("zone", "header") != "header":
+        # data/cleaning.yml has always said `zone: header`: the only zone the rule looks in
+        raise _fail(
+            source,
+            "repeated_title.zone",
+            f"can only be header (titles are repeated among the header lines), got "
+            f"{repeated['zone']!r}",  # type: ignore[index]
         )
     punctuation = _mapping(raw, source, "punctuation")
     to_fullwidth = _to_fullwidth(punctuation, source)
@@ -217,6 +232,27 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
 
 # --- checking one setting: the message names the file and the key ------------------------------
 
+_TOP_LEVEL_KEYS = (
+    "version",
+    "header_max_chars",
+    "block_rules",
+    "line_rules",
+    "repeated_title",
+    "shared_boilerplate",
+    "inline_rules",
+    "remove_chars",
+    "punctuation",
+    "script",
+    "translation",
+    "placeholder",
+    "document_flags",
+)
+_SECTION_KEYS = {
+    "punctuation": ("to_fullwidth", "fullwidth_alphanumerics_to_ascii"),
+    "script": ("opencc_config", "traditional_threshold"),
+    "translation": ("min_chars", "min_latin_share"),
+}
+
 
 def _fail(source: str, key: str, what: str) -> InputError:
     return InputError(f"{source}: `{key}` {what}")
@@ -227,7 +263,20 @@ def _mapping(raw: dict[str, Any], source: str, key: str) -> dict[str, Any]:
     value = raw.get(key) or {}
     if not isinstance(value, dict):
         raise _fail(source, key, f"must be a mapping of settings, got {value!r}")
+    _check_keys(value, source, key, _SECTION_KEYS[key])
     return value
+
+
+def _check_keys(value: dict[Any, Any], source: str, where: str, known: tuple[str, ...]) -> None:
+    """An error for the first key of ``value`` not in ``known`` (``where``: its section)."""
+    unknown = [str(k) for k in value if k not in known]
+    if not unknown:
+        return
+    close = difflib.get_close_matches(unknown[0], known, n=1)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    name = f"{where}.{unknown[0]}" if where else unknown[0]
+    takes = f"`{where}` takes" if where else "the top level takes"
+    raise _fail(source, name, f"is not a cleaning setting{hint}; {takes} {', '.join(known)}")
 
 
 def _rule_list(raw: dict[str, Any], source: str, key: str) -> list[Any]:
@@ -309,6 +358,7 @@ def _line_rules(raw: dict[str, Any], source: str) -> tuple[LineRule, ...]:
         key = f"line_rules[{i}]"
         if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
             raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
+        _check_keys(item, source, key, ("name", "pattern", "zone", "description"))
         zone = item.get("zone", "any")
         if zone not in _ZONES:
             raise _fail(source, f"{key}.zone", f"must be one of {', '.join(_ZONES)}, got {zone!r}")
@@ -329,6 +379,7 @@ def _block_rules(raw: dict[str, Any], source: str) -> tuple[BlockRule, ...]:
         key = f"block_rules[{i}]"
         if not isinstance(item, dict) or not {"name", "start", "end"} <= set(item):
             raise _fail(source, key, "must be a mapping with `name`, `start` and `end`")
+        _check_keys(item, source, key, ("name", "start", "end", "description"))
         rules.append(
             BlockRule(
                 name=str(item["name"]),
@@ -346,6 +397,7 @@ def _inline_rules(raw: dict[str, Any], source: str) -> tuple[InlineRule, ...]:
         key = f"inline_rules[{i}]"
         if not isinstance(item, dict) or "name" not in item or "pattern" not in item:
             raise _fail(source, key, "must be a mapping with at least `name` and `pattern`")
+        _check_keys(item, source, key, ("name", "pattern", "description"))
         rules.append(
             InlineRule(
                 name=str(item["name"]),
