@@ -171,13 +171,14 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
             source, "repeated_title", "must be a mapping with `min_overlap` (or be removed)"
         )
     _check_keys(repeated or {}, source, "repeated_title", ("zone", "min_overlap", "min_chars"))
-    if (repeated or {}).get("zone", "header") != "header":
+    title_zone = (repeated or {}).get("zone", "header")
+    if title_zone != "header":
         # data/cleaning.yml has always said `zone: header`: the only zone the rule looks in
         raise _fail(
             source,
             "repeated_title.zone",
             f"can only be header (titles are repeated among the header lines), got "
-            f"{repeated['zone']!r}",  # type: ignore[index]
+            f"{title_zone!r}",
         )
     punctuation = _mapping(raw, source, "punctuation")
     to_fullwidth = _to_fullwidth(punctuation, source)
