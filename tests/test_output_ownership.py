@@ -214,6 +214,21 @@ def test_only_folders_a_run_made_are_removed_as_leftovers(tmp_path):
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
 
 
+def test_an_empty_staging_folder_is_removed_though_unmarked(tmp_path):
+    """A run killed between making its staging folder and marking it leaves an empty folder
+    with no mark: the next run removes it (it holds nothing), and still no folder with content
+    that a run did not mark."""
+    out = tmp_path / "out"
+    killed_early = StagedRun("killed-early", out, None).staging
+    killed_early.mkdir(parents=True)
+    mine = out / ".staging-my-own"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    assert recover(out, None) == [f"removed {killed_early}, empty, left by an interrupted run"]
+    assert not killed_early.exists()
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
 def test_a_manifest_that_is_not_ours_is_not_overwritten(texts, tmp_path, capsys):
     out = tmp_path / "R"
     out.mkdir()

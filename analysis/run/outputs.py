@@ -205,13 +205,19 @@ def recover(out: Path, figures: Path | None) -> list[str]:
             continue
         for leftover in sorted(Path(folder).iterdir()):
             if (
-                leftover.is_dir()
-                and not leftover.is_symlink()
-                and leftover.name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX))
-                and (leftover / RUN_MARK).is_file()
+                not leftover.is_dir()
+                or leftover.is_symlink()
+                or not leftover.name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX))
             ):
+                continue
+            if (leftover / RUN_MARK).is_file():
                 shutil.rmtree(leftover, ignore_errors=True)
                 done.append(f"removed {leftover} left by an interrupted run")
+            elif not any(leftover.iterdir()):
+                # A run killed between making its staging folder and marking it leaves it
+                # empty; an empty folder holds nothing to lose, whoever made it.
+                leftover.rmdir()
+                done.append(f"removed {leftover}, empty, left by an interrupted run")
     return done
 
 
