@@ -161,7 +161,6 @@ def _reading_order(
     """The documents in reading order (``order``, default sorted doc_id) and each token's rank
     in it, from the distinct doc ids only (no per-token string work)."""
     codes, uniques = pd.factorize(doc_ids)
-    codes = np.asarray(codes, dtype=np.intp)
     present = [str(d) for d in uniques]
     if order is None:
         sequence = sorted(present)
