@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.features.codes import factorize_sorted, positions_in
+from analysis.features.codes import blocks_of_whole_runs, factorize_sorted, positions_in
 
 # BMP, full-width and a supplementary-plane character: code-point order puts ｚ (U+FF5A) before
 # 𠀀 (U+20000), which UTF-16 order would not.
@@ -40,3 +40,17 @@ def test_positions_in_is_get_indexer(dtype):
     assert positions_in(values, index).tolist() == expected.tolist()
     assert positions_in(values, index).tolist()[:3] == [1, 2, -1]
     assert positions_in(values, index)[-1] == -1
+
+
+def test_blocks_of_whole_runs_cut_between_runs_only():
+    keys = np.array([0, 0, 0, 1, 1, 2, 3, 3, 3, 3, 4])
+    spans = {size: [(b.start, b.stop) for b in blocks_of_whole_runs(keys, size)]
+             for size in (1, 2, 3, 5, 100)}
+    assert spans == {
+        1: [(0, 3), (3, 5), (5, 6), (6, 10), (10, 11)],  # a run each
+        2: [(0, 3), (3, 5), (5, 10), (10, 11)],
+        3: [(0, 3), (3, 6), (6, 10), (10, 11)],
+        5: [(0, 5), (5, 10), (10, 11)],
+        100: [(0, 11)],
+    }
+    assert blocks_of_whole_runs(np.zeros(0, np.int32), 5) == []

@@ -20,6 +20,7 @@ from analysis.config.lexicon import parse_slogans
 from analysis.config.settings import load_settings
 from analysis.corpus.mentions import find_slogan_mentions
 from analysis.errors import InputError
+from analysis.measures import collocates
 from analysis.measures.collocates import (
     COLLOCATE_COLUMNS,
     collocation_network,
@@ -200,6 +201,16 @@ def test_inputs_are_not_modified_and_row_order_is_irrelevant():
     pd.testing.assert_frame_equal(table, shuffled)
 
 
+
+def test_documents_numbered_instead_of_named_give_the_same_collocates():
+    numbers = {"x": 1, "y": 2}
+    tokens = TOKENS.assign(doc_id=TOKENS["doc_id"].map(numbers).astype(object))
+    mentions = MENTIONS.assign(doc_id=MENTIONS["doc_id"].map(numbers))
+    pd.testing.assert_frame_equal(
+        textstat_collocates(tokens, mentions, LEX, min_count=1),
+        textstat_collocates(TOKENS, MENTIONS, LEX, min_count=1),
+    )
+
 # --- brute-force oracle ------------------------------------------------------------------------
 
 
@@ -257,6 +268,29 @@ def test_against_brute_force(corpus, span, same_sentence):
     o22 = table["n_tokens"] - table["window_tokens"] - table["freq_term"] + table["count"]
     assert (table["count"] <= table[["window_tokens", "freq_term"]].min(axis=1)).all()
     assert (o22 >= 0).all()
+
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), st.integers(1, 4), st.booleans(), st.integers(1, 12))
+def test_counting_a_block_of_documents_at_a_time_changes_nothing(
+    corpus, span, same_sentence, block
+):
+    _, _, tokens, mentions = corpus
+    options = {"span": span, "min_count": 1, "same_sentence": same_sentence}
+    whole = textstat_collocates(tokens, mentions, LEX, **options)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(collocates, "_TOKENS_PER_BLOCK", block)
+        in_blocks = textstat_collocates(tokens, mentions, LEX, **options)
+    pd.testing.assert_frame_equal(in_blocks, whole)
+
+
+def test_study_corpus_counted_a_document_at_a_time(study_corpus, monkeypatch):
+    c = study_corpus
+    whole = textstat_collocates(c.tokens, c.mentions, c.slogans, nested="drop")
+    monkeypatch.setattr(collocates, "_TOKENS_PER_BLOCK", 1)  # a block per document
+    in_blocks = textstat_collocates(c.tokens, c.mentions, c.slogans, nested="drop")
+    pd.testing.assert_frame_equal(in_blocks, whole)
 
 
 # --- the network -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ all further string work on the distinct values only.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -41,3 +43,17 @@ def positions_in(values: pd.Series | pd.api.extensions.ExtensionArray, index: pd
     coded = np.asarray(codes, dtype=np.intp)
     found = np.append(index.get_indexer(uniques), -1)
     return found[coded]  # a code of -1 (missing) picks the appended -1
+
+
+def blocks_of_whole_runs(keys: np.ndarray, size: int) -> list[slice]:
+    """Consecutive slices of ``keys`` (sorted, e.g. the document of each token) of about ``size``
+    elements each that never split a run of equal keys; a run longer than ``size`` is a block
+    of its own. A measure that works a block at a time then holds one block's temporaries
+    instead of the whole corpus's, and each document (or comparison) is whole in one block."""
+    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])  # where each run starts
+    bounds = [0]
+    while bounds[-1] < len(keys):
+        # the block ends where the first run starting `size` elements on (if any) begins
+        at = int(np.searchsorted(firsts, bounds[-1] + size))
+        bounds.append(int(firsts[at]) if at < len(firsts) else len(keys))
+    return [slice(lo, hi) for lo, hi in itertools.pairwise(bounds)]

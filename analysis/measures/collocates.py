@@ -82,7 +82,7 @@ import pandas as pd
 from analysis.checks import check_bool, check_choice, check_int, require_columns
 from analysis.config.lexicon import SloganLexicon
 from analysis.errors import InputError
-from analysis.features.codes import factorize_sorted, positions_in
+from analysis.features.codes import blocks_of_whole_runs, factorize_sorted, positions_in
 from analysis.features.slogans import (
     MENTIONS_SOURCE,
     TOKENS_SOURCE,
@@ -168,12 +168,26 @@ def textstat_collocates(
     )
     doc_ids = pd.Index(sorted({str(doc) for doc in pd.unique(tokens["doc_id"])}))
     nodes = _node_mentions(mentions, doc_ids, names, nested, caller)
-    counted = _counted_tokens(
-        tokens, doc_ids, same_sentence=same_sentence, remove_punct=remove_punct,
-        remove_stop=remove_stop,
+    coded = _coded_tokens(
+        tokens, doc_ids, remove_punct=remove_punct, remove_stop=remove_stop
     )
-    w_slogan, w_term = _window_terms(counted, nodes, span)
-    return _collocate_rows(counted, nodes, w_slogan, w_term, names, min_count)
+    counts = _WindowCounts.empty(len(names), len(coded.terms))
+    for block in blocks_of_whole_runs(coded.doc, _TOKENS_PER_BLOCK):
+        rows = coded.order[block]
+        in_block = (nodes.doc >= coded.doc[block.start]) & (nodes.doc <= coded.doc[block.stop - 1])
+        counted = _counted_tokens(
+            coded.doc[block], tokens, rows, coded.term[block], coded.kept[block],
+            same_sentence=same_sentence,
+        )
+        counts = counts.plus(
+            counted, *_window_terms(counted, _Nodes(*(a[in_block] for a in nodes)), span)
+        )
+    return _collocate_rows(counts, coded.terms, nodes, names, min_count)
+
+
+#: Collocates are counted a block of whole documents at a time (windows never cross documents),
+#: so the working arrays (some fifteen per token) grow with the block, not with the corpus.
+_TOKENS_PER_BLOCK = 1 << 19
 
 
 def _check_arguments(
@@ -248,44 +262,62 @@ def _node_mentions(
     )
 
 
-class _CountedTokens(NamedTuple):
-    """Tokens in (document, offset) order and what the windows need of them."""
+class _CodedTokens(NamedTuple):
+    """Every token of the corpus in (document, offset) order, coded once."""
 
-    doc: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    term_code: np.ndarray  # of each counted token, into terms
-    terms: pd.Index
-    kept_int: np.ndarray  # 1 for a counted token
-    kept_before: np.ndarray  # counted tokens before each token
-    limit_lo: np.ndarray  # counted-token range of each token's sentence (or document)
-    limit_hi: np.ndarray
+    order: np.ndarray  # the tokens table's rows in that order
+    doc: np.ndarray  # document of each (row of the sorted doc ids)
+    term: np.ndarray  # code of each token into ``terms``
+    kept: np.ndarray  # whether it is counted
+    terms: pd.Index  # every distinct token, in code-point order
 
 
-def _counted_tokens(
-    tokens: pd.DataFrame,
-    doc_ids: pd.Index,
-    *,
-    same_sentence: bool,
-    remove_punct: bool,
-    remove_stop: bool,
-) -> _CountedTokens:
-    """The tokens sorted (the counting never depends on row order), which of them count, and
-    the window limits of each."""
-    t_doc_raw = positions_in(tokens["doc_id"].astype(str), doc_ids)
-    order = np.lexsort((tokens["start"].to_numpy(dtype=np.int64), t_doc_raw))
-    t_doc = t_doc_raw[order].astype(np.int64)
-    t_sent = tokens["sent"].to_numpy(dtype=np.int64)[order]
+def _coded_tokens(
+    tokens: pd.DataFrame, doc_ids: pd.Index, *, remove_punct: bool, remove_stop: bool
+) -> _CodedTokens:
+    """The tokens sorted (the counting never depends on row order), coded, and which count."""
+    doc = positions_in(_as_text(tokens["doc_id"]), doc_ids).astype(np.int32)
+    order = np.lexsort((tokens["start"].to_numpy(dtype=np.int64), doc))
     kept = np.ones(len(order), dtype=bool)
     if remove_punct:
         kept &= ~tokens["is_punct"].to_numpy(dtype=bool)[order]
     if remove_stop:
         kept &= ~tokens["is_stop"].to_numpy(dtype=bool)[order]
-    # Coded once over all tokens, then renumbered over the terms of the counted ones only.
-    all_codes, all_terms = factorize_sorted(tokens["token"].astype(str))
-    kept_codes = all_codes[order][kept]
-    used = np.unique(kept_codes)
-    term_code, terms = np.searchsorted(used, kept_codes), all_terms.take(used)
+    codes, terms = factorize_sorted(_as_text(tokens["token"]))
+    return _CodedTokens(order, doc[order], codes.astype(np.int32)[order], kept, terms)
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """``column`` as strings (a table built by hand may number its documents); a column of
+    strings as it is, since a copy of six million of them costs hundreds of megabytes."""
+    return column if pd.api.types.is_string_dtype(column) else column.astype(str)
+
+
+class _CountedTokens(NamedTuple):
+    """The tokens of a block of documents and what the windows need of them."""
+
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    term_code: np.ndarray  # of each counted token, into the corpus's terms
+    kept_int: np.ndarray  # 1 for a counted token
+    kept_before: np.ndarray  # counted tokens before each token (in the block)
+    limit_lo: np.ndarray  # counted-token range of each token's sentence (or document)
+    limit_hi: np.ndarray
+
+
+def _counted_tokens(
+    t_doc: np.ndarray,
+    tokens: pd.DataFrame,
+    rows: np.ndarray,
+    term: np.ndarray,
+    kept: np.ndarray,
+    *,
+    same_sentence: bool,
+) -> _CountedTokens:
+    """Which tokens of a block (table ``rows``, in order) count, and the window limits of each."""
+    t_doc = t_doc.astype(np.int64)
+    t_sent = tokens["sent"].to_numpy(dtype=np.int64)[rows]
     kept_int = kept.astype(np.int64)
     kept_before = np.cumsum(kept_int) - kept_int
 
@@ -297,10 +329,9 @@ def _counted_tokens(
     last_of_group = np.r_[first_of_group[1:] - 1, len(group) - 1]
     return _CountedTokens(
         doc=t_doc,
-        start=tokens["start"].to_numpy(dtype=np.int64)[order],
-        end=tokens["end"].to_numpy(dtype=np.int64)[order],
-        term_code=term_code,
-        terms=terms,
+        start=tokens["start"].to_numpy(dtype=np.int64)[rows],
+        end=tokens["end"].to_numpy(dtype=np.int64)[rows],
+        term_code=term[kept].astype(np.int64),
         kept_int=kept_int,
         kept_before=kept_before,
         limit_lo=kept_before[first_of_group][group_id],
@@ -342,22 +373,53 @@ def _window_terms(
     return w_slogan, counted.term_code[window_keys % max(n_tokens, 1)]
 
 
+class _WindowCounts(NamedTuple):
+    """The counts of the contingency tables, summed over blocks of documents."""
+
+    pairs: list[tuple[np.ndarray, np.ndarray]]  # per block: (slogan × term key, count)
+    window_tokens: np.ndarray  # per slogan
+    freq_term: np.ndarray  # per term of the corpus
+    n_tokens: int
+
+    @classmethod
+    def empty(cls, n_slogans: int, n_terms: int) -> _WindowCounts:
+        return cls([], np.zeros(n_slogans, np.int64), np.zeros(n_terms, np.int64), 0)
+
+    def plus(
+        self, counted: _CountedTokens, w_slogan: np.ndarray, w_term: np.ndarray
+    ) -> _WindowCounts:
+        """These counts with a block's added."""
+        n_terms = len(self.freq_term)
+        return _WindowCounts(
+            [*self.pairs, np.unique(w_slogan * max(n_terms, 1) + w_term, return_counts=True)],
+            self.window_tokens + np.bincount(w_slogan, minlength=len(self.window_tokens)),
+            self.freq_term + np.bincount(counted.term_code, minlength=n_terms),
+            self.n_tokens + int(counted.kept_int.sum()),
+        )
+
+    def pair_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (slogan × term key) with its count over all blocks, keys in order."""
+        if not self.pairs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        keys = np.concatenate([key for key, _ in self.pairs])
+        counts = np.concatenate([count for _, count in self.pairs])
+        pair, where = np.unique(keys, return_inverse=True)
+        return pair, np.bincount(where, weights=counts, minlength=len(pair)).astype(np.int64)
+
+
 def _collocate_rows(
-    counted: _CountedTokens,
+    counts: _WindowCounts,
+    terms: pd.Index,
     nodes: _Nodes,
-    w_slogan: np.ndarray,
-    w_term: np.ndarray,
     names: Sequence[str],
     min_count: int,
 ) -> pd.DataFrame:
     """The contingency counts and measures of every (slogan, term) pair with ``count ≥
     min_count``, sorted by slogan, ``logdice`` (highest first) and term."""
-    terms, n_slogans = counted.terms, len(names)
-    n_tokens = int(counted.kept_int.sum())
-    pair, cooc = np.unique(w_slogan * len(terms) + w_term, return_counts=True)
+    n_slogans, n_tokens = len(names), counts.n_tokens
+    pair, cooc = counts.pair_counts()
     p_slogan, p_term = pair // max(len(terms), 1), pair % max(len(terms), 1)
-    window_tokens = np.bincount(w_slogan, minlength=n_slogans)
-    freq_term = np.bincount(counted.term_code, minlength=len(terms))
+    window_tokens, freq_term = counts.window_tokens, counts.freq_term
     freq_slogan = np.bincount(nodes.slogan, minlength=n_slogans)
 
     keep = cooc >= min_count
@@ -368,7 +430,7 @@ def _collocate_rows(
     table = pd.DataFrame(
         {
             "slogan": np.asarray(names, dtype=object)[p_slogan],
-            "term": np.asarray(terms, dtype=object)[p_term],
+            "term": np.asarray(terms.take(p_term), dtype=object),
             "count": cooc.astype(np.int64),
             "freq_slogan": freq_slogan[p_slogan].astype(np.int64),
             "freq_term": freq_term[p_term].astype(np.int64),
