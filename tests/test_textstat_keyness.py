@@ -410,7 +410,8 @@ def test_present_terms_of_all_documents_at_once_equal_single_comparisons(
 ):
     """include_absent=False computes every document at once; each document's rows are exactly
     those of its own textstat_keyness, cut to the top_n strongest at either end. The cells are
-    computed a block at a time: blocks of 7 cells give the same rows."""
+    computed a block of whole documents at a time: blocks of 7 cells (a document each) give the
+    same rows as one block of all five."""
     if cells_per_block is not None:
         monkeypatch.setattr(keyness_module, "_CELLS_PER_BLOCK", cells_per_block)
     tokens, documents = study_corpus.tokens, study_corpus.documents

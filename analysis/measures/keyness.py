@@ -75,6 +75,7 @@ import pandas as pd
 
 from analysis.checks import check_bool, check_choice, check_int, check_number, require_columns
 from analysis.errors import InputError
+from analysis.features.codes import blocks_of_whole_runs
 from analysis.features.dfm import Dfm, dfm, dfm_group
 
 KEYNESS_COLUMNS = [
@@ -458,29 +459,53 @@ def _present_terms_against_rest(
     documents at once: the same rows and values as :func:`_comparison` and :func:`_strongest`
     per document, computed on the non-zero cells of the matrix in one pass."""
     cells = _present_cells(counts, min_count)
-    row, col, t, grand_total = cells.row, cells.col, cells.t, cells.grand_total
-    # Every statistic is cell by cell, so cells are taken a block at a time: the same values,
-    # with a block's temporaries (some thirty arrays) instead of the whole matrix's.
-    blocks = [
-        _keyness_arrays(
-            cells.a[at : at + _CELLS_PER_BLOCK],
-            cells.b[at : at + _CELLS_PER_BLOCK],
-            t[at : at + _CELLS_PER_BLOCK].astype(float),
-            (grand_total - t[at : at + _CELLS_PER_BLOCK]).astype(float),
-            williams_correction=williams_correction,
-            zero_adjustment=zero_adjustment,
-        )
-        for at in range(0, max(len(t), 1), _CELLS_PER_BLOCK)
-    ]
-    values = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
-    n_docs = counts.matrix.shape[0]
-    p_adjusted = _adjust_within(row, values["p_value"], p_adjust, n_docs)
-    pick = _strongest_by_document(row, col, values["g2"], top_n, n_docs)
     labels = np.asarray(counts.docs, dtype=object)
     terms = np.asarray(counts.terms, dtype=object)
+    # Cells are in document order, and every statistic is cell by cell, the adjustment and the
+    # cut within a document: a block of whole documents at a time gives the same rows, with a
+    # block's temporaries (some thirty arrays) instead of the whole matrix's.
+    frames = [
+        _present_block_rows(
+            _PresentCells(*(column[block] for column in cells[:4]), cells.t[block],
+                          cells.grand_total),
+            labels, terms,
+            williams_correction=williams_correction, p_adjust=p_adjust,
+            zero_adjustment=zero_adjustment, top_n=top_n,
+        )
+        for block in blocks_of_whole_runs(cells.row, _CELLS_PER_BLOCK)
+    ]
+    if not frames:
+        frames = [_present_block_rows(
+            cells, labels, terms, williams_correction=williams_correction, p_adjust=p_adjust,
+            zero_adjustment=zero_adjustment, top_n=top_n,
+        )]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _present_block_rows(
+    cells: _PresentCells,
+    labels: np.ndarray,
+    terms: np.ndarray,
+    *,
+    williams_correction: bool,
+    p_adjust: PAdjust,
+    zero_adjustment: float,
+    top_n: int | None,
+) -> pd.DataFrame:
+    """The keyness rows of the present cells of whole documents, in output order."""
+    t, grand_total = cells.t, cells.grand_total
+    first = int(cells.row[0]) if len(cells.row) else 0
+    row, col = cells.row - first, cells.col  # documents numbered within the block
+    n_docs = int(row.max(initial=-1)) + 1
+    values = _keyness_arrays(
+        cells.a, cells.b, t.astype(float), (grand_total - t).astype(float),
+        williams_correction=williams_correction, zero_adjustment=zero_adjustment,
+    )
+    p_adjusted = _adjust_within(row, values["p_value"], p_adjust, max(n_docs, 1))
+    pick = _strongest_by_document(row, col, values["g2"], top_n, n_docs)
     return pd.DataFrame(
         {
-            "target": pd.array(labels[row[pick]], dtype="str"),
+            "target": pd.array(labels[cells.row[pick]], dtype="str"),
             "reference": pd.array(np.full(len(pick), REST, dtype=object), dtype="str"),
             "term": pd.array(terms[col[pick]], dtype="str"),
             "count_target": cells.a[pick],
