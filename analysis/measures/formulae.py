@@ -138,13 +138,18 @@ def _shared_regions(s: _Stripped, n: int) -> list[tuple[int, int]]:
     # document among equal hashes differ (one sort, no pairwise comparison).
     order = np.argsort(hashes)
     hashes = hashes[order]
-    first = np.flatnonzero(np.concatenate([[True], hashes[1:] != hashes[:-1]]))
+    new_hash = np.empty(len(hashes), dtype=bool)
+    new_hash[0] = True
+    np.not_equal(hashes[1:], hashes[:-1], out=new_hash[1:])
     del hashes
     docs = docs[order]
+    first = np.flatnonzero(new_hash)
     spread = np.maximum.reduceat(docs, first) != np.minimum.reduceat(docs, first)
+    del first, docs
+    # each sorted gram takes its hash's verdict (int32 run numbers: one entry per character)
     in_shared = np.empty(len(order), dtype=bool)
-    in_shared[order] = np.repeat(spread, np.diff(np.append(first, len(order))))
-    del order, docs
+    in_shared[order] = spread[np.cumsum(new_hash, dtype=np.int32) - 1]
+    del order, new_hash
     shared = np.zeros(len(s.codes), dtype=np.int32)
     shared[np.flatnonzero(valid)[in_shared]] = 1
     # Character i is covered when a shared gram starts in [i - n + 1, i].
