@@ -6,6 +6,10 @@ Python string per row: on six million tokens that is about 0.4 GB per column, fo
 and it was most of a run's peak memory. The measures therefore code a column once with
 :func:`pandas.factorize`, which for Arrow strings works on Arrow's dictionary encoding, and do
 all further string work on the distinct values only.
+
+The same goes for the arrays a measure builds over every token: :func:`blocks_of_whole_runs`
+cuts the coded tokens into blocks of whole documents, so that a measure whose counts add up over
+documents (collocates, each document's keyness) holds one block's arrays at a time.
 """
 
 from __future__ import annotations

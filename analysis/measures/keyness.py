@@ -457,7 +457,8 @@ def _present_terms_against_rest(
 ) -> pd.DataFrame:
     """Each document against the rest over the terms it contains (``include_absent=False``), all
     documents at once: the same rows and values as :func:`_comparison` and :func:`_strongest`
-    per document, computed on the non-zero cells of the matrix in one pass."""
+    per document, computed on the non-zero cells of the matrix, a block of whole documents at a
+    time."""
     cells = _present_cells(counts, min_count)
     labels = np.asarray(counts.docs, dtype=object)
     terms = np.asarray(counts.terms, dtype=object)
