@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis.features.dfm import dfm, dfm_group, dfm_trim
+from analysis.features.dfm import dfm, dfm_group, dfm_select_docs, dfm_trim
 
 # Three tiny documents: tokens with punctuation and stopword flags.
 TOKENS = pd.DataFrame(
@@ -65,6 +65,20 @@ def test_docs_fix_the_rows_and_may_be_empty():
     with pytest.raises(ValueError, match="doc_id 'c'"):
         dfm(TOKENS, docs=["a", "b"])
 
+
+
+def test_selecting_docs_from_the_default_matrix_is_building_it_with_docs():
+    docs = ["c", "empty", "a", "b"]
+    chosen, built = dfm_select_docs(dfm(TOKENS), docs), dfm(TOKENS, docs=docs)
+    assert list(chosen.docs) == docs and list(chosen.terms) == list(built.terms)
+    assert chosen.matrix.dtype == built.matrix.dtype
+    assert (chosen.matrix != built.matrix).nnz == 0
+    np.testing.assert_array_equal(chosen.matrix.indptr, built.matrix.indptr)
+    np.testing.assert_array_equal(chosen.matrix.indices, built.matrix.indices)
+    with pytest.raises(ValueError, match="doc_id 'c'.*not in docs"):
+        dfm_select_docs(dfm(TOKENS), ["a", "b"])
+    with pytest.raises(ValueError, match="twice"):
+        dfm_select_docs(dfm(TOKENS), ["a", "b", "c", "a"])
 
 def test_permuting_documents_permutes_rows_only():
     d1 = dfm(TOKENS)

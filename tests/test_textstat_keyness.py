@@ -311,6 +311,17 @@ def test_keyness_table_is_independent_of_document_order():
     pd.testing.assert_frame_equal(k1, k2)
 
 
+
+@pytest.mark.parametrize("include_absent", [True, False])
+def test_the_shared_matrix_gives_the_table_of_the_tokens(study_corpus, include_absent):
+    """A run passes its default matrix (built once, rows in first-appearance order) instead of
+    the tokens; the table is the same, groups included."""
+    tokens, documents = study_corpus.tokens, study_corpus.documents
+    options = {"group_by": ["genre"], "include_absent": include_absent, "top_n": 20}
+    from_tokens = textstat_keyness_groups(tokens, documents, **options)
+    from_matrix = textstat_keyness_groups(dfm(tokens.iloc[::-1]), documents, **options)
+    pd.testing.assert_frame_equal(from_matrix, from_tokens)
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

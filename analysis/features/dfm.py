@@ -11,7 +11,9 @@ what a term is and which tokens count:
 
 ``dfm(tokens)`` drops punctuation and stopwords by default (the ``is_punct`` and ``is_stop``
 flags of the tokens table); ``dfm_group`` sums rows into groups such as ``level`` or ``genre``;
-``dfm_trim`` keeps terms above count thresholds. Each returns a new ``Dfm``.
+``dfm_trim`` keeps terms above count thresholds; ``dfm_select_docs`` puts the rows in a given
+order of documents, so that one matrix built once serves every measure. Each returns a new
+``Dfm``.
 """
 
 from __future__ import annotations
@@ -160,6 +162,32 @@ def dfm_group(
     return Dfm(
         (indicator @ d.matrix).tocsr(), pd.Index(uniques, name="group", dtype="object"), d.terms
     )
+
+
+def dfm_select_docs(d: Dfm, docs: Sequence[str]) -> Dfm:
+    """The rows of ``docs``, in that order: ``dfm(tokens, docs=docs)`` from ``d = dfm(tokens)``.
+
+    A document of ``docs`` that ``d`` has no row for (it has no tokens) gets a row of zeros; a
+    row of ``d`` whose document is not in ``docs`` is an error, as :func:`dfm` makes it.
+    """
+    index = pd.Index(list(docs), name="doc_id", dtype="object")
+    if index.has_duplicates:
+        raise InputError("dfm_select_docs: docs lists a doc_id twice; pass each document once")
+    left_out = ~d.docs.isin(index)
+    if left_out.any():
+        raise InputError(
+            f"dfm_select_docs: the matrix has a row for doc_id {d.docs[left_out][0]!r}, which "
+            "is not in docs; add it or build the matrix from the tokens of docs only"
+        )
+    source = d.docs.get_indexer(index)
+    found = np.flatnonzero(source >= 0)
+    select = sparse.csr_matrix(
+        (np.ones(len(found), dtype=np.int64), (found, source[found])),
+        shape=(len(index), len(d.docs)),
+    )
+    matrix = (select @ d.matrix).tocsr()
+    matrix.sort_indices()
+    return Dfm(matrix, index, d.terms)
 
 
 def dfm_trim(d: Dfm, *, min_count: int = 1, min_docs: int = 1) -> Dfm:

@@ -76,7 +76,7 @@ import pandas as pd
 from analysis.checks import check_bool, check_choice, check_int, check_number, require_columns
 from analysis.errors import InputError
 from analysis.features.codes import blocks_of_whole_runs
-from analysis.features.dfm import Dfm, dfm, dfm_group
+from analysis.features.dfm import Dfm, dfm, dfm_group, dfm_select_docs
 
 KEYNESS_COLUMNS = [
     "target",
@@ -526,7 +526,7 @@ def _present_block_rows(
 
 
 def textstat_keyness_groups(
-    tokens: pd.DataFrame,
+    tokens: pd.DataFrame | Dfm,
     documents: pd.DataFrame,
     *,
     group_by: Sequence[str] = ("level", "genre"),
@@ -552,9 +552,11 @@ def textstat_keyness_groups(
     ``versus="rest"`` each group against all other groups pooled; with ``versus="pairs"`` each
     pair of groups once (target before reference in sorted order). A column with a single value
     gives no comparison. Counts come from :func:`analysis.features.dfm.dfm` (punctuation and
-    stopwords
-    dropped by default) and :func:`analysis.features.dfm.dfm_group`; each comparison is
-    :func:`textstat_keyness` with the options given, p-values adjusted within the comparison.
+    stopwords dropped by default) and :func:`analysis.features.dfm.dfm_group`; each comparison
+    is :func:`textstat_keyness` with the options given, p-values adjusted within the comparison.
+    ``tokens`` may instead be a :class:`~analysis.features.dfm.Dfm` of the tokens (a run builds
+    one and shares it among its measures): its terms are counted as they are, and
+    ``remove_punct`` and ``remove_stop`` have no effect.
 
     Columns :data:`KEYNESS_TABLE_COLUMNS` (``grouping`` + :data:`KEYNESS_COLUMNS`), sorted by
     grouping (``doc_id`` first, then ``group_by`` in order), target, reference, descending
@@ -574,7 +576,11 @@ def textstat_keyness_groups(
         remove_stop=remove_stop,
     )
     doc_ids = _table_doc_ids(documents)
-    counts = dfm(tokens, docs=doc_ids, remove_punct=remove_punct, remove_stop=remove_stop)
+    counts = (
+        dfm_select_docs(tokens, doc_ids)
+        if isinstance(tokens, Dfm)
+        else dfm(tokens, docs=doc_ids, remove_punct=remove_punct, remove_stop=remove_stop)
+    )
     options = {
         "williams_correction": williams_correction,
         "min_count": min_count,

@@ -104,7 +104,10 @@ def keyness(run: StepContext) -> None:
         )
         return
     opts = run.grouped("keyness", textstat_keyness_groups)
-    run.tables["keyness"] = textstat_keyness_groups(run.tokens, run.docs, **opts)
+    # the run's matrix counts what keyness counts by default, so it is not built again
+    default_counting = opts.get("remove_punct", True) and opts.get("remove_stop", True)
+    counted = run.counts if default_counting else run.tokens
+    run.tables["keyness"] = textstat_keyness_groups(counted, run.docs, **opts)
     if opts.get("versus", "rest") == "rest":
         for group, doc_id in single_document_groups(run.docs, opts.get("group_by", [])).items():
             note(
