@@ -182,8 +182,8 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     coded = _coded_tokens(tokens)
     runs = _ngram_runs(coded, n)
     strings = _ngram_strings(coded, runs, np.arange(len(runs.first)), concatenator)
-    order, starts = coded.order, runs.starts
-    rows = order[starts]
+    starts = runs.starts
+    rows = coded.table_rows(starts)
     out: dict[str, object] = {"doc_id": pd.array(coded.doc_uniques[coded.doc[starts]], dtype="str")}
     if "para" in columns:
         out["para"] = tokens["para"].to_numpy()[rows]
@@ -194,7 +194,7 @@ def tokens_ngrams(tokens: pd.DataFrame, n: int, *, concatenator: str = "_") -> p
     if "start" in columns:
         out["start"] = tokens["start"].to_numpy()[rows]
     if "end" in columns:
-        out["end"] = tokens["end"].to_numpy()[order[starts + n - 1]]
+        out["end"] = tokens["end"].to_numpy()[coded.table_rows(starts + n - 1)]
     out["is_punct"] = np.zeros(len(starts), dtype=bool)
     out["is_stop"] = runs.is_stop
     return pd.DataFrame(out)
@@ -216,7 +216,7 @@ class _CodedTokens(NamedTuple):
     """A tokens table in reading order with each string column coded as integers once."""
 
     table: pd.DataFrame  # the tokens table itself
-    order: np.ndarray  # rows of the table in reading order
+    order: np.ndarray | None  # rows of the table in reading order (None: the table's order)
     doc: np.ndarray  # document code of each row of ``order`` (−1: no doc_id)
     doc_uniques: np.ndarray  # doc_id of each document code (object array)
     token: np.ndarray  # token code of each row of ``order`` (−1: no token)
@@ -224,6 +224,10 @@ class _CodedTokens(NamedTuple):
     punct: np.ndarray
     stop: np.ndarray  # all false without an ``is_stop`` column
     breaks: np.ndarray  # whether an n-gram cannot run on from each row to the next
+
+    def table_rows(self, index: np.ndarray) -> np.ndarray:
+        """The table's rows of the coded rows ``index``."""
+        return index if self.order is None else self.order[index]
 
 
 def _coded_tokens(tokens: pd.DataFrame) -> _CodedTokens:
@@ -237,6 +241,9 @@ def _coded_tokens(tokens: pd.DataFrame) -> _CodedTokens:
         return values if order is None else values[order]
 
     token_codes, token_uniques = pd.factorize(tokens["token"])
+    # int32 codes (fewer than 2**31 documents and distinct tokens): half the memory of intp,
+    # since several arrays over every token are derived from them
+    doc_codes, token_codes = doc_codes.astype(np.int32), token_codes.astype(np.int32)
     doc = in_order(doc_codes)
     sent = in_order(tokens["sent"].to_numpy(dtype=np.int64))
     # A break between row i and i+1: another document or sentence, or a gap in positions.
@@ -246,7 +253,7 @@ def _coded_tokens(tokens: pd.DataFrame) -> _CodedTokens:
         breaks |= pos[1:] != pos[:-1] + 1
     return _CodedTokens(
         table=tokens,
-        order=np.arange(len(tokens)) if order is None else order,
+        order=order,
         doc=doc,
         doc_uniques=np.asarray(doc_uniques, dtype=object),
         token=in_order(token_codes),
@@ -271,10 +278,11 @@ class _NgramRuns(NamedTuple):
 
 def _ngram_runs(coded: _CodedTokens, n: int) -> _NgramRuns:
     """The n-grams (n ≥ 2) of :func:`tokens_ngrams` as integer codes."""
-    length = len(coded.order)
+    length = len(coded.doc)
     n_starts = max(length - n + 1, 0)
-    cum_punct = np.concatenate([[0], np.cumsum(coded.punct, dtype=np.int64)])
-    cum_break = np.concatenate([[0], np.cumsum(coded.breaks, dtype=np.int64)])
+    counter = np.int32 if length < 2**31 - 1 else np.int64  # running counts up to length
+    cum_punct = np.concatenate([np.zeros(1, counter), np.cumsum(coded.punct, dtype=counter)])
+    cum_break = np.concatenate([np.zeros(1, counter), np.cumsum(coded.breaks, dtype=counter)])
     # n tokens from each start: no punctuation among them, no break between them
     ok = (cum_punct[n : n + n_starts] == cum_punct[:n_starts]) & (
         cum_break[n - 1 : n - 1 + n_starts] == cum_break[:n_starts]
@@ -745,7 +753,7 @@ def _counted(
     """``(kind, n, per-document counts)`` for each size asked, one at a time (they are large)."""
     for n in options.ngrams:
         if n == 1:
-            keep = np.ones(len(coded.order), dtype=bool)
+            keep = np.ones(len(coded.doc), dtype=bool)
             if options.remove_punct:
                 keep &= ~coded.punct
             if options.remove_stop:
