@@ -404,6 +404,40 @@ def test_same_as_the_suffix_automaton_on_long_repetitive_texts(texts, min_length
     pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, min_length))
 
 
+
+@pytest.mark.parametrize("per_bucket", [1, 5, 1 << 21])
+def test_hashes_seen_in_two_documents_bucket_by_bucket(monkeypatch, per_bucket):
+    """Sorting the hashes a bucket of top bits at a time (up to 256 buckets) gives each gram the
+    verdict of a group-by over all hashes: its hash is in two documents or more."""
+    from analysis.measures import formulae as formulae_module
+
+    monkeypatch.setattr(formulae_module, "_HASHES_PER_BUCKET", per_bucket)
+    rnd = np.random.default_rng(7)
+    distinct = rnd.integers(0, 2**64, size=600, dtype=np.uint64, endpoint=False)
+    # 300 hashes seen many times, 300 seen once; one repeated in a single document
+    hashes = np.concatenate([distinct[rnd.integers(0, 300, size=5000)], distinct[300:],
+                             distinct[[300] * 3]])
+    docs = np.concatenate([rnd.integers(0, 40, size=5300), [7, 7, 7]]).astype(np.int32)
+    docs[5000] = 7  # distinct[300]: four grams, all in document 7
+    expected = (
+        pd.DataFrame({"h": hashes, "d": docs}).groupby("h")["d"].transform("nunique") > 1
+    ).to_numpy()
+    got = formulae_module._seen_in_two_documents(hashes, docs)
+    np.testing.assert_array_equal(got, expected)
+    assert got.any() and not got.all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(SMALL, min_size=2, max_size=6), st.integers(min_value=1, max_value=4))
+def test_many_hash_buckets_give_the_same_occurrences(texts, min_length):
+    from analysis.measures import formulae as formulae_module
+
+    table = docs(**{f"d{i}": t for i, t in enumerate(texts)})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(formulae_module, "_HASHES_PER_BUCKET", 1)
+        occ = formula_occurrences(table, min_length=min_length)
+    pd.testing.assert_frame_equal(occ, _automaton_occurrences(table, min_length))
+
 def test_more_distinct_characters_than_two_bytes_hold(monkeypatch):
     import random
 

@@ -112,12 +112,48 @@ class _Stripped:
                     a, b = self.base[d] + m.start(), self.base[d] + m.end()
                     keep[a:b] = False
                     boundary[a:b] = True
-        self.index = np.flatnonzero(keep)  # position in the concatenated cleaned texts
+        # position in the concatenated cleaned texts
+        self.index = np.flatnonzero(keep).astype(np.int32 if len(keep) < 2**31 else np.int64)
         del keep
         self.codes = codes[self.index]
         self.segment = np.cumsum(boundary, dtype=np.int32)[self.index]
         self.doc = np.searchsorted(self.base, self.index, "right").astype(np.int32) - 1
         self.text = self.codes.tobytes().decode("utf-32-le")
+
+
+def _seen_in_two_documents(hashes: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Whether each gram's hash is seen in two documents or more: the smallest and largest
+    document among equal hashes differ (a sort, no pairwise comparison).
+
+    Equal hashes share their top bits, so the hashes are sorted a bucket of top bits at a time
+    (about two million each): the sort's arrays are a bucket's, not the corpus's.
+    """
+    seen = np.zeros(len(hashes), dtype=bool)
+    bits = min(8, max(0, int(np.ceil(np.log2(max(len(hashes), 1) / _HASHES_PER_BUCKET)))))
+    # the top byte of each little-endian hash, read in place (no copy of the hashes)
+    top_byte = hashes.astype("<u8", copy=False).view(np.uint8)[7::8]
+    bucket = top_byte >> np.uint8(8 - bits) if bits else np.zeros(len(hashes), dtype=np.uint8)
+    for b in range(1 << bits):
+        members = np.flatnonzero(bucket == b)
+        if not len(members):
+            continue
+        order = np.argsort(hashes[members])
+        members = members[order]
+        del order
+        sorted_hashes = hashes[members]
+        new_hash = np.empty(len(members), dtype=bool)
+        new_hash[0] = True
+        np.not_equal(sorted_hashes[1:], sorted_hashes[:-1], out=new_hash[1:])
+        del sorted_hashes
+        member_docs = docs[members]
+        first = np.flatnonzero(new_hash)
+        spread = np.maximum.reduceat(member_docs, first) != np.minimum.reduceat(member_docs, first)
+        # each gram takes its hash's verdict (int32 run numbers)
+        seen[members] = spread[np.cumsum(new_hash, dtype=np.int32) - 1]
+    return seen
+
+
+_HASHES_PER_BUCKET = 1 << 21
 
 
 def _shared_regions(s: _Stripped, n: int) -> list[tuple[int, int]]:
@@ -134,24 +170,10 @@ def _shared_regions(s: _Stripped, n: int) -> list[tuple[int, int]]:
     del digest
     if not len(hashes):
         return []
-    # A gram is shared when its hash is seen in two documents: the smallest and largest
-    # document among equal hashes differ (one sort, no pairwise comparison).
-    order = np.argsort(hashes)
-    hashes = hashes[order]
-    new_hash = np.empty(len(hashes), dtype=bool)
-    new_hash[0] = True
-    np.not_equal(hashes[1:], hashes[:-1], out=new_hash[1:])
-    del hashes
-    docs = docs[order]
-    first = np.flatnonzero(new_hash)
-    spread = np.maximum.reduceat(docs, first) != np.minimum.reduceat(docs, first)
-    del first, docs
-    # each sorted gram takes its hash's verdict (int32 run numbers: one entry per character)
-    in_shared = np.empty(len(order), dtype=bool)
-    in_shared[order] = spread[np.cumsum(new_hash, dtype=np.int32) - 1]
-    del order, new_hash
+    in_shared = _seen_in_two_documents(hashes, docs)
+    del hashes, docs
     shared = np.zeros(len(s.codes), dtype=np.int32)
-    shared[np.flatnonzero(valid)[in_shared]] = 1
+    shared[:size][valid] = in_shared
     # Character i is covered when a shared gram starts in [i - n + 1, i].
     started = np.cumsum(shared, dtype=np.int32)
     covered = started - np.concatenate([np.zeros(n, dtype=np.int32), started[:-n]]) > 0
