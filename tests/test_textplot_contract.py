@@ -697,6 +697,22 @@ def test_comparison_weights_formula():
     assert list(table.index) == ["x", "z", "y"]  # by weight, descending
 
 
+
+def test_comparison_weights_count_words_with_letters_of_the_chosen_documents_only():
+    """Tokens without a letter (numbers, symbols, a missing token) and documents outside the
+    comparison count for nothing: the weights are those of the tokens left without them."""
+    words = pd.DataFrame({
+        "doc_id": ["A", "A", "A", "A", "B", "B", "B", "C", "C"],
+        "token": ["x", "2024", "x", None, "y", "%", "z", "x", "z"],
+        "is_punct": False,
+        "is_stop": False,
+    })
+    words["token"] = words["token"].astype("str")
+    only_letters = words[words["token"].isin(["x", "y", "z"]) & words["doc_id"].isin(["A", "B"])]
+    pd.testing.assert_frame_equal(
+        comparison_weights(words, ["A", "B"]), comparison_weights(only_letters, ["A", "B"])
+    )
+
 def test_comparison_weights_leave_out_terms_used_evenly():
     tokens = pd.DataFrame({"doc_id": ["A", "B"], "token": ["x", "x"], "is_punct": False,
                            "is_stop": False})

@@ -463,9 +463,15 @@ def _layout_pixels(points: float) -> int:
 
 
 def _counts(tokens: pd.DataFrame, doc_ids: Sequence[str]) -> Dfm:
-    words = tokens.loc[tokens["doc_id"].isin(doc_ids)]
-    letters = words["token"].map(_has_letter).to_numpy(dtype=bool)
-    return dfm(words.loc[letters], docs=list(doc_ids))
+    # Whether a token has a letter is decided once per distinct token (a corpus has millions
+    # of tokens and some hundred thousand distinct ones); only the rows kept are copied.
+    in_docs = tokens["doc_id"].isin(doc_ids).to_numpy(dtype=bool)
+    chosen = tokens if in_docs.all() else tokens.loc[in_docs]
+    codes, distinct = pd.factorize(chosen["token"])
+    has_letter = np.fromiter(map(_has_letter, distinct), dtype=bool, count=len(distinct))
+    keep = np.append(has_letter, False)[codes]  # code -1, a missing token, has no letter
+    columns = ["doc_id", "token", *(c for c in ("is_punct", "is_stop") if c in tokens.columns)]
+    return dfm(chosen.loc[keep, columns], docs=list(doc_ids))
 
 
 def _has_letter(token: object) -> bool:
