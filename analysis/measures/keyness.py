@@ -473,14 +473,10 @@ def _present_terms_against_rest(
             williams_correction=williams_correction, p_adjust=p_adjust,
             zero_adjustment=zero_adjustment, top_n=top_n,
         )
-        for block in blocks_of_whole_runs(cells.row, _CELLS_PER_BLOCK)
+        # no cell at all: one empty block, for the table's columns
+        for block in blocks_of_whole_runs(cells.row, _CELLS_PER_BLOCK) or [slice(0, 0)]
     ]
-    if not frames:
-        frames = [_present_block_rows(
-            cells, labels, terms, williams_correction=williams_correction, p_adjust=p_adjust,
-            zero_adjustment=zero_adjustment, top_n=top_n,
-        )]
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _present_block_rows(
