@@ -75,7 +75,7 @@ def test_selecting_docs_from_the_default_matrix_is_building_it_with_docs():
     assert (chosen.matrix != built.matrix).nnz == 0
     np.testing.assert_array_equal(chosen.matrix.indptr, built.matrix.indptr)
     np.testing.assert_array_equal(chosen.matrix.indices, built.matrix.indices)
-    with pytest.raises(ValueError, match="doc_id 'c'.*not in docs"):
+    with pytest.raises(ValueError, match=r"doc_id 'c'.*not in docs"):
         dfm_select_docs(dfm(TOKENS), ["a", "b"])
     with pytest.raises(ValueError, match="twice"):
         dfm_select_docs(dfm(TOKENS), ["a", "b", "c", "a"])

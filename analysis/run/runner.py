@@ -174,7 +174,7 @@ def run_analysis(
     committing nothing, if an input file changed while the run read it.
     """
     results = compute_tables(
-        corpus, settings, progress=progress, settings_file=request.settings_file
+        corpus, settings, progress=progress, settings_file=request.settings_file, jobs=jobs
     )
     run = _write_statistics(corpus, settings, results, stage)
     if stage.figures is not None:

@@ -5,10 +5,10 @@ into the run's context. :func:`analysis.run.tables.compute_tables` runs them.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,23 @@ from analysis.measures.tfidf import textstat_tfidf
 from analysis.run.options import grouped_options, note, options, slogan_trends
 
 
+class SharedMatrix:
+    """The run's default document-feature matrix, built on first use and then shared by every
+    step, also by steps running at the same time in other threads (the first builds it, the
+    others wait for it)."""
+
+    def __init__(self, tokens: pd.DataFrame):
+        self._tokens = tokens
+        self._lock = threading.Lock()
+        self._matrix: Dfm | None = None
+
+    def get(self) -> Dfm:
+        with self._lock:
+            if self._matrix is None:
+                self._matrix = dfm(self._tokens)
+            return self._matrix
+
+
 @dataclass
 class StepContext:
     """What the steps share: the corpus, the settings, the documents the measures pool by, and
@@ -47,16 +64,29 @@ class StepContext:
     notes: list[dict[str, str]]
     found: dict[str, Any] = field(default_factory=dict)
     used_groupings: dict[str, None] = field(default_factory=dict)
+    matrix: SharedMatrix | None = None
+
+    def __post_init__(self) -> None:
+        if self.matrix is None:
+            self.matrix = SharedMatrix(self.corpus.tokens)
 
     @property
     def tokens(self) -> pd.DataFrame:
         return self.corpus.tokens
 
-    @cached_property
+    @property
     def counts(self) -> Dfm:
         """The default document-feature matrix (:func:`analysis.features.dfm.dfm`: punctuation
         and stopwords dropped), built once for every measure that counts with it."""
-        return dfm(self.tokens)
+        return self.matrix.get()
+
+    def for_step(self, used_groupings: dict[str, None] | None = None) -> StepContext:
+        """A context for one step: the same corpus, settings, documents and matrix, with empty
+        tables, notes and findings of its own (what the step adds, for
+        :func:`analysis.run.schedule.run_steps` to merge) and ``used_groupings`` as given."""
+        return replace(
+            self, tables={}, notes=[], found={}, used_groupings=dict(used_groupings or {})
+        )
 
     @property
     def sentences(self) -> pd.DataFrame:

@@ -43,6 +43,7 @@ wordscores_words           reference scores are given
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from analysis.measures.correspondence import CorrespondenceAnalysis
 from analysis.measures.similarity import DocumentClustering
 from analysis.run import steps
 from analysis.run.options import UnknownGrouping, documents_table, metadata_in_use, study_documents
+from analysis.run.schedule import run_steps
 
 __all__ = ["WITH_METADATA", "StudyResults", "compute_tables"]
 
@@ -110,12 +112,20 @@ def corpus_tables(corpus: CorpusTables, docs: pd.DataFrame) -> dict[str, pd.Data
     return tables
 
 
+#: Steps that read what earlier steps found, and so start after all of them: the topics pool
+#: documents by every grouping the earlier steps used.
+READS_EARLIER_STEPS = frozenset({"topics"})
+#: At most this many steps at a time: each holds its own working memory.
+MAX_STEP_THREADS = 4
+
+
 def compute_tables(
     corpus: CorpusTables,
     settings: dict[str, Any],
     *,
     progress: bool = False,
     settings_file: str | Path | None = None,
+    jobs: int | None = 1,
 ) -> StudyResults:
     """All statistics tables (by name), the slogan collocation network, clustering and CA.
 
@@ -124,28 +134,44 @@ def compute_tables(
     the tables in :data:`WITH_METADATA` then carry ``year`` and the member columns of every
     grouping used (:func:`analysis.corpus.groupings.attach_metadata`).
 
+    ``jobs`` steps run at a time in threads (``None``: one per CPU; at most
+    :data:`MAX_STEP_THREADS`); the results are the same for any ``jobs``
+    (:mod:`analysis.run.schedule`).
+
     An option a measure refuses (say ``confidence: 1.5``) is an InputError naming
     ``settings_file`` and the section.
     """
     from tqdm.auto import tqdm
 
+    threads = _step_threads(jobs)
     notes: list[dict[str, str]] = []
     docs = study_documents(corpus, settings, notes)
     run = steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
-    bar = tqdm(STEPS, desc="statistics", unit="table", disable=not progress)
-    for step in bar:
-        bar.set_postfix_str(step.name)
+    bar = tqdm(total=len(STEPS), desc="statistics", unit="table", disable=not progress)
+
+    def call(name: str, context: steps.StepContext) -> None:
         try:
-            getattr(steps, step.name)(run)
+            getattr(steps, name)(context)
         except UnknownGrouping:
             raise  # from --group-by or any section's group_by: the message names both
         except ValueError as exc:
             # the measures check their options at the top; here the options come from settings
-            sections = " or ".join(f"`{s}`" for s in step_sections(step.name))
+            sections = " or ".join(f"`{s}`" for s in step_sections(name))
             raise InputError(
                 f"{settings_file or 'settings'}: {sections}: {one_line_text(exc)}; fix the "
                 "value in that section"
             ) from exc
+
+    with bar:
+        run_steps(
+            run,
+            [step.name for step in STEPS],
+            call,
+            threads=threads,
+            needs_earlier=READS_EARLIER_STEPS,
+            on_start=bar.set_postfix_str,
+            on_done=lambda name: bar.update(1),
+        )
     metadata = metadata_in_use(docs, list(run.used_groupings))
     tables = run.tables
     for name in WITH_METADATA:
@@ -160,3 +186,11 @@ def compute_tables(
         documents=docs,
         metadata_columns=tuple(metadata),
     )
+
+
+def _step_threads(jobs: int | None) -> int:
+    if jobs is None:
+        return max(1, min(os.cpu_count() or 1, MAX_STEP_THREADS))
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"jobs must be a whole number of at least 1 (or None), got {jobs!r}")
+    return min(jobs, MAX_STEP_THREADS)
