@@ -14,11 +14,15 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_info
 
+from analysis.config.registry import STEPS
 from analysis.config.settings import load_settings
 from analysis.errors import InputError
+from analysis.run import steps
+from analysis.run.options import study_documents
+from analysis.run.policy import settings_with_options
 from analysis.run.schedule import merge_step, run_steps
 from analysis.run.steps import StepContext
-from analysis.run.tables import compute_tables
+from analysis.run.tables import WAITS_FOR, compute_tables
 
 # Sleeps that make the steps finish in another order than they start when they run in threads.
 DELAYS = {"a": 0.15, "b": 0.0, "c": 0.1, "d": 0.0, "e": 0.05}
@@ -48,7 +52,7 @@ def test_what_the_steps_add_is_merged_in_step_order_whatever_order_they_finish(t
     started: list[str] = []
     done: list[str] = []
     run_steps(run, list("abcde"), recording_step, threads=threads,
-              needs_earlier=frozenset({"e"}), on_start=started.append, on_done=done.append)
+              waits_for={"e": "abcd"}, on_start=started.append, on_done=done.append)
     assert list(run.tables) == ["documents", *(f"table_{n}" for n in "abcde"), "seen_by_e"]
     assert list(run.found) == [f"found_{n}" for n in "abcde"]
     assert run.notes == [
@@ -68,17 +72,19 @@ def test_what_the_steps_add_is_merged_in_step_order_whatever_order_they_finish(t
 
 
 @pytest.mark.parametrize("threads", [1, 3])
-def test_a_step_that_does_not_wait_sees_no_earlier_groupings(threads):
+def test_a_step_sees_the_groupings_of_the_steps_it_waits_for_only(threads):
     seen: dict[str, list[str]] = {}
 
     def step(name: str, run: StepContext) -> None:
+        time.sleep(0.05 if name == "w" else 0)
         seen[name] = list(run.used_groupings)
         run.used_groupings[name] = None
 
     run = context()
     run.used_groupings["given"] = None
-    run_steps(run, ["x", "y", "z"], step, threads=threads, needs_earlier=frozenset({"z"}))
-    assert seen == {"x": ["given"], "y": ["given"], "z": ["given", "x", "y"]}
+    run_steps(run, list("wxyz"), step, threads=threads, waits_for={"z": ["y", "w"]})
+    assert seen == {"w": ["given"], "x": ["given"], "y": ["given"], "z": ["given", "w", "y"]}
+    assert list(run.used_groupings) == ["given", "w", "x", "y", "z"]
 
 
 def test_the_earliest_failed_step_is_raised_and_later_steps_do_not_start():
@@ -117,7 +123,7 @@ def test_a_step_that_waits_for_a_failed_step_does_not_run():
             raise KeyError("a")
 
     with pytest.raises(KeyError):
-        run_steps(context(), ["a", "b"], step, threads=2, needs_earlier=frozenset({"b"}))
+        run_steps(context(), ["a", "b"], step, threads=2, waits_for={"b": ["a"]})
     assert ran == ["a"]
 
 
@@ -144,8 +150,10 @@ def test_merge_step_adds_one_steps_findings():
 def test_bad_arguments_say_what_was_expected():
     with pytest.raises(ValueError, match="threads must be a whole number of at least 1"):
         run_steps(context(), ["x"], recording_step, threads=0)
-    with pytest.raises(ValueError, match="needs_earlier names steps that are not run: q"):
-        run_steps(context(), ["a"], recording_step, needs_earlier=frozenset({"q"}))
+    with pytest.raises(ValueError, match="waits_for names a step that is not run: q"):
+        run_steps(context(), ["a"], recording_step, waits_for={"q": ["a"]})
+    with pytest.raises(ValueError, match="step a can only wait for steps run before it, not b"):
+        run_steps(context(), ["a", "b"], recording_step, waits_for={"a": ["b"]})
 
 
 def test_the_steps_share_one_matrix_built_once(study_corpus):
@@ -178,6 +186,25 @@ def test_compute_tables_gives_the_same_results_for_any_jobs(study_corpus, model_
     pd.testing.assert_frame_equal(one.ca.coordinates, three.ca.coordinates, check_exact=True)
     # the topics pooled by the grouping frequencies used, as one step at a time would
     assert "genre" in set(one.tables["topic_prevalence"]["grouping"])
+
+
+def test_every_step_that_records_groupings_is_one_the_topics_wait_for(study_corpus):
+    """What the topics see as used groupings comes from the steps in WAITS_FOR: a step that
+    records groupings but is not marked ``pools_documents`` in the registry would be missed."""
+    settings = settings_with_options(load_settings(), group_by="genre,level", periods=None,
+                                     formats=None, language=None, reference_scores=None)
+    run = StepContext(study_corpus, settings, study_documents(study_corpus, settings), {}, [])
+    recording = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for step in STEPS:
+            own = run.for_step()
+            getattr(steps, step.name)(own)
+            if own.used_groupings:
+                recording.add(step.name)
+    marked = {step.name for step in STEPS if step.pools_documents}
+    assert recording == marked
+    assert set(WAITS_FOR) == {"topics"} and set(WAITS_FOR["topics"]) == marked
 
 
 def test_compute_tables_refuses_bad_jobs(study_corpus):

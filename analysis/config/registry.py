@@ -2,7 +2,7 @@
 writes and each table's row order.
 
 One list feeds every place that needs it: :func:`analysis.run.tables.compute_tables` runs
-:data:`STEPS` in order (each step's code is in :mod:`analysis.run.steps`, under the step's
+:data:`STEPS` (in order, or several at a time with the same result) (each step's code is in :mod:`analysis.run.steps`, under the step's
 name), :mod:`analysis.config.settings` knows the measure sections from it, ``docs/RELIABILITY.md``
 lists :func:`row_order_text` (a test compares them) and
 ``tests/test_row_order.py`` checks every written table against :func:`row_order`.
@@ -43,6 +43,11 @@ class Step:
     #: The function the step calls, for readers (``module.function``).
     measure: str
     tables: tuple[Table, ...]
+    #: The step pools documents by groupings and records the ones it used.
+    pools_documents: bool = False
+    #: The step reads the groupings the earlier steps that pool documents used (so it starts
+    #: after them when steps run at the same time).
+    reads_groupings: bool = False
 
 
 #: Tables every run writes from the corpus stage, before any step.
@@ -77,7 +82,7 @@ STEPS: tuple[Step, ...] = (
             "scope (document, group, corpus), grouping, group, doc_id, kind (token, char), "
             "n-gram size, rank (count descending), term",
         ),
-    )),
+    ), pools_documents=True),
     Step("dispersion", ("dispersion",), "measures.dispersion.textstat_dispersion", (
         Table(
             "dispersion",
@@ -93,7 +98,7 @@ STEPS: tuple[Step, ...] = (
             "grouping (doc_id, then the settings' order), target, reference, direction "
             "(positive, negative), G² descending, term",
         ),
-    )),
+    ), pools_documents=True),
     Step("tfidf", ("tfidf",), "measures.tfidf.textstat_tfidf", (
         Table("tfidf", (("doc_id", "asc"), ("rank", "asc"), ("term", "asc")),
               "doc_id, rank (tf-idf descending, then term)"),
@@ -110,7 +115,7 @@ STEPS: tuple[Step, ...] = (
             "scope (document, group, corpus), grouping in settings order, group, doc_id, "
             "slogan in lexicon order",
         ),
-    )),
+    ), pools_documents=True),
     Step("trends", ("trends", "years"), "measures.trends.textstat_slogan_trends", (
         Table(
             "slogan_trends",
@@ -118,7 +123,7 @@ STEPS: tuple[Step, ...] = (
             "grouping (\"\" for all documents, then the settings' order), group, year, slogan "
             "in lexicon order",
         ),
-    )),
+    ), pools_documents=True),
     Step("cooccurrence", ("cooccurrence",),
          "measures.cooccurrence.textstat_slogan_cooccurrence", (
         Table(
@@ -127,7 +132,7 @@ STEPS: tuple[Step, ...] = (
             "scope, grouping in settings order, group, doc_id, unit (sentence, paragraph, "
             "document, window), slogan pair in lexicon order",
         ),
-    )),
+    ), pools_documents=True),
     Step("collocates", ("collocates", "collocation_network"),
          "measures.collocates.textstat_collocates", (
         Table("collocates", (("slogan", "lexicon"), ("logdice", "desc"), ("term", "asc")),
@@ -161,7 +166,7 @@ STEPS: tuple[Step, ...] = (
                                    ("topic", "listed")),
               "grouping (year, decade, period, then the run's groupings), group (years as "
               "numbers, else text), topic"),
-    )),
+    ), reads_groupings=True),
     Step("scaling", ("scaling",),
          "measures.scaling.textmodel_wordfish, textmodel_wordscores", (
         Table("wordfish_positions", (("doc_id", "asc"),), "doc_id"),

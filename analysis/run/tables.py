@@ -112,9 +112,13 @@ def corpus_tables(corpus: CorpusTables, docs: pd.DataFrame) -> dict[str, pd.Data
     return tables
 
 
-#: Steps that read what earlier steps found, and so start after all of them: the topics pool
-#: documents by every grouping the earlier steps used.
-READS_EARLIER_STEPS = frozenset({"topics"})
+#: The steps each step waits for: one that reads groupings (the topics, which pool documents by
+#: every grouping used before them) waits for the earlier steps that pool documents.
+WAITS_FOR: dict[str, tuple[str, ...]] = {
+    step.name: tuple(e.name for e in STEPS[:index] if e.pools_documents)
+    for index, step in enumerate(STEPS)
+    if step.reads_groupings
+}
 #: At most this many steps at a time: each holds its own working memory.
 MAX_STEP_THREADS = 4
 
@@ -168,7 +172,7 @@ def compute_tables(
             [step.name for step in STEPS],
             call,
             threads=threads,
-            needs_earlier=READS_EARLIER_STEPS,
+            waits_for=WAITS_FOR,
             on_start=bar.set_postfix_str,
             on_done=lambda name: bar.update(1),
         )
