@@ -2,10 +2,10 @@
 writes and each table's row order.
 
 One list feeds every place that needs it: :func:`analysis.run.tables.compute_tables` runs
-:data:`STEPS` (in order, or several at a time with the same result) (each step's code is in :mod:`analysis.run.steps`, under the step's
-name), :mod:`analysis.config.settings` knows the measure sections from it, ``docs/RELIABILITY.md``
-lists :func:`row_order_text` (a test compares them) and
-``tests/test_row_order.py`` checks every written table against :func:`row_order`.
+:data:`STEPS` (in order, or several at a time with the same result; each step's code is in
+:mod:`analysis.run.steps`, under the step's name), :mod:`analysis.config.settings` knows the
+measure sections from it, ``docs/RELIABILITY.md`` lists :func:`row_order_text` (a test compares
+them) and ``tests/test_row_order.py`` checks every written table against :func:`row_order`.
 
 A row-order key is ``(column, order)``: ``"asc"``/``"desc"`` by value (text by code point), or a
 named order — ``"documents"`` (the order of ``documents.csv``), ``"lexicon"`` (``slogans.yml``

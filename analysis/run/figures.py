@@ -723,7 +723,7 @@ def save_all_figures(
 
     from tqdm.auto import tqdm
 
-    from analysis.corpus.engine import default_jobs, die_with_parent
+    from analysis.corpus.engine import default_jobs, die_with_parent, return_free_memory
 
     global _PLAN
     plan = study_figures(corpus, results, settings)
@@ -735,6 +735,7 @@ def save_all_figures(
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _PLAN = (plan.figures, folder, run_id, formats)
             font_stack()  # the common face is built (once, seconds) before the workers fork
+            return_free_memory()
             # An executor rather than a Pool: a worker that dies is an error, not a hang.
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(
