@@ -210,3 +210,14 @@ def test_every_step_that_records_groupings_is_one_the_topics_wait_for(study_corp
 def test_compute_tables_refuses_bad_jobs(study_corpus):
     with pytest.raises(InputError, match="jobs must be a whole number of at least 1"):
         compute_tables(study_corpus, load_settings(), jobs=0)
+
+
+def test_jobs_become_threads_one_per_cpu_by_default_and_at_most_four():
+    from analysis.corpus.engine import default_jobs
+    from analysis.run.tables import MAX_STEP_THREADS, _step_threads
+
+    assert MAX_STEP_THREADS == 4
+    assert _step_threads(None) == min(default_jobs(), 4)
+    assert (_step_threads(1), _step_threads(3), _step_threads(64)) == (1, 3, 4)
+    with pytest.raises(InputError, match="jobs must be a whole number"):
+        _step_threads(True)

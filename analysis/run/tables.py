@@ -43,7 +43,6 @@ wordscores_words           reference scores are given
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,7 @@ import pandas as pd
 
 from analysis.config.registry import STEPS, step_sections
 from analysis.corpus.build import CorpusTables
+from analysis.corpus.engine import default_jobs
 from analysis.corpus.groupings import attach_metadata
 from analysis.errors import InputError
 from analysis.measures.correspondence import CorrespondenceAnalysis
@@ -194,7 +194,7 @@ def compute_tables(
 
 def _step_threads(jobs: int | None) -> int:
     if jobs is None:
-        return max(1, min(os.cpu_count() or 1, MAX_STEP_THREADS))
+        return min(default_jobs(), MAX_STEP_THREADS)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"jobs must be a whole number of at least 1 (or None), got {jobs!r}")
     return min(jobs, MAX_STEP_THREADS)
