@@ -87,12 +87,12 @@ class _Schedule:
 
     def context(self, name: str) -> StepContext:
         """The step's own context, with the groupings of the steps it waits for."""
-        earlier = set(self.waits_for.get(name, ()))
-        merged = self.run.for_step(self.initial)
-        for other in self.names:
-            if other in earlier:
-                merged.used_groupings.update(self.contexts[other].used_groupings)
-        return self.run.for_step(merged.used_groupings)
+        waited = set(self.waits_for.get(name, ()))
+        groupings = dict(self.initial)
+        for other in self.names:  # in step order, as the merge adds them
+            if other in waited:
+                groupings.update(self.contexts[other].used_groupings)
+        return self.run.for_step(groupings)
 
     def merge_all(self) -> None:
         for name in self.names:
