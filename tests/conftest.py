@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -39,6 +40,13 @@ def tree_sha256(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def without_corpus_cache(cache: Path) -> Path:
+    """``cache`` without its corpus cache (analysis.corpus.corpus_cache), so that the next build
+    reads the per-document caches of cleaned texts and tokens."""
+    shutil.rmtree(cache / "corpus", ignore_errors=True)
+    return cache
 
 
 def two_short_texts(folder: Path) -> Path:

@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import without_corpus_cache
 
 from analysis.config.cleaning_rules import DocumentFlagSettings
 from analysis.config.lexicon import parse_slogans
@@ -178,8 +179,9 @@ def test_the_tokens_are_cached_and_read_back_the_same(built, tmp_path):
     (tmp_path / "meta.csv").write_text(METADATA, encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        again = build_corpus(
-            texts, tmp_path / "meta.csv", slogans=LEXICON, cache_dir=root / "cache"
+        again = build_corpus(  # the tokens from the token cache, not the corpus cache
+            texts, tmp_path / "meta.csv", slogans=LEXICON,
+            cache_dir=without_corpus_cache(root / "cache"),
         )
         uncached = build_corpus(
             texts, tmp_path / "meta.csv", slogans=LEXICON, cache_dir=tmp_path / "c",

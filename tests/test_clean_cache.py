@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 
 import pandas as pd
-from conftest import METADATA, RAW
+from conftest import METADATA, RAW, without_corpus_cache
 
 from analysis.config.cleaning_rules import load_cleaning_rules, rules_fingerprint
 from analysis.corpus.boilerplate import find_shared_boilerplate, with_shared_lines
@@ -80,16 +80,17 @@ def test_a_folder_that_cannot_be_written_still_gives_the_result(tmp_path):
     assert clean_text_cached(RAW_TEXT, RULES, str(blocked)) == clean_text(RAW_TEXT, RULES)
 
 
-def test_a_run_from_the_cleaning_cache_gives_the_same_tables(study_corpus, cache_dir):
-    # The session's corpus was built through the session's cache (shared by the xdist workers,
-    # so other corpora may add files meanwhile): the first pass of each text is in it, and a
-    # second build reads those files rather than writing them again (a write is a new inode).
-    cache = CleaningCache(cache_dir / "cleaned")
+def test_a_run_from_the_cleaning_cache_gives_the_same_tables(study_corpus, tmp_path):
+    # A build fills the per-document caches; without the corpus cache, a second build reads the
+    # first pass of each text from the cleaning cache rather than writing it again (a write is a
+    # new inode).
+    build_corpus(RAW, METADATA, cache_dir=tmp_path)
+    cache = CleaningCache(tmp_path / "cleaned")
     plain = replace(study_corpus.cleaning_rules, shared_lines=frozenset(),
                     shared_common_lines=frozenset())
     paths = [cache.path(cache.key(raw, plain)) for raw in load_corpus(RAW, METADATA)["raw_text"]]
     inodes = [path.stat().st_ino for path in paths]
-    warm = build_corpus(RAW, METADATA, cache_dir=cache_dir)
+    warm = build_corpus(RAW, METADATA, cache_dir=without_corpus_cache(tmp_path))
     assert [path.stat().st_ino for path in paths] == inodes
     for name in ("documents", "cleaning_log", "sentences", "tokens", "mentions", "boilerplate"):
         pd.testing.assert_frame_equal(getattr(warm, name), getattr(study_corpus, name), obj=name)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import without_corpus_cache
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -685,7 +686,11 @@ def test_build_corpus_on_fuzzed_files(cache_root, docs):
             assert any(f"doc{i}.txt" in str(exc) for i in range(len(docs))), str(exc)
             return
         raw = load_corpus(folder)
+        stored = build_corpus(folder, cache_dir=cache_root, jobs=1)  # the corpus cache's tables
+        without_corpus_cache(cache_root)
         again = build_corpus(folder, cache_dir=cache_root, jobs=1)  # tokens from the cache now
+    for name in ("documents", "cleaning_log", "sentences", "tokens", "mentions", "boilerplate"):
+        pd.testing.assert_frame_equal(getattr(stored, name), getattr(corpus, name), obj=name)
     pd.testing.assert_frame_equal(again.tokens, corpus.tokens)
     assert corpus.documents["doc_id"].tolist() == [f"doc{i}" for i in range(len(docs))]
     log = corpus.cleaning_log

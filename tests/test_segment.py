@@ -198,12 +198,13 @@ def test_rjieba_backend_keeps_the_same_terms_whole_and_mostly_agrees(study_corpu
     assert {"民主集中制", "一把手", "和谐班子", "四强一硬"} <= words_r
 
 
-def test_tokens_table_is_rebuilt_identically_from_the_cache(study_corpus, cache_dir):
-    from conftest import METADATA, RAW
+def test_tokens_table_is_rebuilt_identically_from_the_cache(study_corpus, tmp_path):
+    from conftest import METADATA, RAW, without_corpus_cache
 
     from analysis import build_corpus
 
-    again = build_corpus(RAW, METADATA, cache_dir=cache_dir)
+    build_corpus(RAW, METADATA, cache_dir=tmp_path)
+    again = build_corpus(RAW, METADATA, cache_dir=without_corpus_cache(tmp_path))
     pd.testing.assert_frame_equal(again.tokens, study_corpus.tokens)
 
 

@@ -135,8 +135,13 @@ def _canonical(value: Any) -> Any:
 def rules_fingerprint(rules: CleaningRules) -> str:
     """A digest of everything in ``rules`` that changes what cleaning gives (not where the rules
     were read from, nor their descriptions): the cleaning cache's key."""
-    text = json.dumps(_canonical(rules), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(rules).encode("utf-8")).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    """``value`` (rules, a lexicon: dataclasses, patterns, sets) as JSON text that is the same
+    for equal values in any process (sets sorted; names and descriptions left out)."""
+    return json.dumps(_canonical(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def load_cleaning_rules(path: str | Path | None = None) -> CleaningRules:
@@ -177,8 +182,7 @@ def parse_cleaning_rules(raw: dict[str, Any], *, source: str = "<dict>") -> Clea
         raise _fail(
             source,
             "repeated_title.zone",
-            f"can only be header (titles are repeated among the header lines), got "
-            f"{title_zone!r}",
+            f"can only be header (titles are repeated among the header lines), got {title_zone!r}",
         )
     punctuation = _mapping(raw, source, "punctuation")
     to_fullwidth = _to_fullwidth(punctuation, source)

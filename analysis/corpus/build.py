@@ -17,9 +17,11 @@ measure, figure and notebook starts from:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,12 @@ from analysis.config.paths import PROJECT_ROOT
 from analysis.config.settings import lexicon_path, load_settings
 from analysis.corpus.boilerplate import boilerplate_table, empty_boilerplate_table
 from analysis.corpus.clean import cleaned_corpus_from_results, han_and_letters
+from analysis.corpus.corpus_cache import (
+    CorpusCache,
+    corpus_key,
+    replay_warnings,
+    warnings_caught,
+)
 from analysis.corpus.engine import DocumentWork, Engine, Processed, process_corpus_texts
 from analysis.corpus.load import load_corpus
 from analysis.corpus.mentions import find_slogan_mentions
@@ -122,41 +130,94 @@ def build_corpus(
     config = _segmenter_config(settings, slogans, rules, segmenter)
     corpus = load_corpus(texts_dir, metadata, extensions=extensions)
     cache_root = Path(cache_dir or default_cache_dir())
-    cache = str(cache_root / "tokens") if use_cache else None
-    cleaning_cache = str(cache_root / "cleaned") if use_cache else None
+    # what the tables were made with, which CorpusTables carries beside them
+    lexicons = {
+        "slogans": slogans,
+        "stopwords": stopwords,
+        "segmenter": config,
+        "cleaning_rules": rules,
+    }
+    build = partial(
+        _built_tables,
+        corpus,
+        Path(texts_dir),
+        lexicons=lexicons,
+        jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
+        progress=progress,
+    )
+    if not use_cache:
+        return CorpusTables(**build(None)[0], **lexicons)
+    corpus_cache = CorpusCache(cache_root / "corpus")
+    key = corpus_key(corpus, rules=rules, config=config, slogans=slogans, stopwords=stopwords)
+    cached = corpus_cache.get(key)
+    if cached is not None:
+        replay_warnings(cached.warnings)
+        return CorpusTables(**cached.tables, **lexicons)
+    tables, caught = build(cache_root)
+    # A cache is only a cache; the per-document caches report a folder that cannot be written.
+    with contextlib.suppress(OSError):
+        corpus_cache.put(key, tables, caught)
+    return CorpusTables(**tables, **lexicons)
+
+
+def _built_tables(
+    corpus: pd.DataFrame,
+    texts_dir: Path,
+    cache_root: Path | None,
+    *,
+    lexicons: dict[str, Any],
+    jobs: int | None,
+    engine: Engine,
+    scheduler: str | None,
+    progress: bool,
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str]]]:
+    """The corpus tables built from the loaded ``corpus`` (per-document caches under
+    ``cache_root``, none when ``None``), and the warnings building them gave, which a run
+    reading them from the corpus cache gives again."""
+    rules, config = lexicons["cleaning_rules"], lexicons["segmenter"]
     processed, shared = process_corpus_texts(
         corpus["raw_text"].tolist(),
-        DocumentWork(rules, config, cache, cleaning_cache),
+        DocumentWork(
+            rules,
+            config,
+            str(cache_root / "tokens") if cache_root is not None else None,
+            str(cache_root / "cleaned") if cache_root is not None else None,
+        ),
         jobs=jobs,
         engine=engine,
         scheduler=scheduler,
         progress=progress,
     )
     _warn_of_cache_problems(processed)
-    documents, audit = cleaned_corpus_from_results(corpus, [p.cleaned for p in processed])
-    _check_not_emptied(documents, audit, Path(texts_dir), rules.source)
-    sentences = sentences_table(documents, [p.sentences for p in processed])
-    tokens = tokens_table(
-        documents,
-        sentences,
-        [p.segments for p in processed],
-        stopwords=stopwords,
-        words=[p.words for p in processed],
-    )
-    _check_has_words(documents, tokens, Path(texts_dir))
-    mentions = find_slogan_mentions(documents, sentences, tokens, slogans)
-    return CorpusTables(
-        documents,
-        audit,
-        sentences,
-        tokens,
-        mentions,
-        slogans,
-        stopwords,
-        config,
-        boilerplate=boilerplate_table(shared, audit, rules),
-        cleaning_rules=rules,
-    )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            documents, audit = cleaned_corpus_from_results(corpus, [p.cleaned for p in processed])
+            _check_not_emptied(documents, audit, texts_dir, rules.source)
+            sentences = sentences_table(documents, [p.sentences for p in processed])
+            tokens = tokens_table(
+                documents,
+                sentences,
+                [p.segments for p in processed],
+                stopwords=lexicons["stopwords"],
+                words=[p.words for p in processed],
+            )
+            _check_has_words(documents, tokens, texts_dir)
+            mentions = find_slogan_mentions(documents, sentences, tokens, lexicons["slogans"])
+            boilerplate = boilerplate_table(shared, audit, rules)
+    finally:
+        stored = warnings_caught(caught)
+        replay_warnings(stored, stacklevel=3)  # as the caller of build_corpus would see them
+    tables = {
+        "documents": documents,
+        "cleaning_log": audit,
+        "sentences": sentences,
+        "tokens": tokens,
+        "mentions": mentions,
+        "boilerplate": boilerplate,
+    }
+    return tables, stored
 
 
 def _segmenter_config(
