@@ -130,8 +130,8 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         type=whole_number(1, at_most_cpus=True),
         default=None,
-        help="processes for cleaning, segmenting and drawing figures, and statistics computed at "
-        "once (default and at most: the CPUs)",
+        help="processes for cleaning, segmenting, writing tables and drawing figures, and "
+        "statistics computed at once (default and at most: the CPUs)",
     )
     group.add_argument("--engine", choices=["local", "dask"], default="local")
     group.add_argument("--scheduler", default=None, help="dask scheduler address (--engine dask)")

@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
+from analysis.run import export
 from analysis.run.export import (
     PARQUET_ONLY,
     CsvLimits,
+    TableWriting,
     csv_rows,
     write_csv,
     write_parquet,
@@ -146,3 +148,34 @@ def test_a_table_name_may_not_leave_the_folder(tmp_path):
 
 def test_only_texts_are_parquet_only():
     assert frozenset({"texts"}) == PARQUET_ONLY
+
+
+def test_tables_written_by_worker_processes_are_the_same_files(tmp_path, monkeypatch):
+    tables = {
+        "terms": RANKED,
+        "lines": RANKED.drop(columns="rank"),
+        "texts": pd.DataFrame({"doc_id": ["a"], "text": ["团结"], "translation": [""]}),
+    }
+    limits = CsvLimits(max_rows=5, top_terms=2)
+    here = write_tables(tables, tmp_path / "here", limits=limits, jobs=1)
+    monkeypatch.setattr(export, "PARALLEL_WRITE_ROWS", 0)  # worth workers whatever the size
+    with TableWriting(tables, tmp_path / "workers", limits=limits, jobs=2) as writing:
+        assert writing.in_workers
+        files, cut = writing.result()
+    assert cut == here[1]
+    assert [p.relative_to(tmp_path / "workers") for p in files] == [
+        p.relative_to(tmp_path / "here") for p in here[0]
+    ]
+    for path in here[0]:
+        assert path.read_bytes() == (tmp_path / "workers" / path.name).read_bytes(), path.name
+
+
+def test_a_worker_that_cannot_write_raises_the_error_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PARALLEL_WRITE_ROWS", 0)
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the tables folder should be", encoding="utf-8")
+    with pytest.raises(OSError), TableWriting(
+        {"a": RANKED, "b": RANKED}, blocked / "tables", jobs=2
+    ) as writing:
+        assert writing.in_workers
+        writing.result()

@@ -21,9 +21,11 @@ collocation network, for Gephi) and :func:`write_kwic` (a concordance as CSV or 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -103,30 +105,135 @@ def csv_rows(table: pd.DataFrame, limits: CsvLimits) -> tuple[pd.DataFrame, str]
     return table.head(limits.max_rows), rule + f"the first {limits.max_rows:,} rows"
 
 
+#: Tables of more rows than this in all are written by worker processes when there are jobs to
+#: spare; below it, starting them costs more than it saves.
+PARALLEL_WRITE_ROWS = 200_000
+
+
 def write_tables(
     tables: Mapping[str, pd.DataFrame],
     folder: str | Path,
     *,
     limits: CsvLimits | None = None,
+    jobs: int = 1,
 ) -> tuple[list[Path], dict[str, dict[str, object]]]:
     """Write each ``name -> table`` as ``folder/name.parquet`` and ``folder/name.csv``.
 
-    Returns the files written and, for every CSV that was cut, ``{name: {"rows": all rows,
-    "csv_rows": rows in the CSV, "rule": how they were chosen}}``. Names may not escape
-    ``folder``.
+    Returns the files written (in the order of ``tables``) and, for every CSV that was cut,
+    ``{name: {"rows": all rows, "csv_rows": rows in the CSV, "rule": how they were chosen}}``.
+    Names may not escape ``folder``. With ``jobs`` above 1 and more than
+    :data:`PARALLEL_WRITE_ROWS` rows in all, ``jobs`` worker processes forked from this one
+    write the tables (:class:`TableWriting`); the files are the same either way.
     """
-    limits = limits or CsvLimits()
-    written: list[Path] = []
-    cut: dict[str, dict[str, object]] = {}
-    for name, table in tables.items():
-        written.append(write_parquet(table, safe_child(folder, f"{name}.parquet")))
-        if name in PARQUET_ONLY:
-            continue
-        shown, rule = csv_rows(table, limits)
-        if rule:
-            cut[name] = {"rows": len(table), "csv_rows": len(shown), "rule": rule}
-        written.append(write_csv(shown, safe_child(folder, f"{name}.csv")))
-    return written, cut
+    with TableWriting(tables, folder, limits=limits, jobs=jobs) as writing:
+        return writing.result()
+
+
+class TableWriting:
+    """:func:`write_tables` started: in worker processes when it is worth it (see there), the
+    largest table first, so that this process can do other work until :meth:`result`. (Worker
+    processes, since CSV formatting holds the GIL; they are forked before this process does
+    anything else, and share the tables rather than receive them.) Use it as a context manager,
+    so that the workers end however the block does."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        folder: str | Path,
+        *,
+        limits: CsvLimits | None = None,
+        jobs: int = 1,
+    ) -> None:
+        import multiprocessing
+
+        self.tables, self.folder = tables, Path(folder)
+        self.limits = limits or CsvLimits()
+        for name in tables:
+            safe_child(folder, f"{name}.parquet")  # every name checked before anything is written
+        self._pool: Any = None
+        self._pending: dict[str, Any] = {}
+        rows = sum(map(len, tables.values()))
+        if (
+            jobs > 1
+            and len(tables) > 1
+            and rows > PARALLEL_WRITE_ROWS
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            self._start_workers(jobs)
+
+    def _start_workers(self, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from analysis.corpus.engine import die_with_parent, return_free_memory
+
+        global _WRITING
+        _WRITING = (self.tables, self.folder, self.limits)
+        return_free_memory()  # a forked worker's resident memory counts what it shares
+        self._pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(self.tables)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        )
+        # With fork, the executor starts every worker at the first submission: all of them
+        # are forked here, before this process starts any thread of its own.
+        for name in sorted(self.tables, key=lambda n: -self.tables[n].size):
+            self._pending[name] = self._pool.submit(_write_in_worker, name)
+
+    @property
+    def in_workers(self) -> bool:
+        """Whether worker processes write the tables."""
+        return self._pool is not None
+
+    def result(self) -> tuple[list[Path], dict[str, dict[str, object]]]:
+        """The files written, in the order of the tables, and the CSVs cut (as
+        :func:`write_tables`)."""
+        written: list[Path] = []
+        cut: dict[str, dict[str, object]] = {}
+        for name, table in self.tables.items():
+            if name in self._pending:
+                files, cut_rule = self._pending[name].result()
+            else:
+                files, cut_rule = _write_table_files(name, table, self.folder, self.limits)
+            written += files
+            if cut_rule is not None:
+                cut[name] = cut_rule
+        return written, cut
+
+    def __enter__(self) -> TableWriting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _WRITING
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            _WRITING = None
+
+
+def _write_table_files(
+    name: str, table: pd.DataFrame, folder: Path, limits: CsvLimits
+) -> tuple[list[Path], dict[str, object] | None]:
+    """Write one table's Parquet file and (unless Parquet-only) its CSV; the files and, when
+    the CSV was cut, how."""
+    written = [write_parquet(table, safe_child(folder, f"{name}.parquet"))]
+    if name in PARQUET_ONLY:
+        return written, None
+    shown, rule = csv_rows(table, limits)
+    written.append(write_csv(shown, safe_child(folder, f"{name}.csv")))
+    return written, ({"rows": len(table), "csv_rows": len(shown), "rule": rule} if rule else None)
+
+
+# The tables being written, for worker processes forked from this one: they share the tables
+# rather than receive them, so only a name travels to each.
+_WRITING: tuple[Mapping[str, pd.DataFrame], Path, CsvLimits] | None = None
+
+
+def _write_in_worker(name: str) -> tuple[list[Path], dict[str, object] | None]:
+    if _WRITING is None:  # an internal invariant: set before the workers fork
+        raise RuntimeError("table writer started without tables")
+    tables, folder, limits = _WRITING
+    return _write_table_files(name, tables[name], folder, limits)
 
 
 def write_graphml(graph: nx.Graph, path: str | Path, *, folder: str | Path | None = None) -> Path:

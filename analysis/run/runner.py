@@ -28,7 +28,7 @@ from typing import Any
 
 from analysis.corpus.build import CorpusTables
 from analysis.errors import InputError
-from analysis.run.export import CsvLimits, write_graphml, write_tables
+from analysis.run.export import CsvLimits, TableWriting, write_graphml
 from analysis.run.manifest import (
     build_manifest,
     changed_inputs,
@@ -176,7 +176,7 @@ def run_analysis(
     results = compute_tables(
         corpus, settings, progress=progress, settings_file=request.settings_file, jobs=jobs
     )
-    run = _write_statistics(corpus, settings, results, stage)
+    run = _write_statistics(corpus, settings, results, stage, jobs=jobs)
     if stage.figures is not None:
         _draw_figures(corpus, settings, results, stage, run, progress=progress, jobs=jobs)
 
@@ -209,12 +209,28 @@ def run_analysis(
 
 
 def _write_statistics(
-    corpus: CorpusTables, settings: dict[str, Any], results: StudyResults, stage: StagedRun
+    corpus: CorpusTables,
+    settings: dict[str, Any],
+    results: StudyResults,
+    stage: StagedRun,
+    *,
+    jobs: int | None,
 ) -> _RunSoFar:
-    """Stage every table (CSV and Parquet), the collocation network and the summary files."""
-    staged, csv_cut = write_tables(results.tables, stage.tables_dir, limits=csv_limits(settings))
-    staged.append(write_graphml(results.network, stage.tables_dir / "collocation_network.graphml"))
-    staged += write_summary(summary_tables(results), stage.tables_dir)
+    """Stage every table (CSV and Parquet, in ``jobs`` processes), the collocation network and
+    the summary files."""
+    from analysis.corpus.engine import default_jobs
+
+    with TableWriting(
+        results.tables,
+        stage.tables_dir,
+        limits=csv_limits(settings),
+        jobs=default_jobs() if jobs is None else jobs,
+    ) as writing:
+        # the network and the summary are written here while the workers write the tables
+        network = write_graphml(results.network, stage.tables_dir / "collocation_network.graphml")
+        summary = write_summary(summary_tables(results), stage.tables_dir)
+        staged, csv_cut = writing.result()
+    staged += [network, *summary]
     lines = [
         f"{len(corpus.documents)} documents, {len(corpus.tokens):,} tokens, "
         f"{len(corpus.mentions):,} slogan mentions",
