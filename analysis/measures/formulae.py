@@ -63,6 +63,7 @@ No step compares documents pairwise. Memory is ``O(N)`` numpy arrays (``O(M)`` o
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -487,15 +488,31 @@ def summarise_formulae(occurrences: pd.DataFrame) -> pd.DataFrame:
         {
             "length": grouped["formula"].first().str.len(),
             "n_docs": grouped["doc_id"].nunique(),
-            "doc_ids": grouped["doc_id"].agg(lambda ids: DOC_SEPARATOR.join(sorted(set(ids)))),
             "count": grouped.size(),
             "text": grouped["text"].first(),  # occ is sorted by doc_id, start within a formula
         }
-    ).reset_index()
+    )
+    table.insert(2, "doc_ids", _joined_doc_ids(occ))  # formulas in the same order: first seen
+    table = table.reset_index()
     table = table.sort_values(["n_docs", "length", "formula"], ascending=[False, False, True])
     return table[FORMULA_COLUMNS].astype(
         {"length": "int64", "n_docs": "int64", "count": "int64"}
     ).reset_index(drop=True)
+
+
+def _joined_doc_ids(occ: pd.DataFrame) -> list[str]:
+    """Each formula's documents, sorted and joined by :data:`DOC_SEPARATOR`, formulas in the
+    order they first appear in ``occ``.
+
+    ``occ`` is sorted (:func:`_sort_occurrences`): a formula's rows are together, by
+    ``doc_id`` (in code-point order, as ``sorted`` orders them), so its distinct documents are
+    its first rows of each ``doc_id``, in order; one ``join`` per formula, no Python call per
+    group through pandas."""
+    firsts = occ.drop_duplicates(["formula", "doc_id"])
+    ids = [str(d) for d in firsts["doc_id"]]
+    formulas = firsts["formula"].to_numpy(dtype=object)
+    bounds = np.flatnonzero(np.r_[True, formulas[1:] != formulas[:-1], True])
+    return [DOC_SEPARATOR.join(ids[a:b]) for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def textstat_formulae(
