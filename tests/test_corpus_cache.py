@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -208,6 +209,20 @@ def test_only_the_most_recently_used_entries_are_kept(tmp_path):
     assert first in kept
     assert (cache / "corpus" / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in (cache / "corpus").iterdir() if p.name.startswith(".")) == []
+
+
+def test_what_a_killed_run_left_is_removed_once_it_is_old(tmp_path):
+    cache = tmp_path / "cache"
+    stale, live = cache / "corpus" / ".entry-stale", cache / "corpus" / ".entry-live"
+    for folder in (stale, live):
+        folder.mkdir(parents=True)
+        (folder / "tokens.arrow").write_bytes(b"half written")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    build_corpus(write_corpus(tmp_path), slogans=LEXICON, cache_dir=cache)
+    assert not stale.exists()
+    assert live.exists()  # perhaps another run, storing an entry right now
+    assert len(entries(cache)) == 1
 
 
 def test_the_warnings_of_the_build_are_given_again_when_read_back(tmp_path):

@@ -20,12 +20,14 @@ The key (:func:`corpus_key`) covers everything the tables depend on:
 * the code: every module of the package, and the versions of Python, NumPy, pandas, pyarrow
   and OpenCC.
 
-An entry is written only when it reads back exactly as built (same values, missing-value
-markers, column types and index), else the corpus is built each time, as without this cache.
-Each entry is a folder of Arrow IPC files (zstd; repeated strings dictionary-encoded) and an
-``entry.json`` written last, so a folder without it is never read. A damaged entry is a miss
-and is removed. Only the :data:`KEEP` most recently used entries are kept: older folders of this
-format are removed, and nothing else in the cache is touched. ``make clean`` removes it all.
+An entry is written only when its tables, turned into Arrow tables, turn back exactly as built
+(same values, kinds of missing value, column types and index), else the corpus is built each
+time, as without this cache. Each entry is a folder of Arrow IPC files (zstd; repeated strings
+dictionary-encoded) and an ``entry.json``, written in a hidden folder renamed into place when
+complete, so a reader never sees half an entry. A damaged entry is a miss and is removed. Only
+the :data:`KEEP` most recently used entries are kept; older ones, and hidden folders that a run
+killed while writing left behind over an hour ago, are removed; nothing else in the folder is
+touched. ``make clean`` removes it all.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ TABLES = ("documents", "cleaning_log", "sentences", "tokens", "mentions", "boile
 #: How many corpora (the most recently used) the cache keeps.
 KEEP = 3
 _ENTRY_FILE = "entry.json"
+_LEFT_BEHIND_SECONDS = 3600
 _PACKAGE = Path(__file__).resolve().parents[1]
 # A text column is stored dictionary-encoded when its values repeat this much (doc ids, tokens).
 _REPEATS_FOR_DICTIONARY = 4
@@ -215,6 +218,11 @@ class CorpusCache:
     def _keep_recent(self) -> None:
         for entry in self.entries()[KEEP:]:
             self._remove(entry)
+        # what a run killed while storing or removing an entry left (an hour: not a live run's)
+        for left in [*self.folder.glob(".entry-*"), *self.folder.glob(".gone-*")]:
+            with contextlib.suppress(OSError):
+                if time.time() - left.stat().st_mtime > _LEFT_BEHIND_SECONDS and left.is_dir():
+                    shutil.rmtree(left, ignore_errors=True)
 
     @staticmethod
     def _remove(entry: Path) -> None:
