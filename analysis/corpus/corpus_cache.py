@@ -40,7 +40,6 @@ import math
 import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Iterable
@@ -176,10 +175,8 @@ class CorpusCache:
         if self.path(key).is_dir():
             return True
         self.folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.folder))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the cache folder is not
+        staging = self.folder / f".entry-{key[:16]}-{os.getpid()}-{time.monotonic_ns()}"
+        staging.mkdir()
         try:
             meta: dict[str, Any] = {"format": FORMAT, "tables": {}, "warnings": list(caught)}
             for name in TABLES:

@@ -176,10 +176,14 @@ class TableWriting:
             initializer=die_with_parent,
             initargs=(os.getpid(),),
         )
-        # With fork, the executor starts every worker at the first submission: all of them
-        # are forked here, before this process starts any thread of its own.
-        for name in sorted(self.tables, key=lambda n: -self.tables[n].size):
-            self._pending[name] = self._pool.submit(_write_in_worker, name)
+        try:
+            # With fork, the executor starts every worker at the first submission: all of them
+            # are forked here, before this process starts any thread of its own.
+            for name in sorted(self.tables, key=lambda n: -self.tables[n].size):
+                self._pending[name] = self._pool.submit(_write_in_worker, name)
+        except BaseException:  # no `with` block will end these workers
+            self.__exit__()
+            raise
 
     @property
     def in_workers(self) -> bool:
