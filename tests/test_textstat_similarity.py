@@ -8,7 +8,7 @@ from math import sqrt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import jaccard as jaccard_distance
@@ -23,6 +23,8 @@ from analysis.measures.similarity import (
     MERGE_COLUMNS,
     SIMILARITY_COLUMNS,
     _close_pairs,
+    _condensed_distances,
+    _cosine_dense,
     _weights,
     textmodel_hclust,
     textstat_simil,
@@ -32,9 +34,13 @@ from analysis.measures.similarity import (
 TOKENS = pd.DataFrame(
     [
         ("c", "班子", False, False),
-        ("a", "团结", False, False), ("a", "的", False, True), ("a", "团结", False, False),
-        ("a", "民主", False, False), ("a", "。", True, False),
-        ("b", "团结", False, False), ("b", "班子", False, False),
+        ("a", "团结", False, False),
+        ("a", "的", False, True),
+        ("a", "团结", False, False),
+        ("a", "民主", False, False),
+        ("a", "。", True, False),
+        ("b", "团结", False, False),
+        ("b", "班子", False, False),
     ],
     columns=["doc_id", "token", "is_punct", "is_stop"],
 )
@@ -125,7 +131,10 @@ def test_does_not_mutate_input():
     ("kwargs", "message"),
     [
         ({"pairs": "lower"}, "pairs must be"),
-        ({"min_cosine": 0}, r"^textstat_simil: min_cosine must be a number > 0 and ≤ 1, got 0; or None"),
+        (
+            {"min_cosine": 0},
+            r"^textstat_simil: min_cosine must be a number > 0 and ≤ 1, got 0; or None",
+        ),
         ({"min_cosine": 1.5}, "min_cosine must be"),
         ({"min_cosine": "0.5"}, "min_cosine must be"),
         ({"idf": "bm25"}, "idf must be one of"),
@@ -191,9 +200,9 @@ VOCAB = ["团结", "民主", "集中", "班子", "一把手", "制度"]
 
 def corpora():
     """Tokens of 2–5 documents named out of alphabetical order, each of 1–12 words."""
-    return word_documents(
-        VOCAB, docs=(2, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)
-    ).map(token_table)
+    return word_documents(VOCAB, docs=(2, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)).map(
+        token_table
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -231,6 +240,19 @@ def test_threshold_blocks_give_the_same_pairs():
         np.testing.assert_array_equal(x, y)
     # (a,a) (a,b) 0.59 (b,b) (b,c) 0.71 (c,c); (a,c) = 0 is left out
     assert one[0].tolist() == [0, 0, 1, 1, 2] and one[1].tolist() == [0, 1, 1, 2, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpora(), st.integers(min_value=1, max_value=30))
+def test_clustering_distances_by_blocks_are_the_dense_ones(tokens, cells):
+    # blocks of a few products (one row at a time when cells < n) against the dense n × n way
+    # the clustering used before: the same numbers, bit for bit
+    unit, _, weighted = _weights(dfm(tokens), "test", True, False, "sklearn")
+    assume(weighted.all())  # clustering refuses documents without weight
+    dense = np.clip(1.0 - _cosine_dense(unit, weighted), 0.0, 1.0)
+    np.fill_diagonal(dense, 0.0)
+    blocked = _condensed_distances(unit, cells=cells)
+    assert blocked.tobytes() == squareform(dense, checks=False).tobytes()
 
 
 @settings(max_examples=60, deadline=None)

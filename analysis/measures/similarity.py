@@ -64,6 +64,28 @@ def _cosine_dense(unit: sparse.csr_matrix, weighted: np.ndarray) -> np.ndarray:
     return cosine
 
 
+def _condensed_distances(unit: sparse.csr_matrix, cells: int = 4_000_000) -> np.ndarray:
+    """``1 − cosine`` of every pair ``a < b``, clipped to [0, 1], in scipy's condensed order
+    (the upper triangle row by row), computed a block of rows at a time: memory is the
+    ``n(n − 1)/2`` distances plus one block of about ``cells`` products, where a dense ``n × n``
+    cosine array and its copies would hold several times ``8n²`` bytes (16 GB at 20,000
+    documents). Each row's products are those of the whole ``W Wᵀ``, so the distances are the
+    same numbers."""
+    n = unit.shape[0]
+    distances = np.empty(n * (n - 1) // 2)
+    step = max(1, cells // max(n, 1))
+    filled = 0
+    for start in range(0, n, step):  # loops over blocks of documents, never over tokens
+        stop = min(start + step, n)
+        block = sparse.csr_matrix(unit[start:stop] @ unit.T).toarray()
+        above_diagonal = np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        values = block[above_diagonal]  # row-major: the condensed order
+        distances[filled : filled + len(values)] = values
+        filled += len(values)
+    np.subtract(1.0, distances, out=distances)
+    return np.clip(distances, 0.0, 1.0, out=distances)
+
+
 def _close_pairs(
     unit: sparse.csr_matrix,
     presence: sparse.csr_matrix,
@@ -216,12 +238,9 @@ def textmodel_hclust(
             f"textmodel_hclust: documents without any weighted term have no cosine distance: "
             f"{empty}; drop them (or use idf='sklearn', which weighs every counted term)"
         )
-    distance = np.clip(1.0 - _cosine_dense(unit, weighted), 0.0, 1.0)
-    np.fill_diagonal(distance, 0.0)
     from scipy.cluster import hierarchy  # slow to import: only where documents are clustered
-    from scipy.spatial.distance import squareform
 
-    z = hierarchy.linkage(squareform(distance, checks=False), method=linkage)
+    z = hierarchy.linkage(_condensed_distances(unit), method=linkage)
     labels = [str(doc) for doc in d.docs]
     members: list[list[str]] = [[label] for label in labels]
     names = list(labels)
