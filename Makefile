@@ -27,6 +27,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/models.py
+	$(BIN)/python benchmarks/floor.py
 
 lint: setup
 	$(BIN)/ruff check analysis tests benchmarks
