@@ -277,9 +277,11 @@ def _run_settings(args: argparse.Namespace):
 def _run_and_report(args: argparse.Namespace, request, settings, lexicon) -> int:
     """Run the analysis into a staging folder committed at the end; print its summary and any
     failed figure or notebook (exit code 1: everything else is in place)."""
+    from analysis.corpus.engine import use_heap_for_arrow
     from analysis.run.outputs import previous_figures_folder, staged_run
     from analysis.run.runner import failure_line, run_analysis
 
+    use_heap_for_arrow()
     figures = None if args.no_figures else figures_folder(args.out, args.figures)
     read = [request.texts, request.settings_file, *([request.metadata] if request.metadata else [])]
     # without figures, those of the run being replaced go with its tables

@@ -217,3 +217,51 @@ def test_return_free_memory_gives_freed_heap_back_to_the_system():
     after = process.memory_info().rss
     assert len(kept) == 469
     assert before - after > 30 * 2**20, (before, after)
+
+
+ARROW_POOL = """
+import os, sys
+import pyarrow as pa
+from analysis.corpus.engine import use_heap_for_arrow
+changed = use_heap_for_arrow()
+print(changed, pa.default_memory_pool().backend_name)
+"""
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"), [(None, "True system"), ("mimalloc", "False mimalloc")]
+)
+def test_arrow_gets_the_c_heap_unless_the_environment_chooses_a_pool(chosen, expected):
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run(
+        [sys.executable, "-c", ARROW_POOL], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[0] == expected
+
+
+def test_the_run_command_gives_arrow_the_c_heap(tmp_path):
+    import os
+    import subprocess
+
+    from conftest import two_short_texts
+
+    texts = two_short_texts(tmp_path / "T")
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from analysis.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, pa.default_memory_pool().backend_name)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    env["ANALYSIS_CACHE"] = str(tmp_path / "cache")
+    run = ["run", "--texts", str(texts), "--out", str(tmp_path / "o"), "--no-figures", "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *run, "--no-notebooks"],
+        env=env, capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    assert done.stdout.split("\n")[-2] == "0 system", done.stdout[-500:]
