@@ -63,6 +63,8 @@ ONE_CALL = {"cosine product W Wᵀ (one call)", "paragraph bootstrap (one call)"
 
 
 def timed(calls: dict[str, list[float]], name: str, function):
+    """``function``, recording the seconds of each call under ``name`` in ``calls``."""
+
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
@@ -74,12 +76,14 @@ def timed(calls: dict[str, list[float]], name: str, function):
     return wrapper
 
 
-def load_bare_segmentation():
-    """``benchmarks/run.py``'s bare segmentation (loaded by path: benchmarks is no package)."""
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+def benchmark_script(name: str):
+    """``benchmarks/NAME.py`` as a module (loaded by path: benchmarks is no package)."""
+    spec = importlib.util.spec_from_file_location(
+        f"bench_{name}", ROOT / "benchmarks" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.bare_segmentation
+    return module
 
 
 def main() -> None:
@@ -103,39 +107,18 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     from analysis.config.registry import STEPS
-    from analysis.config.settings import load_settings
-    from analysis.corpus.build import build_corpus
     from analysis.run import steps
-    from analysis.run.options import study_documents
-    from analysis.run.policy import settings_with_options
-    from analysis.run.tables import corpus_tables
 
-    bare = load_bare_segmentation()(
+    stages = benchmark_script("stages")
+    bare = benchmark_script("run").bare_segmentation(
         args.texts, ext, "jieba", args.jobs, {**os.environ, "PYTHONWARNINGS": "ignore"}
     )
-    settings = settings_with_options(
-        load_settings(args.config),
-        group_by=None,
-        periods=None,
-        formats=None,
-        language=None,
-        reference_scores=None,
-    )
-    corpus = build_corpus(
-        args.texts,
-        None,
-        settings=settings,
-        jobs=args.jobs,
-        cache_dir=args.cache,
-        extensions=(ext,),
-    )
+    corpus, settings = stages.built_corpus(args.texts, ext, args.config, args.cache, args.jobs)
     calls: dict[str, list[float]] = defaultdict(list)
     for module_name, name, fit in FITS:
         module = importlib.import_module(module_name)
         setattr(module, name, timed(calls, fit, getattr(module, name)))
-    notes: list[dict[str, str]] = []
-    docs = study_documents(corpus, settings, notes)
-    run = steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
+    run = stages.step_context(corpus, settings)
     started = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         for step in STEPS:

@@ -32,30 +32,10 @@ def main() -> None:
     warnings.simplefilter("ignore")
 
     from analysis.config.registry import STEPS
-    from analysis.config.settings import load_settings
-    from analysis.corpus.build import build_corpus
     from analysis.run import steps
-    from analysis.run.options import study_documents
-    from analysis.run.policy import settings_with_options
-    from analysis.run.tables import corpus_tables
 
-    settings = settings_with_options(
-        load_settings(args.config),
-        group_by=None,
-        periods=None,
-        formats=None,
-        language=None,
-        reference_scores=None,
-    )
     started = time.perf_counter()
-    corpus = build_corpus(
-        args.texts,
-        None,
-        settings=settings,
-        jobs=args.jobs,
-        cache_dir=args.cache,
-        extensions=(args.ext,),
-    )
+    corpus, settings = built_corpus(args.texts, args.ext, args.config, args.cache, args.jobs)
     print(
         f"| build (load, clean, segment, mentions) | {time.perf_counter() - started:.1f} "
         f"| {_peak_mb():,.0f} |"
@@ -64,9 +44,7 @@ def main() -> None:
         table = getattr(corpus, name)
         size = table.memory_usage(deep=True).sum() / 2**20
         print(f"  {name}: {len(table):,} rows, {size:,.0f} MB")
-    notes: list[dict[str, str]] = []
-    docs = study_documents(corpus, settings, notes)
-    run = steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
+    run = step_context(corpus, settings)
     for step in STEPS:
         started = time.perf_counter()
         getattr(steps, step.name)(run)
@@ -75,6 +53,38 @@ def main() -> None:
             flush=True,
         )
     print(f"peak RSS of this process: {_peak_mb():,.0f} MB")
+
+
+def built_corpus(texts: Path, ext: str, config: str | None, cache: Path | None, jobs: int):
+    """The corpus and settings of `python -m analysis run --texts TEXTS --ext EXT --config
+    CONFIG` with no other option (no metadata file): (corpus, settings)."""
+    from analysis.config.settings import load_settings
+    from analysis.corpus.build import build_corpus
+    from analysis.run.policy import settings_with_options
+
+    settings = settings_with_options(
+        load_settings(config),
+        group_by=None,
+        periods=None,
+        formats=None,
+        language=None,
+        reference_scores=None,
+    )
+    corpus = build_corpus(
+        texts, None, settings=settings, jobs=jobs, cache_dir=cache, extensions=(ext,)
+    )
+    return corpus, settings
+
+
+def step_context(corpus, settings):
+    """The context the run's statistics steps share, as `run` makes it."""
+    from analysis.run import steps
+    from analysis.run.options import study_documents
+    from analysis.run.tables import corpus_tables
+
+    notes: list[dict[str, str]] = []
+    docs = study_documents(corpus, settings, notes)
+    return steps.StepContext(corpus, settings, docs, corpus_tables(corpus, docs), notes)
 
 
 def _peak_mb() -> float:
