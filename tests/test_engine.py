@@ -220,7 +220,6 @@ def test_return_free_memory_gives_freed_heap_back_to_the_system():
 
 
 ARROW_POOL = """
-import os, sys
 import pyarrow as pa
 from analysis.corpus.engine import use_heap_for_arrow
 changed = use_heap_for_arrow()

@@ -34,13 +34,9 @@ from analysis.measures.similarity import (
 TOKENS = pd.DataFrame(
     [
         ("c", "班子", False, False),
-        ("a", "团结", False, False),
-        ("a", "的", False, True),
-        ("a", "团结", False, False),
-        ("a", "民主", False, False),
-        ("a", "。", True, False),
-        ("b", "团结", False, False),
-        ("b", "班子", False, False),
+        ("a", "团结", False, False), ("a", "的", False, True), ("a", "团结", False, False),
+        ("a", "民主", False, False), ("a", "。", True, False),
+        ("b", "团结", False, False), ("b", "班子", False, False),
     ],
     columns=["doc_id", "token", "is_punct", "is_stop"],
 )
@@ -131,10 +127,7 @@ def test_does_not_mutate_input():
     ("kwargs", "message"),
     [
         ({"pairs": "lower"}, "pairs must be"),
-        (
-            {"min_cosine": 0},
-            r"^textstat_simil: min_cosine must be a number > 0 and ≤ 1, got 0; or None",
-        ),
+        ({"min_cosine": 0}, r"^textstat_simil: min_cosine must be a number > 0 and ≤ 1, got 0; or None"),
         ({"min_cosine": 1.5}, "min_cosine must be"),
         ({"min_cosine": "0.5"}, "min_cosine must be"),
         ({"idf": "bm25"}, "idf must be one of"),
@@ -200,9 +193,9 @@ VOCAB = ["团结", "民主", "集中", "班子", "一把手", "制度"]
 
 def corpora():
     """Tokens of 2–5 documents named out of alphabetical order, each of 1–12 words."""
-    return word_documents(VOCAB, docs=(2, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)).map(
-        token_table
-    )
+    return word_documents(
+        VOCAB, docs=(2, 5), names="pqrstu", sentences=(1, 1), words=(1, 12)
+    ).map(token_table)
 
 
 @settings(max_examples=60, deadline=None)
