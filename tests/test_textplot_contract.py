@@ -466,6 +466,22 @@ def test_similarity_accepts_upper_pairs_and_no_annotation(tables, study_corpus):
     assert np.isfinite(heat_ax.images[0].get_array()).sum() == 5 * 4  # mirrored from upper
 
 
+def test_similarity_says_what_white_cells_are_when_the_table_leaves_pairs_out(
+    tables, study_corpus
+):
+    complete = textplot_similarity(tables["similarity"], tables["clustering"])
+    assert complete.get_supxlabel() == ""  # every pair has a value: nothing white to explain
+    close = textstat_simil(study_corpus.tokens, pairs="upper", min_cosine=0.3)
+    for language, note in [("en", "white: pairs the similarity table leaves out"),
+                           ("zh", "白色：相似度表未列出")]:
+        fig = textplot_similarity(close, tables["clustering"], language=language)
+        assert note in fig.get_supxlabel().replace("\n", " ")
+    some = ["cidu_opinion_2005", "jilin_news_2007", "nansha_speech_2007"]
+    fig = textplot_similarity(close, tables["clustering"], doc_ids=some)
+    lines = fig.get_supxlabel()
+    assert "3 of 5 documents" in lines and "white:" in lines
+
+
 def test_similarity_refuses_tables_of_different_corpora(tables):
     table = tables["similarity"]
     fewer = table[(table["doc_a"] != "jilin_news_2007") & (table["doc_b"] != "jilin_news_2007")]

@@ -103,6 +103,10 @@ FIGURE_TEXTS: dict[str, tuple[str, str]] = {
         "{shown} of {total} documents, in the order of the clustering of all",
         "{total} 篇文档中的 {shown} 篇，按全部文档聚类的顺序排列",
     ),
+    "similarity_gaps": (
+        "white: pairs the similarity table leaves out (below its min_cosine) or undefined",
+        "白色：相似度表未列出（余弦相似度低于阈值）或无定义的文档对",
+    ),
     # term scatter
     "per_10k_tokens_log": ("{group}: per 10,000 tokens (log scale)", "{group}：每万词（对数刻度）"),
     "favours": ("favours {group} (top by {measure})", "偏向 {group}（按 {measure} 排前）"),

@@ -69,7 +69,8 @@ def textplot_similarity(
     and columns (left to right) follow the dendrogram's leaves. The diagonal (1 by definition) is
     hatched grey, so the colour scale, from 0 to the largest other similarity, spends its range
     on the pairs that differ. Cells show their values when ``annotate`` is true (default: at most 12
-    documents); a pair missing from the table (``min_cosine``) or undefined is left white.
+    documents); a pair missing from the table (``min_cosine``) or undefined is left white, and a
+    note under the heatmap says so.
     ``doc_labels`` maps doc ids to tick labels.
 
     ``doc_ids`` shows only these documents (of a corpus too large for a heatmap of all): they
@@ -91,7 +92,8 @@ def textplot_similarity(
 class _Layout:
     """The heatmap: ``values`` of the shown documents in the order of the dendrogram's leaves
     (``shown`` with NaN on the diagonal, which is drawn apart), their tick ``labels``, the colour
-    scale; ``show_tree`` when all ``n_all`` documents of the clustering are shown."""
+    scale; ``show_tree`` when all ``n_all`` documents of the clustering are shown; ``has_gaps``
+    when a pair off the diagonal has no value (left out by ``min_cosine``, or undefined)."""
 
     values: np.ndarray
     shown: np.ndarray
@@ -101,6 +103,7 @@ class _Layout:
     annotate: bool
     show_tree: bool
     n_all: int
+    has_gaps: bool
 
 
 def _layout(
@@ -128,6 +131,7 @@ def _layout(
     n_docs = len(leaves)
     labels = [str((doc_labels or {}).get(doc, doc)) for doc in leaves]
     off_diagonal = ordered[~np.eye(n_docs, dtype=bool)]
+    has_gaps = bool(np.isnan(off_diagonal).any())
     top = np.nanmax(off_diagonal) if np.isfinite(off_diagonal).any() else 1.0
     return _Layout(
         values=ordered,
@@ -138,6 +142,7 @@ def _layout(
         annotate=n_docs <= MAX_ANNOTATED_DOCS if annotate is None else annotate,
         show_tree=n_docs == n_all,
         n_all=n_all,
+        has_gaps=has_gaps,
     )
 
 
@@ -211,17 +216,21 @@ def _draw(
     with figure_style():
         fig = Figure(figsize=figure_size(width, 1.0 if width == "single" else 0.75),
                      layout="constrained")
+        notes = []
         if layout.show_tree:
             grid = fig.add_gridspec(2, 2, height_ratios=(1, 4), width_ratios=(30, 1))
             tree_ax = fig.add_subplot(grid[0, 0])
             _draw_dendrogram(tree_ax, tree, clustering, n_docs, language)
         else:
             grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
+            notes.append(
+                figure_text("similarity_order", language, shown=n_docs, total=layout.n_all)
+            )
+        if layout.has_gaps:  # white cells would otherwise look like a drawing fault
+            notes.append(figure_text("similarity_gaps", language))
+        if notes:
             fig.supxlabel(
-                wrap_note(
-                    figure_text("similarity_order", language, shown=n_docs, total=layout.n_all),
-                    COLUMN_WIDTH_INCHES[width] - 0.2,
-                ),
+                wrap_note("\n".join(notes), COLUMN_WIDTH_INCHES[width] - 0.2),
                 fontsize=7,
             )
         heat_ax = fig.add_subplot(grid[-1, 0])
