@@ -51,7 +51,12 @@ from analysis.measures.correspondence import textmodel_ca
 from analysis.measures.formulae import textstat_formulae
 from analysis.measures.keyness import textstat_keyness_groups
 from analysis.measures.scaling import textmodel_wordfish
-from analysis.measures.similarity import textmodel_hclust, textstat_simil
+from analysis.measures.similarity import (
+    MERGE_COLUMNS,
+    DocumentClustering,
+    textmodel_hclust,
+    textstat_simil,
+)
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import textstat_tfidf
 from analysis.measures.topics import textmodel_topics, textstat_topic_prevalence
@@ -480,6 +485,24 @@ def test_similarity_says_what_white_cells_are_when_the_table_leaves_pairs_out(
     fig = textplot_similarity(close, tables["clustering"], doc_ids=some)
     lines = fig.get_supxlabel()
     assert "3 of 5 documents" in lines and "white:" in lines
+
+
+def test_similarity_of_a_deep_clustering_shows_a_sample_without_recursing():
+    # 3,000 documents merged one by one, a tree 2,999 levels deep: scipy's dendrogram recurses
+    # per level (past Python's limit), so only the leaf order may be asked of it
+    n = 3000
+    docs = pd.Index([f"d{i:04d}" for i in range(n)])
+    chain = [[0, 1, 0.1, 2]] + [[i + 1, n + i - 1, 0.1 + i / n, i + 2] for i in range(1, n - 1)]
+    clustering = DocumentClustering(
+        np.array(chain, dtype=float), docs, pd.DataFrame(columns=MERGE_COLUMNS),
+        [str(d) for d in docs],
+    )
+    table = pd.DataFrame({"doc_a": docs, "doc_b": docs, "cosine": 1.0, "jaccard": 1.0})
+    shown = list(docs[[0, 1, 2, 10, 2999]])
+    fig = textplot_similarity(table, clustering, doc_ids=shown)
+    heat_ax = next(ax for ax in fig.axes if ax.images)
+    assert y_tick_labels(heat_ax) == ["d2999", "d0010", "d0002", "d0000", "d0001"]
+    assert "5 of 3000 documents" in fig.get_supxlabel()
 
 
 def test_similarity_refuses_tables_of_different_corpora(tables):

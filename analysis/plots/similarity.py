@@ -83,8 +83,11 @@ def textplot_similarity(
     check_language(language, "textplot_similarity")
     from scipy.cluster import hierarchy  # slow to import: only where a dendrogram is drawn
 
-    tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True)
-    layout = _layout(similarity_table, clustering, tree, measure, annotate, doc_labels, doc_ids)
+    leaves = hierarchy.leaves_list(clustering.linkage_matrix)  # the dendrogram's, left to right
+    layout = _layout(similarity_table, clustering, leaves, measure, annotate, doc_labels, doc_ids)
+    # scipy's dendrogram recurses once per level of the tree, past Python's limit on a large
+    # corpus (a chain of 18,000 documents): it is laid out only where it is drawn.
+    tree = hierarchy.dendrogram(clustering.linkage_matrix, no_plot=True) if layout.show_tree else {}
     return _draw(layout, tree, clustering, measure, width, language)
 
 
@@ -109,13 +112,13 @@ class _Layout:
 def _layout(
     table: pd.DataFrame,
     clustering: DocumentClustering,
-    tree: dict,
+    leaf_order: np.ndarray,
     measure: str,
     annotate: bool | None,
     doc_labels: Mapping[str, str] | None,
     doc_ids: Sequence[str] | None,
 ) -> _Layout:
-    leaves = [str(clustering.docs[i]) for i in tree["leaves"]]  # as drawn, left to right
+    leaves = [str(clustering.docs[i]) for i in leaf_order]  # as drawn, left to right
     n_all = len(leaves)
     if doc_ids is not None:
         wanted = [doc_ids] if isinstance(doc_ids, str) else [str(d) for d in doc_ids]
