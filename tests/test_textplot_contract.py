@@ -502,7 +502,7 @@ def test_similarity_of_a_deep_clustering_shows_a_sample_without_recursing():
     fig = textplot_similarity(table, clustering, doc_ids=shown)
     heat_ax = next(ax for ax in fig.axes if ax.images)
     assert y_tick_labels(heat_ax) == ["d2999", "d0010", "d0002", "d0000", "d0001"]
-    assert "5 of 3000 documents" in fig.get_supxlabel()
+    assert "5 of 3,000 documents" in fig.get_supxlabel()
 
 
 def test_similarity_refuses_tables_of_different_corpora(tables):

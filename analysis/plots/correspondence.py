@@ -611,13 +611,14 @@ def _note(
     no room for a label."""
     parts = []
     if selected:
-        parts.append(figure_text("ca_note_documents_selected", language, shown=labelled,
-                                 total=n_documents))
+        parts.append(figure_text("ca_note_documents_selected", language, shown=f"{labelled:,}",
+                                 total=f"{n_documents:,}"))
     elif room_note:
-        parts.append(figure_text("ca_note_documents_room", language, shown=labelled,
-                                 total=n_documents))
+        parts.append(figure_text("ca_note_documents_room", language, shown=f"{labelled:,}",
+                                 total=f"{n_documents:,}"))
     if shown_terms:
-        parts.append(figure_text("ca_note_terms", language, shown=shown_terms, total=n_terms))
+        parts.append(figure_text("ca_note_terms", language, shown=f"{shown_terms:,}",
+                                 total=f"{n_terms:,}"))
     if outside:
         parts.append(figure_text("ca_note_outside", language, count=outside))
     return (" " if language == "en" else "").join(parts)

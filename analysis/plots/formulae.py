@@ -220,8 +220,8 @@ def _draw_lengths(ax: Axes, matrix: _Matrix, language: FigureLanguage) -> None:
 def _caption(matrix: _Matrix, total: int, language: FigureLanguage) -> str:
     """How many formulae are shown, and which numbers of documents the rules separate."""
     caption = (
-        figure_text("formulae_shown", language, shown=matrix.n_rows, total=total)
-        if total > matrix.n_rows else figure_text("formulae_all", language, total=total)
+        figure_text("formulae_shown", language, shown=f"{matrix.n_rows:,}", total=f"{total:,}")
+        if total > matrix.n_rows else figure_text("formulae_all", language, total=f"{total:,}")
     )
     if len(set(matrix.n_docs.tolist())) > 1:
         counts = list(dict.fromkeys(int(n) for n in matrix.n_docs))

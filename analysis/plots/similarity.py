@@ -227,7 +227,9 @@ def _draw(
         else:
             grid = fig.add_gridspec(1, 2, width_ratios=(30, 1))
             notes.append(
-                figure_text("similarity_order", language, shown=n_docs, total=layout.n_all)
+                figure_text(
+                    "similarity_order", language, shown=f"{n_docs:,}", total=f"{layout.n_all:,}"
+                )
             )
         if layout.has_gaps:  # white cells would otherwise look like a drawing fault
             notes.append(figure_text("similarity_gaps", language))
