@@ -26,6 +26,7 @@ from analysis.measures.similarity import (
     _condensed_distances,
     _cosine_dense,
     _weights,
+    similarity_and_clustering,
     textmodel_hclust,
     textstat_simil,
 )
@@ -246,6 +247,53 @@ def test_clustering_distances_by_blocks_are_the_dense_ones(tokens, cells):
     np.fill_diagonal(dense, 0.0)
     blocked = _condensed_distances(unit, cells=cells)
     assert blocked.tobytes() == squareform(dense, checks=False).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    corpora(),
+    st.sampled_from(["all", "upper"]),
+    st.sampled_from([None, 0.1, 0.5]),
+    st.sampled_from(["average", "complete", "single", "weighted"]),
+    st.booleans(),
+    st.sampled_from([1, 4_000_000]),
+)
+def test_one_pass_gives_what_the_two_functions_give(
+    tokens, pairs, min_cosine, linkage, sublinear, cells
+):
+    import analysis.measures.similarity as similarity
+
+    weighting = {"sublinear_tf": sublinear}
+    simil = {"pairs": pairs, "min_cosine": min_cosine, **weighting}
+    clust = {"linkage": linkage, **weighting}
+    original = similarity.BLOCK_CELLS
+    similarity.BLOCK_CELLS = cells  # 1: a block per document
+    try:
+        table, clustering = similarity_and_clustering(tokens, similarity=simil, clustering=clust)
+    finally:
+        similarity.BLOCK_CELLS = original
+    pd.testing.assert_frame_equal(table, textstat_simil(tokens, **simil), check_exact=True)
+    alone = textmodel_hclust(tokens, **clust)
+    assert clustering.linkage_matrix.tobytes() == alone.linkage_matrix.tobytes()
+    pd.testing.assert_frame_equal(clustering.merges, alone.merges, check_exact=True)
+    assert clustering.leaves == alone.leaves
+
+
+def test_one_pass_falls_back_to_two_when_the_weighting_differs_and_checks_options():
+    table, clustering = similarity_and_clustering(
+        TOKENS, similarity={"pairs": "upper"}, clustering={"sublinear_tf": True}
+    )
+    pd.testing.assert_frame_equal(table, textstat_simil(TOKENS, pairs="upper"))
+    alone = textmodel_hclust(TOKENS, sublinear_tf=True)
+    np.testing.assert_array_equal(clustering.linkage_matrix, alone.linkage_matrix)
+    with pytest.raises(InputError, match="textstat_simil has no option top_n"):
+        similarity_and_clustering(TOKENS, similarity={"top_n": 3})
+    with pytest.raises(InputError, match=r"^textmodel_hclust: linkage must be one of"):
+        similarity_and_clustering(TOKENS, clustering={"linkage": "ward"})
+    with pytest.raises(InputError, match=r"^textstat_simil: min_cosine must be"):
+        similarity_and_clustering(TOKENS, similarity={"min_cosine": 0})
+    with pytest.raises(InputError, match=r"^textmodel_hclust: documents without any weighted"):
+        similarity_and_clustering(dfm(TOKENS, docs=["a", "b", "c", "empty"]))
 
 
 @settings(max_examples=60, deadline=None)

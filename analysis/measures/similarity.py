@@ -25,8 +25,10 @@ or a block of rows at a time; no loop runs over tokens.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -64,26 +66,79 @@ def _cosine_dense(unit: sparse.csr_matrix, weighted: np.ndarray) -> np.ndarray:
     return cosine
 
 
-def _condensed_distances(unit: sparse.csr_matrix, cells: int = 4_000_000) -> np.ndarray:
-    """``1 − cosine`` of every pair ``a < b``, clipped to [0, 1], in scipy's condensed order
-    (the upper triangle row by row), computed a block of rows at a time: memory is the
-    ``n(n − 1)/2`` distances plus one block of about ``cells`` products, where a dense ``n × n``
-    cosine array and its copies would hold several times ``8n²`` bytes (16 GB at 20,000
-    documents). Each row's products are those of the whole ``W Wᵀ``, so the distances are the
-    same numbers."""
+BLOCK_CELLS = 4_000_000  # products held at once: rows per block = BLOCK_CELLS // documents
+
+
+def _each_product_block(unit: sparse.csr_matrix, cells: int, *consumers) -> None:
+    """Compute ``W Wᵀ`` a block of rows at a time (dense, about ``cells`` products) and hand
+    each block to every consumer as ``consumer(start, stop, block)``: memory stays ``O(cells)``
+    however many documents there are (common words make ``W Wᵀ`` nearly dense), and several
+    results share one pass. Each row's products are those of the whole ``W Wᵀ``."""
     n = unit.shape[0]
-    distances = np.empty(n * (n - 1) // 2)
+    transposed = unit.T.tocsr()  # once: scipy would convert Wᵀ for every block's product
     step = max(1, cells // max(n, 1))
-    filled = 0
     for start in range(0, n, step):  # loops over blocks of documents, never over tokens
         stop = min(start + step, n)
-        block = sparse.csr_matrix(unit[start:stop] @ unit.T).toarray()
-        above_diagonal = np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        block = sparse.csr_matrix(unit[start:stop] @ transposed).toarray()
+        for consume in consumers:
+            consume(start, stop, block)
+
+
+class _CondensedDistances:
+    """``1 − cosine`` of every pair ``a < b``, clipped to [0, 1], in scipy's condensed order
+    (the upper triangle row by row), filled a block at a time: ``n(n − 1)/2`` numbers, where a
+    dense ``n × n`` cosine array and its copies held several times ``8n²`` bytes (16 GB at
+    20,000 documents)."""
+
+    def __init__(self, n: int):
+        self.n, self.filled = n, 0
+        self.values = np.empty(n * (n - 1) // 2)
+
+    def __call__(self, start: int, stop: int, block: np.ndarray) -> None:
+        above_diagonal = np.arange(self.n)[None, :] > np.arange(start, stop)[:, None]
         values = block[above_diagonal]  # row-major: the condensed order
-        distances[filled : filled + len(values)] = values
-        filled += len(values)
-    np.subtract(1.0, distances, out=distances)
-    return np.clip(distances, 0.0, 1.0, out=distances)
+        self.values[self.filled : self.filled + len(values)] = values
+        self.filled += len(values)
+
+    def distances(self) -> np.ndarray:
+        np.subtract(1.0, self.values, out=self.values)
+        return np.clip(self.values, 0.0, 1.0, out=self.values)
+
+
+class _ClosePairs:
+    """Pairs ``a ≤ b`` with ``cosine ≥ min_cosine`` (row-major order), their cosines and shared
+    vocabulary sizes ``|V_a ∩ V_b|`` (from the block's rows of ``B Bᵀ``), a block at a time.
+    Counting the shared vocabulary of the chosen pairs alone would hold their terms, pairs ×
+    vocabulary: more than 24 GB for a low ``min_cosine`` on the evening news."""
+
+    def __init__(self, presence: sparse.csr_matrix, weighted: np.ndarray, min_cosine: float):
+        self.presence, self.weighted, self.min_cosine = presence, weighted, min_cosine
+        self.transposed = presence.T.tocsr()  # once, not for every block
+        self.found: list[tuple[np.ndarray, ...]] = []
+
+    def __call__(self, start: int, stop: int, block: np.ndarray) -> None:
+        n = block.shape[1]
+        block = np.minimum(block, 1.0)
+        diagonal = (np.arange(stop - start), np.arange(start, stop))
+        block[diagonal] = np.where(self.weighted[start:stop], 1.0, np.nan)  # exact self-cosine
+        upper = np.arange(n)[None, :] >= np.arange(start, stop)[:, None]
+        local, col = np.nonzero((block >= self.min_cosine) & upper)
+        shared = sparse.csr_matrix(self.presence[start:stop] @ self.transposed)[local, col]
+        self.found.append((local + start, col, block[local, col], np.asarray(shared).ravel()))
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if not self.found:
+            empty = np.array([], dtype=np.int64)
+            return empty, empty, np.array([], dtype=np.float64), empty
+        a, b, cosine, shared = (np.concatenate(parts) for parts in zip(*self.found, strict=True))
+        return a.astype(np.int64), b.astype(np.int64), cosine, shared
+
+
+def _condensed_distances(unit: sparse.csr_matrix, cells: int = BLOCK_CELLS) -> np.ndarray:
+    """The clustering's distances (:class:`_CondensedDistances`) from one pass over ``W Wᵀ``."""
+    distances = _CondensedDistances(unit.shape[0])
+    _each_product_block(unit, cells, distances)
+    return distances.distances()
 
 
 def _close_pairs(
@@ -91,30 +146,12 @@ def _close_pairs(
     presence: sparse.csr_matrix,
     weighted: np.ndarray,
     min_cosine: float,
-    cells: int = 4_000_000,
+    cells: int = BLOCK_CELLS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs ``a ≤ b`` with ``cosine ≥ min_cosine`` (row-major order), their cosines and shared
-    vocabulary sizes, computed a block of rows at a time so memory stays ``O(cells)`` however
-    many documents there are (common words make ``W Wᵀ`` nearly dense)."""
-    n = unit.shape[0]
-    step = max(1, cells // max(n, 1))
-    found: list[tuple[np.ndarray, ...]] = []
-    for start in range(0, n, step):  # loops over blocks of documents, never over tokens
-        stop = min(start + step, n)
-        block = np.minimum(sparse.csr_matrix(unit[start:stop] @ unit.T).toarray(), 1.0)
-        diagonal = (np.arange(stop - start), np.arange(start, stop))
-        block[diagonal] = np.where(weighted[start:stop], 1.0, np.nan)  # exact self-cosine
-        upper = np.arange(n)[None, :] >= np.arange(start, stop)[:, None]
-        local, col = np.nonzero((block >= min_cosine) & upper)
-        shared = sparse.csr_matrix(presence[start:stop] @ presence.T)
-        found.append(
-            (local + start, col, block[local, col], np.asarray(shared[local, col]).ravel())
-        )
-    if not found:
-        empty = np.array([], dtype=np.int64)
-        return empty, empty, np.array([], dtype=np.float64), empty
-    a, b, cosine, intersection = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return a.astype(np.int64), b.astype(np.int64), cosine, intersection
+    """The close pairs (:class:`_ClosePairs`) from one pass over ``W Wᵀ``."""
+    close = _ClosePairs(presence, weighted, min_cosine)
+    _each_product_block(unit, cells, close)
+    return close.pairs()
 
 
 def textstat_simil(
@@ -142,24 +179,44 @@ def textstat_simil(
     rows sorted by ``doc_a`` then ``doc_b`` (code-point order), whatever order the documents
     came in.
     """
-    check_choice(pairs, "pairs", "textstat_simil", PAIRS)
-    if min_cosine is not None:
-        try:
-            check_number(min_cosine, "min_cosine", "textstat_simil", above=0, maximum=1)
-        except InputError as error:
-            raise InputError(f"{error}; or None for every pair") from None
+    _check_pairs(pairs, min_cosine, "textstat_simil")
     d = sorted_by_doc(as_dfm(x, "textstat_simil"))
     unit, presence, weighted = _weights(d, "textstat_simil", smooth_idf, sublinear_tf, idf)
-    n = len(d.docs)
     if min_cosine is None:
+        return _similarity_table(d, presence, pairs, cosine=_cosine_dense(unit, weighted))
+    close = _close_pairs(unit, presence, weighted, float(min_cosine))
+    return _similarity_table(d, presence, pairs, close=close)
+
+
+def _check_pairs(pairs: object, min_cosine: object, caller: str) -> None:
+    check_choice(pairs, "pairs", caller, PAIRS)
+    if min_cosine is not None:
+        try:
+            check_number(min_cosine, "min_cosine", caller, above=0, maximum=1)
+        except InputError as error:
+            raise InputError(f"{error}; or None for every pair") from None
+
+
+def _similarity_table(
+    d: Dfm,
+    presence: sparse.csr_matrix,
+    pairs: str,
+    *,
+    cosine: np.ndarray | None = None,
+    close: tuple[np.ndarray, ...] | None = None,
+) -> pd.DataFrame:
+    """The table of :func:`textstat_simil` from the dense ``cosine`` array (every pair) or
+    the ``close`` pairs of :class:`_ClosePairs`."""
+    n = len(d.docs)
+    if close is None:
         if pairs == "all":
             a, b = np.divmod(np.arange(n * n, dtype=np.int64), n)
         else:
             a, b = np.triu_indices(n)
-        cosine = _cosine_dense(unit, weighted)[a, b]
+        cosine = cosine[a, b]
         intersection = sparse.csr_matrix(presence @ presence.T).toarray()[a, b]
     else:
-        a, b, cosine, intersection = _close_pairs(unit, presence, weighted, float(min_cosine))
+        a, b, cosine, intersection = close
         if pairs == "all":
             off = a != b
             a, b = np.r_[a, b[off]], np.r_[b, a[off]]
@@ -228,19 +285,32 @@ def textmodel_hclust(
     """
     check_choice(linkage, "linkage", "textmodel_hclust", LINKAGES)
     d = sorted_by_doc(as_dfm(x, "textmodel_hclust"))
-    n = len(d.docs)
-    if n < 2:
-        raise InputError(f"textmodel_hclust: needs at least 2 documents, got {n}")
+    _check_two_documents(d, "textmodel_hclust")
     unit, _, weighted = _weights(d, "textmodel_hclust", smooth_idf, sublinear_tf, idf)
+    _check_all_weighted(d, weighted, "textmodel_hclust")
+    return _clustering(d, _condensed_distances(unit), linkage)
+
+
+def _check_two_documents(d: Dfm, caller: str) -> None:
+    if len(d.docs) < 2:
+        raise InputError(f"{caller}: needs at least 2 documents, got {len(d.docs)}")
+
+
+def _check_all_weighted(d: Dfm, weighted: np.ndarray, caller: str) -> None:
     if not weighted.all():
         empty = ", ".join(map(str, d.docs[~weighted]))
         raise InputError(
-            f"textmodel_hclust: documents without any weighted term have no cosine distance: "
+            f"{caller}: documents without any weighted term have no cosine distance: "
             f"{empty}; drop them (or use idf='sklearn', which weighs every counted term)"
         )
+
+
+def _clustering(d: Dfm, distances: np.ndarray, linkage: str) -> DocumentClustering:
+    """scipy's linkage of the condensed ``distances`` of ``d``'s documents, with its merges
+    labelled."""
     from scipy.cluster import hierarchy  # slow to import: only where documents are clustered
 
-    z = hierarchy.linkage(_condensed_distances(unit), method=linkage)
+    z = hierarchy.linkage(distances, method=linkage)
     labels = [str(doc) for doc in d.docs]
     members: list[list[str]] = [[label] for label in labels]
     names = list(labels)
@@ -256,3 +326,52 @@ def textmodel_hclust(
     )
     leaves = [labels[i] for i in hierarchy.leaves_list(z)]
     return DocumentClustering(z, d.docs, merges, leaves)
+
+
+WEIGHTING = {"smooth_idf": True, "sublinear_tf": False, "idf": "sklearn"}  # the defaults
+
+
+def similarity_and_clustering(
+    x: pd.DataFrame | Dfm,
+    *,
+    similarity: Mapping[str, Any] | None = None,
+    clustering: Mapping[str, Any] | None = None,
+) -> tuple[pd.DataFrame, DocumentClustering]:
+    """``(textstat_simil(x, **similarity), textmodel_hclust(x, **clustering))``: the same two
+    results, from one pass over the products ``W Wᵀ`` when both weigh terms alike (the same
+    ``smooth_idf``, ``sublinear_tf`` and ``idf``), else computed one after the other.
+
+    The products are most of the time of both on a large corpus (18,254 short documents: three
+    passes of about 15 s each before, the similarity's and the clustering's).
+    """
+    similarity, clustering = dict(similarity or {}), dict(clustering or {})
+    weighting = {name: similarity.get(name, value) for name, value in WEIGHTING.items()}
+    if weighting != {name: clustering.get(name, value) for name, value in WEIGHTING.items()}:
+        return textstat_simil(x, **similarity), textmodel_hclust(x, **clustering)
+    for options, function in ((similarity, textstat_simil), (clustering, textmodel_hclust)):
+        unknown = sorted(set(options) - set(inspect.signature(function).parameters) - {"x"})
+        if unknown:
+            raise InputError(
+                f"similarity_and_clustering: {function.__name__} has no option "
+                f"{', '.join(unknown)}"
+            )
+    # errors name the function whose option or input is wrong, as when each is called alone
+    pairs, min_cosine = similarity.get("pairs", "all"), similarity.get("min_cosine")
+    linkage = clustering.get("linkage", "average")
+    _check_pairs(pairs, min_cosine, "textstat_simil")
+    check_choice(linkage, "linkage", "textmodel_hclust", LINKAGES)
+    d = sorted_by_doc(as_dfm(x, "textstat_simil"))
+    _check_two_documents(d, "textmodel_hclust")
+    unit, presence, weighted = _weights(d, "textstat_simil", **weighting)
+    _check_all_weighted(d, weighted, "textmodel_hclust")
+    if min_cosine is None:  # every pair: the dense array gives both
+        cosine = _cosine_dense(unit, weighted)
+        table = _similarity_table(d, presence, pairs, cosine=cosine)
+        distances = np.clip(1.0 - cosine[np.triu_indices(len(d.docs), 1)], 0.0, 1.0)
+    else:
+        close = _ClosePairs(presence, weighted, float(min_cosine))
+        condensed = _CondensedDistances(len(d.docs))
+        _each_product_block(unit, BLOCK_CELLS, close, condensed)
+        table = _similarity_table(d, presence, pairs, close=close.pairs())
+        distances = condensed.distances()
+    return table, _clustering(d, distances, linkage)

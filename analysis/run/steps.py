@@ -29,7 +29,11 @@ from analysis.measures.formulae import formula_occurrences, summarise_formulae
 from analysis.measures.frequency import textstat_frequency
 from analysis.measures.keyness import single_document_groups, textstat_keyness_groups
 from analysis.measures.kwic import kwic
-from analysis.measures.similarity import textmodel_hclust, textstat_simil
+from analysis.measures.similarity import (
+    similarity_and_clustering,
+    textmodel_hclust,
+    textstat_simil,
+)
 from analysis.measures.slogan_counts import textstat_slogans
 from analysis.measures.tfidf import textstat_tfidf
 from analysis.run.options import grouped_options, note, options, slogan_trends
@@ -155,13 +159,18 @@ def tfidf(run: StepContext) -> None:
 
 def similarity(run: StepContext) -> None:
     opts = options(run.settings, "similarity", textstat_simil)
-    run.tables["similarity"] = textstat_simil(run.counts, **opts)
     if len(run.docs) < 2:
+        run.tables["similarity"] = textstat_simil(run.counts, **opts)
         note(run.notes, "similarity_clusters", "one document cannot be clustered")
-    else:
-        opts = options(run.settings, "clustering", textmodel_hclust)
-        run.found["clustering"] = textmodel_hclust(run.counts, **opts)
-        run.tables["similarity_clusters"] = run.found["clustering"].merges
+    else:  # one pass over the cosine products for both
+        table, clustering = similarity_and_clustering(
+            run.counts,
+            similarity=opts,
+            clustering=options(run.settings, "clustering", textmodel_hclust),
+        )
+        run.tables["similarity"] = table
+        run.found["clustering"] = clustering
+        run.tables["similarity_clusters"] = clustering.merges
 
 
 def slogan_counts(run: StepContext) -> None:
