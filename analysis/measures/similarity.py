@@ -20,7 +20,8 @@ For documents ``a`` and ``b``:
 ``scipy.cluster.hierarchy.linkage`` (default ``average``, UPGMA: the distance between two
 clusters is the mean distance over all pairs of their documents; Sokal & Michener 1958).
 Both come from sparse products, ``W Wᵀ`` (unit TF-IDF rows) and ``B Bᵀ`` (0/1 presence), whole
-or a block of rows at a time; no loop runs over tokens.
+or a block of rows at a time; no loop runs over tokens. :func:`similarity_and_clustering`
+gives the similarity table and the clustering from one pass over those products.
 """
 
 from __future__ import annotations
